@@ -1,0 +1,47 @@
+import { DynamicModule, Module } from '@nestjs/common';
+import { APP_FILTER, APP_GUARD } from '@nestjs/core';
+import { AgentsModule } from '@autocall/agents';
+import { AppConfig, ConfigModule } from '@autocall/config';
+import { DatabaseModule } from '@autocall/database';
+import { LinesModule } from '@autocall/lines';
+import { HealthController, loggerModule, MetricsController } from '@autocall/observability';
+import { RedisModule } from '@autocall/redis';
+import { TenancyModule } from '@autocall/tenancy';
+import { BootstrapTenantService } from './bootstrap-tenant.service';
+import { AgentsController } from './controllers/agents.controller';
+import { ApiKeysController } from './controllers/api-keys.controller';
+import { LinesController } from './controllers/lines.controller';
+import { SettingsController } from './controllers/settings.controller';
+import { AuthGuard } from './http/auth.guard';
+import { ProblemFilter } from './http/problem.filter';
+
+@Module({})
+export class ApiModule {
+  static forRoot(config: AppConfig): DynamicModule {
+    return {
+      module: ApiModule,
+      imports: [
+        ConfigModule.forRoot(config),
+        loggerModule(config, 'api'),
+        DatabaseModule,
+        RedisModule,
+        TenancyModule,
+        AgentsModule,
+        LinesModule,
+      ],
+      controllers: [
+        HealthController,
+        MetricsController,
+        ApiKeysController,
+        SettingsController,
+        LinesController,
+        AgentsController,
+      ],
+      providers: [
+        BootstrapTenantService,
+        { provide: APP_GUARD, useClass: AuthGuard },
+        { provide: APP_FILTER, useClass: ProblemFilter },
+      ],
+    };
+  }
+}

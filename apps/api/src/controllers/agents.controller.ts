@@ -1,0 +1,140 @@
+import { Controller, Delete, Get, HttpCode, Param, Post, Put, Res } from '@nestjs/common';
+import { ApiBearerAuth, ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
+import type { Response } from 'express';
+import { z } from 'zod';
+import {
+  AGENT_ID,
+  agentDefinitionSchema,
+  agentListQuerySchema,
+  AgentSessionsService,
+  AgentsService,
+  endSessionSchema,
+  logInSchema,
+  requestStateSchema,
+} from '@autocall/agents';
+import { InvalidRequestError, NotFoundError } from '@autocall/common';
+import { AppConfig } from '@autocall/config';
+import { RateLimiter } from '@autocall/redis';
+import type { Caller } from '@autocall/tenancy';
+import { assertActsFor, CurrentCaller } from '../http/caller.decorator';
+import { Roles } from '../http/roles.decorator';
+import { DocumentedBody, ZodBody, ZodQuery } from '../http/zod';
+
+/** An id that cannot exist is simply not found (the same answer as an unknown id). */
+function knownAgentId(agentId: string): string {
+  if (!AGENT_ID.test(agentId)) throw new NotFoundError('invalid_agent_id', `No agent with id ${agentId}.`);
+  return agentId;
+}
+
+@ApiTags('agents')
+@ApiBearerAuth()
+@Controller('v1/agents')
+export class AgentsController {
+  constructor(
+    private readonly agents: AgentsService,
+    private readonly sessions: AgentSessionsService,
+    private readonly rateLimiter: RateLimiter,
+    private readonly config: AppConfig,
+  ) {}
+
+  @Put(':agentId')
+  @Roles()
+  @ApiOperation({ summary: 'Create or replace an agent (name, skills, SIP endpoint)' })
+  @DocumentedBody(agentDefinitionSchema)
+  @ApiResponse({ status: 201, description: 'created' })
+  @ApiResponse({ status: 200, description: 'replaced' })
+  async upsert(
+    @CurrentCaller() caller: Caller,
+    @Param('agentId') agentId: string,
+    @ZodBody(agentDefinitionSchema) body: z.infer<typeof agentDefinitionSchema>,
+    @Res({ passthrough: true }) res: Response,
+  ) {
+    if (!AGENT_ID.test(agentId)) {
+      throw InvalidRequestError.field('agentId', 'invalid_format', 'must be 1 to 64 letters, digits, ".", "_" or "-"');
+    }
+    const { agent, created } = await this.agents.upsert(caller.tenantId, agentId, body);
+    res.status(created ? 201 : 200);
+    return agent;
+  }
+
+  @Get()
+  @Roles('supervisor', 'integrator')
+  @ApiOperation({ summary: 'List agents (filter by skill and state; cursor pagination)' })
+  list(@CurrentCaller() caller: Caller, @ZodQuery(agentListQuerySchema) query: z.infer<typeof agentListQuerySchema>) {
+    return this.agents.list(caller.tenantId, query);
+  }
+
+  @Get(':agentId')
+  @Roles('supervisor', 'integrator', 'agent')
+  @ApiOperation({ summary: 'One agent with its current state' })
+  get(@CurrentCaller() caller: Caller, @Param('agentId') agentId: string) {
+    assertActsFor(caller, agentId);
+    return this.agents.get(caller.tenantId, knownAgentId(agentId));
+  }
+
+  @Post(':agentId/session')
+  @Roles('supervisor', 'agent')
+  @ApiOperation({ summary: 'Log the agent in (starts a session)' })
+  @DocumentedBody(logInSchema)
+  @ApiResponse({ status: 201, description: 'session started' })
+  @ApiResponse({ status: 409, description: 'the agent already has a session' })
+  logIn(
+    @CurrentCaller() caller: Caller,
+    @Param('agentId') agentId: string,
+    @ZodBody(logInSchema) body: z.infer<typeof logInSchema>,
+  ) {
+    assertActsFor(caller, agentId);
+    return this.sessions.logIn(caller.tenantId, knownAgentId(agentId), body.state, {
+      reason: body.reason ?? 'log_in',
+      byKeyId: caller.keyId,
+    });
+  }
+
+  @Put(':agentId/state')
+  @Roles('supervisor', 'agent')
+  @ApiOperation({ summary: 'Set the agent available or unavailable (with a reason)' })
+  @DocumentedBody(requestStateSchema)
+  @ApiResponse({ status: 409, description: 'no session, or the agent is on a call' })
+  setState(
+    @CurrentCaller() caller: Caller,
+    @Param('agentId') agentId: string,
+    @ZodBody(requestStateSchema) body: z.infer<typeof requestStateSchema>,
+  ) {
+    assertActsFor(caller, agentId);
+    return this.sessions.requestState(caller.tenantId, knownAgentId(agentId), body.state, {
+      reason: body.reason ?? null,
+      byKeyId: caller.keyId,
+    });
+  }
+
+  @Delete(':agentId/session')
+  @HttpCode(204)
+  @Roles('supervisor', 'agent')
+  @ApiOperation({
+    summary: 'Terminate Agent Session',
+    description:
+      'Ends the agent session at once (a supervisor), or logs the agent out (its own agent key). Rate limited per tenant.',
+  })
+  @ApiResponse({ status: 204, description: 'session ended' })
+  @ApiResponse({ status: 404, description: 'invalid_agent_id' })
+  @ApiResponse({ status: 409, description: 'the agent has no active session' })
+  @ApiResponse({ status: 429, description: 'too_many_requests, with Retry-After' })
+  async terminate(
+    @CurrentCaller() caller: Caller,
+    @Param('agentId') agentId: string,
+    @ZodBody(endSessionSchema) body: z.infer<typeof endSessionSchema>,
+  ): Promise<void> {
+    assertActsFor(caller, agentId);
+    await this.rateLimiter.hit(
+      caller.tenantId,
+      'terminate-agent-session',
+      this.config.get('TERMINATE_SESSION_LIMIT'),
+      this.config.get('TERMINATE_SESSION_WINDOW_SECONDS'),
+    );
+    const how = caller.role === 'agent' ? 'logged_out' : 'terminated';
+    await this.sessions.endSession(caller.tenantId, knownAgentId(agentId), how, {
+      reason: body.reason ?? how,
+      byKeyId: caller.keyId,
+    });
+  }
+}

@@ -1,0 +1,49 @@
+import { Controller, Delete, Get, HttpCode, Param, Post } from '@nestjs/common';
+import { ApiBearerAuth, ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
+import { z } from 'zod';
+import { agentIdSchema } from '@autocall/agents';
+import { isUuid, NotFoundError } from '@autocall/common';
+import { ApiKeysService, ROLES } from '@autocall/tenancy';
+import type { Caller } from '@autocall/tenancy';
+import { CurrentCaller } from '../http/caller.decorator';
+import { Roles } from '../http/roles.decorator';
+import { DocumentedBody, ZodBody } from '../http/zod';
+
+export const createApiKeySchema = z
+  .object({
+    name: z.string().trim().min(1).max(200),
+    role: z.enum(ROLES),
+    agentId: agentIdSchema.optional(),
+  })
+  .strict();
+
+@ApiTags('api-keys')
+@ApiBearerAuth()
+@Roles()
+@Controller('v1/api-keys')
+export class ApiKeysController {
+  constructor(private readonly apiKeys: ApiKeysService) {}
+
+  @Post()
+  @ApiOperation({ summary: 'Create an API key; the key itself is in this response only' })
+  @DocumentedBody(createApiKeySchema)
+  @ApiResponse({ status: 201, description: 'created; `key` is shown this once' })
+  create(@CurrentCaller() caller: Caller, @ZodBody(createApiKeySchema) body: z.infer<typeof createApiKeySchema>) {
+    return this.apiKeys.create(caller.tenantId, body);
+  }
+
+  @Get()
+  @ApiOperation({ summary: 'List the API keys of the tenant (never the keys themselves)' })
+  async list(@CurrentCaller() caller: Caller) {
+    return { items: await this.apiKeys.list(caller.tenantId) };
+  }
+
+  @Delete(':keyId')
+  @HttpCode(204)
+  @ApiOperation({ summary: 'Revoke an API key at once' })
+  @ApiResponse({ status: 409, description: 'the last active admin key cannot be revoked' })
+  async revoke(@CurrentCaller() caller: Caller, @Param('keyId') keyId: string): Promise<void> {
+    if (!isUuid(keyId)) throw new NotFoundError('not_found', 'No API key with this id.');
+    await this.apiKeys.revoke(caller, keyId);
+  }
+}

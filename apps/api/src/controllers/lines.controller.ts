@@ -1,0 +1,32 @@
+import { Controller, Get, Put } from '@nestjs/common';
+import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { z } from 'zod';
+import { LinesService } from '@autocall/lines';
+import type { Caller } from '@autocall/tenancy';
+import { CurrentCaller } from '../http/caller.decorator';
+import { Roles } from '../http/roles.decorator';
+import { DocumentedBody, ZodBody } from '../http/zod';
+
+export const lineCapacitySchema = z.object({ capacity: z.int().min(0).max(100_000) }).strict();
+
+@ApiTags('lines')
+@ApiBearerAuth()
+@Controller('v1/lines')
+export class LinesController {
+  constructor(private readonly lines: LinesService) {}
+
+  @Put()
+  @Roles()
+  @ApiOperation({ summary: "Set the tenant's line capacity (concurrent channels of its trunk)" })
+  @DocumentedBody(lineCapacitySchema)
+  setCapacity(@CurrentCaller() caller: Caller, @ZodBody(lineCapacitySchema) body: z.infer<typeof lineCapacitySchema>) {
+    return this.lines.setCapacity(caller.tenantId, body.capacity);
+  }
+
+  @Get('usage')
+  @Roles('supervisor', 'integrator')
+  @ApiOperation({ summary: 'Line usage now: capacity, in use (outbound, inbound), reserved, free' })
+  usage(@CurrentCaller() caller: Caller) {
+    return this.lines.usage(caller.tenantId);
+  }
+}

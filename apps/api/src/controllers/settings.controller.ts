@@ -1,0 +1,32 @@
+import { Controller, Get, Put } from '@nestjs/common';
+import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { SettingsService, tenantSettingsPatchSchema } from '@autocall/tenancy';
+import type { Caller, TenantSettingsPatch } from '@autocall/tenancy';
+import { CurrentCaller } from '../http/caller.decorator';
+import { Roles } from '../http/roles.decorator';
+import { DocumentedBody, ZodBody } from '../http/zod';
+
+@ApiTags('settings')
+@ApiBearerAuth()
+@Controller('v1/settings')
+export class SettingsController {
+  constructor(private readonly settings: SettingsService) {}
+
+  @Get()
+  @Roles('supervisor')
+  @ApiOperation({ summary: "The tenant's settings, defaults included" })
+  get(@CurrentCaller() caller: Caller) {
+    return this.settings.get(caller.tenantId);
+  }
+
+  @Put()
+  @Roles()
+  @ApiOperation({
+    summary: "Change the tenant's settings",
+    description: 'Fields left out keep their value; a field set to null goes back to its default.',
+  })
+  @DocumentedBody(tenantSettingsPatchSchema)
+  update(@CurrentCaller() caller: Caller, @ZodBody(tenantSettingsPatchSchema) body: TenantSettingsPatch) {
+    return this.settings.update(caller.tenantId, body);
+  }
+}

@@ -1,0 +1,67 @@
+import 'reflect-metadata';
+import path from 'node:path';
+import { parseArgs } from 'node:util';
+import { NestFactory } from '@nestjs/core';
+import { AppConfig } from '@autocall/config';
+import { migrate } from '@autocall/database';
+import { TenantsService } from '@autocall/tenancy';
+import { CliModule } from './cli.module';
+
+const USAGE = `Usage: npm run cli -- <command> [options]
+
+Commands:
+  migrate                              create the database if needed and apply prisma/migrations
+  tenants:create --name <name>         create a tenant and print its first admin key as JSON
+                 [--lines <capacity>]  (the key is shown this once)
+`;
+
+const MIGRATIONS_DIR = path.resolve(__dirname, '../../../../prisma/migrations');
+
+async function createTenant(config: AppConfig, args: string[]): Promise<void> {
+  const { values } = parseArgs({ args, options: { name: { type: 'string' }, lines: { type: 'string' } } });
+  if (!values.name?.trim()) throw new UsageError('tenants:create needs --name');
+  const lineCapacity = values.lines === undefined ? 0 : Number(values.lines);
+  if (!Number.isInteger(lineCapacity) || lineCapacity < 0) throw new UsageError('--lines must be a whole number ≥ 0');
+  const app = await NestFactory.createApplicationContext(CliModule.forRoot(config), { logger: ['error'] });
+  try {
+    const created = await app.get(TenantsService).create({ name: values.name.trim(), lineCapacity });
+    process.stdout.write(
+      `${JSON.stringify({ tenantId: created.tenantId, name: created.name, apiKey: { id: created.apiKey.id, role: created.apiKey.role, key: created.apiKey.key } }, null, 2)}\n`,
+    );
+  } finally {
+    await app.close();
+  }
+}
+
+class UsageError extends Error {}
+
+async function main(): Promise<void> {
+  const [command, ...rest] = process.argv.slice(2);
+  const config = AppConfig.loadOrExit();
+  switch (command) {
+    case 'migrate': {
+      const result = await migrate({
+        databaseUrl: config.get('DATABASE_URL'),
+        migrationsDir: MIGRATIONS_DIR,
+        log: (line) => process.stderr.write(`db:migrate: ${line}\n`),
+      });
+      process.stderr.write(
+        `db:migrate: ${result.applied.length} applied, ${result.alreadyApplied.length} already applied\n`,
+      );
+      return;
+    }
+    case 'tenants:create':
+      return createTenant(config, rest);
+    default:
+      throw new UsageError(command ? `unknown command ${command}` : 'no command given');
+  }
+}
+
+main().catch((error: unknown) => {
+  if (error instanceof UsageError) {
+    process.stderr.write(`${error.message}\n\n${USAGE}`);
+    process.exit(64);
+  }
+  process.stderr.write(`${(error as Error).message}\n`);
+  process.exit(1);
+});

@@ -1,0 +1,21 @@
+import { DynamicModule, Module } from '@nestjs/common';
+import { AgentsModule } from '@autocall/agents';
+import { AppConfig, ConfigModule } from '@autocall/config';
+import { DatabaseModule } from '@autocall/database';
+import { LinesModule } from '@autocall/lines';
+import { HealthController, loggerModule, MetricsController } from '@autocall/observability';
+import { RedisModule } from '@autocall/redis';
+import { LiveViewKeeper } from './live-view.keeper';
+
+/** The worker: queue processors and the dialing engine. Its only HTTP is health and metrics. */
+@Module({})
+export class WorkerModule {
+  static forRoot(config: AppConfig): DynamicModule {
+    return {
+      module: WorkerModule,
+      imports: [ConfigModule.forRoot(config), loggerModule(config, 'worker'), DatabaseModule, RedisModule, AgentsModule, LinesModule],
+      controllers: [HealthController, MetricsController],
+      providers: [LiveViewKeeper],
+    };
+  }
+}

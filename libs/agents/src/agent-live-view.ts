@@ -1,0 +1,109 @@
+import { Injectable } from '@nestjs/common';
+import { RedisService } from '@autocall/redis';
+import { AgentState } from './agent-state';
+
+/** What the live view knows of one agent; PostgreSQL holds the same, and is the truth. */
+export interface AgentSnapshot {
+  tenantId: string;
+  agentId: string;
+  state: AgentState;
+  version: number;
+  skills: string[];
+  reason: string | null;
+  since: Date;
+}
+
+/** The event published on every applied state change, for the dialing engine to react to. */
+export interface AgentStateChangedEvent {
+  tenantId: string;
+  agentId: string;
+  state: AgentState;
+  version: number;
+  skills: string[];
+}
+
+// Applies a snapshot only if it is newer than what Redis holds, so concurrent writers and a
+// rebuild racing live updates converge on PostgreSQL's latest version. Logged-out agents stay as
+// tombstones carrying their version. Skill keys share the tenant's hash tag (ARGV[1]).
+const APPLY_AGENT_SNAPSHOT = `
+local current = tonumber(redis.call('HGET', KEYS[1], 'version') or '-1')
+local version = tonumber(ARGV[4])
+if current >= version then return 0 end
+local previous = redis.call('HGET', KEYS[1], 'skills')
+if previous then
+  for skill in string.gmatch(previous, '[^,]+') do
+    redis.call('ZREM', ARGV[1] .. ':available:' .. skill, ARGV[2])
+  end
+end
+redis.call('HSET', KEYS[1], 'state', ARGV[3], 'version', ARGV[4], 'skills', ARGV[5], 'reason', ARGV[6], 'since', ARGV[7])
+redis.call('SADD', KEYS[2], ARGV[2])
+if ARGV[3] == 'available' then
+  for skill in string.gmatch(ARGV[5], '[^,]+') do
+    redis.call('ZADD', ARGV[1] .. ':available:' .. skill, ARGV[7], ARGV[2])
+  end
+end
+redis.call('PUBLISH', ARGV[8], ARGV[9])
+return 1
+`;
+
+type LiveViewRedis = {
+  applyAgentSnapshot(keys: [string, string], ...args: string[]): Promise<number>;
+};
+
+/** The live agent view in Redis: who is available for which skill, right now. */
+@Injectable()
+export class AgentLiveView {
+  constructor(private readonly redis: RedisService) {
+    if (!('applyAgentSnapshot' in redis.client)) {
+      redis.client.defineCommand('applyAgentSnapshot', { numberOfKeys: 2, lua: APPLY_AGENT_SNAPSHOT });
+    }
+  }
+
+  /** Returns false when Redis already holds this or a newer version. */
+  async apply(snapshot: AgentSnapshot): Promise<boolean> {
+    const { keys } = this.redis;
+    const event: AgentStateChangedEvent = {
+      tenantId: snapshot.tenantId,
+      agentId: snapshot.agentId,
+      state: snapshot.state,
+      version: snapshot.version,
+      skills: snapshot.skills,
+    };
+    const applied = await (this.redis.client as unknown as LiveViewRedis).applyAgentSnapshot(
+      [keys.agent(snapshot.tenantId, snapshot.agentId), keys.agents(snapshot.tenantId)],
+      keys.tenantTag(snapshot.tenantId),
+      snapshot.agentId,
+      snapshot.state,
+      String(snapshot.version),
+      snapshot.skills.join(','),
+      snapshot.reason ?? '',
+      String(snapshot.since.getTime()),
+      keys.agentStateChannel(),
+      JSON.stringify(event),
+    );
+    return applied === 1;
+  }
+
+  async get(tenantId: string, agentId: string): Promise<AgentSnapshot | null> {
+    const hash = await this.redis.client.hgetall(this.redis.keys.agent(tenantId, agentId));
+    if (!hash.state) return null;
+    return {
+      tenantId,
+      agentId,
+      state: hash.state as AgentState,
+      version: Number(hash.version),
+      skills: hash.skills ? hash.skills.split(',') : [],
+      reason: hash.reason || null,
+      since: new Date(Number(hash.since)),
+    };
+  }
+
+  /** Available agents with the skill, longest idle first. */
+  async availableAgents(tenantId: string, skill: string): Promise<string[]> {
+    return this.redis.client.zrange(this.redis.keys.availableAgents(tenantId, skill), '0', '-1');
+  }
+
+  async countAvailable(tenantId: string, skill: string): Promise<number> {
+    return this.redis.client.zcard(this.redis.keys.availableAgents(tenantId, skill));
+  }
+}

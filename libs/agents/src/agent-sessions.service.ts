@@ -1,0 +1,108 @@
+import { Injectable } from '@nestjs/common';
+import { ConflictError, uuidv7 } from '@autocall/common';
+import { Agent, PrismaService } from '@autocall/database';
+import { AgentCommand, RequestableState, transition, TRANSITION_REFUSALS } from './agent-state';
+import { AgentView, toAgentView } from './agent-view';
+import { AgentsService } from './agents.service';
+
+export interface AgentSessionView {
+  sessionId: string;
+  agentId: string;
+  state: RequestableState;
+  startedAt: Date;
+}
+
+export interface StateChangeContext {
+  reason?: string | null;
+  /** The API key that asked, or null when AutoCall itself changes the state. */
+  byKeyId: string | null;
+}
+
+export interface AppliedStateChange {
+  before: Agent;
+  after: Agent;
+  sessionId: string | null;
+}
+
+/**
+ * Every agent state change goes through `apply`: one transaction that locks the agent row, asks
+ * the state machine, records the change and its history, then pushes the new version to the live
+ * view. Agents, supervisors and the dialing engine all use this same path.
+ */
+@Injectable()
+export class AgentSessionsService {
+  constructor(
+    private readonly prisma: PrismaService,
+    private readonly agents: AgentsService,
+  ) {}
+
+  async logIn(tenantId: string, agentId: string, state: RequestableState, context: StateChangeContext): Promise<AgentSessionView> {
+    const { after } = await this.apply(tenantId, agentId, { type: 'log_in', state }, context);
+    return { sessionId: after.sessionId!, agentId, state, startedAt: after.stateChangedAt };
+  }
+
+  async requestState(tenantId: string, agentId: string, state: RequestableState, context: StateChangeContext): Promise<AgentView> {
+    const { after } = await this.apply(tenantId, agentId, { type: 'request_state', state }, context);
+    return toAgentView(after);
+  }
+
+  /** Log out (the agent itself) or Terminate Agent Session (a supervisor). */
+  async endSession(tenantId: string, agentId: string, how: 'logged_out' | 'terminated', context: StateChangeContext): Promise<void> {
+    await this.apply(tenantId, agentId, { type: 'log_out' }, { ...context, reason: context.reason ?? how }, how);
+  }
+
+  async apply(
+    tenantId: string,
+    agentId: string,
+    command: AgentCommand,
+    context: StateChangeContext,
+    endReason: 'logged_out' | 'terminated' = 'logged_out',
+  ): Promise<AppliedStateChange> {
+    const change = await this.prisma.$transaction(async (tx) => {
+      await tx.$queryRaw`SELECT 1 FROM agents WHERE tenant_id = ${tenantId}::uuid AND id = ${agentId} FOR UPDATE`;
+      const before = await this.agents.find(tenantId, agentId, tx);
+      const result = transition(before.state, command);
+      if (!result.ok) throw new ConflictError(TRANSITION_REFUSALS[result.reason]);
+
+      const now = new Date();
+      let sessionId = before.sessionId;
+      if (command.type === 'log_in') {
+        sessionId = uuidv7();
+        await tx.agentSession.create({ data: { id: sessionId, tenantId, agentId, startedAt: now } });
+      }
+      if (command.type === 'log_out' && before.sessionId) {
+        await tx.agentSession.update({
+          where: { id: before.sessionId },
+          data: { endedAt: now, endReason, endedByKeyId: endReason === 'terminated' ? context.byKeyId : null },
+        });
+      }
+      const version = before.stateVersion + 1;
+      const after = await tx.agent.update({
+        where: { tenantId_id: { tenantId, id: agentId } },
+        data: {
+          state: result.state,
+          stateReason: context.reason ?? null,
+          stateVersion: version,
+          stateChangedAt: now,
+          sessionId: result.state === 'logged_out' ? null : sessionId,
+        },
+      });
+      await tx.agentStateChange.create({
+        data: {
+          tenantId,
+          agentId,
+          sessionId,
+          fromState: before.state,
+          toState: result.state,
+          reason: context.reason ?? null,
+          version,
+          byKeyId: context.byKeyId,
+          at: now,
+        },
+      });
+      return { before, after, sessionId };
+    });
+    await this.agents.publish(change.after);
+    return change;
+  }
+}

@@ -1,0 +1,35 @@
+import { AGENT_STATES, AgentState, transition } from './agent-state';
+
+describe('agent state machine', () => {
+  it('logs an agent in to the state it asks for, and only once', () => {
+    expect(transition('logged_out', { type: 'log_in', state: 'available' })).toEqual({ ok: true, state: 'available' });
+    expect(transition('unavailable', { type: 'log_in', state: 'available' })).toEqual({
+      ok: false,
+      reason: 'already_logged_in',
+    });
+  });
+
+  it('lets a logged-in agent switch between available and unavailable, but not during a call', () => {
+    expect(transition('available', { type: 'request_state', state: 'unavailable' })).toMatchObject({ ok: true });
+    expect(transition('wrap_up', { type: 'request_state', state: 'available' })).toMatchObject({ ok: true });
+    expect(transition('on_call', { type: 'request_state', state: 'unavailable' })).toEqual({ ok: false, reason: 'on_call' });
+    expect(transition('logged_out', { type: 'request_state', state: 'available' })).toEqual({
+      ok: false,
+      reason: 'not_logged_in',
+    });
+  });
+
+  it('follows a call: available → on_call → wrap_up → available', () => {
+    expect(transition('available', { type: 'connect_call' })).toEqual({ ok: true, state: 'on_call' });
+    expect(transition('unavailable', { type: 'connect_call' })).toEqual({ ok: false, reason: 'not_available' });
+    expect(transition('on_call', { type: 'end_call', wrapUp: true })).toEqual({ ok: true, state: 'wrap_up' });
+    expect(transition('on_call', { type: 'end_call', wrapUp: false })).toEqual({ ok: true, state: 'available' });
+    expect(transition('wrap_up', { type: 'finish_wrap_up' })).toEqual({ ok: true, state: 'available' });
+  });
+
+  it('logs out from every logged-in state', () => {
+    const loggedIn = AGENT_STATES.filter((s): s is Exclude<AgentState, 'logged_out'> => s !== 'logged_out');
+    for (const state of loggedIn) expect(transition(state, { type: 'log_out' })).toEqual({ ok: true, state: 'logged_out' });
+    expect(transition('logged_out', { type: 'log_out' })).toEqual({ ok: false, reason: 'not_logged_in' });
+  });
+});

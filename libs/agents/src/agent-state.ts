@@ -1,0 +1,66 @@
+/**
+ * The agent state machine: the one place that says which agent state changes are legal.
+ *
+ *   logged_out ──log in──▶ available ⇄ unavailable
+ *        ▲                    │  ▲          ▲
+ *        │                connect │ wrap-up done / ready
+ *        │                    ▼  │          │
+ *   (log out or           on_call ──call ended──▶ wrap_up
+ *    terminate, from
+ *    any logged-in state)
+ */
+export const AGENT_STATES = ['logged_out', 'available', 'unavailable', 'on_call', 'wrap_up'] as const;
+export type AgentState = (typeof AGENT_STATES)[number];
+
+/** States an agent (or a supervisor for it) may ask for; the others are set by AutoCall itself. */
+export const REQUESTABLE_STATES = ['available', 'unavailable'] as const;
+export type RequestableState = (typeof REQUESTABLE_STATES)[number];
+
+export type AgentCommand =
+  | { type: 'log_in'; state: RequestableState }
+  | { type: 'request_state'; state: RequestableState }
+  | { type: 'connect_call' }
+  | { type: 'end_call'; wrapUp: boolean }
+  | { type: 'finish_wrap_up' }
+  | { type: 'log_out' };
+
+export type TransitionResult =
+  | { ok: true; state: AgentState }
+  | { ok: false; reason: 'not_logged_in' | 'already_logged_in' | 'on_call' | 'not_available' | 'not_on_call' | 'not_in_wrap_up' };
+
+export function isLoggedIn(state: AgentState): boolean {
+  return state !== 'logged_out';
+}
+
+export function transition(current: AgentState, command: AgentCommand): TransitionResult {
+  switch (command.type) {
+    case 'log_in':
+      return current === 'logged_out'
+        ? { ok: true, state: command.state }
+        : { ok: false, reason: 'already_logged_in' };
+    case 'request_state':
+      if (current === 'logged_out') return { ok: false, reason: 'not_logged_in' };
+      // Ending a call is AutoCall's job; an agent on a call changes state after it, in wrap-up.
+      if (current === 'on_call') return { ok: false, reason: 'on_call' };
+      return { ok: true, state: command.state };
+    case 'connect_call':
+      return current === 'available' ? { ok: true, state: 'on_call' } : { ok: false, reason: 'not_available' };
+    case 'end_call':
+      return current === 'on_call'
+        ? { ok: true, state: command.wrapUp ? 'wrap_up' : 'available' }
+        : { ok: false, reason: 'not_on_call' };
+    case 'finish_wrap_up':
+      return current === 'wrap_up' ? { ok: true, state: 'available' } : { ok: false, reason: 'not_in_wrap_up' };
+    case 'log_out':
+      return isLoggedIn(current) ? { ok: true, state: 'logged_out' } : { ok: false, reason: 'not_logged_in' };
+  }
+}
+
+export const TRANSITION_REFUSALS: Record<Extract<TransitionResult, { ok: false }>['reason'], string> = {
+  not_logged_in: 'The agent has no active session.',
+  already_logged_in: 'The agent already has an active session.',
+  on_call: 'The agent is on a call; its state can change once the call has ended.',
+  not_available: 'The agent is not available.',
+  not_on_call: 'The agent is not on a call.',
+  not_in_wrap_up: 'The agent is not in wrap-up.',
+};

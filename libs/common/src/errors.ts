@@ -1,0 +1,95 @@
+/**
+ * Domain errors. Services throw these; the API's problem filter is the one place that turns them
+ * into RFC 9457 problem+json responses. The `code` values are part of the public contract
+ * (shared/DESIGN.md §4) and never change meaning.
+ */
+export type ProblemCode =
+  | 'invalid_security_user'
+  | 'unauthorized'
+  | 'invalid_contact_id'
+  | 'invalid_agent_id'
+  | 'not_found'
+  | 'invalid_request'
+  | 'payload_too_large'
+  | 'too_many_requests'
+  | 'conflict'
+  | 'service_unavailable'
+  | 'internal_error';
+
+export interface FieldError {
+  /** JSON path of the offending field, e.g. `targets[3].phoneNumber`. */
+  field: string;
+  code: string;
+  message: string;
+}
+
+export abstract class DomainError extends Error {
+  abstract readonly code: ProblemCode;
+  abstract readonly status: number;
+  constructor(message: string) {
+    super(message);
+    this.name = new.target.name;
+  }
+}
+
+export class InvalidSecurityUserError extends DomainError {
+  readonly code = 'invalid_security_user' as const;
+  readonly status = 401;
+  constructor(message = 'Missing, unknown or revoked API key.') {
+    super(message);
+  }
+}
+
+export class UnauthorizedError extends DomainError {
+  readonly code = 'unauthorized' as const;
+  readonly status = 403;
+  constructor(message = 'This API key does not have the role this action needs.') {
+    super(message);
+  }
+}
+
+export class NotFoundError extends DomainError {
+  readonly status = 404;
+  constructor(
+    readonly code: 'invalid_contact_id' | 'invalid_agent_id' | 'not_found',
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+export class InvalidRequestError extends DomainError {
+  readonly code = 'invalid_request' as const;
+  readonly status = 400;
+  constructor(
+    readonly errors: FieldError[],
+    message = 'The request is not valid; see errors[] for each field.',
+  ) {
+    super(message);
+  }
+
+  static field(field: string, code: string, message: string): InvalidRequestError {
+    return new InvalidRequestError([{ field, code, message }]);
+  }
+}
+
+export class ConflictError extends DomainError {
+  readonly code = 'conflict' as const;
+  readonly status = 409;
+}
+
+export class TooManyRequestsError extends DomainError {
+  readonly code = 'too_many_requests' as const;
+  readonly status = 429;
+  constructor(
+    readonly retryAfterSeconds: number,
+    message = 'Rate limit reached; retry after the time in Retry-After.',
+  ) {
+    super(message);
+  }
+}
+
+export class ServiceUnavailableError extends DomainError {
+  readonly code = 'service_unavailable' as const;
+  readonly status = 503;
+}

@@ -1,0 +1,41 @@
+import { z } from 'zod';
+
+const port = z.coerce.number().int().min(1).max(65535);
+
+/**
+ * Every setting AutoCall reads from the environment, with defaults that fit the local services
+ * of a development machine (PostgreSQL and Redis on 127.0.0.1). README.md lists them.
+ */
+export const configSchema = z.object({
+  NODE_ENV: z.enum(['development', 'test', 'production']).default('development'),
+  DATABASE_URL: z
+    .url({ protocol: /^postgres(ql)?$/, error: 'must be a postgresql:// URL' })
+    .default('postgresql://postgres@127.0.0.1:5432/autocall'),
+  REDIS_URL: z
+    .url({ protocol: /^rediss?$/, error: 'must be a redis:// URL' })
+    .default('redis://127.0.0.1:6379'),
+  REDIS_KEY_PREFIX: z
+    .string()
+    .regex(/^[a-z][a-z0-9-]{0,30}$/, 'must be lower-case letters, digits and dashes')
+    .default('autocall'),
+  API_HOST: z.string().min(1).default('127.0.0.1'),
+  API_PORT: port.default(3000),
+  WORKER_HOST: z.string().min(1).default('127.0.0.1'),
+  WORKER_PORT: port.default(3001),
+  TELEPHONY: z.enum(['simulator', 'sip']).default('simulator'),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  BOOTSTRAP_ADMIN_KEY: z
+    .string()
+    .regex(/^[A-Za-z0-9_-]{24,128}$/, 'must be 24 to 128 letters, digits, "_" or "-"')
+    .optional(),
+  TERMINATE_SESSION_LIMIT: z.coerce.number().int().min(1).max(100_000).default(30),
+  TERMINATE_SESSION_WINDOW_SECONDS: z.coerce.number().int().min(1).max(86_400).default(60),
+  LIVE_VIEW_CHECK_INTERVAL_MS: z.coerce.number().int().min(100).max(600_000).default(5_000),
+  SHUTDOWN_TIMEOUT_MS: z.coerce.number().int().min(0).max(600_000).default(10_000),
+  REQUEST_BODY_LIMIT: z
+    .string()
+    .regex(/^\d+(kb|mb)$/, 'must look like 512kb or 5mb')
+    .default('5mb'),
+});
+
+export type ConfigValues = z.infer<typeof configSchema>;

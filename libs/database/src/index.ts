@@ -1,0 +1,4 @@
+export * from './prisma.service';
+export * from './database.module';
+export * from './migrator';
+export * from './generated/prisma/client';

@@ -1,0 +1,3 @@
+export * from './line-usage';
+export * from './lines.service';
+export * from './lines.module';

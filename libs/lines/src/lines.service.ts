@@ -1,0 +1,73 @@
+import { Injectable, OnModuleInit } from '@nestjs/common';
+import { LiveViewPart, LiveViewRebuilder } from '@autocall/agents';
+import { PrismaService } from '@autocall/database';
+import { RedisService } from '@autocall/redis';
+import { lineUsage, LineUsage } from './line-usage';
+
+// Capacity changes carry their PostgreSQL update time as a version; an older write never wins.
+const SET_LINE_CAPACITY = `
+local current = tonumber(redis.call('HGET', KEYS[1], 'capacityVersion') or '-1')
+if current > tonumber(ARGV[2]) then return 0 end
+redis.call('HSET', KEYS[1], 'capacity', ARGV[1], 'capacityVersion', ARGV[2])
+return 1
+`;
+
+type LinesRedis = { setLineCapacity(key: string, capacity: string, version: string): Promise<number> };
+
+@Injectable()
+export class LinesService implements LiveViewPart, OnModuleInit {
+  readonly name = 'lines';
+
+  constructor(
+    private readonly prisma: PrismaService,
+    private readonly redis: RedisService,
+    private readonly rebuilder: LiveViewRebuilder,
+  ) {
+    if (!('setLineCapacity' in redis.client)) {
+      redis.client.defineCommand('setLineCapacity', { numberOfKeys: 1, lua: SET_LINE_CAPACITY });
+    }
+  }
+
+  onModuleInit(): void {
+    this.rebuilder.register(this);
+  }
+
+  async setCapacity(tenantId: string, capacity: number): Promise<LineUsage> {
+    const row = await this.prisma.lineSettings.upsert({
+      where: { tenantId },
+      create: { tenantId, capacity },
+      update: { capacity },
+    });
+    await this.writeCapacity(tenantId, row.capacity, row.updatedAt);
+    return this.usage(tenantId);
+  }
+
+  async usage(tenantId: string): Promise<LineUsage> {
+    const key = this.redis.keys.lines(tenantId);
+    let hash = await this.redis.client.hgetall(key);
+    if (hash.capacity === undefined) {
+      // The live view is gone (Redis lost its data) or was never built: rebuild it now.
+      await this.rebuilder.rebuildTenant(tenantId);
+      hash = await this.redis.client.hgetall(key);
+    }
+    return lineUsage({
+      capacity: Number(hash.capacity ?? 0),
+      outbound: Number(hash.outbound ?? 0),
+      inbound: Number(hash.inbound ?? 0),
+      reserved: Number(hash.reserved ?? 0),
+    });
+  }
+
+  async rebuild(tenantId: string): Promise<void> {
+    const row = await this.prisma.lineSettings.findUnique({ where: { tenantId } });
+    await this.writeCapacity(tenantId, row?.capacity ?? 0, row?.updatedAt ?? new Date(0));
+  }
+
+  private async writeCapacity(tenantId: string, capacity: number, version: Date): Promise<void> {
+    await (this.redis.client as unknown as LinesRedis).setLineCapacity(
+      this.redis.keys.lines(tenantId),
+      String(capacity),
+      String(version.getTime()),
+    );
+  }
+}

@@ -1,0 +1,4 @@
+export * from './logging';
+export * from './health.controller';
+export * from './metrics.controller';
+export * from './public.decorator';

@@ -1,0 +1,4 @@
+export * from './redis-keys';
+export * from './redis.service';
+export * from './redis.module';
+export * from './rate-limiter';

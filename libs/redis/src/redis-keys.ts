@@ -1,0 +1,43 @@
+/**
+ * Every Redis key AutoCall uses, in one place. Keys of one tenant share the hash tag `{<tenantId>}`
+ * so that the Lua scripts that update a tenant's live view atomically stay on one cluster slot.
+ */
+export class RedisKeys {
+  constructor(readonly prefix: string) {}
+
+  tenantTag(tenantId: string): string {
+    return `${this.prefix}:{${tenantId}}`;
+  }
+
+  /** Marker that the tenant's live view was built from PostgreSQL (absent after a Redis loss). */
+  liveViewMarker(tenantId: string): string {
+    return `${this.tenantTag(tenantId)}:live`;
+  }
+
+  agent(tenantId: string, agentId: string): string {
+    return `${this.tenantTag(tenantId)}:agent:${agentId}`;
+  }
+
+  /** Set of the agent ids present in the live view. */
+  agents(tenantId: string): string {
+    return `${this.tenantTag(tenantId)}:agents`;
+  }
+
+  /** Available agents of a skill, scored by the time they became available (longest idle first). */
+  availableAgents(tenantId: string, skill: string): string {
+    return `${this.tenantTag(tenantId)}:available:${skill}`;
+  }
+
+  lines(tenantId: string): string {
+    return `${this.tenantTag(tenantId)}:lines`;
+  }
+
+  rateLimit(tenantId: string, action: string): string {
+    return `${this.tenantTag(tenantId)}:rate:${action}`;
+  }
+
+  /** Pub/sub channel on which every agent state change is announced. */
+  agentStateChannel(): string {
+    return `${this.prefix}:events:agent-state`;
+  }
+}

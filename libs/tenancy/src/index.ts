@@ -1,0 +1,7 @@
+export * from './roles';
+export * from './api-key-secret';
+export * from './api-keys.service';
+export * from './tenants.service';
+export * from './settings.service';
+export * from './tenant-settings';
+export * from './tenancy.module';

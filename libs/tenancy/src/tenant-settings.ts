@@ -1,0 +1,60 @@
+import { z } from 'zod';
+
+/**
+ * A tenant's settings. Stored as one JSON document; every field has a default, so a tenant that
+ * never changed anything reads the defaults. `PUT /v1/settings` merges: fields left out keep
+ * their value, `null` puts a field back to its default.
+ */
+export const callStopCheckSchema = z
+  .object({
+    url: z.url({ protocol: /^https?$/, error: 'must be an http(s) URL' }).max(2000),
+    timeoutMs: z.int().min(100).max(10_000).default(2_000),
+    onError: z.enum(['skip', 'dial']).default('skip'),
+  })
+  .strict();
+
+export const tenantSettingsSchema = z
+  .object({
+    /** ISO 3166-1 alpha-2 country for phone numbers given in national format. */
+    defaultCountry: z
+      .string()
+      .regex(/^[A-Z]{2}$/, 'must be an ISO 3166-1 alpha-2 country code such as JP or US')
+      .nullable()
+      .default(null),
+    /** The tenant's own check endpoint, asked right before each sequential dial. */
+    callStopCheck: callStopCheckSchema.nullable().default(null),
+  })
+  .strict();
+
+export type TenantSettings = z.infer<typeof tenantSettingsSchema>;
+
+export const tenantSettingsPatchSchema = z
+  .object({
+    defaultCountry: tenantSettingsSchema.shape.defaultCountry.unwrap().unwrap().nullable().optional(),
+    callStopCheck: callStopCheckSchema.nullable().optional(),
+  })
+  .strict();
+
+export type TenantSettingsPatch = z.infer<typeof tenantSettingsPatchSchema>;
+
+export const DEFAULT_TENANT_SETTINGS: TenantSettings = tenantSettingsSchema.parse({});
+
+/** Reads a stored document; anything unknown or invalid there falls back to its default. */
+export function readTenantSettings(stored: unknown): TenantSettings {
+  const document = (stored && typeof stored === 'object' ? stored : {}) as Record<string, unknown>;
+  const result: Record<string, unknown> = {};
+  for (const key of Object.keys(tenantSettingsSchema.shape) as (keyof TenantSettings)[]) {
+    const parsed = tenantSettingsSchema.shape[key].safeParse(document[key]);
+    result[key] = parsed.success ? parsed.data : DEFAULT_TENANT_SETTINGS[key];
+  }
+  return result as TenantSettings;
+}
+
+export function mergeTenantSettings(current: TenantSettings, patch: TenantSettingsPatch): TenantSettings {
+  const next: Record<string, unknown> = { ...current };
+  for (const [key, value] of Object.entries(patch)) {
+    if (value === undefined) continue;
+    next[key] = value === null ? DEFAULT_TENANT_SETTINGS[key as keyof TenantSettings] : value;
+  }
+  return tenantSettingsSchema.parse(next);
+}
