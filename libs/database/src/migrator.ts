@@ -80,7 +80,8 @@ export async function ensureDatabase(databaseUrl: string): Promise<boolean> {
       await admin.query(`CREATE DATABASE "${database.replace(/"/g, '""')}"`);
       return true;
     } catch (error) {
-      if ((error as { code?: string }).code === '42P04') return false; // created meanwhile
+      // Created meanwhile by a concurrent migrator: 42P04, or 23505 when both raced in the catalog.
+      if (['42P04', '23505'].includes((error as { code?: string }).code ?? '')) return false;
       throw error;
     }
   } finally {

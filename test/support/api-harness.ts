@@ -1,0 +1,79 @@
+import type { INestApplication } from '@nestjs/common';
+import Redis from 'ioredis';
+import request from 'supertest';
+import { AppConfig } from '../../libs/config/src';
+import { TenantsService } from '../../libs/tenancy/src';
+import { createApiApp } from '../../apps/api/src/app';
+import { createSuiteDatabase, dropDatabase, uniqueName } from './databases';
+
+export const REDIS_URL = process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379';
+
+export interface TestTenant {
+  tenantId: string;
+  adminKey: string;
+}
+
+/**
+ * One suite's AutoCall API on its own database and Redis key prefix, driven through HTTP with
+ * supertest, exactly as a client would.
+ */
+export class ApiHarness {
+  app!: INestApplication;
+  config!: AppConfig;
+  redis!: Redis;
+  private database!: { name: string; url: string };
+
+  static async start(suite: string, env: Record<string, string> = {}): Promise<ApiHarness> {
+    const harness = new ApiHarness();
+    harness.database = await createSuiteDatabase(suite);
+    harness.config = AppConfig.fromEnvironment({
+      NODE_ENV: 'test',
+      DATABASE_URL: harness.database.url,
+      REDIS_URL,
+      REDIS_KEY_PREFIX: uniqueName('t').replace(/_/g, '-'),
+      LOG_LEVEL: 'silent',
+      ...env,
+    });
+    harness.app = await createApiApp(harness.config);
+    await harness.app.init();
+    harness.redis = new Redis(REDIS_URL);
+    return harness;
+  }
+
+  http() {
+    return request(this.app.getHttpServer());
+  }
+
+  /** A second API replica on the same PostgreSQL and Redis (the caller closes it). */
+  async replica(): Promise<INestApplication> {
+    const app = await createApiApp(this.config);
+    await app.init();
+    return app;
+  }
+
+  async createTenant(name = 'tenant', lineCapacity = 10): Promise<TestTenant> {
+    const created = await this.app.get(TenantsService).create({ name, lineCapacity });
+    return { tenantId: created.tenantId, adminKey: created.apiKey.key };
+  }
+
+  /** A key of the given role in the tenant (an agent key needs the agent to exist). */
+  async createKey(tenant: TestTenant, role: 'admin' | 'supervisor' | 'integrator' | 'agent', agentId?: string): Promise<string> {
+    const response = await this.http()
+      .post('/v1/api-keys')
+      .set('Authorization', `Bearer ${tenant.adminKey}`)
+      .send({ name: `${role} key`, role, ...(agentId ? { agentId } : {}) })
+      .expect(201);
+    return response.body.key;
+  }
+
+  async stop(): Promise<void> {
+    const prefix = this.config.get('REDIS_KEY_PREFIX');
+    await this.app.close();
+    const keys = await this.redis.keys(`${prefix}:*`);
+    if (keys.length) await this.redis.del(...keys);
+    await this.redis.quit();
+    await dropDatabase(this.database.name);
+  }
+}
+
+export const bearer = (key: string) => ({ Authorization: `Bearer ${key}` });
