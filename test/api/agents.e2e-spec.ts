@@ -1,6 +1,7 @@
 import request from 'supertest';
 import { AgentLiveView } from '../../libs/agents/src';
 import { PrismaService } from '../../libs/database/src';
+import { RedisService } from '../../libs/redis/src';
 import { ApiHarness, bearer, TestTenant } from '../support/api-harness';
 
 const aiko = { name: 'Aiko', skills: ['sales', 'support'], endpoint: 'sip:aiko@pbx.example.com' };
@@ -115,6 +116,25 @@ describe('agents and agent sessions', () => {
       expect(response.body.errors).toEqual([expect.objectContaining({ field: 'state' })]);
     });
 
+    it('announces every state change on Redis for the dialing engine', async () => {
+      const subscriber = api.app.get(RedisService).connect('test-subscriber');
+      try {
+        const channel = api.app.get(RedisService).keys.agentStateChannel();
+        await subscriber.subscribe(channel);
+        const received = new Promise<string>((resolve) => subscriber.once('message', (_, message) => resolve(message)));
+        await api.http().put('/v1/agents/kenji/state').set(bearer(supervisor)).send({ state: 'unavailable', reason: 'break' }).expect(200);
+        expect(JSON.parse(await received)).toEqual({
+          tenantId: tenant.tenantId,
+          agentId: 'kenji',
+          state: 'unavailable',
+          version: expect.any(Number),
+          skills: ['sales'],
+        });
+      } finally {
+        subscriber.disconnect();
+      }
+    });
+
     it('records every state change with its time, version and who asked', async () => {
       const history = await api.app.get(PrismaService).agentStateChange.findMany({
         where: { tenantId: tenant.tenantId, agentId: 'kenji' },
@@ -123,6 +143,7 @@ describe('agents and agent sessions', () => {
       expect(history.map((h) => [h.fromState, h.toState, h.reason])).toEqual([
         ['logged_out', 'available', 'log_in'],
         ['available', 'unavailable', 'break'],
+        ['unavailable', 'unavailable', 'break'],
       ]);
       expect(history.every((h) => h.byKeyId && h.at instanceof Date)).toBe(true);
     });

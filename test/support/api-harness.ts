@@ -36,7 +36,7 @@ export class ApiHarness {
     });
     harness.app = await createApiApp(harness.config);
     await harness.app.init();
-    harness.redis = new Redis(REDIS_URL);
+    harness.redis = new Redis(harness.config.get('REDIS_URL'));
     return harness;
   }
 

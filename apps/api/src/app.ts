@@ -16,7 +16,6 @@ export async function createApiApp(config: AppConfig): Promise<NestExpressApplic
   app.useBodyParser('json', { limit: config.get('REQUEST_BODY_LIMIT'), type: ['application/json', 'application/*+json'] });
   app.disable('x-powered-by');
   app.set('query parser', 'simple');
-  app.enableShutdownHooks();
 
   const document = SwaggerModule.createDocument(
     app,

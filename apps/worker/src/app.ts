@@ -10,6 +10,5 @@ export async function createWorkerApp(config: AppConfig): Promise<NestExpressApp
     forceCloseConnections: true,
   });
   app.useLogger(app.get(Logger));
-  app.enableShutdownHooks();
   return app;
 }
