@@ -7,7 +7,16 @@ const path = require('node:path');
 const root = path.resolve(__dirname, '..');
 const steps = [
   [path.join(root, 'scripts', 'prisma.js'), 'generate', '--no-hints'],
-  [path.join(root, 'node_modules', '@swc', 'cli', 'bin', 'swc.js'), 'apps', 'libs', '-d', 'dist', '--ignore', '**/*.spec.ts', '--quiet'],
+  [
+    path.join(root, 'node_modules', '@swc', 'cli', 'bin', 'swc.js'),
+    'apps',
+    'libs',
+    '-d',
+    'dist',
+    '--ignore',
+    '**/*.spec.ts',
+    '--quiet',
+  ],
 ];
 for (const args of steps) {
   const result = spawnSync(process.execPath, args, { cwd: root, stdio: ['ignore', 'ignore', 'inherit'] });

@@ -22,11 +22,15 @@ run('build', [path.join(root, 'scripts', 'build.js')]);
 run('database migration', [path.join(root, 'dist', 'apps', 'cli', 'src', 'main.js'), 'migrate']);
 
 const children = ['api', 'worker'].map((app) => {
-  const child = spawn(process.execPath, ['--enable-source-maps', path.join(root, 'dist', 'apps', app, 'src', 'main.js')], {
-    cwd: root,
-    env,
-    stdio: 'inherit',
-  });
+  const child = spawn(
+    process.execPath,
+    ['--enable-source-maps', path.join(root, 'dist', 'apps', app, 'src', 'main.js')],
+    {
+      cwd: root,
+      env,
+      stdio: 'inherit',
+    },
+  );
   child.on('exit', (code, signal) => {
     if (!stopping) {
       console.error(`autocall: the ${app} stopped (${signal ?? `exit ${code}`}); stopping the rest`);

@@ -26,13 +26,23 @@ describe('agents and agent sessions', () => {
   describe('PUT /v1/agents/{agentId}', () => {
     it('creates an agent (201), then replaces it (200)', async () => {
       const created = await putAgent('aiko').expect(201);
-      expect(created.body).toMatchObject({ agentId: 'aiko', skills: ['sales', 'support'], state: 'logged_out', sessionId: null });
+      expect(created.body).toMatchObject({
+        agentId: 'aiko',
+        skills: ['sales', 'support'],
+        state: 'logged_out',
+        sessionId: null,
+      });
       const replaced = await putAgent('aiko', { ...aiko, name: 'Aiko T.', skills: ['sales'] }).expect(200);
       expect(replaced.body).toMatchObject({ name: 'Aiko T.', skills: ['sales'] });
     });
 
     it('refuses bad definitions with a field error per problem', async () => {
-      const response = await putAgent('bob', { name: ' ', skills: ['Sales Team'], endpoint: 'http://x', role: 'x' }).expect(400);
+      const response = await putAgent('bob', {
+        name: ' ',
+        skills: ['Sales Team'],
+        endpoint: 'http://x',
+        role: 'x',
+      }).expect(400);
       expect(response.body.errors.map((e: { field: string }) => e.field).sort()).toEqual([
         'endpoint',
         'name',
@@ -72,7 +82,10 @@ describe('agents and agent sessions', () => {
       const badCursor = await api.http().get('/v1/agents?cursor=bm9wZQ').set(admin()).expect(400);
       expect(badCursor.body.errors).toEqual([expect.objectContaining({ field: 'cursor', code: 'invalid_cursor' })]);
       const unknown = await api.http().get('/v1/agents?colour=red&limit=0').set(admin()).expect(400);
-      expect(unknown.body.errors.map((e: { field: string }) => e.field).sort()).toEqual(['query.colour', 'query.limit']);
+      expect(unknown.body.errors.map((e: { field: string }) => e.field).sort()).toEqual([
+        'query.colour',
+        'query.limit',
+      ]);
     });
 
     it('answers 404 invalid_agent_id for an unknown agent', async () => {
@@ -87,7 +100,12 @@ describe('agents and agent sessions', () => {
     });
 
     it('logs in, becomes available in the live view, and goes unavailable with a reason', async () => {
-      const login = await api.http().post('/v1/agents/kenji/session').set(bearer(supervisor)).send({ state: 'available' }).expect(201);
+      const login = await api
+        .http()
+        .post('/v1/agents/kenji/session')
+        .set(bearer(supervisor))
+        .send({ state: 'available' })
+        .expect(201);
       expect(login.body).toMatchObject({ agentId: 'kenji', state: 'available', sessionId: expect.any(String) });
 
       const liveView = api.app.get(AgentLiveView);
@@ -107,12 +125,22 @@ describe('agents and agent sessions', () => {
       const again = await api.http().post('/v1/agents/kenji/session').set(admin()).send({}).expect(409);
       expect(again.body.code).toBe('conflict');
       await putAgent('mio', { ...aiko, name: 'Mio' }).expect(201);
-      const noSession = await api.http().put('/v1/agents/mio/state').set(admin()).send({ state: 'available' }).expect(409);
+      const noSession = await api
+        .http()
+        .put('/v1/agents/mio/state')
+        .set(admin())
+        .send({ state: 'available' })
+        .expect(409);
       expect(noSession.body.code).toBe('conflict');
     });
 
     it('refuses a state AutoCall sets itself', async () => {
-      const response = await api.http().put('/v1/agents/kenji/state').set(admin()).send({ state: 'on_call' }).expect(400);
+      const response = await api
+        .http()
+        .put('/v1/agents/kenji/state')
+        .set(admin())
+        .send({ state: 'on_call' })
+        .expect(400);
       expect(response.body.errors).toEqual([expect.objectContaining({ field: 'state' })]);
     });
 
@@ -122,7 +150,12 @@ describe('agents and agent sessions', () => {
         const channel = api.app.get(RedisService).keys.agentStateChannel();
         await subscriber.subscribe(channel);
         const received = new Promise<string>((resolve) => subscriber.once('message', (_, message) => resolve(message)));
-        await api.http().put('/v1/agents/kenji/state').set(bearer(supervisor)).send({ state: 'unavailable', reason: 'break' }).expect(200);
+        await api
+          .http()
+          .put('/v1/agents/kenji/state')
+          .set(bearer(supervisor))
+          .send({ state: 'unavailable', reason: 'break' })
+          .expect(200);
         expect(JSON.parse(await received)).toEqual({
           tenantId: tenant.tenantId,
           agentId: 'kenji',
@@ -186,14 +219,20 @@ describe('agents and agent sessions', () => {
       expect(agent.body).toMatchObject({ state: 'logged_out', sessionId: null });
       expect(await api.app.get(AgentLiveView).availableAgents(tenant.tenantId, 'sales')).not.toContain('yui');
       const session = await api.app.get(PrismaService).agentSession.findFirstOrThrow({ where: { agentId: 'yui' } });
-      expect(session).toMatchObject({ endReason: 'terminated', endedAt: expect.any(Date), endedByKeyId: expect.any(String) });
+      expect(session).toMatchObject({
+        endReason: 'terminated',
+        endedAt: expect.any(Date),
+        endedByKeyId: expect.any(String),
+      });
     });
 
     it('answers 404 invalid_agent_id, 409 without a session, 401 without a key, 403 for integrators', async () => {
       expect((await api.http().delete('/v1/agents/ghost/session').set(bearer(supervisor)).expect(404)).body.code).toBe(
         'invalid_agent_id',
       );
-      expect((await api.http().delete('/v1/agents/yui/session').set(bearer(supervisor)).expect(409)).body.code).toBe('conflict');
+      expect((await api.http().delete('/v1/agents/yui/session').set(bearer(supervisor)).expect(409)).body.code).toBe(
+        'conflict',
+      );
       expect((await api.http().delete('/v1/agents/yui/session').expect(401)).body.code).toBe('invalid_security_user');
       expect((await api.http().delete('/v1/agents/yui/session').set(bearer(integrator)).expect(403)).body.code).toBe(
         'unauthorized',
@@ -209,7 +248,9 @@ describe('agents and agent sessions', () => {
         const calls = [];
         for (let i = 0; i < 3; i++) {
           calls.push(await api.http().delete('/v1/agents/ghost/session').set(bearer(busy.adminKey)));
-          calls.push(await request(replica.getHttpServer()).delete('/v1/agents/ghost/session').set(bearer(busy.adminKey)));
+          calls.push(
+            await request(replica.getHttpServer()).delete('/v1/agents/ghost/session').set(bearer(busy.adminKey)),
+          );
         }
         expect(calls.map((r) => r.status)).toEqual([404, 404, 404, 404, 404, 429]);
         const limited = calls[5];

@@ -20,7 +20,11 @@ describe('authentication and API keys', () => {
     ])('answers 401 invalid_security_user for %s', async (_, headers) => {
       const response = await api.http().get('/v1/api-keys').set(headers).expect(401);
       expect(response.headers['content-type']).toMatch(/^application\/problem\+json/);
-      expect(response.body).toMatchObject({ status: 401, code: 'invalid_security_user', title: 'Invalid security user' });
+      expect(response.body).toMatchObject({
+        status: 401,
+        code: 'invalid_security_user',
+        title: 'Invalid security user',
+      });
     });
 
     it('answers 401 for a revoked key, at once', async () => {
@@ -68,7 +72,12 @@ describe('authentication and API keys', () => {
     });
 
     it('needs an existing agent for an agent key, and only for an agent key', async () => {
-      const missing = await api.http().post('/v1/api-keys').set(bearer(tenant.adminKey)).send({ name: 'a', role: 'agent' }).expect(400);
+      const missing = await api
+        .http()
+        .post('/v1/api-keys')
+        .set(bearer(tenant.adminKey))
+        .send({ name: 'a', role: 'agent' })
+        .expect(400);
       expect(missing.body.errors).toEqual([expect.objectContaining({ field: 'agentId', code: 'required' })]);
       const unknown = await api
         .http()
@@ -88,7 +97,12 @@ describe('authentication and API keys', () => {
 
     it.each(['supervisor', 'integrator'] as const)('is closed to %s keys (403 unauthorized)', async (role) => {
       const key = await api.createKey(tenant, role);
-      const response = await api.http().post('/v1/api-keys').set(bearer(key)).send({ name: 'x', role: 'admin' }).expect(403);
+      const response = await api
+        .http()
+        .post('/v1/api-keys')
+        .set(bearer(key))
+        .send({ name: 'x', role: 'admin' })
+        .expect(403);
       expect(response.body.code).toBe('unauthorized');
       await api.http().get('/v1/api-keys').set(bearer(key)).expect(403);
     });
@@ -108,7 +122,11 @@ describe('authentication and API keys', () => {
     it('never revokes the last active admin key (409), so a tenant cannot lock itself out', async () => {
       const lonely = await api.createTenant('lonely');
       const { body } = await api.http().get('/v1/api-keys').set(bearer(lonely.adminKey)).expect(200);
-      const response = await api.http().delete(`/v1/api-keys/${body.items[0].id}`).set(bearer(lonely.adminKey)).expect(409);
+      const response = await api
+        .http()
+        .delete(`/v1/api-keys/${body.items[0].id}`)
+        .set(bearer(lonely.adminKey))
+        .expect(409);
       expect(response.body.code).toBe('conflict');
 
       const second = await api.createKey(lonely, 'admin');
@@ -122,7 +140,9 @@ describe('authentication and API keys', () => {
     expect(Object.keys(document.body.paths)).toEqual(
       expect.arrayContaining(['/v1/api-keys', '/v1/agents/{agentId}/session', '/v1/lines/usage', '/v1/settings']),
     );
-    expect(document.body.paths['/v1/agents/{agentId}'].put.requestBody.content['application/json'].schema).toMatchObject({
+    expect(
+      document.body.paths['/v1/agents/{agentId}'].put.requestBody.content['application/json'].schema,
+    ).toMatchObject({
       required: expect.arrayContaining(['name', 'skills', 'endpoint']),
     });
     await api.http().get('/docs').expect(200);

@@ -31,7 +31,9 @@ describe('lines and settings', () => {
 
     it('keeps the last capacity when many changes race', async () => {
       await Promise.all(
-        Array.from({ length: 20 }, (_, i) => api.http().put('/v1/lines').set(admin()).send({ capacity: i }).expect(200)),
+        Array.from({ length: 20 }, (_, i) =>
+          api.http().put('/v1/lines').set(admin()).send({ capacity: i }).expect(200),
+        ),
       );
       await api.http().put('/v1/lines').set(admin()).send({ capacity: 12 }).expect(200);
       expect((await api.http().get('/v1/lines/usage').set(admin()).expect(200)).body.capacity).toBe(12);

@@ -20,7 +20,12 @@ describe('tenant isolation', () => {
       .set(bearer(first.adminKey))
       .send({ name: 'First', skills: ['sales'], endpoint: 'sip:first@pbx' })
       .expect(201);
-    await api.http().post('/v1/agents/shared-id/session').set(bearer(first.adminKey)).send({ state: 'available' }).expect(201);
+    await api
+      .http()
+      .post('/v1/agents/shared-id/session')
+      .set(bearer(first.adminKey))
+      .send({ state: 'available' })
+      .expect(201);
     await api.http().put('/v1/settings').set(bearer(first.adminKey)).send({ defaultCountry: 'JP' }).expect(200);
     const keys = await api.http().get('/v1/api-keys').set(bearer(first.adminKey)).expect(200);
     firstKeyId = keys.body.items[0].id;
@@ -64,13 +69,20 @@ describe('tenant isolation', () => {
     const agent = await api.http().get('/v1/agents/shared-id').set(bearer(first.adminKey)).expect(200);
     expect(agent.body).toMatchObject({ name: 'First', skills: ['sales'], state: 'available' });
     expect((await api.http().get('/v1/lines/usage').set(bearer(first.adminKey)).expect(200)).body.capacity).toBe(7);
-    expect((await api.http().get('/v1/settings').set(bearer(first.adminKey)).expect(200)).body.defaultCountry).toBe('JP');
+    expect((await api.http().get('/v1/settings').set(bearer(first.adminKey)).expect(200)).body.defaultCountry).toBe(
+      'JP',
+    );
     // The first tenant's key still works: nothing of it was revoked.
     await api.http().get('/v1/api-keys').set(bearer(first.adminKey)).expect(200);
   });
 
   it("cannot create an agent key for another tenant's agent", async () => {
-    await api.http().put('/v1/agents/only-first').set(bearer(first.adminKey)).send({ name: 'F', skills: ['sales'], endpoint: 'sip:f@pbx' }).expect(201);
+    await api
+      .http()
+      .put('/v1/agents/only-first')
+      .set(bearer(first.adminKey))
+      .send({ name: 'F', skills: ['sales'], endpoint: 'sip:f@pbx' })
+      .expect(201);
     const response = await api
       .http()
       .post('/v1/api-keys')

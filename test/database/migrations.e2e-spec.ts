@@ -56,7 +56,12 @@ describe('npm run db:migrate (the Prisma-compatible migrator)', () => {
   it("keeps Prisma's bookkeeping, so `prisma migrate deploy` sees the same history", async () => {
     const url = freshDatabase();
     await migrate({ databaseUrl: url, migrationsDir: MIGRATIONS });
-    const rows = await query<{ migration_name: string; checksum: string; finished_at: Date; applied_steps_count: number }>(
+    const rows = await query<{
+      migration_name: string;
+      checksum: string;
+      finished_at: Date;
+      applied_steps_count: number;
+    }>(
       url,
       'SELECT migration_name, checksum, finished_at, applied_steps_count FROM _prisma_migrations ORDER BY migration_name',
     );
@@ -91,7 +96,9 @@ describe('npm run db:migrate (the Prisma-compatible migrator)', () => {
     await migrate({ databaseUrl: url, migrationsDir: dir });
     const [first] = await readMigrations(dir);
     writeFileSync(path.join(dir, first.name, 'migration.sql'), `${first.sql}\n-- edited\n`);
-    await expect(migrate({ databaseUrl: url, migrationsDir: dir })).rejects.toThrow(/was modified after it was applied/);
+    await expect(migrate({ databaseUrl: url, migrationsDir: dir })).rejects.toThrow(
+      /was modified after it was applied/,
+    );
   });
 
   it('rolls a failing migration back whole, records nothing, and applies it once it is fixed', async () => {
@@ -104,7 +111,9 @@ describe('npm run db:migrate (the Prisma-compatible migrator)', () => {
     writeFileSync(path.join(broken, 'migration.sql'), 'CREATE TABLE half_done (id int);\nSELECT no_such_function();\n');
     await expect(migrate({ databaseUrl: url, migrationsDir: dir })).rejects.toThrow(/99990101000000_broken failed/);
     expect(await query(url, "SELECT 1 FROM pg_tables WHERE tablename = 'half_done'")).toEqual([]);
-    expect(await query(url, "SELECT 1 FROM _prisma_migrations WHERE migration_name = '99990101000000_broken'")).toEqual([]);
+    expect(await query(url, "SELECT 1 FROM _prisma_migrations WHERE migration_name = '99990101000000_broken'")).toEqual(
+      [],
+    );
 
     writeFileSync(path.join(broken, 'migration.sql'), 'CREATE TABLE half_done (id int);\n');
     expect((await migrate({ databaseUrl: url, migrationsDir: dir })).applied).toEqual(['99990101000000_broken']);

@@ -28,7 +28,13 @@ describe('booting AutoCall', () => {
 
   it('the CLI creates a tenant and prints its admin key as JSON, which then works', async () => {
     const db = await database('cli');
-    const cli = AppProcess.spawn('cli', { DATABASE_URL: db.url }, ['tenants:create', '--name', 'Acme Calls', '--lines', '12']);
+    const cli = AppProcess.spawn('cli', { DATABASE_URL: db.url }, [
+      'tenants:create',
+      '--name',
+      'Acme Calls',
+      '--lines',
+      '12',
+    ]);
     expect(await cli.exited()).toBe(0);
     const printed = JSON.parse(cli.output);
     expect(printed).toEqual({
@@ -63,12 +69,19 @@ describe('booting AutoCall', () => {
     const key = 'ac_bootstrap_key_for_this_test_0001';
     const ports = [await freePort(), await freePort()];
     const replicas = ports.map((port) =>
-      AppProcess.spawn('api', { DATABASE_URL: db.url, API_PORT: String(port), BOOTSTRAP_ADMIN_KEY: key, LOG_LEVEL: 'warn' }),
+      AppProcess.spawn('api', {
+        DATABASE_URL: db.url,
+        API_PORT: String(port),
+        BOOTSTRAP_ADMIN_KEY: key,
+        LOG_LEVEL: 'warn',
+      }),
     );
     try {
       for (const port of ports) {
         await waitFor(`replica on ${port}`, async () => {
-          const response = await fetch(`http://127.0.0.1:${port}/v1/api-keys`, { headers: { Authorization: `Bearer ${key}` } });
+          const response = await fetch(`http://127.0.0.1:${port}/v1/api-keys`, {
+            headers: { Authorization: `Bearer ${key}` },
+          });
           return response.status === 200;
         });
       }

@@ -57,7 +57,11 @@ export class ApiHarness {
   }
 
   /** A key of the given role in the tenant (an agent key needs the agent to exist). */
-  async createKey(tenant: TestTenant, role: 'admin' | 'supervisor' | 'integrator' | 'agent', agentId?: string): Promise<string> {
+  async createKey(
+    tenant: TestTenant,
+    role: 'admin' | 'supervisor' | 'integrator' | 'agent',
+    agentId?: string,
+  ): Promise<string> {
     const response = await this.http()
       .post('/v1/api-keys')
       .set('Authorization', `Bearer ${tenant.adminKey}`)

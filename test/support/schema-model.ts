@@ -66,7 +66,13 @@ const DEFAULT_TYPES: Record<string, string> = {
 };
 // Defaults Prisma fills in the client, not in the database.
 const CLIENT_SIDE_DEFAULTS = new Set(['uuid', 'cuid', 'nanoid', 'ulid']);
-const ON_DELETE: Record<string, string> = { Cascade: 'CASCADE', Restrict: 'RESTRICT', NoAction: 'NO ACTION', SetNull: 'SET NULL', SetDefault: 'SET DEFAULT' };
+const ON_DELETE: Record<string, string> = {
+  Cascade: 'CASCADE',
+  Restrict: 'RESTRICT',
+  NoAction: 'NO ACTION',
+  SetNull: 'SET NULL',
+  SetDefault: 'SET DEFAULT',
+};
 
 export function expectedSchema(schemaPath = path.resolve(__dirname, '../../prisma/schema.prisma')): SchemaShape {
   const source = readFileSync(schemaPath, 'utf8');
@@ -84,7 +90,14 @@ export function expectedSchema(schemaPath = path.resolve(__dirname, '../../prism
   };
   const cols = (m: DmmfModel, fields: string[]) => `${table(m)}(${fields.map((f) => column(m, f)).join(',')})`;
 
-  const shape: SchemaShape = { enums: {}, columns: [], primaryKeys: [], uniqueIndexes: [], indexes: [], foreignKeys: [] };
+  const shape: SchemaShape = {
+    enums: {},
+    columns: [],
+    primaryKeys: [],
+    uniqueIndexes: [],
+    indexes: [],
+    foreignKeys: [],
+  };
   for (const e of dmmf.enums) shape.enums[e.dbName ?? e.name] = e.values.map((v) => v.dbName ?? v.name);
   for (const m of dmmf.models) {
     for (const f of m.fields) {
@@ -107,12 +120,17 @@ export function expectedSchema(schemaPath = path.resolve(__dirname, '../../prism
       const nullable = !f.isRequired || f.isList;
       const defaultName = (f.default as { name?: string } | undefined)?.name;
       const hasDefault = f.hasDefaultValue && !CLIENT_SIDE_DEFAULTS.has(defaultName ?? '');
-      shape.columns.push(`${table(m)}.${f.dbName ?? f.name} ${type}${nullable ? ' NULL' : ' NOT NULL'}${hasDefault ? ' DEFAULT' : ''}`);
+      shape.columns.push(
+        `${table(m)}.${f.dbName ?? f.name} ${type}${nullable ? ' NULL' : ' NOT NULL'}${hasDefault ? ' DEFAULT' : ''}`,
+      );
     }
   }
   for (const index of dmmf.indexes) {
     const m = models.get(index.model)!;
-    const entry = cols(m, index.fields.map((f) => f.name));
+    const entry = cols(
+      m,
+      index.fields.map((f) => f.name),
+    );
     if (index.type === 'id') shape.primaryKeys.push(entry);
     else if (index.type === 'unique') shape.uniqueIndexes.push(entry);
     else shape.indexes.push(entry);
@@ -124,7 +142,14 @@ export async function actualSchema(databaseUrl: string): Promise<SchemaShape> {
   const client = new Client({ connectionString: databaseUrl });
   await client.connect();
   try {
-    const shape: SchemaShape = { enums: {}, columns: [], primaryKeys: [], uniqueIndexes: [], indexes: [], foreignKeys: [] };
+    const shape: SchemaShape = {
+      enums: {},
+      columns: [],
+      primaryKeys: [],
+      uniqueIndexes: [],
+      indexes: [],
+      foreignKeys: [],
+    };
     const enums = await client.query(`
       SELECT t.typname, e.enumlabel FROM pg_type t JOIN pg_enum e ON e.enumtypid = t.oid
       JOIN pg_namespace n ON n.oid = t.typnamespace WHERE n.nspname = 'public' ORDER BY t.typname, e.enumsortorder`);
@@ -137,7 +162,9 @@ export async function actualSchema(databaseUrl: string): Promise<SchemaShape> {
       WHERE n.nspname = 'public' AND c.relkind = 'r' AND a.attnum > 0 AND NOT a.attisdropped
         AND c.relname <> '_prisma_migrations'`);
     for (const r of columns.rows) {
-      shape.columns.push(`${r.table}.${r.column} ${r.type.replace(/"/g, '')}${r.not_null ? ' NOT NULL' : ' NULL'}${r.has_default ? ' DEFAULT' : ''}`);
+      shape.columns.push(
+        `${r.table}.${r.column} ${r.type.replace(/"/g, '')}${r.not_null ? ' NOT NULL' : ' NULL'}${r.has_default ? ' DEFAULT' : ''}`,
+      );
     }
 
     const indexes = await client.query(`
@@ -163,9 +190,17 @@ export async function actualSchema(databaseUrl: string): Promise<SchemaShape> {
            JOIN pg_attribute a ON a.attrelid = con.confrelid AND a.attnum = k.n) AS target_columns
       FROM pg_constraint con JOIN pg_class src ON src.oid = con.conrelid JOIN pg_class dst ON dst.oid = con.confrelid
       JOIN pg_namespace n ON n.oid = src.relnamespace WHERE con.contype = 'f' AND n.nspname = 'public'`);
-    const actions: Record<string, string> = { c: 'CASCADE', r: 'RESTRICT', a: 'NO ACTION', n: 'SET NULL', d: 'SET DEFAULT' };
+    const actions: Record<string, string> = {
+      c: 'CASCADE',
+      r: 'RESTRICT',
+      a: 'NO ACTION',
+      n: 'SET NULL',
+      d: 'SET DEFAULT',
+    };
     for (const r of fks.rows) {
-      shape.foreignKeys.push(`${r.table}(${r.columns.join(',')}) -> ${r.target}(${r.target_columns.join(',')}) ON DELETE ${actions[r.on_delete]}`);
+      shape.foreignKeys.push(
+        `${r.table}(${r.columns.join(',')}) -> ${r.target}(${r.target_columns.join(',')}) ON DELETE ${actions[r.on_delete]}`,
+      );
     }
     return sortShape(shape);
   } finally {

@@ -16,7 +16,8 @@ describe('live view rebuild after a Redis loss', () => {
 
   const availableFor = (skill: string) =>
     redis.zrange(`${api.config.get('REDIS_KEY_PREFIX')}:{${tenant.tenantId}}:available:${skill}`, '0', '-1');
-  const linesCapacity = () => redis.hget(`${api.config.get('REDIS_KEY_PREFIX')}:{${tenant.tenantId}}:lines`, 'capacity');
+  const linesCapacity = () =>
+    redis.hget(`${api.config.get('REDIS_KEY_PREFIX')}:{${tenant.tenantId}}:lines`, 'capacity');
 
   const startWorker = async () => {
     workerPort = await freePort();
@@ -48,7 +49,12 @@ describe('live view rebuild after a Redis loss', () => {
       ['dan', ['sales'], null],
     ] as const;
     for (const [id, skills, state] of agents) {
-      await api.http().put(`/v1/agents/${id}`).set(admin).send({ name: id, skills, endpoint: `sip:${id}@pbx` }).expect(201);
+      await api
+        .http()
+        .put(`/v1/agents/${id}`)
+        .set(admin)
+        .send({ name: id, skills, endpoint: `sip:${id}@pbx` })
+        .expect(201);
       if (state) await api.http().post(`/v1/agents/${id}/session`).set(admin).send({ state }).expect(201);
     }
   });

@@ -13,7 +13,10 @@ export async function createApiApp(config: AppConfig): Promise<NestExpressApplic
     forceCloseConnections: true,
   });
   app.useLogger(app.get(Logger));
-  app.useBodyParser('json', { limit: config.get('REQUEST_BODY_LIMIT'), type: ['application/json', 'application/*+json'] });
+  app.useBodyParser('json', {
+    limit: config.get('REQUEST_BODY_LIMIT'),
+    type: ['application/json', 'application/*+json'],
+  });
   app.disable('x-powered-by');
   app.set('query parser', 'simple');
 

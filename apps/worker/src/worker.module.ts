@@ -13,7 +13,14 @@ export class WorkerModule {
   static forRoot(config: AppConfig): DynamicModule {
     return {
       module: WorkerModule,
-      imports: [ConfigModule.forRoot(config), loggerModule(config, 'worker'), DatabaseModule, RedisModule, AgentsModule, LinesModule],
+      imports: [
+        ConfigModule.forRoot(config),
+        loggerModule(config, 'worker'),
+        DatabaseModule,
+        RedisModule,
+        AgentsModule,
+        LinesModule,
+      ],
       controllers: [HealthController, MetricsController],
       providers: [LiveViewKeeper],
     };

@@ -36,18 +36,33 @@ export class AgentSessionsService {
     private readonly agents: AgentsService,
   ) {}
 
-  async logIn(tenantId: string, agentId: string, state: RequestableState, context: StateChangeContext): Promise<AgentSessionView> {
+  async logIn(
+    tenantId: string,
+    agentId: string,
+    state: RequestableState,
+    context: StateChangeContext,
+  ): Promise<AgentSessionView> {
     const { after } = await this.apply(tenantId, agentId, { type: 'log_in', state }, context);
     return { sessionId: after.sessionId!, agentId, state, startedAt: after.stateChangedAt };
   }
 
-  async requestState(tenantId: string, agentId: string, state: RequestableState, context: StateChangeContext): Promise<AgentView> {
+  async requestState(
+    tenantId: string,
+    agentId: string,
+    state: RequestableState,
+    context: StateChangeContext,
+  ): Promise<AgentView> {
     const { after } = await this.apply(tenantId, agentId, { type: 'request_state', state }, context);
     return toAgentView(after);
   }
 
   /** Log out (the agent itself) or Terminate Agent Session (a supervisor). */
-  async endSession(tenantId: string, agentId: string, how: 'logged_out' | 'terminated', context: StateChangeContext): Promise<void> {
+  async endSession(
+    tenantId: string,
+    agentId: string,
+    how: 'logged_out' | 'terminated',
+    context: StateChangeContext,
+  ): Promise<void> {
     await this.apply(tenantId, agentId, { type: 'log_out' }, { ...context, reason: context.reason ?? how }, how);
   }
 

@@ -12,7 +12,10 @@ describe('agent state machine', () => {
   it('lets a logged-in agent switch between available and unavailable, but not during a call', () => {
     expect(transition('available', { type: 'request_state', state: 'unavailable' })).toMatchObject({ ok: true });
     expect(transition('wrap_up', { type: 'request_state', state: 'available' })).toMatchObject({ ok: true });
-    expect(transition('on_call', { type: 'request_state', state: 'unavailable' })).toEqual({ ok: false, reason: 'on_call' });
+    expect(transition('on_call', { type: 'request_state', state: 'unavailable' })).toEqual({
+      ok: false,
+      reason: 'on_call',
+    });
     expect(transition('logged_out', { type: 'request_state', state: 'available' })).toEqual({
       ok: false,
       reason: 'not_logged_in',
@@ -29,7 +32,8 @@ describe('agent state machine', () => {
 
   it('logs out from every logged-in state', () => {
     const loggedIn = AGENT_STATES.filter((s): s is Exclude<AgentState, 'logged_out'> => s !== 'logged_out');
-    for (const state of loggedIn) expect(transition(state, { type: 'log_out' })).toEqual({ ok: true, state: 'logged_out' });
+    for (const state of loggedIn)
+      expect(transition(state, { type: 'log_out' })).toEqual({ ok: true, state: 'logged_out' });
     expect(transition('logged_out', { type: 'log_out' })).toEqual({ ok: false, reason: 'not_logged_in' });
   });
 });

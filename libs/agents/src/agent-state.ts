@@ -26,7 +26,10 @@ export type AgentCommand =
 
 export type TransitionResult =
   | { ok: true; state: AgentState }
-  | { ok: false; reason: 'not_logged_in' | 'already_logged_in' | 'on_call' | 'not_available' | 'not_on_call' | 'not_in_wrap_up' };
+  | {
+      ok: false;
+      reason: 'not_logged_in' | 'already_logged_in' | 'on_call' | 'not_available' | 'not_on_call' | 'not_in_wrap_up';
+    };
 
 export function isLoggedIn(state: AgentState): boolean {
   return state !== 'logged_out';
@@ -35,9 +38,7 @@ export function isLoggedIn(state: AgentState): boolean {
 export function transition(current: AgentState, command: AgentCommand): TransitionResult {
   switch (command.type) {
     case 'log_in':
-      return current === 'logged_out'
-        ? { ok: true, state: command.state }
-        : { ok: false, reason: 'already_logged_in' };
+      return current === 'logged_out' ? { ok: true, state: command.state } : { ok: false, reason: 'already_logged_in' };
     case 'request_state':
       if (current === 'logged_out') return { ok: false, reason: 'not_logged_in' };
       // Ending a call is AutoCall's job; an agent on a call changes state after it, in wrap-up.

@@ -17,8 +17,7 @@ export interface AgentListQuery {
   limit: number;
 }
 
-const isAgentCursor = (value: Record<string, unknown>): value is { after: string } =>
-  typeof value.after === 'string';
+const isAgentCursor = (value: Record<string, unknown>): value is { after: string } => typeof value.after === 'string';
 
 @Injectable()
 export class AgentsService {
@@ -30,7 +29,11 @@ export class AgentsService {
   ) {}
 
   /** Creates or replaces an agent's definition; a logged-in agent keeps its session and state. */
-  async upsert(tenantId: string, agentId: string, definition: AgentDefinition): Promise<{ agent: AgentView; created: boolean }> {
+  async upsert(
+    tenantId: string,
+    agentId: string,
+    definition: AgentDefinition,
+  ): Promise<{ agent: AgentView; created: boolean }> {
     const skills = [...new Set(definition.skills)];
     const { row, created } = await this.prisma.$transaction(async (tx) => {
       await tx.$executeRaw`

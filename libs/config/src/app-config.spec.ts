@@ -25,9 +25,9 @@ describe('configuration from the environment', () => {
   });
 
   it('does not echo URLs or keys, which may hold secrets', () => {
-    expect(() =>
-      AppConfig.fromEnvironment({ DATABASE_URL: 'mysql://user:hunter2@db/x' }),
-    ).toThrow(/^Invalid configuration: DATABASE_URL must be a postgresql:\/\/ URL$/);
+    expect(() => AppConfig.fromEnvironment({ DATABASE_URL: 'mysql://user:hunter2@db/x' })).toThrow(
+      /^Invalid configuration: DATABASE_URL must be a postgresql:\/\/ URL$/,
+    );
   });
 
   it('treats empty values as unset', () => {

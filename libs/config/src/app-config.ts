@@ -18,9 +18,7 @@ export class AppConfig {
       const variable = String(issue.path[0]);
       const got = env[variable];
       const shown = variable.endsWith('_KEY') || variable.endsWith('_URL') ? '' : ` (got "${got}")`;
-      throw new ConfigError(
-        `Invalid configuration: ${variable} ${issue.message}${got === undefined ? '' : shown}`,
-      );
+      throw new ConfigError(`Invalid configuration: ${variable} ${issue.message}${got === undefined ? '' : shown}`);
     }
     return new AppConfig(Object.freeze(result.data));
   }

@@ -113,9 +113,7 @@ export async function migrate(options: {
       checksum: string;
       finished_at: Date | null;
       rolled_back_at: Date | null;
-    }>(
-      'SELECT migration_name, checksum, finished_at, rolled_back_at FROM "_prisma_migrations" ORDER BY started_at',
-    );
+    }>('SELECT migration_name, checksum, finished_at, rolled_back_at FROM "_prisma_migrations" ORDER BY started_at');
     const recorded = new Map<string, (typeof rows)[number]>();
     for (const row of rows) if (!row.rolled_back_at) recorded.set(row.migration_name, row);
 
@@ -158,7 +156,8 @@ export async function migrate(options: {
     }
     const local = new Set(migrations.map((m) => m.name));
     for (const name of recorded.keys()) {
-      if (!local.has(name)) log(`warning: ${name} is applied in the database but missing from ${options.migrationsDir}`);
+      if (!local.has(name))
+        log(`warning: ${name} is applied in the database but missing from ${options.migrationsDir}`);
     }
   } finally {
     await client.query('SELECT pg_advisory_unlock_all()').catch(() => undefined);

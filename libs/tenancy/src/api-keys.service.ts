@@ -101,7 +101,8 @@ export class ApiKeysService {
         const admins = await tx.apiKey.count({
           where: { tenantId: caller.tenantId, role: 'admin', revokedAt: null },
         });
-        if (admins <= 1) throw new ConflictError('This is the last active admin key of the tenant; create another first.');
+        if (admins <= 1)
+          throw new ConflictError('This is the last active admin key of the tenant; create another first.');
       }
       await tx.apiKey.update({ where: { id: row.id }, data: { revokedAt: new Date() } });
     });

@@ -68,14 +68,20 @@ export class ProblemFilter implements ExceptionFilter {
     const problem = this.toProblem(exception);
     problem.instance = maskPhoneNumbersIn(request.originalUrl ?? request.url);
     if (request.id) problem.requestId = String(request.id);
-    if (exception instanceof TooManyRequestsError) response.setHeader('Retry-After', String(exception.retryAfterSeconds));
+    if (exception instanceof TooManyRequestsError)
+      response.setHeader('Retry-After', String(exception.retryAfterSeconds));
     if (problem.status === 503) response.setHeader('Retry-After', '5');
     response.status(problem.status).type('application/problem+json').send(JSON.stringify(problem));
   }
 
   toProblem(exception: unknown): Problem {
     if (exception instanceof DomainError) {
-      return this.problem(exception.status, exception.code, exception.message, (exception as { errors?: FieldError[] }).errors);
+      return this.problem(
+        exception.status,
+        exception.code,
+        exception.message,
+        (exception as { errors?: FieldError[] }).errors,
+      );
     }
     const parserError = exception as BodyParserError;
     if (parserError?.type === 'entity.parse.failed') {
@@ -100,8 +106,12 @@ export class ProblemFilter implements ExceptionFilter {
       this.logger.warn(`storage unavailable: ${(exception as Error).message}`);
       return this.problem(503, 'service_unavailable', 'A storage service is unavailable; retry shortly.');
     }
-    this.logger.error(exception instanceof Error ? exception.stack ?? exception.message : String(exception));
-    return this.problem(500, 'internal_error', 'Something went wrong inside AutoCall; the request id helps to find out what.');
+    this.logger.error(exception instanceof Error ? (exception.stack ?? exception.message) : String(exception));
+    return this.problem(
+      500,
+      'internal_error',
+      'Something went wrong inside AutoCall; the request id helps to find out what.',
+    );
   }
 
   private problem(status: number, code: string, detail: string, errors?: FieldError[]): Problem {

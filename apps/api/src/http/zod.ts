@@ -18,7 +18,11 @@ export function toFieldErrors(error: z.ZodError, root = ''): FieldError[] {
   for (const issue of error.issues) {
     if (issue.code === 'unrecognized_keys') {
       for (const key of issue.keys) {
-        errors.push({ field: fieldPath([...issue.path, key], root), code: 'unknown_field', message: 'This field is not part of the API.' });
+        errors.push({
+          field: fieldPath([...issue.path, key], root),
+          code: 'unknown_field',
+          message: 'This field is not part of the API.',
+        });
       }
       continue;
     }
@@ -41,7 +45,10 @@ export class ZodPipe<S extends z.ZodType> implements PipeTransform<unknown, z.in
 }
 
 export function openApiSchema(schema: z.ZodType): Record<string, unknown> {
-  return z.toJSONSchema(schema, { target: 'openapi-3.0', io: 'input', unrepresentable: 'any' }) as Record<string, unknown>;
+  return z.toJSONSchema(schema, { target: 'openapi-3.0', io: 'input', unrepresentable: 'any' }) as Record<
+    string,
+    unknown
+  >;
 }
 
 /** A JSON body validated by the zod schema, which also documents it in OpenAPI. */
