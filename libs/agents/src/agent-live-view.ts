@@ -38,9 +38,15 @@ end
 redis.call('HSET', KEYS[1], 'state', ARGV[3], 'version', ARGV[4], 'skills', ARGV[5], 'reason', ARGV[6], 'since', ARGV[7])
 redis.call('SADD', KEYS[2], ARGV[2])
 if ARGV[3] == 'available' then
-  for skill in string.gmatch(ARGV[5], '[^,]+') do
-    redis.call('ZADD', ARGV[1] .. ':available:' .. skill, ARGV[7], ARGV[2])
+  -- An agent reserved for a dial stays out of the available sets until the reservation ends.
+  if not redis.call('HGET', KEYS[1], 'reservedFor') then
+    for skill in string.gmatch(ARGV[5], '[^,]+') do
+      redis.call('ZADD', ARGV[1] .. ':available:' .. skill, ARGV[7], ARGV[2])
+    end
   end
+else
+  -- Leaving 'available' (unavailable, logged out, on a call) ends any reservation.
+  redis.call('HDEL', KEYS[1], 'reservedFor')
 end
 redis.call('PUBLISH', ARGV[8], ARGV[9])
 return 1

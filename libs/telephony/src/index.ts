@@ -1,0 +1,3 @@
+export * from './telephony.port';
+export * from './simulator';
+export * from './random';

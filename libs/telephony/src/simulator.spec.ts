@@ -1,0 +1,111 @@
+import { DEFAULT_SIMULATOR_SETTINGS, OriginateLedger, SimulatorSettings, TelephonySimulator } from './simulator';
+import { TelephonyEvent } from './telephony.port';
+
+class MemoryLedger implements OriginateLedger {
+  claimed = new Set<string>();
+  perNumber = new Map<string, number>();
+  async claim(callId: string) {
+    if (this.claimed.has(callId)) return false;
+    this.claimed.add(callId);
+    return true;
+  }
+  async countPrevious(to: string) {
+    const n = this.perNumber.get(to) ?? 0;
+    this.perNumber.set(to, n + 1);
+    return n;
+  }
+}
+
+function simulator(overrides: Partial<SimulatorSettings> = {}) {
+  const ledger = new MemoryLedger();
+  const sim = new TelephonySimulator({ ...DEFAULT_SIMULATOR_SETTINGS, timeScale: 1000, ...overrides }, ledger);
+  const events: TelephonyEvent[] = [];
+  sim.onEvent((e) => void events.push(e));
+  const ended = (callId: string) =>
+    new Promise<TelephonyEvent>((resolve) =>
+      sim.onEvent((e) => {
+        if (e.callId === callId && e.type === 'ended') resolve(e);
+      }),
+    );
+  return { sim, ledger, events, ended };
+}
+
+const request = (callId: string, to = '+81312345678') => ({ callId, tenantId: 't', to, from: null, ringTimeoutSeconds: 30 });
+
+describe('telephony simulator', () => {
+  it('never places a second call for the same callId', async () => {
+    const { sim, ledger } = simulator();
+    await sim.originate(request('c1'));
+    await sim.originate(request('c1'));
+    expect(ledger.perNumber.get('+81312345678')).toBe(1);
+    sim.shutdown();
+  });
+
+  it('replays the same outcomes for the same seed, numbers and attempts', async () => {
+    const run = async () => {
+      const { sim, events, ended } = simulator({ seed: 'fixed', talkSecondsMean: 1 });
+      sim.onEvent((e) => {
+        if (e.type === 'answered' && e.answeredBy === 'human') void sim.connectToAgent(e.callId, 'sip:a@pbx');
+      });
+      const calls = Array.from({ length: 30 }, (_, i) => `call-${i}`);
+      const endings = calls.map((id) => ended(id));
+      for (const [i, id] of calls.entries()) await sim.originate(request(id, `+8131234${String(i).padStart(4, '0')}`));
+      await Promise.all(endings);
+      return events.map((e) => `${e.callId}:${e.type}:${'cause' in e ? e.cause : ''}`).sort();
+    };
+    expect(await run()).toEqual(await run());
+  });
+
+  it('produces every outcome in roughly the configured shares', async () => {
+    const { sim, events, ended } = simulator({ seed: 'shares', patienceSecondsMean: 1 });
+    const n = 400;
+    const endings = [];
+    for (let i = 0; i < n; i++) {
+      endings.push(ended(`c${i}`));
+      await sim.originate(request(`c${i}`, `+1415555${String(i).padStart(4, '0')}`));
+    }
+    await Promise.all(endings);
+    const causes = events.filter((e) => e.type === 'ended').map((e) => (e as { cause: string }).cause);
+    const share = (cause: string) => causes.filter((c) => c === cause).length / n;
+    expect(share('busy')).toBeGreaterThan(0.03);
+    expect(share('busy')).toBeLessThan(0.15);
+    expect(share('no_answer')).toBeGreaterThan(0.2);
+    const answered = events.filter((e) => e.type === 'answered');
+    expect(answered.length / n).toBeGreaterThan(0.5);
+    expect(answered.filter((e) => (e as { answeredBy: string }).answeredBy === 'machine').length).toBeGreaterThan(0);
+  });
+
+  it('rings out at the ring timeout with 487, and a hang-up before the answer is a CANCEL', async () => {
+    const { sim, ended } = simulator({ answerProbability: 0, failureRate: 0, busyRate: 0, unreachableRate: 0 });
+    const timedOut = ended('late');
+    await sim.originate({ ...request('late'), ringTimeoutSeconds: 5 });
+    expect(await timedOut).toMatchObject({ cause: 'no_answer', sipCode: 487 });
+
+    const cancelled = ended('cancel-me');
+    await sim.originate(request('cancel-me', '+442071234567'));
+    await sim.hangUp('cancel-me');
+    expect(await cancelled).toMatchObject({ cause: 'cancelled', sipCode: 487 });
+  });
+
+  it('connects an answered call to an agent, and reports an agent endpoint that does not answer', async () => {
+    const settings = { answerProbability: 1, machineShare: 0, failureRate: 0, busyRate: 0, unreachableRate: 0, ringSecondsMean: 1 };
+    const { sim, events, ended } = simulator(settings);
+    sim.onEvent((e) => {
+      if (e.type === 'answered') void sim.connectToAgent(e.callId, e.callId === 'bad' ? 'sip:unreachable@pbx' : 'sip:ok@pbx');
+    });
+    const good = ended('good');
+    await sim.originate(request('good'));
+    expect(await good).toMatchObject({ cause: 'normal_clearing', sipCode: 200 });
+    expect(events.filter((e) => e.callId === 'good').map((e) => e.type)).toEqual(['ringing', 'answered', 'connected', 'ended']);
+
+    const bad = ended('bad');
+    await sim.originate(request('bad', '+33123456789'));
+    await bad; // the caller gives up waiting after the agent failed
+    expect(events.filter((e) => e.callId === 'bad').map((e) => e.type)).toEqual([
+      'ringing',
+      'answered',
+      'agent_failed',
+      'ended',
+    ]);
+  });
+});

@@ -1,0 +1,224 @@
+import { Logger } from '@nestjs/common';
+import { SeededRandom } from './random';
+import {
+  AnsweredBy,
+  EndCause,
+  OriginateRequest,
+  TelephonyEvent,
+  TelephonyListener,
+  TelephonyPort,
+} from './telephony.port';
+
+export interface SimulatorSettings {
+  seed: string;
+  /** 60 makes a simulated minute last a second. */
+  timeScale: number;
+  answerProbability: number;
+  busyRate: number;
+  failureRate: number;
+  unreachableRate: number;
+  /** Share of answered calls picked up by an answering machine. */
+  machineShare: number;
+  ringSecondsMean: number;
+  talkSecondsMean: number;
+  /** How long an answered caller waits for an agent before hanging up. */
+  patienceSecondsMean: number;
+  agentAnswerSeconds: number;
+  messageSeconds: number;
+}
+
+export const DEFAULT_SIMULATOR_SETTINGS: SimulatorSettings = {
+  seed: 'autocall',
+  timeScale: 1,
+  answerProbability: 0.7,
+  busyRate: 0.08,
+  failureRate: 0.02,
+  unreachableRate: 0.02,
+  machineShare: 0.1,
+  ringSecondsMean: 9,
+  talkSecondsMean: 120,
+  patienceSecondsMean: 25,
+  agentAnswerSeconds: 0.6,
+  messageSeconds: 4,
+};
+
+/**
+ * Carrier-side memory of which calls were placed: the simulator's stand-in for what makes an
+ * INVITE with a known Call-ID a retransmission rather than a new call. Shared by every worker.
+ */
+export interface OriginateLedger {
+  /** True the first time a callId is claimed, false for a repeat. */
+  claim(callId: string): Promise<boolean>;
+  /** How many calls to this number were placed before this one (makes outcomes reproducible). */
+  countPrevious(to: string): Promise<number>;
+}
+
+type CallState = 'dialing' | 'ringing' | 'answered' | 'bridging' | 'connected' | 'playing' | 'ended';
+
+interface SimulatedCall {
+  id: string;
+  request: OriginateRequest;
+  state: CallState;
+  answeredBy?: AnsweredBy;
+  random: SeededRandom;
+  timers: Set<NodeJS.Timeout>;
+  events: Promise<void>;
+}
+
+/**
+ * The embedded telephony engine: calls ring, are answered by people or machines, are busy, fail,
+ * or ring out; answered callers wait for an agent only so long; connected calls last a realistic
+ * while. Seeded per (number, attempt), so a scenario replays identically, and scaled in time so an
+ * hour of dialing can run in a minute.
+ */
+export class TelephonySimulator extends TelephonyPort {
+  private readonly logger = new Logger('TelephonySimulator');
+  private readonly calls = new Map<string, SimulatedCall>();
+  private readonly listeners: TelephonyListener[] = [];
+
+  constructor(
+    readonly settings: SimulatorSettings,
+    private readonly ledger: OriginateLedger,
+  ) {
+    super();
+  }
+
+  onEvent(listener: TelephonyListener): void {
+    this.listeners.push(listener);
+  }
+
+  liveCalls(): string[] {
+    return [...this.calls.keys()];
+  }
+
+  async originate(request: OriginateRequest): Promise<void> {
+    if (this.calls.has(request.callId)) return;
+    if (!(await this.ledger.claim(request.callId))) return;
+    const previous = await this.ledger.countPrevious(request.to);
+    const random = new SeededRandom(`${this.settings.seed}:${request.to}:${previous}`);
+    const call: SimulatedCall = { id: request.callId, request, state: 'dialing', random, timers: new Set(), events: Promise.resolve() };
+    this.calls.set(call.id, call);
+    this.plan(call);
+  }
+
+  async hangUp(callId: string): Promise<void> {
+    const call = this.calls.get(callId);
+    if (!call || call.state === 'ended') return;
+    const answered = !['dialing', 'ringing'].includes(call.state);
+    this.end(call, answered ? 'normal_clearing' : 'cancelled', answered ? 200 : 487);
+  }
+
+  async connectToAgent(callId: string, agentEndpoint: string): Promise<void> {
+    const call = this.calls.get(callId);
+    if (!call || call.state !== 'answered') return;
+    call.state = 'bridging';
+    this.clearTimers(call);
+    this.after(call, this.settings.agentAnswerSeconds, () => {
+      // An endpoint whose user part says so never answers: lets tests exercise agent failures.
+      if (/unreachable/.test(agentEndpoint)) {
+        call.state = 'answered';
+        this.emit(call, { type: 'agent_failed', callId, agentEndpoint, sipCode: 480, at: new Date() });
+        this.waitForAgent(call);
+        return;
+      }
+      call.state = 'connected';
+      this.emit(call, { type: 'connected', callId, agentEndpoint, at: new Date() });
+      this.after(call, call.random.logNormal(this.settings.talkSecondsMean, 0.6), () =>
+        this.end(call, 'normal_clearing', 200),
+      );
+    });
+  }
+
+  async playAndHangUp(callId: string): Promise<void> {
+    const call = this.calls.get(callId);
+    if (!call || !['answered', 'bridging'].includes(call.state)) return;
+    call.state = 'playing';
+    this.clearTimers(call);
+    this.after(call, this.settings.messageSeconds, () => this.end(call, 'normal_clearing', 200));
+  }
+
+  /** Stops every call at once (process shutdown): the network would drop them too. */
+  shutdown(): void {
+    for (const call of this.calls.values()) this.clearTimers(call);
+    this.calls.clear();
+  }
+
+  private plan(call: SimulatedCall): void {
+    const s = this.settings;
+    const r = call.random;
+    const roll = r.next();
+    if (roll < s.failureRate) {
+      this.after(call, r.between(0.1, 0.6), () => this.end(call, 'failed', 503));
+      return;
+    }
+    if (roll < s.failureRate + s.unreachableRate) {
+      this.after(call, r.between(0.1, 0.4), () => this.end(call, 'unreachable', 404));
+      return;
+    }
+    if (roll < s.failureRate + s.unreachableRate + s.busyRate) {
+      this.after(call, r.between(0.4, 2), () => this.end(call, 'busy', 486));
+      return;
+    }
+    const ringStart = r.between(0.3, 1.5);
+    const answers = r.next() < s.answerProbability;
+    const ringFor = r.logNormal(s.ringSecondsMean, 0.5);
+    const machine = r.next() < s.machineShare;
+    this.after(call, ringStart, () => {
+      call.state = 'ringing';
+      this.emit(call, { type: 'ringing', callId: call.id, at: new Date() });
+      const timeout = call.request.ringTimeoutSeconds;
+      if (answers && ringFor < timeout) {
+        this.after(call, ringFor, () => {
+          call.state = 'answered';
+          call.answeredBy = machine ? 'machine' : 'human';
+          this.emit(call, { type: 'answered', callId: call.id, answeredBy: call.answeredBy, at: new Date() });
+          if (machine) this.after(call, 30, () => this.end(call, 'normal_clearing', 200));
+          else this.waitForAgent(call);
+        });
+      } else {
+        // The adapter's ring timer: CANCEL, answered by 487 Request Terminated.
+        this.after(call, timeout, () => this.end(call, 'no_answer', 487));
+      }
+    });
+  }
+
+  private waitForAgent(call: SimulatedCall): void {
+    this.after(call, call.random.logNormal(this.settings.patienceSecondsMean, 0.4), () => {
+      if (call.state === 'answered') this.end(call, 'normal_clearing', 200);
+    });
+  }
+
+  private end(call: SimulatedCall, cause: EndCause, sipCode: number): void {
+    if (call.state === 'ended') return;
+    call.state = 'ended';
+    this.clearTimers(call);
+    this.emit(call, { type: 'ended', callId: call.id, cause, sipCode, at: new Date() });
+    void call.events.then(() => this.calls.delete(call.id));
+  }
+
+  private after(call: SimulatedCall, seconds: number, run: () => void): void {
+    const timer = setTimeout(() => {
+      call.timers.delete(timer);
+      if (call.state !== 'ended') run();
+    }, (seconds * 1000) / this.settings.timeScale);
+    call.timers.add(timer);
+  }
+
+  private clearTimers(call: SimulatedCall): void {
+    for (const timer of call.timers) clearTimeout(timer);
+    call.timers.clear();
+  }
+
+  /** Events of one call reach listeners in order, one at a time. */
+  private emit(call: SimulatedCall, event: TelephonyEvent): void {
+    call.events = call.events.then(async () => {
+      for (const listener of this.listeners) {
+        try {
+          await listener(event);
+        } catch (error) {
+          this.logger.error(`listener failed on ${event.type} of ${event.callId}: ${(error as Error).message}`);
+        }
+      }
+    });
+  }
+}
