@@ -3,12 +3,15 @@ import { APP_FILTER, APP_GUARD } from '@nestjs/core';
 import { AgentsModule } from '@autocall/agents';
 import { AppConfig, ConfigModule } from '@autocall/config';
 import { DatabaseModule } from '@autocall/database';
+import { DialingModule } from '@autocall/dialing';
 import { LinesModule } from '@autocall/lines';
 import { HealthController, loggerModule, MetricsController } from '@autocall/observability';
 import { RedisModule } from '@autocall/redis';
 import { TenancyModule } from '@autocall/tenancy';
 import { BootstrapTenantService } from './bootstrap-tenant.service';
 import { AgentsController } from './controllers/agents.controller';
+import { AutoCallsController } from './controllers/autocalls.controller';
+import { CallStopsController } from './controllers/call-stops.controller';
 import { ApiKeysController } from './controllers/api-keys.controller';
 import { LinesController } from './controllers/lines.controller';
 import { SettingsController } from './controllers/settings.controller';
@@ -28,6 +31,7 @@ export class ApiModule {
         TenancyModule,
         AgentsModule,
         LinesModule,
+        DialingModule,
       ],
       controllers: [
         HealthController,
@@ -36,6 +40,8 @@ export class ApiModule {
         SettingsController,
         LinesController,
         AgentsController,
+        AutoCallsController,
+        CallStopsController,
       ],
       providers: [
         BootstrapTenantService,

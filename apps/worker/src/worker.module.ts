@@ -2,9 +2,17 @@ import { DynamicModule, Module } from '@nestjs/common';
 import { AgentsModule } from '@autocall/agents';
 import { AppConfig, ConfigModule } from '@autocall/config';
 import { DatabaseModule } from '@autocall/database';
+import { DialingModule } from '@autocall/dialing';
 import { LinesModule } from '@autocall/lines';
 import { HealthController, loggerModule, MetricsController } from '@autocall/observability';
 import { RedisModule } from '@autocall/redis';
+import { TenancyModule } from '@autocall/tenancy';
+import { CallStopCheck } from './engine/call-stop-check';
+import { ContactEngine } from './engine/contact-engine';
+import { DialProcessors } from './engine/dial.processors';
+import { Dispatcher } from './engine/dispatcher';
+import { telephonyProvider } from './engine/telephony.provider';
+import { WorkerIdentity } from './engine/worker-identity';
 import { LiveViewKeeper } from './live-view.keeper';
 
 /** The worker: queue processors and the dialing engine. Its only HTTP is health and metrics. */
@@ -22,7 +30,15 @@ export class WorkerModule {
         LinesModule,
       ],
       controllers: [HealthController, MetricsController],
-      providers: [LiveViewKeeper],
+      providers: [
+        LiveViewKeeper,
+        WorkerIdentity,
+        telephonyProvider,
+        ContactEngine,
+        CallStopCheck,
+        Dispatcher,
+        DialProcessors,
+      ],
     };
   }
 }

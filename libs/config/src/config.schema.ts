@@ -30,6 +30,21 @@ export const configSchema = z.object({
   TERMINATE_SESSION_WINDOW_SECONDS: z.coerce.number().int().min(1).max(86_400).default(60),
   LIVE_VIEW_CHECK_INTERVAL_MS: z.coerce.number().int().min(100).max(600_000).default(5_000),
   SHUTDOWN_TIMEOUT_MS: z.coerce.number().int().min(0).max(600_000).default(10_000),
+  /** Seconds an answered caller waits for an agent before the call is abandoned (sequential, immediate). */
+  MAX_WAIT_SECONDS: z.coerce.number().min(1).max(3_600).default(30),
+  DISPATCH_SWEEP_INTERVAL_MS: z.coerce.number().int().min(100).max(600_000).default(5_000),
+  DIAL_CONCURRENCY: z.coerce.number().int().min(1).max(1_000).default(100),
+  SIMULATOR_SEED: z.string().min(1).max(100).default('autocall'),
+  SIMULATOR_TIME_SCALE: z.coerce.number().min(0.01).max(100_000).default(1),
+  SIMULATOR_ANSWER_PROBABILITY: z.coerce.number().min(0).max(1).default(0.7),
+  SIMULATOR_BUSY_RATE: z.coerce.number().min(0).max(1).default(0.08),
+  SIMULATOR_FAILURE_RATE: z.coerce.number().min(0).max(1).default(0.02),
+  SIMULATOR_UNREACHABLE_RATE: z.coerce.number().min(0).max(1).default(0.02),
+  SIMULATOR_MACHINE_SHARE: z.coerce.number().min(0).max(1).default(0.1),
+  SIMULATOR_RING_SECONDS_MEAN: z.coerce.number().min(0.1).max(300).default(9),
+  SIMULATOR_TALK_SECONDS_MEAN: z.coerce.number().min(0.1).max(36_000).default(120),
+  SIMULATOR_WRAP_UP_SECONDS_MEAN: z.coerce.number().min(0).max(3_600).default(10),
+  SIMULATOR_PATIENCE_SECONDS_MEAN: z.coerce.number().min(0.1).max(3_600).default(25),
   REQUEST_BODY_LIMIT: z
     .string()
     .regex(/^\d+(kb|mb)$/, 'must look like 512kb or 5mb')

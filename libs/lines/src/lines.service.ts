@@ -50,11 +50,15 @@ export class LinesService implements LiveViewPart, OnModuleInit {
       await this.rebuilder.rebuildTenant(tenantId);
       hash = await this.redis.client.hgetall(key);
     }
+    // Every live outbound contact holds a line from its reservation on; `reserved` of them are
+    // still being placed.
+    const live = await this.redis.client.zcard(`${this.redis.keys.tenantTag(tenantId)}:contacts`);
+    const reserved = Math.max(0, Number(hash.reserved ?? 0));
     return lineUsage({
       capacity: Number(hash.capacity ?? 0),
-      outbound: Number(hash.outbound ?? 0),
+      outbound: Math.max(0, live - reserved),
       inbound: Number(hash.inbound ?? 0),
-      reserved: Number(hash.reserved ?? 0),
+      reserved,
     });
   }
 

@@ -5,8 +5,7 @@ export class SeededRandom {
   private state: number;
 
   constructor(seed: number | string) {
-    this.state =
-      typeof seed === 'number' ? seed >>> 0 : createHash('sha256').update(seed).digest().readUInt32LE(0);
+    this.state = typeof seed === 'number' ? seed >>> 0 : createHash('sha256').update(seed).digest().readUInt32LE(0);
   }
 
   next(): number {

@@ -30,7 +30,13 @@ function simulator(overrides: Partial<SimulatorSettings> = {}) {
   return { sim, ledger, events, ended };
 }
 
-const request = (callId: string, to = '+81312345678') => ({ callId, tenantId: 't', to, from: null, ringTimeoutSeconds: 30 });
+const request = (callId: string, to = '+81312345678') => ({
+  callId,
+  tenantId: 't',
+  to,
+  from: null,
+  ringTimeoutSeconds: 30,
+});
 
 describe('telephony simulator', () => {
   it('never places a second call for the same callId', async () => {
@@ -88,15 +94,28 @@ describe('telephony simulator', () => {
   });
 
   it('connects an answered call to an agent, and reports an agent endpoint that does not answer', async () => {
-    const settings = { answerProbability: 1, machineShare: 0, failureRate: 0, busyRate: 0, unreachableRate: 0, ringSecondsMean: 1 };
+    const settings = {
+      answerProbability: 1,
+      machineShare: 0,
+      failureRate: 0,
+      busyRate: 0,
+      unreachableRate: 0,
+      ringSecondsMean: 1,
+    };
     const { sim, events, ended } = simulator(settings);
     sim.onEvent((e) => {
-      if (e.type === 'answered') void sim.connectToAgent(e.callId, e.callId === 'bad' ? 'sip:unreachable@pbx' : 'sip:ok@pbx');
+      if (e.type === 'answered')
+        void sim.connectToAgent(e.callId, e.callId === 'bad' ? 'sip:unreachable@pbx' : 'sip:ok@pbx');
     });
     const good = ended('good');
     await sim.originate(request('good'));
     expect(await good).toMatchObject({ cause: 'normal_clearing', sipCode: 200 });
-    expect(events.filter((e) => e.callId === 'good').map((e) => e.type)).toEqual(['ringing', 'answered', 'connected', 'ended']);
+    expect(events.filter((e) => e.callId === 'good').map((e) => e.type)).toEqual([
+      'ringing',
+      'answered',
+      'connected',
+      'ended',
+    ]);
 
     const bad = ended('bad');
     await sim.originate(request('bad', '+33123456789'));

@@ -96,7 +96,14 @@ export class TelephonySimulator extends TelephonyPort {
     if (!(await this.ledger.claim(request.callId))) return;
     const previous = await this.ledger.countPrevious(request.to);
     const random = new SeededRandom(`${this.settings.seed}:${request.to}:${previous}`);
-    const call: SimulatedCall = { id: request.callId, request, state: 'dialing', random, timers: new Set(), events: Promise.resolve() };
+    const call: SimulatedCall = {
+      id: request.callId,
+      request,
+      state: 'dialing',
+      random,
+      timers: new Set(),
+      events: Promise.resolve(),
+    };
     this.calls.set(call.id, call);
     this.plan(call);
   }
@@ -197,10 +204,13 @@ export class TelephonySimulator extends TelephonyPort {
   }
 
   private after(call: SimulatedCall, seconds: number, run: () => void): void {
-    const timer = setTimeout(() => {
-      call.timers.delete(timer);
-      if (call.state !== 'ended') run();
-    }, (seconds * 1000) / this.settings.timeScale);
+    const timer = setTimeout(
+      () => {
+        call.timers.delete(timer);
+        if (call.state !== 'ended') run();
+      },
+      (seconds * 1000) / this.settings.timeScale,
+    );
     call.timers.add(timer);
   }
 

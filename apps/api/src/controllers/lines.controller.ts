@@ -1,6 +1,7 @@
 import { Controller, Get, Put } from '@nestjs/common';
 import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { z } from 'zod';
+import { Queues } from '@autocall/dialing';
 import { LinesService } from '@autocall/lines';
 import type { Caller } from '@autocall/tenancy';
 import { CurrentCaller } from '../http/caller.decorator';
@@ -13,14 +14,23 @@ export const lineCapacitySchema = z.object({ capacity: z.int().min(0).max(100_00
 @ApiBearerAuth()
 @Controller('v1/lines')
 export class LinesController {
-  constructor(private readonly lines: LinesService) {}
+  constructor(
+    private readonly lines: LinesService,
+    private readonly queues: Queues,
+  ) {}
 
   @Put()
   @Roles()
   @ApiOperation({ summary: "Set the tenant's line capacity (concurrent channels of its trunk)" })
   @DocumentedBody(lineCapacitySchema)
-  setCapacity(@CurrentCaller() caller: Caller, @ZodBody(lineCapacitySchema) body: z.infer<typeof lineCapacitySchema>) {
-    return this.lines.setCapacity(caller.tenantId, body.capacity);
+  async setCapacity(
+    @CurrentCaller() caller: Caller,
+    @ZodBody(lineCapacitySchema) body: z.infer<typeof lineCapacitySchema>,
+  ) {
+    const usage = await this.lines.setCapacity(caller.tenantId, body.capacity);
+    // More lines may let held targets go: wake the tenant's dispatchers.
+    await this.queues.announcePool({ tenantId: caller.tenantId, skill: '*' }).catch(() => undefined);
+    return usage;
   }
 
   @Get('usage')

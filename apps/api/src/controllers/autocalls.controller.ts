@@ -1,0 +1,107 @@
+import { Controller, Get, Headers, HttpCode, Param, Post, Res } from '@nestjs/common';
+import { ApiBearerAuth, ApiHeader, ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
+import type { Response } from 'express';
+import { z } from 'zod';
+import { isUuid, InvalidRequestError, NotFoundError } from '@autocall/common';
+import {
+  AUTOCALL_LIST_QUERY,
+  AutoCallsService,
+  cancelAutoCallSchema,
+  submitAutoCallSchema,
+  TARGET_LIST_QUERY,
+} from '@autocall/dialing';
+import type { SubmitAutoCall } from '@autocall/dialing';
+import type { Caller } from '@autocall/tenancy';
+import { CurrentCaller } from '../http/caller.decorator';
+import { Roles } from '../http/roles.decorator';
+import { DocumentedBody, ZodBody, ZodQuery } from '../http/zod';
+
+function knownId(id: string): string {
+  if (!isUuid(id)) throw new NotFoundError('not_found', 'No AutoCall with this id.');
+  return id;
+}
+
+@ApiTags('autocalls')
+@ApiBearerAuth()
+@Controller('v1/autocalls')
+export class AutoCallsController {
+  constructor(private readonly autocalls: AutoCallsService) {}
+
+  @Post()
+  @HttpCode(202)
+  @Roles('integrator')
+  @ApiOperation({
+    summary: 'Submit an AutoCall',
+    description:
+      'immediate: dials min(free lines − reserve, free agents − reserve, targets) now; the rest end not_dialed. ' +
+      'sequential: holds the targets and dials each, in order, as soon as a line and an agent are free. ' +
+      'A number on the do-not-call list ends skipped (do_not_call); a number repeated in the list ends skipped ' +
+      '(duplicate_in_list). At most 10,000 targets.',
+  })
+  @ApiHeader({
+    name: 'Idempotency-Key',
+    required: false,
+    description: 'replays the first response for the same key and body',
+  })
+  @DocumentedBody(submitAutoCallSchema)
+  @ApiResponse({ status: 202, description: 'accepted, with the status of every target' })
+  async submit(
+    @CurrentCaller() caller: Caller,
+    @ZodBody(submitAutoCallSchema) body: SubmitAutoCall,
+    @Headers('idempotency-key') idempotencyKey: string | undefined,
+    @Res({ passthrough: true }) res: Response,
+  ) {
+    if (idempotencyKey !== undefined && !/^[\x21-\x7e]{1,200}$/.test(idempotencyKey)) {
+      throw InvalidRequestError.field('Idempotency-Key', 'invalid', 'must be 1 to 200 visible ASCII characters');
+    }
+    const result = await this.autocalls.submit(caller.tenantId, body, idempotencyKey ?? null);
+    if (result.replayed) res.setHeader('Idempotent-Replayed', 'true');
+    return { ...result.autocall, targets: result.targets };
+  }
+
+  @Get()
+  @Roles('integrator', 'supervisor')
+  @ApiOperation({ summary: 'AutoCalls, newest first, with counts by target status' })
+  list(@CurrentCaller() caller: Caller, @ZodQuery(AUTOCALL_LIST_QUERY) query: z.infer<typeof AUTOCALL_LIST_QUERY>) {
+    return this.autocalls.list(caller.tenantId, query);
+  }
+
+  @Get(':id')
+  @Roles('integrator', 'supervisor')
+  @ApiOperation({ summary: 'One AutoCall with counts by target status' })
+  get(@CurrentCaller() caller: Caller, @Param('id') id: string) {
+    return this.autocalls.get(caller.tenantId, knownId(id));
+  }
+
+  @Get(':id/targets')
+  @Roles('integrator', 'supervisor')
+  @ApiOperation({ summary: 'The targets and their results, in list order (filter: status=a,b)' })
+  targets(
+    @CurrentCaller() caller: Caller,
+    @Param('id') id: string,
+    @ZodQuery(TARGET_LIST_QUERY) query: z.infer<typeof TARGET_LIST_QUERY>,
+  ) {
+    return this.autocalls.targetsOf(caller.tenantId, knownId(id), query);
+  }
+
+  @Post(':id/cancel')
+  @HttpCode(200)
+  @Roles('integrator', 'supervisor')
+  @ApiOperation({ summary: 'Cancel: held targets end cancelled at once; calls in progress finish' })
+  @DocumentedBody(cancelAutoCallSchema)
+  @ApiResponse({ status: 409, description: 'the AutoCall is completed or cancelled already' })
+  cancel(
+    @CurrentCaller() caller: Caller,
+    @Param('id') id: string,
+    @ZodBody(cancelAutoCallSchema) body: z.infer<typeof cancelAutoCallSchema>,
+  ) {
+    if (body.hangUp) {
+      throw InvalidRequestError.field(
+        'hangUp',
+        'not_available',
+        'Ending live contacts on cancel is not available yet.',
+      );
+    }
+    return this.autocalls.cancel(caller.tenantId, knownId(id));
+  }
+}

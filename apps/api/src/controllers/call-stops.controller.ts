@@ -1,0 +1,57 @@
+import { Controller, Delete, Get, HttpCode, Param, Post } from '@nestjs/common';
+import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { z } from 'zod';
+import { NotFoundError } from '@autocall/common';
+import { CallStopsService, isE164 } from '@autocall/dialing';
+import type { Caller } from '@autocall/tenancy';
+import { CurrentCaller } from '../http/caller.decorator';
+import { Roles } from '../http/roles.decorator';
+import { DocumentedBody, ZodBody, ZodQuery } from '../http/zod';
+
+export const callStopSchema = z
+  .object({
+    phoneNumber: z.string().regex(/^\+[1-9]\d{6,14}$/, 'must be an E.164 number'),
+    reason: z.string().max(200).optional(),
+    expiresAt: z.iso
+      .datetime({ offset: true })
+      .transform((v) => new Date(v))
+      .refine((d) => d.getTime() > Date.now(), 'must be in the future')
+      .optional(),
+  })
+  .strict();
+
+const listQuery = z
+  .object({ cursor: z.string().max(200).optional(), limit: z.coerce.number().int().min(1).max(1000).default(100) })
+  .strict();
+
+@ApiTags('call-stops')
+@ApiBearerAuth()
+@Controller('v1/call-stops')
+export class CallStopsController {
+  constructor(private readonly callStops: CallStopsService) {}
+
+  @Post()
+  @HttpCode(201)
+  @Roles('integrator', 'supervisor')
+  @ApiOperation({ summary: 'Stop calls to a number (a held target with it is skipped when its turn comes)' })
+  @DocumentedBody(callStopSchema)
+  add(@CurrentCaller() caller: Caller, @ZodBody(callStopSchema) body: z.infer<typeof callStopSchema>) {
+    return this.callStops.add(caller.tenantId, body);
+  }
+
+  @Get()
+  @Roles('integrator', 'supervisor')
+  @ApiOperation({ summary: 'The do-not-call list' })
+  list(@CurrentCaller() caller: Caller, @ZodQuery(listQuery) query: z.infer<typeof listQuery>) {
+    return this.callStops.list(caller.tenantId, query);
+  }
+
+  @Delete(':phoneNumber')
+  @HttpCode(204)
+  @Roles('integrator', 'supervisor')
+  @ApiOperation({ summary: 'Allow calls to the number again' })
+  async remove(@CurrentCaller() caller: Caller, @Param('phoneNumber') phoneNumber: string): Promise<void> {
+    if (!isE164(phoneNumber)) throw new NotFoundError('not_found', 'This number is not on the call-stop list.');
+    await this.callStops.remove(caller.tenantId, phoneNumber);
+  }
+}

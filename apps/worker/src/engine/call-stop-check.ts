@@ -1,0 +1,50 @@
+import { createHmac } from 'node:crypto';
+import { Injectable, Logger } from '@nestjs/common';
+import { SettingsService } from '@autocall/tenancy';
+
+/**
+ * The tenant's own call-stop check endpoint (CT-e1 架電止め), asked right before each sequential
+ * dial when the AutoCall enables it: POST {phoneNumber, autocallId, reference}, answered with
+ * {"allow": true|false}. The request is signed (HMAC-SHA256 of `timestamp.body` with the
+ * tenant's id as key until webhook secrets land). On timeout or error, `onError` decides.
+ */
+@Injectable()
+export class CallStopCheck {
+  private readonly logger = new Logger(CallStopCheck.name);
+
+  constructor(private readonly settings: SettingsService) {}
+
+  async allows(
+    tenantId: string,
+    phoneNumber: string,
+    context: { autocallId: string; reference: string | null },
+  ): Promise<boolean> {
+    const { callStopCheck } = await this.settings.get(tenantId);
+    if (!callStopCheck) return true;
+    const body = JSON.stringify({ phoneNumber, autocallId: context.autocallId, reference: context.reference });
+    const timestamp = Math.floor(Date.now() / 1000).toString();
+    const signature = createHmac('sha256', tenantId).update(`${timestamp}.${body}`).digest('base64');
+    try {
+      const response = await fetch(callStopCheck.url, {
+        method: 'POST',
+        headers: {
+          'content-type': 'application/json',
+          'autocall-timestamp': timestamp,
+          'autocall-signature': `v1,${signature}`,
+        },
+        body,
+        redirect: 'manual',
+        signal: AbortSignal.timeout(callStopCheck.timeoutMs),
+      });
+      if (!response.ok) throw new Error(`status ${response.status}`);
+      const answer = (await response.json()) as { allow?: unknown };
+      if (typeof answer.allow !== 'boolean') throw new Error('answer without a boolean "allow"');
+      return answer.allow;
+    } catch (error) {
+      this.logger.warn(
+        `call-stop check of tenant ${tenantId} failed (${(error as Error).message}); onError=${callStopCheck.onError}`,
+      );
+      return callStopCheck.onError === 'dial';
+    }
+  }
+}

@@ -1,0 +1,399 @@
+import { Injectable, Logger, OnApplicationShutdown, OnModuleInit } from '@nestjs/common';
+import { AgentSessionsService } from '@autocall/agents';
+import { AppConfig } from '@autocall/config';
+import { Prisma, PrismaService } from '@autocall/database';
+import { CapacityService, Queues, RetryPolicy, retryDelay, TargetStatus, TargetStore } from '@autocall/dialing';
+import { AnsweredBy, EndCause, TelephonyEvent, TelephonyPort, TelephonySimulator } from '@autocall/telephony';
+import { WorkerIdentity } from './worker-identity';
+
+/** What the engine keeps in memory about a contact whose call this worker holds. */
+interface LiveContact {
+  id: string;
+  tenantId: string;
+  autocallId: string;
+  targetId: string;
+  skill: string;
+  attempt: number;
+  priority: number;
+  retry: RetryPolicy;
+  answeredBy: AnsweredBy | null;
+  /** The agent the call is being bridged to, until it connects or fails. */
+  bridgingAgent: string | null;
+  connectedAgent: string | null;
+  abandonReason: string | null;
+  waitTimer?: NodeJS.Timeout;
+  /** Events of one contact are handled one at a time, in order. */
+  queue: Promise<void>;
+}
+
+const CAUSE_OUTCOME: Record<EndCause, { status: TargetStatus; reason: string }> = {
+  normal_clearing: { status: 'failed', reason: 'ended_before_answer' },
+  no_answer: { status: 'no_answer', reason: 'no_answer' },
+  busy: { status: 'busy', reason: 'busy' },
+  rejected: { status: 'failed', reason: 'rejected' },
+  unreachable: { status: 'failed', reason: 'unreachable' },
+  failed: { status: 'failed', reason: 'network_failure' },
+  cancelled: { status: 'cancelled', reason: 'hung_up_by_autocall' },
+};
+
+type Db = Prisma.TransactionClient;
+
+/**
+ * Drives each contact from the telephony events of its call: records its timeline, moves its
+ * target, hands answered calls to agents (or lets them wait), and frees the line and the agent
+ * when the call ends. One instance per worker; it holds the calls this worker placed.
+ */
+@Injectable()
+export class ContactEngine implements OnModuleInit, OnApplicationShutdown {
+  private readonly logger = new Logger(ContactEngine.name);
+  private readonly live = new Map<string, LiveContact>();
+  private readonly timers = new Set<NodeJS.Timeout>();
+  private readonly timeScale: number;
+
+  constructor(
+    private readonly prisma: PrismaService,
+    private readonly telephony: TelephonyPort,
+    private readonly capacity: CapacityService,
+    private readonly targets: TargetStore,
+    private readonly agentSessions: AgentSessionsService,
+    private readonly identity: WorkerIdentity,
+    private readonly queues: Queues,
+    private readonly config: AppConfig,
+  ) {
+    this.timeScale = telephony instanceof TelephonySimulator ? config.get('SIMULATOR_TIME_SCALE') : 1;
+  }
+
+  onModuleInit(): void {
+    this.telephony.onEvent((event) => this.enqueue(event));
+  }
+
+  onApplicationShutdown(): void {
+    for (const timer of this.timers) clearTimeout(timer);
+    if (this.telephony instanceof TelephonySimulator) this.telephony.shutdown();
+  }
+
+  liveCount(): number {
+    return this.live.size;
+  }
+
+  holds(contactId: string): boolean {
+    return this.live.has(contactId);
+  }
+
+  /** Places the call of a contact stored as `dialing` (idempotent: a placed call is not placed again). */
+  async place(contactId: string): Promise<void> {
+    if (this.live.has(contactId)) return;
+    const row = await this.prisma.contact.findUnique({ where: { id: contactId }, include: { autocall: true } });
+    if (!row || row.status !== 'dialing') return;
+    const contact: LiveContact = {
+      id: row.id,
+      tenantId: row.tenantId,
+      autocallId: row.autocallId,
+      targetId: row.targetId,
+      skill: row.skill,
+      attempt: row.attempt,
+      priority: row.autocall.priority,
+      retry: row.autocall.retry as RetryPolicy,
+      answeredBy: null,
+      bridgingAgent: null,
+      connectedAgent: null,
+      abandonReason: null,
+      queue: Promise.resolve(),
+    };
+    this.live.set(contact.id, contact);
+    await this.capacity.restore(row.tenantId, row.id, row.skill, row.agentId, this.identity.id);
+    await this.capacity.markPlaced(row.tenantId, row.id, this.identity.id);
+    try {
+      await this.telephony.originate({
+        callId: row.id,
+        tenantId: row.tenantId,
+        to: row.phoneNumber,
+        from: row.callerId,
+        ringTimeoutSeconds: row.autocall.ringTimeoutSeconds,
+      });
+    } catch (error) {
+      this.logger.warn(`originate of contact ${row.id} failed: ${(error as Error).message}`);
+      this.enqueue({ type: 'ended', callId: row.id, cause: 'failed', sipCode: 500, at: new Date() });
+    }
+  }
+
+  /** Hands a waiting contact of this worker the agent the capacity service picked for it. */
+  async serve(contactId: string, agentId: string): Promise<void> {
+    const contact = this.live.get(contactId);
+    if (!contact) {
+      await this.capacity.releaseAgent((await this.tenantOf(contactId)) ?? '', contactId).catch(() => undefined);
+      return;
+    }
+    this.run(contact, () => this.bridge(contact, agentId));
+  }
+
+  private async tenantOf(contactId: string): Promise<string | null> {
+    const row = await this.prisma.contact.findUnique({ where: { id: contactId }, select: { tenantId: true } });
+    return row?.tenantId ?? null;
+  }
+
+  private enqueue(event: TelephonyEvent): void {
+    const contact = this.live.get(event.callId);
+    if (!contact) return;
+    this.run(contact, () => this.handle(contact, event));
+  }
+
+  private run(contact: LiveContact, step: () => Promise<void>): void {
+    contact.queue = contact.queue.then(step).catch((error: unknown) => {
+      this.logger.error(`contact ${contact.id}: ${(error as Error).stack ?? error}`);
+    });
+  }
+
+  private async handle(contact: LiveContact, event: TelephonyEvent): Promise<void> {
+    switch (event.type) {
+      case 'ringing':
+        return this.ringing(contact, event.at);
+      case 'answered':
+        return this.answered(contact, event.answeredBy, event.at);
+      case 'connected':
+        return this.connected(contact, event.at);
+      case 'agent_failed':
+        return this.agentFailed(contact);
+      case 'ended':
+        return this.ended(contact, event.cause, event.sipCode, event.at);
+    }
+  }
+
+  private async ringing(contact: LiveContact, at: Date): Promise<void> {
+    await this.prisma.$transaction(async (tx) => {
+      if (await this.moveContact(tx, contact.id, ['dialing'], 'ringing', { ringingAt: at }, at)) {
+        await this.targets.move(tx, contact.targetId, { to: 'ringing', contactId: contact.id });
+      }
+    });
+  }
+
+  private async answered(contact: LiveContact, answeredBy: AnsweredBy, at: Date): Promise<void> {
+    contact.answeredBy = answeredBy;
+    await this.prisma.$transaction(async (tx) => {
+      await this.moveContact(tx, contact.id, ['dialing', 'ringing'], 'answered', { answeredAt: at, answeredBy }, at);
+      await this.targets.move(tx, contact.targetId, { to: 'answered', contactId: contact.id });
+    });
+    if (answeredBy === 'machine') {
+      // No agent for an answering machine: free the agent now, end the call.
+      if (await this.capacity.releaseAgent(contact.tenantId, contact.id)) await this.announce(contact);
+      await this.telephony.hangUp(contact.id);
+      return;
+    }
+    await this.connectOrWait(contact, at);
+  }
+
+  private async connectOrWait(contact: LiveContact, answeredAt: Date): Promise<void> {
+    const agentId = await this.capacity.claimAgent(contact.tenantId, contact.id, contact.skill);
+    if (agentId) return this.bridge(contact, agentId);
+    await this.capacity.enterWaiting(contact.tenantId, contact.id, contact.skill, answeredAt);
+    await this.prisma.$transaction((tx) => this.moveContact(tx, contact.id, ['answered'], 'waiting', {}, new Date()));
+    if (!contact.waitTimer) {
+      contact.waitTimer = this.after(this.config.get('MAX_WAIT_SECONDS'), () =>
+        this.run(contact, () => this.abandon(contact, 'max_wait')),
+      );
+    }
+  }
+
+  private async bridge(contact: LiveContact, agentId: string): Promise<void> {
+    const agent = await this.prisma.agent.findUnique({
+      where: { tenantId_id: { tenantId: contact.tenantId, id: agentId } },
+    });
+    if (!agent) {
+      await this.capacity.releaseAgent(contact.tenantId, contact.id);
+      return this.connectOrWait(contact, new Date());
+    }
+    contact.bridgingAgent = agentId;
+    await this.prisma.contact.update({ where: { id: contact.id }, data: { agentId } });
+    await this.telephony.connectToAgent(contact.id, agent.endpoint);
+  }
+
+  private async connected(contact: LiveContact, at: Date): Promise<void> {
+    const agentId = contact.bridgingAgent;
+    if (!agentId) return;
+    this.clearWait(contact);
+    contact.bridgingAgent = null;
+    contact.connectedAgent = agentId;
+    try {
+      await this.agentSessions.apply(
+        contact.tenantId,
+        agentId,
+        { type: 'connect_call' },
+        { reason: 'call', byKeyId: null },
+      );
+    } catch (error) {
+      // The agent left 'available' between the claim and the answer; the call goes on regardless.
+      this.logger.warn(`agent ${agentId} took contact ${contact.id} while not available: ${(error as Error).message}`);
+    }
+    await this.capacity.releaseAgent(contact.tenantId, contact.id);
+    await this.prisma.$transaction(async (tx) => {
+      await this.moveContact(
+        tx,
+        contact.id,
+        ['answered', 'waiting'],
+        'connected',
+        { connectedAt: at, agentId },
+        at,
+        agentId,
+      );
+      await this.targets.move(tx, contact.targetId, { to: 'connected', contactId: contact.id });
+    });
+  }
+
+  private async agentFailed(contact: LiveContact): Promise<void> {
+    const agentId = contact.bridgingAgent;
+    contact.bridgingAgent = null;
+    await this.capacity.releaseAgent(contact.tenantId, contact.id);
+    if (agentId) {
+      // Redirect on no answer: the agent who did not pick up is made unavailable.
+      await this.agentSessions
+        .apply(
+          contact.tenantId,
+          agentId,
+          { type: 'request_state', state: 'unavailable' },
+          { reason: 'no_answer', byKeyId: null },
+        )
+        .catch(() => undefined);
+    }
+    await this.connectOrWait(contact, new Date());
+  }
+
+  private async abandon(contact: LiveContact, reason: string): Promise<void> {
+    if (contact.connectedAgent || contact.abandonReason) return;
+    contact.abandonReason = reason;
+    await this.telephony.playAndHangUp(contact.id, 'All our agents are busy. We will call you back.');
+  }
+
+  private async ended(contact: LiveContact, cause: EndCause, sipCode: number, at: Date): Promise<void> {
+    this.clearWait(contact);
+    const outcome = this.outcome(contact, cause);
+    const autocall = await this.prisma.autoCall.findUnique({
+      where: { id: contact.autocallId },
+      select: { status: true },
+    });
+    const delay = autocall?.status === 'active' ? retryDelay(contact.retry, outcome.status, contact.attempt) : null;
+    await this.prisma.$transaction(async (tx) => {
+      await this.moveContact(
+        tx,
+        contact.id,
+        ['dialing', 'ringing', 'answered', 'waiting', 'connected'],
+        'ended',
+        { endedAt: at, cause, sipCode },
+        at,
+        undefined,
+        cause,
+      );
+      if (delay !== null) {
+        await this.targets.move(tx, contact.targetId, {
+          to: 'pending',
+          reason: outcome.reason,
+          contactId: contact.id,
+          nextAttemptAt: new Date(Date.now() + (delay * 1000) / this.timeScale),
+        });
+      } else {
+        await this.targets.move(tx, contact.targetId, {
+          to: outcome.status,
+          reason: outcome.reason,
+          contactId: contact.id,
+        });
+      }
+    });
+    this.live.delete(contact.id);
+    await this.capacity.release(contact.tenantId, contact.id);
+    if (contact.connectedAgent) await this.afterCall(contact.tenantId, contact.connectedAgent);
+    if (delay !== null) {
+      await this.queues.retries().add(
+        'retry',
+        {
+          tenantId: contact.tenantId,
+          skill: contact.skill,
+          autocallId: contact.autocallId,
+          targetId: contact.targetId,
+          priority: contact.priority,
+        },
+        { jobId: `r-${contact.targetId}-${contact.attempt}`, delay: (delay * 1000) / this.timeScale },
+      );
+    }
+    await this.announce(contact);
+  }
+
+  private outcome(contact: LiveContact, cause: EndCause): { status: TargetStatus; reason: string } {
+    if (contact.connectedAgent) return { status: 'completed', reason: 'completed' };
+    if (contact.answeredBy === 'machine') return { status: 'machine', reason: 'answering_machine' };
+    if (contact.answeredBy === 'human') {
+      if (cause === 'cancelled') return { status: 'cancelled', reason: 'hung_up_by_autocall' };
+      return { status: 'abandoned', reason: contact.abandonReason ?? 'caller_hung_up_waiting' };
+    }
+    return CAUSE_OUTCOME[cause];
+  }
+
+  /** The agent's call is over: wrap-up (simulated agents finish it on their own), then available. */
+  private async afterCall(tenantId: string, agentId: string): Promise<void> {
+    const simulated = this.telephony instanceof TelephonySimulator;
+    const wrapUpMean = this.config.get('SIMULATOR_WRAP_UP_SECONDS_MEAN');
+    const wrapUp = simulated && wrapUpMean > 0;
+    await this.agentSessions
+      .apply(
+        tenantId,
+        agentId,
+        { type: 'end_call', wrapUp },
+        { reason: wrapUp ? 'wrap_up' : 'call_ended', byKeyId: null },
+      )
+      .catch(() => undefined);
+    if (wrapUp) {
+      const seconds = wrapUpMean * (0.5 + Math.random());
+      this.after(
+        seconds,
+        () =>
+          void this.agentSessions
+            .apply(tenantId, agentId, { type: 'finish_wrap_up' }, { reason: 'wrap_up_done', byKeyId: null })
+            .catch(() => undefined),
+      );
+    }
+  }
+
+  private async announce(contact: LiveContact): Promise<void> {
+    await this.queues.announcePool({ tenantId: contact.tenantId, skill: contact.skill }).catch(() => undefined);
+  }
+
+  /** Moves a contact only from the given statuses, recording the event; false when it had moved on. */
+  private async moveContact(
+    tx: Db,
+    id: string,
+    from: ('dialing' | 'ringing' | 'answered' | 'waiting' | 'connected')[],
+    to: 'ringing' | 'answered' | 'waiting' | 'connected' | 'ended',
+    fields: Prisma.ContactUpdateManyMutationInput,
+    at: Date,
+    agentId?: string,
+    cause?: string,
+  ): Promise<boolean> {
+    const { count } = await tx.contact.updateMany({
+      where: { id, status: { in: from } },
+      data: { status: to, ...fields },
+    });
+    if (count)
+      await tx.contactEvent.create({
+        data: { contactId: id, status: to, at, agentId: agentId ?? null, cause: cause ?? null },
+      });
+    return count > 0;
+  }
+
+  private clearWait(contact: LiveContact): void {
+    if (contact.waitTimer) {
+      clearTimeout(contact.waitTimer);
+      this.timers.delete(contact.waitTimer);
+      contact.waitTimer = undefined;
+    }
+  }
+
+  private after(seconds: number, run: () => void): NodeJS.Timeout {
+    const timer = setTimeout(
+      () => {
+        this.timers.delete(timer);
+        run();
+      },
+      (seconds * 1000) / this.timeScale,
+    );
+    this.timers.add(timer);
+    return timer;
+  }
+}

@@ -1,0 +1,290 @@
+import { Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
+import { Job, Worker } from 'bullmq';
+import type Redis from 'ioredis';
+import { AgentStateChangedEvent } from '@autocall/agents';
+import { uuidv7 } from '@autocall/common';
+import { AppConfig } from '@autocall/config';
+import { PrismaService } from '@autocall/database';
+import {
+  CallStopsService,
+  CapacityService,
+  DialChecks,
+  HeldTargetJob,
+  heldQueueName,
+  Pool,
+  poolId,
+  Queues,
+  Reservation,
+  TargetStore,
+} from '@autocall/dialing';
+import { RedisService } from '@autocall/redis';
+import { CallStopCheck } from './call-stop-check';
+import { ContactEngine } from './contact-engine';
+import { WorkerIdentity } from './worker-identity';
+
+interface AutoCallInfo {
+  id: string;
+  active: boolean;
+  checks: DialChecks;
+  skill: string;
+}
+
+/**
+ * Sequential dialing. Each pool (tenant + skill) holds its targets in a BullMQ queue, ordered by
+ * AutoCall priority, then submission, then list position. When something may have freed capacity
+ * (a contact ended, an agent became available, lines changed, a submission or retry arrived), the
+ * pool is drained: reserve a line and an agent for the target at the head, take that job, dial.
+ * It stops at the first target that cannot be dialed for lack of capacity; the next event resumes it.
+ */
+@Injectable()
+export class Dispatcher implements OnApplicationBootstrap, OnApplicationShutdown {
+  private readonly logger = new Logger(Dispatcher.name);
+  private readonly workers = new Map<string, Worker<HeldTargetJob>>();
+  private readonly draining = new Map<string, { again: boolean }>();
+  private readonly autocalls = new Map<string, AutoCallInfo>();
+  private subscriber?: Redis;
+  private sweep?: NodeJS.Timeout;
+  private stopping = false;
+  /** Time from a wake-up to the originate it led to, for the benchmark and metrics. */
+  onDial?: (pool: Pool, wokeAt: number) => void;
+
+  constructor(
+    private readonly queues: Queues,
+    private readonly capacity: CapacityService,
+    private readonly targets: TargetStore,
+    private readonly callStops: CallStopsService,
+    private readonly callStopCheck: CallStopCheck,
+    private readonly engine: ContactEngine,
+    private readonly identity: WorkerIdentity,
+    private readonly prisma: PrismaService,
+    private readonly redis: RedisService,
+    private readonly config: AppConfig,
+  ) {}
+
+  async onApplicationBootstrap(): Promise<void> {
+    this.subscriber = this.redis.connect('dispatch-subscriber');
+    const dispatchChannel = this.queues.dispatchChannel();
+    const agentChannel = this.redis.keys.agentStateChannel();
+    await this.subscriber.subscribe(dispatchChannel, agentChannel);
+    this.subscriber.on('message', (channel, message) => {
+      if (channel === dispatchChannel) {
+        const [tenantId, skill] = message.split('|');
+        void this.wake({ tenantId, skill });
+      } else {
+        const event = JSON.parse(message) as AgentStateChangedEvent;
+        if (event.state === 'available') {
+          for (const skill of event.skills) void this.wake({ tenantId: event.tenantId, skill });
+        }
+      }
+    });
+    this.sweep = setInterval(() => void this.wakeAll(), this.config.get('DISPATCH_SWEEP_INTERVAL_MS'));
+    this.sweep.unref();
+    await this.wakeAll();
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    this.stopping = true;
+    if (this.sweep) clearInterval(this.sweep);
+    this.subscriber?.disconnect();
+    await Promise.all([...this.workers.values()].map((w) => w.close()));
+  }
+
+  /** The slow safety sweep: every known pool, in case a wake-up was lost. */
+  async wakeAll(): Promise<void> {
+    try {
+      for (const pool of await this.queues.pools()) void this.wake(pool);
+    } catch (error) {
+      this.logger.warn(`sweep failed: ${(error as Error).message}`);
+    }
+  }
+
+  async wake(pool: Pool): Promise<void> {
+    if (this.stopping) return;
+    if (pool.skill === '*') {
+      for (const known of await this.queues.pools()) if (known.tenantId === pool.tenantId) void this.wake(known);
+      return;
+    }
+    const id = poolId(pool);
+    const running = this.draining.get(id);
+    if (running) {
+      running.again = true;
+      return;
+    }
+    const state = { again: true };
+    this.draining.set(id, state);
+    const wokeAt = performance.now();
+    try {
+      while (state.again && !this.stopping) {
+        state.again = false;
+        await this.serveWaiting(pool);
+        await this.drain(pool, wokeAt);
+      }
+    } catch (error) {
+      this.logger.warn(`pool ${id}: ${(error as Error).message}`);
+    } finally {
+      this.draining.delete(id);
+    }
+  }
+
+  /** Answered callers of this worker waiting for an agent come first. */
+  private async serveWaiting(pool: Pool): Promise<void> {
+    for (;;) {
+      const served = await this.capacity.serveWaiting(pool.tenantId, pool.skill, this.identity.id);
+      if (!served) return;
+      await this.engine.serve(served.contactId, served.agentId);
+    }
+  }
+
+  private worker(pool: Pool): Worker<HeldTargetJob> {
+    const name = heldQueueName(pool);
+    let worker = this.workers.get(name);
+    if (!worker) {
+      worker = this.queues.createWorker<HeldTargetJob>(name, null, { autorun: false, lockDuration: 30_000 });
+      worker.on('error', (error) => this.logger.warn(`${name}: ${error.message}`));
+      void worker.startStalledCheckTimer();
+      this.workers.set(name, worker);
+    }
+    return worker;
+  }
+
+  private async drain(pool: Pool, wokeAt: number): Promise<void> {
+    const queue = this.queues.held(pool);
+    const worker = this.worker(pool);
+    const token = uuidv7();
+    for (;;) {
+      if (this.stopping) return;
+      const [head] = await queue.getJobs(['prioritized', 'wait'], 0, 0, true);
+      // Without a visible head, a fetch still promotes jobs that were put back (delayed).
+      let job = head
+        ? undefined
+        : ((await worker.getNextJob(token, { block: false })) as Job<HeldTargetJob> | undefined);
+      if (!head && !job) return;
+      const expected = (head ?? job)!.data.autocallId;
+      const contactId = uuidv7();
+      let reservation = await this.reserveFor(pool, expected, contactId);
+      if (reservation && !reservation.ok) {
+        if (job) await job.moveToDelayed(Date.now(), token);
+        return; // the head waits for capacity; an event will wake the pool again
+      }
+      job ??= (await worker.getNextJob(token, { block: false })) as Job<HeldTargetJob> | undefined;
+      if (!job) {
+        if (reservation) await this.capacity.release(pool.tenantId, contactId);
+        return;
+      }
+      if (job.data.autocallId !== expected) {
+        // Another worker took the head meanwhile; the reservation was made for other checks.
+        if (reservation) await this.capacity.release(pool.tenantId, contactId);
+        reservation = await this.reserveFor(pool, job.data.autocallId, contactId);
+        if (reservation && !reservation.ok) {
+          await job.moveToDelayed(Date.now(), token);
+          return;
+        }
+      }
+      await this.process(pool, job, token, reservation ? contactId : null, reservation, wokeAt);
+    }
+  }
+
+  /** A reservation for the next target of this AutoCall; null when the AutoCall no longer dials. */
+  private async reserveFor(pool: Pool, autocallId: string, contactId: string): Promise<Reservation | null> {
+    const autocall = await this.autocall(autocallId);
+    if (!autocall?.active) return null;
+    return this.capacity.reserve(pool.tenantId, contactId, pool.skill, autocall.checks, this.identity.id);
+  }
+
+  /** One held target: skip it, drop it, or dial it with the reservation made for it. */
+  private async process(
+    pool: Pool,
+    job: Job<HeldTargetJob>,
+    token: string,
+    contactId: string | null,
+    reservation: Reservation | null,
+    wokeAt: number,
+  ): Promise<void> {
+    const release = async () => {
+      if (contactId) await this.capacity.release(pool.tenantId, contactId);
+    };
+    const target = await this.prisma.target.findUnique({
+      where: { id: job.data.targetId },
+      include: { autocall: true },
+    });
+    if (!target || target.status !== 'pending' || target.autocall.status !== 'active') {
+      await release();
+      await job.moveToCompleted('gone', token, false);
+      return;
+    }
+    if (!contactId || !reservation?.ok) {
+      await job.moveToDelayed(Date.now(), token);
+      return;
+    }
+    const stop = await this.callStopReason(
+      pool.tenantId,
+      target.phoneNumber,
+      target.autocall.checks as unknown as DialChecks,
+      {
+        autocallId: target.autocallId,
+        reference: target.reference,
+      },
+    );
+    if (stop) {
+      await this.prisma.$transaction((tx) => this.targets.move(tx, target.id, { to: 'skipped', reason: stop }));
+      await release();
+      await job.moveToCompleted('skipped', token, false);
+      return;
+    }
+    const attempt = target.attempts + 1;
+    const dialed = await this.prisma.$transaction(async (tx) => {
+      const moved = await this.targets.move(tx, target.id, { to: 'dialing', contactId, newAttempt: true });
+      if (!moved) return false;
+      await tx.contact.create({
+        data: {
+          id: contactId,
+          tenantId: pool.tenantId,
+          autocallId: target.autocallId,
+          targetId: target.id,
+          attempt,
+          skill: pool.skill,
+          phoneNumber: target.phoneNumber,
+          callerId: target.autocall.callerId,
+          agentId: reservation.agentId,
+        },
+      });
+      await tx.contactEvent.create({ data: { contactId, status: 'dialing', agentId: reservation.agentId } });
+      return true;
+    });
+    if (!dialed) {
+      await release();
+      await job.moveToCompleted('gone', token, false);
+      return;
+    }
+    await this.engine.place(contactId);
+    this.onDial?.(pool, wokeAt);
+    await job.moveToCompleted('dialed', token, false);
+  }
+
+  private async callStopReason(
+    tenantId: string,
+    phoneNumber: string,
+    checks: DialChecks,
+    context: { autocallId: string; reference: string | null },
+  ): Promise<string | null> {
+    if (await this.callStops.isStopped(tenantId, phoneNumber)) return 'do_not_call';
+    if (checks.callStop && !(await this.callStopCheck.allows(tenantId, phoneNumber, context))) return 'call_stop_check';
+    return null;
+  }
+
+  private async autocall(id: string): Promise<AutoCallInfo | null> {
+    const cached = this.autocalls.get(id);
+    if (cached?.active) {
+      // Cancellation must be seen at once; the rest of an AutoCall never changes.
+      const row = await this.prisma.autoCall.findUnique({ where: { id }, select: { status: true } });
+      cached.active = row?.status === 'active';
+      return cached;
+    }
+    if (cached) return cached;
+    const row = await this.prisma.autoCall.findUnique({ where: { id } });
+    if (!row) return null;
+    const info = { id, active: row.status === 'active', checks: row.checks as unknown as DialChecks, skill: row.skill };
+    this.autocalls.set(id, info);
+    return info;
+  }
+}

@@ -1,0 +1,74 @@
+import { z } from 'zod';
+import { skillNameSchema } from '@autocall/agents';
+
+export const MAX_TARGETS = 10_000;
+
+const retryRule = z
+  .object({
+    maxAttempts: z.int().min(1).max(10),
+    delaySeconds: z.int().min(0).max(86_400),
+  })
+  .strict();
+
+const reserve = z.object({ reserve: z.int().min(0).max(10_000).default(0) }).strict();
+
+/** POST /v1/autocalls */
+export const submitAutoCallSchema = z
+  .object({
+    mode: z.enum(['immediate', 'sequential']),
+    skill: skillNameSchema,
+    targets: z
+      .array(
+        z
+          .object({
+            phoneNumber: z.string().max(32),
+            reference: z.string().max(200).optional(),
+            data: z.record(z.string(), z.unknown()).optional(),
+          })
+          .strict(),
+      )
+      .min(1)
+      .max(MAX_TARGETS, `at most ${MAX_TARGETS} targets per AutoCall`),
+    checks: z
+      .object({
+        freeLines: reserve.nullable().default({ reserve: 0 }),
+        freeAgents: reserve.nullable().default({ reserve: 0 }),
+        callStop: z.boolean().default(false),
+      })
+      .strict()
+      .default({ freeLines: { reserve: 0 }, freeAgents: { reserve: 0 }, callStop: false }),
+    callerId: z
+      .string()
+      .regex(/^\+[1-9]\d{6,14}$/, 'must be an E.164 number')
+      .optional(),
+    ringTimeoutSeconds: z.int().min(5).max(120).default(30),
+    priority: z.int().min(0).max(100).default(0),
+    retry: z
+      .object({ noAnswer: retryRule.optional(), busy: retryRule.optional(), failed: retryRule.optional() })
+      .strict()
+      .default({}),
+  })
+  .strict();
+
+export type SubmitAutoCall = z.infer<typeof submitAutoCallSchema>;
+
+export const cancelAutoCallSchema = z
+  .object({ hangUp: z.boolean().default(false) })
+  .strict()
+  .default({ hangUp: false });
+
+export const TARGET_LIST_QUERY = z
+  .object({
+    status: z.string().max(200).optional(),
+    cursor: z.string().max(200).optional(),
+    limit: z.coerce.number().int().min(1).max(1000).default(100),
+  })
+  .strict();
+
+export const AUTOCALL_LIST_QUERY = z
+  .object({
+    status: z.enum(['active', 'completed', 'cancelled']).optional(),
+    cursor: z.string().max(200).optional(),
+    limit: z.coerce.number().int().min(1).max(200).default(50),
+  })
+  .strict();

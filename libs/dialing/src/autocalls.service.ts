@@ -1,0 +1,405 @@
+import { createHash } from 'node:crypto';
+import { Injectable, Logger } from '@nestjs/common';
+import {
+  ConflictError,
+  decodeCursor,
+  encodeCursor,
+  FieldError,
+  InvalidRequestError,
+  NotFoundError,
+  uuidv7,
+} from '@autocall/common';
+import { Prisma, PrismaService } from '@autocall/database';
+import { SettingsService } from '@autocall/tenancy';
+import { SubmitAutoCall } from './autocall-schemas';
+import { CapacityService, DialChecks } from './capacity.service';
+import { normalizePhoneNumber } from './phone-number';
+import { bullPriority, heldQueueName, Queues } from './queues';
+import { TargetStatus, TARGET_STATUSES } from './target-status';
+import { TargetStore } from './target-store';
+
+export interface SubmittedTarget {
+  targetId: string;
+  position: number;
+  phoneNumber: string;
+  reference: string | null;
+  status: TargetStatus;
+  reason: string | null;
+  contactId: string | null;
+}
+
+export interface AutoCallView {
+  id: string;
+  mode: string;
+  skill: string;
+  status: string;
+  priority: number;
+  checks: DialChecks;
+  callerId: string | null;
+  ringTimeoutSeconds: number;
+  retry: unknown;
+  targetCount: number;
+  counts: Record<string, number>;
+  createdAt: Date;
+  completedAt: Date | null;
+  cancelledAt: Date | null;
+}
+
+const ZERO_COUNTS = () => Object.fromEntries(TARGET_STATUSES.map((s) => [s, 0])) as Record<TargetStatus, number>;
+
+type PlannedTarget = SubmittedTarget & { data: unknown };
+
+/**
+ * Submission and control of AutoCalls. A submission is validated whole, stored in one
+ * transaction (one INSERT for all its targets), then handed to the engine: immediate mode
+ * reserves capacity at once and queues the dials; sequential mode holds the targets in BullMQ.
+ */
+@Injectable()
+export class AutoCallsService {
+  private readonly logger = new Logger(AutoCallsService.name);
+  /** Identifies this process as the holder of the calls it places (see CapacityService). */
+  readonly owner = `api-${process.pid}-${uuidv7().slice(-8)}`;
+
+  constructor(
+    private readonly prisma: PrismaService,
+    private readonly settings: SettingsService,
+    private readonly capacity: CapacityService,
+    private readonly queues: Queues,
+    private readonly targets: TargetStore,
+  ) {}
+
+  async submit(
+    tenantId: string,
+    input: SubmitAutoCall,
+    idempotencyKey: string | null,
+  ): Promise<{ replayed: boolean; autocall: AutoCallView; targets: SubmittedTarget[] }> {
+    const requestHash = createHash('sha256').update(JSON.stringify(input)).digest('hex');
+    if (idempotencyKey) {
+      const replay = await this.replay(tenantId, idempotencyKey, requestHash);
+      if (replay) return replay;
+    }
+    const errors: FieldError[] = [];
+    if (input.mode === 'immediate' && input.checks.callStop) {
+      errors.push({
+        field: 'checks.callStop',
+        code: 'not_available',
+        message: 'The call-stop check is for sequential mode; the do-not-call list always applies.',
+      });
+    }
+    const skill = await this.prisma.skill.findUnique({ where: { tenantId_name: { tenantId, name: input.skill } } });
+    if (!skill)
+      errors.push({ field: 'skill', code: 'unknown_skill', message: 'No agent of this tenant has this skill.' });
+    const { defaultCountry } = await this.settings.get(tenantId);
+    const numbers: string[] = [];
+    input.targets.forEach((target, i) => {
+      const result = normalizePhoneNumber(target.phoneNumber, defaultCountry);
+      if (result.ok) numbers.push(result.e164);
+      else errors.push({ field: `targets[${i}].phoneNumber`, code: 'invalid_phone_number', message: result.message });
+    });
+    if (errors.length) throw new InvalidRequestError(errors.slice(0, 100));
+
+    const autocallId = uuidv7();
+    const stopped = await this.stoppedNumbers(tenantId, numbers);
+    const seen = new Set<string>();
+    const planned: PlannedTarget[] = input.targets.map((target, position) => {
+      const phoneNumber = numbers[position];
+      let status: TargetStatus = 'pending';
+      let reason: string | null = null;
+      if (seen.has(phoneNumber)) [status, reason] = ['skipped', 'duplicate_in_list'];
+      else if (stopped.has(phoneNumber)) [status, reason] = ['skipped', 'do_not_call'];
+      seen.add(phoneNumber);
+      return {
+        targetId: uuidv7(),
+        position,
+        phoneNumber,
+        reference: target.reference ?? null,
+        data: target.data ?? null,
+        status,
+        reason,
+        contactId: null,
+      };
+    });
+
+    const reserved = input.mode === 'immediate' ? await this.reserveImmediate(tenantId, input, planned) : [];
+    try {
+      const autocall = await this.store(tenantId, autocallId, input, planned, idempotencyKey, requestHash);
+      await this.handOver(tenantId, autocall, input, planned);
+      return { replayed: false, autocall, targets: planned.map(({ data: _data, ...t }) => t) };
+    } catch (error) {
+      await Promise.all(reserved.map((contactId) => this.capacity.release(tenantId, contactId)));
+      if (idempotencyKey && (error as { code?: string }).code === 'P2002') {
+        const replay = await this.replay(tenantId, idempotencyKey, requestHash);
+        if (replay) return replay;
+      }
+      throw error;
+    }
+  }
+
+  /** Immediate mode: one dial per free line and free agent, in list order; the rest not dialed. */
+  private async reserveImmediate(tenantId: string, input: SubmitAutoCall, planned: PlannedTarget[]): Promise<string[]> {
+    const reserved: string[] = [];
+    let refusal: string | null = null;
+    for (const target of planned) {
+      if (target.status !== 'pending') continue;
+      if (!refusal) {
+        const contactId = uuidv7();
+        const reservation = await this.capacity.reserve(tenantId, contactId, input.skill, input.checks, this.owner);
+        if (reservation.ok) {
+          reserved.push(contactId);
+          Object.assign(target, { status: 'dialing', contactId });
+          continue;
+        }
+        refusal = reservation.reason;
+      }
+      Object.assign(target, { status: 'not_dialed', reason: refusal });
+    }
+    return reserved;
+  }
+
+  private async store(
+    tenantId: string,
+    autocallId: string,
+    input: SubmitAutoCall,
+    planned: PlannedTarget[],
+    idempotencyKey: string | null,
+    requestHash: string,
+  ): Promise<AutoCallView> {
+    return this.prisma.$transaction(
+      async (tx) => {
+        await tx.autoCall.create({
+          data: {
+            id: autocallId,
+            tenantId,
+            mode: input.mode,
+            skill: input.skill,
+            priority: input.priority,
+            checks: input.checks,
+            callerId: input.callerId ?? null,
+            ringTimeoutSeconds: input.ringTimeoutSeconds,
+            retry: input.retry,
+            idempotencyKey,
+            requestHash,
+            targetCount: planned.length,
+          },
+        });
+        await tx.$executeRaw`
+          INSERT INTO targets (id, tenant_id, autocall_id, position, phone_number, reference, data, status, reason,
+                               attempts, last_contact_id, completed_at)
+          SELECT t.id, ${tenantId}::uuid, ${autocallId}::uuid, t.position, t.phone_number, t.reference, t.data, t.status,
+                 t.reason, CASE WHEN t.status = 'dialing' THEN 1 ELSE 0 END, t.contact_id,
+                 CASE WHEN t.status IN ('skipped', 'not_dialed') THEN now() END
+          FROM unnest(${planned.map((t) => t.targetId)}::uuid[], ${planned.map((t) => t.position)}::int[],
+                      ${planned.map((t) => t.phoneNumber)}::varchar[], ${planned.map((t) => t.reference)}::varchar[],
+                      ${planned.map((t) => (t.data === null ? null : JSON.stringify(t.data)))}::jsonb[],
+                      ${planned.map((t) => t.status)}::target_status[], ${planned.map((t) => t.reason)}::varchar[],
+                      ${planned.map((t) => t.contactId)}::uuid[])
+            AS t(id, position, phone_number, reference, data, status, reason, contact_id)`;
+        await tx.$executeRaw`
+          INSERT INTO target_events (target_id, from_status, to_status, reason, contact_id)
+          SELECT id, 'pending', status, reason, last_contact_id FROM targets
+          WHERE autocall_id = ${autocallId}::uuid AND status <> 'pending'`;
+        const dialing = planned.filter((t) => t.status === 'dialing');
+        if (dialing.length) {
+          await tx.$executeRaw`
+            INSERT INTO contacts (id, tenant_id, autocall_id, target_id, attempt, skill, phone_number, caller_id)
+            SELECT c.id, ${tenantId}::uuid, ${autocallId}::uuid, c.target_id, 1, ${input.skill}, c.phone_number,
+                   ${input.callerId ?? null}
+            FROM unnest(${dialing.map((t) => t.contactId)}::uuid[], ${dialing.map((t) => t.targetId)}::uuid[],
+                        ${dialing.map((t) => t.phoneNumber)}::varchar[]) AS c(id, target_id, phone_number)`;
+          await tx.$executeRaw`
+            INSERT INTO contact_events (contact_id, status) SELECT unnest(${dialing.map((t) => t.contactId)}::uuid[]), 'dialing'`;
+        }
+        await this.targets.completeIfDone(tx, autocallId);
+        return this.view(tx, tenantId, autocallId);
+      },
+      { timeout: 30_000 },
+    );
+  }
+
+  /** After the commit: dials to the worker, held targets into BullMQ. */
+  private async handOver(tenantId: string, autocall: AutoCallView, input: SubmitAutoCall, planned: PlannedTarget[]) {
+    try {
+      if (input.mode === 'immediate') {
+        const dials = planned.filter((t) => t.status === 'dialing');
+        await this.queues
+          .dials()
+          .addBulk(
+            dials.map((t) => ({
+              name: 'dial',
+              data: { tenantId, contactId: t.contactId! },
+              opts: { jobId: t.contactId! },
+            })),
+          );
+        return;
+      }
+      const pool = { tenantId, skill: input.skill };
+      await this.queues.registerPool(pool);
+      const held = planned.filter((t) => t.status === 'pending');
+      const queue = this.queues.held(pool);
+      for (let i = 0; i < held.length; i += 2_000) {
+        await queue.addBulk(
+          held.slice(i, i + 2_000).map((t) => ({
+            name: 'held-target',
+            data: { tenantId, autocallId: autocall.id, targetId: t.targetId },
+            opts: { jobId: `t-${t.targetId}-0`, priority: bullPriority(input.priority) },
+          })),
+        );
+      }
+      await this.queues.announcePool(pool);
+    } catch (error) {
+      // Stored is accepted: the worker's keeper re-queues what is in PostgreSQL but not in Redis.
+      this.logger.warn(
+        `hand-over of AutoCall ${autocall.id} to ${heldQueueName({ tenantId, skill: input.skill })} failed: ${(error as Error).message}`,
+      );
+    }
+  }
+
+  private async replay(tenantId: string, idempotencyKey: string, requestHash: string) {
+    const existing = await this.prisma.autoCall.findUnique({
+      where: { tenantId_idempotencyKey: { tenantId, idempotencyKey } },
+    });
+    if (!existing) return null;
+    if (existing.requestHash !== requestHash) {
+      throw new ConflictError('This Idempotency-Key was used with a different request body.');
+    }
+    const rows = await this.prisma.target.findMany({
+      where: { autocallId: existing.id },
+      orderBy: { position: 'asc' },
+    });
+    const contacts = await this.prisma.contact.findMany({
+      where: { autocallId: existing.id, attempt: 1 },
+      select: { id: true, targetId: true },
+    });
+    const contactOf = new Map(contacts.map((c) => [c.targetId, c.id]));
+    return {
+      replayed: true,
+      autocall: await this.view(this.prisma, tenantId, existing.id),
+      targets: rows.map((t) => ({
+        targetId: t.id,
+        position: t.position,
+        phoneNumber: t.phoneNumber,
+        reference: t.reference,
+        status: t.status,
+        reason: t.reason,
+        contactId: contactOf.get(t.id) ?? null,
+      })),
+    };
+  }
+
+  private async stoppedNumbers(tenantId: string, numbers: string[]): Promise<Set<string>> {
+    const rows = await this.prisma.$queryRaw<{ phone_number: string }[]>`
+      SELECT phone_number FROM call_stops
+      WHERE tenant_id = ${tenantId}::uuid AND phone_number = ANY(${numbers}::varchar[])
+        AND (expires_at IS NULL OR expires_at > now())`;
+    return new Set(rows.map((r) => r.phone_number));
+  }
+
+  async view(db: Prisma.TransactionClient, tenantId: string, autocallId: string): Promise<AutoCallView> {
+    const row = await db.autoCall.findFirst({ where: { id: autocallId, tenantId } });
+    if (!row) throw new NotFoundError('not_found', 'No AutoCall with this id.');
+    const grouped = await db.target.groupBy({ by: ['status'], where: { autocallId }, _count: { _all: true } });
+    const counts = ZERO_COUNTS();
+    for (const g of grouped) counts[g.status as TargetStatus] = g._count._all;
+    return {
+      id: row.id,
+      mode: row.mode,
+      skill: row.skill,
+      status: row.status,
+      priority: row.priority,
+      checks: row.checks as unknown as DialChecks,
+      callerId: row.callerId,
+      ringTimeoutSeconds: row.ringTimeoutSeconds,
+      retry: row.retry,
+      targetCount: row.targetCount,
+      counts,
+      createdAt: row.createdAt,
+      completedAt: row.completedAt,
+      cancelledAt: row.cancelledAt,
+    };
+  }
+
+  async get(tenantId: string, autocallId: string): Promise<AutoCallView> {
+    return this.view(this.prisma, tenantId, autocallId);
+  }
+
+  async list(
+    tenantId: string,
+    query: { status?: 'active' | 'completed' | 'cancelled'; cursor?: string; limit: number },
+  ) {
+    const before = query.cursor
+      ? decodeCursor(query.cursor, (v): v is { id: string } => typeof v.id === 'string').id
+      : null;
+    const rows = await this.prisma.autoCall.findMany({
+      where: { tenantId, ...(query.status ? { status: query.status } : {}), ...(before ? { id: { lt: before } } : {}) },
+      orderBy: { id: 'desc' },
+      take: query.limit + 1,
+      select: { id: true },
+    });
+    const page = rows.slice(0, query.limit);
+    return {
+      items: await Promise.all(page.map((r) => this.view(this.prisma, tenantId, r.id))),
+      nextCursor: rows.length > query.limit ? encodeCursor({ id: page[page.length - 1].id }) : null,
+    };
+  }
+
+  async targetsOf(tenantId: string, autocallId: string, query: { status?: string; cursor?: string; limit: number }) {
+    await this.view(this.prisma, tenantId, autocallId);
+    const statuses = query.status ? query.status.split(',') : null;
+    if (statuses?.some((s) => !(TARGET_STATUSES as readonly string[]).includes(s))) {
+      throw InvalidRequestError.field(
+        'query.status',
+        'invalid_status',
+        `must be one or more of ${TARGET_STATUSES.join(', ')}`,
+      );
+    }
+    const after = query.cursor
+      ? decodeCursor(query.cursor, (v): v is { position: number } => typeof v.position === 'number').position
+      : -1;
+    const rows = await this.prisma.target.findMany({
+      where: {
+        autocallId,
+        position: { gt: after },
+        ...(statuses ? { status: { in: statuses as TargetStatus[] } } : {}),
+      },
+      orderBy: { position: 'asc' },
+      take: query.limit + 1,
+    });
+    const page = rows.slice(0, query.limit);
+    return {
+      items: page.map((t) => ({
+        targetId: t.id,
+        position: t.position,
+        phoneNumber: t.phoneNumber,
+        reference: t.reference,
+        data: t.data,
+        status: t.status,
+        reason: t.reason,
+        attempts: t.attempts,
+        lastContactId: t.lastContactId,
+        nextAttemptAt: t.nextAttemptAt,
+        updatedAt: t.updatedAt,
+        completedAt: t.completedAt,
+      })),
+      nextCursor: rows.length > query.limit ? encodeCursor({ position: page[page.length - 1].position }) : null,
+    };
+  }
+
+  /** Held targets → cancelled at once; live contacts keep going unless `hangUp` (issue: contacts API). */
+  async cancel(tenantId: string, autocallId: string): Promise<AutoCallView> {
+    await this.prisma.$transaction(async (tx) => {
+      const row = await tx.autoCall.findFirst({ where: { id: autocallId, tenantId } });
+      if (!row) throw new NotFoundError('not_found', 'No AutoCall with this id.');
+      if (row.status !== 'active') throw new ConflictError(`This AutoCall is ${row.status} already.`);
+      await tx.$executeRaw`UPDATE autocalls SET status = 'cancelled', cancelled_at = now() WHERE id = ${autocallId}::uuid`;
+      await tx.$executeRaw`
+        WITH cancelled AS (
+          UPDATE targets SET status = 'cancelled', reason = 'autocall_cancelled', updated_at = now(), completed_at = now()
+          WHERE autocall_id = ${autocallId}::uuid AND status = 'pending' RETURNING id)
+        INSERT INTO target_events (target_id, from_status, to_status, reason)
+        SELECT id, 'pending', 'cancelled', 'autocall_cancelled' FROM cancelled`;
+    });
+    const view = await this.get(tenantId, autocallId);
+    await this.queues.announcePool({ tenantId, skill: view.skill }).catch(() => undefined);
+    return view;
+  }
+}

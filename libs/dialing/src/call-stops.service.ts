@@ -1,0 +1,65 @@
+import { Injectable } from '@nestjs/common';
+import { decodeCursor, encodeCursor, NotFoundError } from '@autocall/common';
+import { PrismaService } from '@autocall/database';
+
+export interface CallStopView {
+  phoneNumber: string;
+  reason: string | null;
+  expiresAt: Date | null;
+  createdAt: Date;
+}
+
+/** The tenant's do-not-call list (CT-e1 架電止め). */
+@Injectable()
+export class CallStopsService {
+  constructor(private readonly prisma: PrismaService) {}
+
+  async add(
+    tenantId: string,
+    input: { phoneNumber: string; reason?: string; expiresAt?: Date },
+  ): Promise<CallStopView> {
+    const row = await this.prisma.callStop.upsert({
+      where: { tenantId_phoneNumber: { tenantId, phoneNumber: input.phoneNumber } },
+      create: {
+        tenantId,
+        phoneNumber: input.phoneNumber,
+        reason: input.reason ?? null,
+        expiresAt: input.expiresAt ?? null,
+      },
+      update: { reason: input.reason ?? null, expiresAt: input.expiresAt ?? null },
+    });
+    return { phoneNumber: row.phoneNumber, reason: row.reason, expiresAt: row.expiresAt, createdAt: row.createdAt };
+  }
+
+  async list(tenantId: string, query: { cursor?: string; limit: number }) {
+    const after = query.cursor
+      ? decodeCursor(query.cursor, (v): v is { after: string } => typeof v.after === 'string').after
+      : undefined;
+    const rows = await this.prisma.callStop.findMany({
+      where: { tenantId, ...(after ? { phoneNumber: { gt: after } } : {}) },
+      orderBy: { phoneNumber: 'asc' },
+      take: query.limit + 1,
+    });
+    const page = rows.slice(0, query.limit);
+    return {
+      items: page.map((r) => ({
+        phoneNumber: r.phoneNumber,
+        reason: r.reason,
+        expiresAt: r.expiresAt,
+        createdAt: r.createdAt,
+      })),
+      nextCursor: rows.length > query.limit ? encodeCursor({ after: page[page.length - 1].phoneNumber }) : null,
+    };
+  }
+
+  async remove(tenantId: string, phoneNumber: string): Promise<void> {
+    const { count } = await this.prisma.callStop.deleteMany({ where: { tenantId, phoneNumber } });
+    if (count === 0) throw new NotFoundError('not_found', 'This number is not on the call-stop list.');
+  }
+
+  /** Is the number stopped right now? */
+  async isStopped(tenantId: string, phoneNumber: string): Promise<boolean> {
+    const row = await this.prisma.callStop.findUnique({ where: { tenantId_phoneNumber: { tenantId, phoneNumber } } });
+    return !!row && (!row.expiresAt || row.expiresAt > new Date());
+  }
+}

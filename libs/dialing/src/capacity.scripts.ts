@@ -1,0 +1,149 @@
+/**
+ * The Lua scripts that make capacity reservation atomic across every API replica and worker.
+ * All keys of a tenant share its hash tag; ARGV[1] is that tag (`<prefix>:{<tenantId>}`), from
+ * which the scripts name the per-skill and per-agent keys of the same cluster slot.
+ *
+ * Keys of a tenant:
+ *   lines                HASH capacity, inbound, reserved (lines taken for dials not yet placed)
+ *   contacts             ZSET live outbound contact ids (score: reservation time); one line each
+ *   contact:<id>         HASH agent (reserved agent id or ''), skill, owner (worker), placed
+ *   available:<skill>    ZSET available, unreserved agents (score: available since)
+ *   agent:<id>           HASH state, skills, since, reservedFor (libs/agents AgentLiveView)
+ *   waiting:<skill>      ZSET answered contacts waiting for an agent (score: answered at)
+ */
+
+// Gives an agent reserved for `contact` back to its skills' available sets, if it still is.
+const FREE_AGENT = `
+local function free_agent(tag, agent, contact)
+  if not agent or agent == '' then return 0 end
+  local key = tag .. ':agent:' .. agent
+  if redis.call('HGET', key, 'reservedFor') ~= contact then return 0 end
+  redis.call('HDEL', key, 'reservedFor')
+  if redis.call('HGET', key, 'state') == 'available' then
+    local since = redis.call('HGET', key, 'since') or '0'
+    for s in string.gmatch(redis.call('HGET', key, 'skills') or '', '[^,]+') do
+      redis.call('ZADD', tag .. ':available:' .. s, since, agent)
+    end
+  end
+  return 1
+end
+`;
+
+// Takes the longest-idle available agent of a skill out of every skill it has, for `contact`.
+const TAKE_AGENT = `
+local function take_agent(tag, skill, contact)
+  local popped = redis.call('ZPOPMIN', tag .. ':available:' .. skill)
+  if #popped == 0 then return nil end
+  local agent = popped[1]
+  local key = tag .. ':agent:' .. agent
+  for s in string.gmatch(redis.call('HGET', key, 'skills') or '', '[^,]+') do
+    redis.call('ZREM', tag .. ':available:' .. s, agent)
+  end
+  redis.call('HSET', key, 'reservedFor', contact)
+  redis.call('HSET', tag .. ':contact:' .. contact, 'agent', agent)
+  return agent
+end
+`;
+
+/**
+ * Reserve a line, and an agent when the agent check is on, for one dial. The bounds:
+ * capacity − inbound − outbound − lineReserve ≥ 1 and available − waiting − agentReserve ≥ 1.
+ * KEYS: lines, contacts. ARGV: tag, contact, skill, lineReserve, agentCheck (1|0), agentReserve, now, owner.
+ * Returns {1, agentId or ''} or {0, 'no_free_line' | 'no_free_agent'}.
+ */
+export const RESERVE_DIAL = `${TAKE_AGENT}
+local tag, contact, skill = ARGV[1], ARGV[2], ARGV[3]
+local line_reserve, agent_check, agent_reserve = tonumber(ARGV[4]), ARGV[5], tonumber(ARGV[6])
+local contact_key = tag .. ':contact:' .. contact
+if redis.call('EXISTS', contact_key) == 1 then return {1, redis.call('HGET', contact_key, 'agent')} end
+local capacity = tonumber(redis.call('HGET', KEYS[1], 'capacity') or '0')
+local inbound = tonumber(redis.call('HGET', KEYS[1], 'inbound') or '0')
+if capacity - inbound - redis.call('ZCARD', KEYS[2]) - line_reserve < 1 then return {0, 'no_free_line'} end
+local agent = ''
+if agent_check == '1' then
+  -- Answered callers already waiting for an agent come before new dials.
+  local free = redis.call('ZCARD', tag .. ':available:' .. skill) - redis.call('ZCARD', tag .. ':waiting:' .. skill)
+  if free - agent_reserve < 1 then return {0, 'no_free_agent'} end
+end
+redis.call('ZADD', KEYS[2], ARGV[7], contact)
+redis.call('HINCRBY', KEYS[1], 'reserved', 1)
+redis.call('HSET', contact_key, 'agent', '', 'skill', skill, 'owner', ARGV[8], 'placed', '0')
+if agent_check == '1' then agent = take_agent(tag, skill, contact) end
+return {1, agent}
+`;
+
+/** The dial has left AutoCall: its line moves from reserved to in use. KEYS: lines. ARGV: tag, contact, owner. */
+export const MARK_PLACED = `
+local key = ARGV[1] .. ':contact:' .. ARGV[2]
+if redis.call('HGET', key, 'placed') == '0' then
+  redis.call('HSET', key, 'placed', '1', 'owner', ARGV[3])
+  redis.call('HINCRBY', KEYS[1], 'reserved', -1)
+  return 1
+end
+return 0
+`;
+
+/**
+ * The contact ended (or never got placed): free its line, its agent reservation and its place in
+ * the waiting queue. Idempotent: returns 1 only the first time. KEYS: lines, contacts. ARGV: tag, contact.
+ */
+export const RELEASE_CONTACT = `${FREE_AGENT}
+local tag, contact = ARGV[1], ARGV[2]
+local key = tag .. ':contact:' .. contact
+local removed = redis.call('ZREM', KEYS[2], contact)
+if redis.call('EXISTS', key) == 0 then return removed end
+local fields = redis.call('HMGET', key, 'agent', 'skill', 'placed')
+if fields[3] == '0' then redis.call('HINCRBY', KEYS[1], 'reserved', -1) end
+free_agent(tag, fields[1], contact)
+if fields[2] then redis.call('ZREM', tag .. ':waiting:' .. fields[2], contact) end
+redis.call('DEL', key)
+return 1
+`;
+
+/** Ends the agent reservation of a contact that keeps its line (e.g. a machine answered). ARGV: tag, contact. */
+export const RELEASE_AGENT = `${FREE_AGENT}
+local key = ARGV[1] .. ':contact:' .. ARGV[2]
+local agent = redis.call('HGET', key, 'agent')
+if redis.call('EXISTS', key) == 1 then redis.call('HSET', key, 'agent', '') end
+return free_agent(ARGV[1], agent, ARGV[2])
+`;
+
+/**
+ * An answered contact needs its agent: the one reserved for it if still so, else the longest-idle
+ * available agent of the skill (if nobody waits longer). ARGV: tag, contact, skill. Returns the agent or false.
+ */
+export const CLAIM_AGENT = `${TAKE_AGENT}
+local tag, contact, skill = ARGV[1], ARGV[2], ARGV[3]
+local key = tag .. ':contact:' .. contact
+if redis.call('EXISTS', key) == 0 then return false end
+local agent = redis.call('HGET', key, 'agent')
+if agent and agent ~= '' and redis.call('HGET', tag .. ':agent:' .. agent, 'reservedFor') == contact then return agent end
+local oldest = redis.call('ZRANGE', tag .. ':waiting:' .. skill, 0, 0)[1]
+if oldest and oldest ~= contact then return false end
+local taken = take_agent(tag, skill, contact)
+if taken then redis.call('ZREM', tag .. ':waiting:' .. skill, contact) end
+return taken or false
+`;
+
+/** The contact waits for an agent. ARGV: tag, contact, skill, answeredAt. */
+export const ENTER_WAITING = `
+if redis.call('EXISTS', ARGV[1] .. ':contact:' .. ARGV[2]) == 0 then return 0 end
+redis.call('ZADD', ARGV[1] .. ':waiting:' .. ARGV[3], 'NX', ARGV[4], ARGV[2])
+return 1
+`;
+
+/**
+ * An agent may have become free: hand the longest-waiting contact of the skill an agent, but only
+ * when the caller's own worker asks (it holds the call). ARGV: tag, skill, owner.
+ * Returns {contact, agent} or false.
+ */
+export const SERVE_WAITING = `${TAKE_AGENT}
+local tag, skill, owner = ARGV[1], ARGV[2], ARGV[3]
+local contact = redis.call('ZRANGE', tag .. ':waiting:' .. skill, 0, 0)[1]
+if not contact then return false end
+if redis.call('HGET', tag .. ':contact:' .. contact, 'owner') ~= owner then return false end
+local agent = take_agent(tag, skill, contact)
+if not agent then return false end
+redis.call('ZREM', tag .. ':waiting:' .. skill, contact)
+return {contact, agent}
+`;

@@ -1,0 +1,152 @@
+import { Injectable } from '@nestjs/common';
+import type Redis from 'ioredis';
+import { RedisService } from '@autocall/redis';
+import {
+  CLAIM_AGENT,
+  ENTER_WAITING,
+  MARK_PLACED,
+  RELEASE_AGENT,
+  RELEASE_CONTACT,
+  RESERVE_DIAL,
+  SERVE_WAITING,
+} from './capacity.scripts';
+
+export interface DialChecks {
+  freeLines: { reserve: number } | null;
+  freeAgents: { reserve: number } | null;
+  callStop: boolean;
+}
+
+export type Reservation =
+  { ok: true; agentId: string | null } | { ok: false; reason: 'no_free_line' | 'no_free_agent' };
+
+type CapacityRedis = Redis & {
+  reserveDial(lines: string, contacts: string, ...args: string[]): Promise<[number, string]>;
+  markPlaced(lines: string, ...args: string[]): Promise<number>;
+  releaseContact(lines: string, contacts: string, ...args: string[]): Promise<number>;
+  releaseAgent(...args: string[]): Promise<number>;
+  claimAgent(...args: string[]): Promise<string | null>;
+  enterWaiting(...args: string[]): Promise<number>;
+  serveWaiting(...args: string[]): Promise<[string, string] | null>;
+};
+
+/**
+ * Lines and agents, reserved atomically in Redis (see capacity.scripts.ts) so that no interleaving
+ * of API replicas and workers can dial past `lines − reserve` or reserve more agents than are
+ * available.
+ */
+@Injectable()
+export class CapacityService {
+  private readonly client: CapacityRedis;
+
+  constructor(private readonly redis: RedisService) {
+    const client = redis.client as CapacityRedis;
+    const define = (name: string, lua: string, keys: number) => {
+      if (!(name in client)) client.defineCommand(name, { numberOfKeys: keys, lua });
+    };
+    define('reserveDial', RESERVE_DIAL, 2);
+    define('markPlaced', MARK_PLACED, 1);
+    define('releaseContact', RELEASE_CONTACT, 2);
+    define('releaseAgent', RELEASE_AGENT, 0);
+    define('claimAgent', CLAIM_AGENT, 0);
+    define('enterWaiting', ENTER_WAITING, 0);
+    define('serveWaiting', SERVE_WAITING, 0);
+    this.client = client;
+  }
+
+  private tag(tenantId: string) {
+    return this.redis.keys.tenantTag(tenantId);
+  }
+  private lines(tenantId: string) {
+    return this.redis.keys.lines(tenantId);
+  }
+  private contacts(tenantId: string) {
+    return `${this.tag(tenantId)}:contacts`;
+  }
+
+  async reserve(
+    tenantId: string,
+    contactId: string,
+    skill: string,
+    checks: DialChecks,
+    owner: string,
+  ): Promise<Reservation> {
+    const [ok, value] = await this.client.reserveDial(
+      this.lines(tenantId),
+      this.contacts(tenantId),
+      this.tag(tenantId),
+      contactId,
+      skill,
+      String(checks.freeLines?.reserve ?? 0),
+      checks.freeAgents ? '1' : '0',
+      String(checks.freeAgents?.reserve ?? 0),
+      String(Date.now()),
+      owner,
+    );
+    if (ok === 1) return { ok: true, agentId: value || null };
+    return { ok: false, reason: value as 'no_free_line' | 'no_free_agent' };
+  }
+
+  async markPlaced(tenantId: string, contactId: string, owner: string): Promise<void> {
+    await this.client.markPlaced(this.lines(tenantId), this.tag(tenantId), contactId, owner);
+  }
+
+  /** Frees the contact's line, agent reservation and waiting place; true only the first time. */
+  async release(tenantId: string, contactId: string): Promise<boolean> {
+    return (
+      (await this.client.releaseContact(
+        this.lines(tenantId),
+        this.contacts(tenantId),
+        this.tag(tenantId),
+        contactId,
+      )) === 1
+    );
+  }
+
+  async releaseAgent(tenantId: string, contactId: string): Promise<boolean> {
+    return (await this.client.releaseAgent(this.tag(tenantId), contactId)) === 1;
+  }
+
+  async claimAgent(tenantId: string, contactId: string, skill: string): Promise<string | null> {
+    return (await this.client.claimAgent(this.tag(tenantId), contactId, skill)) || null;
+  }
+
+  async enterWaiting(tenantId: string, contactId: string, skill: string, answeredAt: Date): Promise<void> {
+    await this.client.enterWaiting(this.tag(tenantId), contactId, skill, String(answeredAt.getTime()));
+  }
+
+  async serveWaiting(
+    tenantId: string,
+    skill: string,
+    owner: string,
+  ): Promise<{ contactId: string; agentId: string } | null> {
+    const served = await this.client.serveWaiting(this.tag(tenantId), skill, owner);
+    return served ? { contactId: served[0], agentId: served[1] } : null;
+  }
+
+  async liveContacts(tenantId: string): Promise<string[]> {
+    return this.client.zrange(this.contacts(tenantId), '0', '-1');
+  }
+
+  async contactInfo(tenantId: string, contactId: string): Promise<Record<string, string>> {
+    return this.client.hgetall(`${this.tag(tenantId)}:contact:${contactId}`);
+  }
+
+  /** Rebuild after a Redis loss: re-take the line (and agent) of a live contact from PostgreSQL. */
+  async restore(
+    tenantId: string,
+    contactId: string,
+    skill: string,
+    agentId: string | null,
+    owner: string,
+  ): Promise<void> {
+    const key = `${this.tag(tenantId)}:contact:${contactId}`;
+    const multi = this.client.multi();
+    multi.zadd(this.contacts(tenantId), 'NX', String(Date.now()), contactId);
+    multi.hsetnx(key, 'agent', agentId ?? '');
+    multi.hsetnx(key, 'skill', skill);
+    multi.hsetnx(key, 'owner', owner);
+    multi.hsetnx(key, 'placed', '1');
+    await multi.exec();
+  }
+}

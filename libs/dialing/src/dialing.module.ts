@@ -1,0 +1,14 @@
+import { Module } from '@nestjs/common';
+import { TenancyModule } from '@autocall/tenancy';
+import { AutoCallsService } from './autocalls.service';
+import { CallStopsService } from './call-stops.service';
+import { CapacityService } from './capacity.service';
+import { Queues } from './queues';
+import { TargetStore } from './target-store';
+
+@Module({
+  imports: [TenancyModule],
+  providers: [AutoCallsService, CallStopsService, CapacityService, Queues, TargetStore],
+  exports: [AutoCallsService, CallStopsService, CapacityService, Queues, TargetStore],
+})
+export class DialingModule {}

@@ -1,0 +1,125 @@
+import { Injectable, OnModuleDestroy } from '@nestjs/common';
+import { JobsOptions, Queue, QueueOptions, Worker, WorkerOptions } from 'bullmq';
+import { AppConfig } from '@autocall/config';
+import { RedisService } from '@autocall/redis';
+
+/** Job data carries ids only: phone numbers stay in PostgreSQL, never in clear in Redis. */
+export interface HeldTargetJob {
+  tenantId: string;
+  autocallId: string;
+  targetId: string;
+}
+export interface DialJob {
+  tenantId: string;
+  contactId: string;
+}
+export interface RetryJob {
+  tenantId: string;
+  skill: string;
+  autocallId: string;
+  targetId: string;
+  priority: number;
+}
+
+export const DIALS_QUEUE = 'dials';
+export const RETRIES_QUEUE = 'retries';
+
+/** A pool: the targets of one tenant and skill, dialed in order as capacity frees. */
+export interface Pool {
+  tenantId: string;
+  skill: string;
+}
+export const poolId = (pool: Pool) => `${pool.tenantId}|${pool.skill}`;
+export const heldQueueName = (pool: Pool) => `held.${pool.tenantId}.${pool.skill}`;
+
+/** BullMQ priority: 1 is served first. AutoCall priority (higher first) 0..100 maps to 101..1. */
+export const bullPriority = (priority: number) => 101 - priority;
+
+const KEEP: JobsOptions = { removeOnComplete: { age: 3600, count: 10_000 }, removeOnFail: { age: 7 * 86_400 } };
+
+/**
+ * Every BullMQ queue of AutoCall. Each queue's keys carry a hash tag of its own name, so a Redis
+ * Cluster keeps a queue on one slot and spreads queues over slots.
+ */
+@Injectable()
+export class Queues implements OnModuleDestroy {
+  private readonly queues = new Map<string, Queue>();
+
+  constructor(
+    private readonly redis: RedisService,
+    private readonly config: AppConfig,
+  ) {}
+
+  options(name: string): QueueOptions {
+    return {
+      connection: this.redis.client,
+      prefix: `${this.config.get('REDIS_KEY_PREFIX')}:bull:{${name}}`,
+      defaultJobOptions: KEEP,
+    };
+  }
+
+  /** Options for a worker: its own connections, which may block and retry forever. */
+  workerOptions(name: string, extra: Partial<WorkerOptions> = {}): WorkerOptions {
+    return {
+      connection: { url: this.config.get('REDIS_URL'), maxRetriesPerRequest: null } as never,
+      prefix: this.options(name).prefix,
+      ...extra,
+    };
+  }
+
+  queue(name: string): Queue {
+    let queue = this.queues.get(name);
+    if (!queue) {
+      queue = new Queue(name, this.options(name));
+      queue.on('error', () => undefined); // connection errors surface on the shared client's logger
+      this.queues.set(name, queue);
+    }
+    return queue;
+  }
+
+  held(pool: Pool): Queue<HeldTargetJob> {
+    return this.queue(heldQueueName(pool)) as Queue<HeldTargetJob>;
+  }
+
+  dials(): Queue<DialJob> {
+    return this.queue(DIALS_QUEUE) as Queue<DialJob>;
+  }
+
+  retries(): Queue<RetryJob> {
+    return this.queue(RETRIES_QUEUE) as Queue<RetryJob>;
+  }
+
+  /** The pools that have ever held targets (for the safety sweep and Bull Board). */
+  async registerPool(pool: Pool): Promise<void> {
+    await this.redis.client.sadd(`${this.config.get('REDIS_KEY_PREFIX')}:pools`, poolId(pool));
+  }
+
+  /** Wakes the dispatchers of a pool (or, with skill '*', of every pool of the tenant). */
+  async announcePool(pool: Pool): Promise<void> {
+    await this.redis.client.publish(this.dispatchChannel(), poolId(pool));
+  }
+
+  dispatchChannel(): string {
+    return `${this.config.get('REDIS_KEY_PREFIX')}:events:dispatch`;
+  }
+
+  async pools(): Promise<Pool[]> {
+    const ids = await this.redis.client.smembers(`${this.config.get('REDIS_KEY_PREFIX')}:pools`);
+    return ids.map((id) => {
+      const [tenantId, skill] = id.split('|');
+      return { tenantId, skill };
+    });
+  }
+
+  createWorker<T>(
+    name: string,
+    processor: ((job: import('bullmq').Job<T>) => Promise<unknown>) | null,
+    extra: Partial<WorkerOptions> = {},
+  ): Worker<T> {
+    return new Worker<T>(name, processor, this.workerOptions(name, extra));
+  }
+
+  async onModuleDestroy(): Promise<void> {
+    await Promise.all([...this.queues.values()].map((q) => q.close()));
+  }
+}

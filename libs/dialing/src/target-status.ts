@@ -1,0 +1,88 @@
+/**
+ * The target state machine (shared/DESIGN.md §3): the one place that says which status changes
+ * are legal. A target is terminal exactly once; only a retry sends a finished attempt back to
+ * `pending`, and only from no_answer, busy or failed.
+ */
+export const TARGET_STATUSES = [
+  'pending',
+  'dialing',
+  'ringing',
+  'answered',
+  'connected',
+  'completed',
+  'no_answer',
+  'busy',
+  'failed',
+  'abandoned',
+  'machine',
+  'skipped',
+  'not_dialed',
+  'cancelled',
+  'expired',
+] as const;
+export type TargetStatus = (typeof TARGET_STATUSES)[number];
+
+export const TERMINAL_STATUSES: ReadonlySet<TargetStatus> = new Set([
+  'completed',
+  'no_answer',
+  'busy',
+  'failed',
+  'abandoned',
+  'machine',
+  'skipped',
+  'not_dialed',
+  'cancelled',
+  'expired',
+]);
+
+export const RETRYABLE_OUTCOMES = ['no_answer', 'busy', 'failed'] as const;
+export type RetryableOutcome = (typeof RETRYABLE_OUTCOMES)[number];
+
+const NEXT: Record<TargetStatus, readonly TargetStatus[]> = {
+  pending: ['dialing', 'skipped', 'not_dialed', 'cancelled', 'expired'],
+  // Back to pending: the attempt ended with a retryable outcome and the retry policy wants another.
+  dialing: ['ringing', 'answered', 'no_answer', 'busy', 'failed', 'cancelled', 'pending'],
+  ringing: ['answered', 'no_answer', 'busy', 'failed', 'cancelled', 'pending'],
+  answered: ['connected', 'abandoned', 'machine', 'failed', 'cancelled'],
+  connected: ['completed'],
+  completed: [],
+  no_answer: [],
+  busy: [],
+  failed: [],
+  abandoned: [],
+  machine: [],
+  skipped: [],
+  not_dialed: [],
+  cancelled: [],
+  expired: [],
+};
+
+/** Every status a target may come from to reach `to`. */
+export function sourcesOf(to: TargetStatus): TargetStatus[] {
+  return TARGET_STATUSES.filter((from) => NEXT[from].includes(to));
+}
+
+export function isTerminal(status: TargetStatus): boolean {
+  return TERMINAL_STATUSES.has(status);
+}
+
+export function canMove(from: TargetStatus, to: TargetStatus): boolean {
+  return NEXT[from].includes(to);
+}
+
+/** Per outcome: retry or not, after how long, up to how many attempts in all. */
+export interface RetryRule {
+  maxAttempts: number;
+  delaySeconds: number;
+}
+export type RetryPolicy = Partial<Record<'noAnswer' | 'busy' | 'failed', RetryRule>>;
+
+const RULE_OF: Record<RetryableOutcome, keyof RetryPolicy> = { no_answer: 'noAnswer', busy: 'busy', failed: 'failed' };
+
+/** After an attempt ended with `outcome`: the delay before the next attempt, or null for none. */
+export function retryDelay(policy: RetryPolicy, outcome: TargetStatus, attemptsMade: number): number | null {
+  if (!(RETRYABLE_OUTCOMES as readonly string[]).includes(outcome)) return null;
+  const rule = policy[RULE_OF[outcome as RetryableOutcome]];
+  if (!rule || attemptsMade >= rule.maxAttempts) return null;
+  return rule.delaySeconds;
+}
