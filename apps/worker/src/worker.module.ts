@@ -10,6 +10,7 @@ import { TenancyModule } from '@autocall/tenancy';
 import { CallStopCheck } from './engine/call-stop-check';
 import { ContactEngine } from './engine/contact-engine';
 import { DialProcessors } from './engine/dial.processors';
+import { EngineKeeper } from './engine/engine-keeper';
 import { Dispatcher } from './engine/dispatcher';
 import { telephonyProvider } from './engine/telephony.provider';
 import { WorkerIdentity } from './engine/worker-identity';
@@ -28,6 +29,8 @@ export class WorkerModule {
         RedisModule,
         AgentsModule,
         LinesModule,
+        TenancyModule,
+        DialingModule,
       ],
       controllers: [HealthController, MetricsController],
       providers: [
@@ -38,6 +41,7 @@ export class WorkerModule {
         CallStopCheck,
         Dispatcher,
         DialProcessors,
+        EngineKeeper,
       ],
     };
   }

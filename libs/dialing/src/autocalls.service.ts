@@ -10,11 +10,12 @@ import {
   uuidv7,
 } from '@autocall/common';
 import { Prisma, PrismaService } from '@autocall/database';
+import { LinesService } from '@autocall/lines';
 import { SettingsService } from '@autocall/tenancy';
 import { SubmitAutoCall } from './autocall-schemas';
 import { CapacityService, DialChecks } from './capacity.service';
 import { normalizePhoneNumber } from './phone-number';
-import { bullPriority, heldQueueName, Queues } from './queues';
+import { bullPriority, heldJobId, heldQueueName, Queues } from './queues';
 import { TargetStatus, TARGET_STATUSES } from './target-status';
 import { TargetStore } from './target-store';
 
@@ -66,6 +67,7 @@ export class AutoCallsService {
     private readonly capacity: CapacityService,
     private readonly queues: Queues,
     private readonly targets: TargetStore,
+    private readonly lines: LinesService,
   ) {}
 
   async submit(
@@ -120,6 +122,7 @@ export class AutoCallsService {
       };
     });
 
+    if (input.mode === 'immediate') await this.lines.ensureLive(tenantId);
     const reserved = input.mode === 'immediate' ? await this.reserveImmediate(tenantId, input, planned) : [];
     try {
       const autocall = await this.store(tenantId, autocallId, input, planned, idempotencyKey, requestHash);
@@ -221,15 +224,13 @@ export class AutoCallsService {
     try {
       if (input.mode === 'immediate') {
         const dials = planned.filter((t) => t.status === 'dialing');
-        await this.queues
-          .dials()
-          .addBulk(
-            dials.map((t) => ({
-              name: 'dial',
-              data: { tenantId, contactId: t.contactId! },
-              opts: { jobId: t.contactId! },
-            })),
-          );
+        await this.queues.dials().addBulk(
+          dials.map((t) => ({
+            name: 'dial',
+            data: { tenantId, contactId: t.contactId! },
+            opts: { jobId: t.contactId! },
+          })),
+        );
         return;
       }
       const pool = { tenantId, skill: input.skill };
@@ -241,7 +242,7 @@ export class AutoCallsService {
           held.slice(i, i + 2_000).map((t) => ({
             name: 'held-target',
             data: { tenantId, autocallId: autocall.id, targetId: t.targetId },
-            opts: { jobId: `t-${t.targetId}-0`, priority: bullPriority(input.priority) },
+            opts: { jobId: heldJobId(t.targetId, 0), priority: bullPriority(input.priority) },
           })),
         );
       }

@@ -128,25 +128,58 @@ export class CapacityService {
     return this.client.zrange(this.contacts(tenantId), '0', '-1');
   }
 
+  async reservationScore(tenantId: string, contactId: string): Promise<number | null> {
+    const score = await this.client.zscore(this.contacts(tenantId), contactId);
+    return score === null ? null : Number(score);
+  }
+
   async contactInfo(tenantId: string, contactId: string): Promise<Record<string, string>> {
     return this.client.hgetall(`${this.tag(tenantId)}:contact:${contactId}`);
   }
 
-  /** Rebuild after a Redis loss: re-take the line (and agent) of a live contact from PostgreSQL. */
-  async restore(
-    tenantId: string,
-    contactId: string,
-    skill: string,
-    agentId: string | null,
-    owner: string,
-  ): Promise<void> {
+  /**
+   * The engine-level guard against placing one contact's call twice: the first worker to claim a
+   * contact places it; anyone else backs off. Kept a day (longer than any call).
+   */
+  async claimPlacing(tenantId: string, contactId: string, owner: string): Promise<boolean> {
+    const claimed = await this.client.set(this.placingKey(tenantId, contactId), owner, 'EX', 86_400, 'NX');
+    return claimed === 'OK';
+  }
+
+  async placingOwner(tenantId: string, contactId: string): Promise<string | null> {
+    return this.client.get(this.placingKey(tenantId, contactId));
+  }
+
+  private placingKey(tenantId: string, contactId: string): string {
+    return `${this.tag(tenantId)}:placing:${contactId}`;
+  }
+
+  /**
+   * Rebuild after a Redis loss: re-take the line (and the agent of a dial not yet answered) of a
+   * live contact found in PostgreSQL. Its owner is unknown until the worker holding the call
+   * re-asserts it (see reassert).
+   */
+  async restore(tenantId: string, contactId: string, skill: string, agentId: string | null): Promise<void> {
     const key = `${this.tag(tenantId)}:contact:${contactId}`;
     const multi = this.client.multi();
     multi.zadd(this.contacts(tenantId), 'NX', String(Date.now()), contactId);
     multi.hsetnx(key, 'agent', agentId ?? '');
     multi.hsetnx(key, 'skill', skill);
-    multi.hsetnx(key, 'owner', owner);
+    multi.hsetnx(key, 'owner', 'unknown');
     multi.hsetnx(key, 'placed', '1');
+    multi.hsetnx(key, 'restoredAt', String(Date.now()));
+    await multi.exec();
+  }
+
+  /** The worker holding a call says so again (after a Redis loss, or when it places it). */
+  async reassert(tenantId: string, contactId: string, skill: string, owner: string): Promise<void> {
+    const key = `${this.tag(tenantId)}:contact:${contactId}`;
+    const multi = this.client.multi();
+    multi.zadd(this.contacts(tenantId), 'NX', String(Date.now()), contactId);
+    multi.hsetnx(key, 'agent', '');
+    multi.hsetnx(key, 'placed', '0');
+    multi.hset(key, 'skill', skill, 'owner', owner);
+    multi.set(this.placingKey(tenantId, contactId), owner, 'EX', 86_400);
     await multi.exec();
   }
 }

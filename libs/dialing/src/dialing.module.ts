@@ -1,4 +1,5 @@
 import { Module } from '@nestjs/common';
+import { LinesModule } from '@autocall/lines';
 import { TenancyModule } from '@autocall/tenancy';
 import { AutoCallsService } from './autocalls.service';
 import { CallStopsService } from './call-stops.service';
@@ -7,7 +8,7 @@ import { Queues } from './queues';
 import { TargetStore } from './target-store';
 
 @Module({
-  imports: [TenancyModule],
+  imports: [TenancyModule, LinesModule],
   providers: [AutoCallsService, CallStopsService, CapacityService, Queues, TargetStore],
   exports: [AutoCallsService, CallStopsService, CapacityService, Queues, TargetStore],
 })

@@ -19,7 +19,12 @@ export interface RetryJob {
   autocallId: string;
   targetId: string;
   priority: number;
+  /** Attempts made so far: names the held job, so a rebuild after a Redis loss cannot double it. */
+  attempts: number;
 }
+
+/** The held job of a target between attempts: one id per (target, attempts made). */
+export const heldJobId = (targetId: string, attempts: number) => `t-${targetId}-${attempts}`;
 
 export const DIALS_QUEUE = 'dials';
 export const RETRIES_QUEUE = 'retries';

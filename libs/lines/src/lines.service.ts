@@ -62,6 +62,11 @@ export class LinesService implements LiveViewPart, OnModuleInit {
     });
   }
 
+  /** Makes sure Redis knows the tenant's capacity (a new tenant, or after a Redis loss). */
+  async ensureLive(tenantId: string): Promise<void> {
+    if (!(await this.redis.client.hexists(this.redis.keys.lines(tenantId), 'capacity'))) await this.rebuild(tenantId);
+  }
+
   async rebuild(tenantId: string): Promise<void> {
     const row = await this.prisma.lineSettings.findUnique({ where: { tenantId } });
     await this.writeCapacity(tenantId, row?.capacity ?? 0, row?.updatedAt ?? new Date(0));

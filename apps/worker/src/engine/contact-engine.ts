@@ -76,6 +76,13 @@ export class ContactEngine implements OnModuleInit, OnApplicationShutdown {
     return this.live.size;
   }
 
+  /** Says again, in Redis, which calls this worker holds (repairs the view after a Redis loss). */
+  async reassertAll(): Promise<void> {
+    for (const contact of this.live.values()) {
+      await this.capacity.reassert(contact.tenantId, contact.id, contact.skill, this.identity.id);
+    }
+  }
+
   holds(contactId: string): boolean {
     return this.live.has(contactId);
   }
@@ -85,6 +92,7 @@ export class ContactEngine implements OnModuleInit, OnApplicationShutdown {
     if (this.live.has(contactId)) return;
     const row = await this.prisma.contact.findUnique({ where: { id: contactId }, include: { autocall: true } });
     if (!row || row.status !== 'dialing') return;
+    if (!(await this.capacity.claimPlacing(row.tenantId, row.id, this.identity.id))) return;
     const contact: LiveContact = {
       id: row.id,
       tenantId: row.tenantId,
@@ -101,7 +109,7 @@ export class ContactEngine implements OnModuleInit, OnApplicationShutdown {
       queue: Promise.resolve(),
     };
     this.live.set(contact.id, contact);
-    await this.capacity.restore(row.tenantId, row.id, row.skill, row.agentId, this.identity.id);
+    await this.capacity.reassert(row.tenantId, row.id, row.skill, this.identity.id);
     await this.capacity.markPlaced(row.tenantId, row.id, this.identity.id);
     try {
       await this.telephony.originate({
@@ -115,6 +123,39 @@ export class ContactEngine implements OnModuleInit, OnApplicationShutdown {
       this.logger.warn(`originate of contact ${row.id} failed: ${(error as Error).message}`);
       this.enqueue({ type: 'ended', callId: row.id, cause: 'failed', sipCode: 500, at: new Date() });
     }
+  }
+
+  /**
+   * A contact whose worker died: its call is gone with that worker (a simulated call lives in the
+   * process that placed it), so it ends as failed, its line and agent are freed, and the retry
+   * policy decides what happens to the target.
+   */
+  async recoverLost(contactId: string): Promise<void> {
+    if (this.live.has(contactId)) return;
+    const row = await this.prisma.contact.findUnique({ where: { id: contactId }, include: { autocall: true } });
+    if (!row) return;
+    if (row.status === 'ended') {
+      await this.capacity.release(row.tenantId, row.id);
+      return;
+    }
+    const contact: LiveContact = {
+      id: row.id,
+      tenantId: row.tenantId,
+      autocallId: row.autocallId,
+      targetId: row.targetId,
+      skill: row.skill,
+      attempt: row.attempt,
+      priority: row.autocall.priority,
+      retry: row.autocall.retry as RetryPolicy,
+      answeredBy: (row.answeredBy as AnsweredBy | null) ?? null,
+      bridgingAgent: null,
+      connectedAgent: row.status === 'connected' ? row.agentId : null,
+      abandonReason: 'worker_lost',
+      queue: Promise.resolve(),
+    };
+    this.live.set(contact.id, contact);
+    this.run(contact, () => this.ended(contact, 'failed', 500, new Date()));
+    await contact.queue;
   }
 
   /** Hands a waiting contact of this worker the agent the capacity service picked for it. */
@@ -309,6 +350,7 @@ export class ContactEngine implements OnModuleInit, OnApplicationShutdown {
           autocallId: contact.autocallId,
           targetId: contact.targetId,
           priority: contact.priority,
+          attempts: contact.attempt,
         },
         { jobId: `r-${contact.targetId}-${contact.attempt}`, delay: (delay * 1000) / this.timeScale },
       );

@@ -1,7 +1,7 @@
 import { Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
 import { Job, Worker } from 'bullmq';
 import { AppConfig } from '@autocall/config';
-import { DIALS_QUEUE, DialJob, Queues, RETRIES_QUEUE, RetryJob, bullPriority } from '@autocall/dialing';
+import { bullPriority, DIALS_QUEUE, DialJob, heldJobId, Queues, RETRIES_QUEUE, RetryJob } from '@autocall/dialing';
 import { ContactEngine } from './contact-engine';
 
 /**
@@ -41,14 +41,14 @@ export class DialProcessors implements OnApplicationBootstrap, OnApplicationShut
   }
 
   private async retry(job: Job<RetryJob>): Promise<void> {
-    const { tenantId, skill, autocallId, targetId, priority } = job.data;
+    const { tenantId, skill, autocallId, targetId, priority, attempts } = job.data;
     const pool = { tenantId, skill };
     await this.queues
       .held(pool)
       .add(
         'held-target',
         { tenantId, autocallId, targetId },
-        { jobId: `t-${targetId}-${job.id}`, priority: bullPriority(priority) },
+        { jobId: heldJobId(targetId, attempts), priority: bullPriority(priority) },
       );
     await this.queues.announcePool(pool);
   }

@@ -17,6 +17,7 @@ import {
   Reservation,
   TargetStore,
 } from '@autocall/dialing';
+import { LinesService } from '@autocall/lines';
 import { RedisService } from '@autocall/redis';
 import { CallStopCheck } from './call-stop-check';
 import { ContactEngine } from './contact-engine';
@@ -59,6 +60,7 @@ export class Dispatcher implements OnApplicationBootstrap, OnApplicationShutdown
     private readonly prisma: PrismaService,
     private readonly redis: RedisService,
     private readonly config: AppConfig,
+    private readonly lines: LinesService,
   ) {}
 
   async onApplicationBootstrap(): Promise<void> {
@@ -114,6 +116,7 @@ export class Dispatcher implements OnApplicationBootstrap, OnApplicationShutdown
     this.draining.set(id, state);
     const wokeAt = performance.now();
     try {
+      await this.lines.ensureLive(pool.tenantId);
       while (state.again && !this.stopping) {
         state.again = false;
         await this.serveWaiting(pool);

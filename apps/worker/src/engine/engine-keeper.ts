@@ -1,0 +1,145 @@
+import { Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
+import { LiveViewPart, LiveViewRebuilder } from '@autocall/agents';
+import { PrismaService } from '@autocall/database';
+import { bullPriority, CapacityService, heldJobId, Queues } from '@autocall/dialing';
+import { ContactEngine } from './contact-engine';
+import { WorkerIdentity } from './worker-identity';
+
+// A reservation is made a moment before its contact row is committed; give it this long.
+const ORPHAN_GRACE_MS = 30_000;
+const JANITOR_INTERVAL_MS = 5_000;
+const RESTORE_GRACE_MS = 15_000;
+
+/**
+ * Keeps the engine whole across crashes and Redis losses:
+ * - contacts held by a worker whose heartbeat stopped are recovered: a dial that was never placed
+ *   is queued again (the originate ledger makes sure it is placed once), a placed call is ended;
+ * - a reservation whose contact row never got committed is released;
+ * - after a Redis loss, live contacts, held targets and due retries are rebuilt from PostgreSQL.
+ */
+@Injectable()
+export class EngineKeeper implements LiveViewPart, OnApplicationBootstrap, OnApplicationShutdown {
+  readonly name = 'engine';
+  private readonly logger = new Logger(EngineKeeper.name);
+  private timer?: NodeJS.Timeout;
+  private running = false;
+
+  constructor(
+    private readonly prisma: PrismaService,
+    private readonly capacity: CapacityService,
+    private readonly queues: Queues,
+    private readonly engine: ContactEngine,
+    private readonly identity: WorkerIdentity,
+    rebuilder: LiveViewRebuilder,
+  ) {
+    rebuilder.register(this);
+  }
+
+  onApplicationBootstrap(): void {
+    this.timer = setInterval(() => void this.sweep(), JANITOR_INTERVAL_MS);
+    this.timer.unref();
+  }
+
+  onApplicationShutdown(): void {
+    if (this.timer) clearInterval(this.timer);
+  }
+
+  /** Live-view rebuild of one tenant (after a Redis loss): contacts, held targets, retries. */
+  async rebuild(tenantId: string): Promise<void> {
+    const live = await this.prisma.contact.findMany({
+      where: { tenantId, status: { not: 'ended' } },
+      select: { id: true, skill: true, agentId: true, status: true },
+    });
+    for (const contact of live) {
+      // Owner unknown: the janitor recovers it unless a live worker still holds the call.
+      await this.capacity.restore(
+        tenantId,
+        contact.id,
+        contact.skill,
+        contact.status === 'dialing' ? contact.agentId : null,
+      );
+    }
+    const pending = await this.prisma.$queryRaw<
+      {
+        id: string;
+        autocall_id: string;
+        skill: string;
+        priority: number;
+        attempts: number;
+        next_attempt_at: Date | null;
+      }[]
+    >`
+      SELECT t.id, t.autocall_id, a.skill, a.priority, t.attempts, t.next_attempt_at
+      FROM targets t JOIN autocalls a ON a.id = t.autocall_id
+      WHERE a.tenant_id = ${tenantId}::uuid AND a.status = 'active' AND a.mode = 'sequential' AND t.status = 'pending'
+      ORDER BY a.priority DESC, a.seq, t.position`;
+    const now = Date.now();
+    for (const target of pending) {
+      const pool = { tenantId, skill: target.skill };
+      const due = !target.next_attempt_at || target.next_attempt_at.getTime() <= now;
+      if (due) {
+        await this.queues.registerPool(pool);
+        await this.queues
+          .held(pool)
+          .add(
+            'held-target',
+            { tenantId, autocallId: target.autocall_id, targetId: target.id },
+            { jobId: heldJobId(target.id, target.attempts), priority: bullPriority(target.priority) },
+          );
+      } else {
+        await this.queues.retries().add(
+          'retry',
+          {
+            tenantId,
+            skill: target.skill,
+            autocallId: target.autocall_id,
+            targetId: target.id,
+            priority: target.priority,
+            attempts: target.attempts,
+          },
+          { jobId: `r-${target.id}-${target.attempts}`, delay: target.next_attempt_at!.getTime() - now },
+        );
+      }
+    }
+    if (pending.length) await this.queues.announcePool({ tenantId, skill: '*' });
+  }
+
+  async sweep(): Promise<void> {
+    if (this.running) return;
+    this.running = true;
+    try {
+      await this.engine.reassertAll();
+      const tenants = await this.prisma.tenant.findMany({ select: { id: true } });
+      for (const { id } of tenants) await this.sweepTenant(id);
+    } catch (error) {
+      this.logger.warn(`janitor pass failed, will retry: ${(error as Error).message}`);
+    } finally {
+      this.running = false;
+    }
+  }
+
+  private async sweepTenant(tenantId: string): Promise<void> {
+    for (const contactId of await this.capacity.liveContacts(tenantId)) {
+      if (this.engine.holds(contactId)) continue;
+      const info = await this.capacity.contactInfo(tenantId, contactId);
+      const placer = await this.capacity.placingOwner(tenantId, contactId);
+      if (placer && (await this.identity.isAlive(placer))) continue;
+      // After a Redis loss, give the workers that hold calls time to re-assert them.
+      if (info.owner === 'unknown' && Date.now() - Number(info.restoredAt ?? 0) < RESTORE_GRACE_MS) continue;
+      const row = await this.prisma.contact.findUnique({ where: { id: contactId }, select: { status: true } });
+      if (!row) {
+        const reservedAt = (await this.capacity.reservationScore(tenantId, contactId)) ?? 0;
+        if (Date.now() - reservedAt > ORPHAN_GRACE_MS) await this.capacity.release(tenantId, contactId);
+        continue;
+      }
+      if (row.status === 'dialing' && !placer) {
+        // Never placed (its placer died first, or it waits in the dials queue): the same job id
+        // cannot queue it twice, and the placing claim cannot place it twice.
+        await this.queues.dials().add('dial', { tenantId, contactId }, { jobId: contactId });
+        continue;
+      }
+      this.logger.warn(`contact ${contactId}: the worker holding its call is gone; ending it`);
+      await this.engine.recoverLost(contactId);
+    }
+  }
+}

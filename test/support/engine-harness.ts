@@ -1,0 +1,113 @@
+import { ApiHarness, bearer, TestTenant } from './api-harness';
+import { AppProcess, freePort, waitFor } from './processes';
+
+/** Simulator settings for fast, reproducible engine tests: a simulated minute lasts 0.2 s. */
+export const FAST_SIMULATOR: Record<string, string> = {
+  SIMULATOR_SEED: 'engine-tests',
+  SIMULATOR_TIME_SCALE: '300',
+  SIMULATOR_RING_SECONDS_MEAN: '6',
+  SIMULATOR_TALK_SECONDS_MEAN: '20',
+  SIMULATOR_WRAP_UP_SECONDS_MEAN: '5',
+  SIMULATOR_PATIENCE_SECONDS_MEAN: '30',
+  MAX_WAIT_SECONDS: '20',
+  DISPATCH_SWEEP_INTERVAL_MS: '1000',
+};
+
+/**
+ * The API in-process (driven over HTTP) and real worker processes, all on one suite database and
+ * Redis prefix. Workers are the built dist/apps/worker, as in production.
+ */
+export class EngineHarness {
+  readonly workers: AppProcess[] = [];
+
+  private constructor(
+    readonly api: ApiHarness,
+    private readonly env: Record<string, string>,
+  ) {}
+
+  static async start(suite: string, env: Record<string, string> = {}, workers = 1): Promise<EngineHarness> {
+    const settings = { ...FAST_SIMULATOR, ...env };
+    const api = await ApiHarness.start(suite, settings);
+    const harness = new EngineHarness(api, settings);
+    for (let i = 0; i < workers; i++) await harness.startWorker();
+    return harness;
+  }
+
+  async startWorker(): Promise<AppProcess> {
+    const port = await freePort();
+    const worker = AppProcess.spawn('worker', {
+      ...this.env,
+      DATABASE_URL: this.api.config.get('DATABASE_URL'),
+      REDIS_URL: this.api.config.get('REDIS_URL'),
+      REDIS_KEY_PREFIX: this.api.config.get('REDIS_KEY_PREFIX'),
+      WORKER_PORT: String(port),
+      LOG_LEVEL: process.env.TEST_WORKER_LOG_LEVEL ?? 'warn',
+    });
+    await waitFor(
+      'a worker',
+      async () => (await fetch(`http://127.0.0.1:${port}/health/ready`)).status === 200,
+      20_000,
+    );
+    this.workers.push(worker);
+    return worker;
+  }
+
+  async stop(): Promise<void> {
+    await Promise.all(this.workers.map((w) => w.stop()));
+    await this.api.stop();
+  }
+
+  http() {
+    return this.api.http();
+  }
+
+  /** A tenant with lines, and agents of a skill logged in and available. */
+  async tenantWithAgents(options: {
+    lines: number;
+    skill: string;
+    agents: number;
+    prefix?: string;
+  }): Promise<TestTenant> {
+    const tenant = await this.api.createTenant('engine', options.lines);
+    for (let i = 0; i < options.agents; i++) {
+      const id = `${options.prefix ?? 'agent'}-${i}`;
+      await this.http()
+        .put(`/v1/agents/${id}`)
+        .set(bearer(tenant.adminKey))
+        .send({ name: id, skills: [options.skill], endpoint: `sip:${id}@pbx.test` })
+        .expect(201);
+      await this.http()
+        .post(`/v1/agents/${id}/session`)
+        .set(bearer(tenant.adminKey))
+        .send({ state: 'available' })
+        .expect(201);
+    }
+    return tenant;
+  }
+
+  async submit(tenant: TestTenant, body: object) {
+    const response = await this.http().post('/v1/autocalls').set(bearer(tenant.adminKey)).send(body);
+    if (response.status !== 202)
+      throw new Error(`submission answered ${response.status}: ${JSON.stringify(response.body)}`);
+    return response.body;
+  }
+
+  /** Waits until the AutoCall is completed (every target terminal), then returns it. */
+  async finished(tenant: TestTenant, autocallId: string, timeoutMs = 60_000) {
+    return waitFor(
+      `AutoCall ${autocallId} to complete`,
+      async () => {
+        const { body } = await this.http().get(`/v1/autocalls/${autocallId}`).set(bearer(tenant.adminKey));
+        return body.status === 'completed' ? body : undefined;
+      },
+      timeoutMs,
+      100,
+    );
+  }
+}
+
+export const numbers = (count: number, prefix = '+8131') =>
+  Array.from({ length: count }, (_, i) => ({
+    phoneNumber: `${prefix}${String(i).padStart(7, '0')}`,
+    reference: `ref-${i}`,
+  }));

@@ -1,0 +1,2 @@
+// End-to-end tests drive real processes; their deadlines are in waitFor, not in Jest's timer.
+jest.setTimeout(180_000);
