@@ -21,6 +21,8 @@ interface LiveContact {
   bridgingAgent: string | null;
   connectedAgent: string | null;
   abandonReason: string | null;
+  /** Set when the worker that held the call died: the call is gone with it. */
+  lost?: boolean;
   waitTimer?: NodeJS.Timeout;
   /** Events of one contact are handled one at a time, in order. */
   queue: Promise<void>;
@@ -150,7 +152,8 @@ export class ContactEngine implements OnModuleInit, OnApplicationShutdown {
       answeredBy: (row.answeredBy as AnsweredBy | null) ?? null,
       bridgingAgent: null,
       connectedAgent: row.status === 'connected' ? row.agentId : null,
-      abandonReason: 'worker_lost',
+      abandonReason: null,
+      lost: true,
       queue: Promise.resolve(),
     };
     this.live.set(contact.id, contact);
@@ -359,7 +362,8 @@ export class ContactEngine implements OnModuleInit, OnApplicationShutdown {
   }
 
   private outcome(contact: LiveContact, cause: EndCause): { status: TargetStatus; reason: string } {
-    if (contact.connectedAgent) return { status: 'completed', reason: 'completed' };
+    if (contact.connectedAgent) return { status: 'completed', reason: contact.lost ? 'worker_lost' : 'completed' };
+    if (contact.lost) return { status: 'failed', reason: 'worker_lost' };
     if (contact.answeredBy === 'machine') return { status: 'machine', reason: 'answering_machine' };
     if (contact.answeredBy === 'human') {
       if (cause === 'cancelled') return { status: 'cancelled', reason: 'hung_up_by_autocall' };

@@ -23,6 +23,9 @@ export class DialProcessors implements OnApplicationBootstrap, OnApplicationShut
   onApplicationBootstrap(): void {
     const dials = this.queues.createWorker<DialJob>(DIALS_QUEUE, (job) => this.dial(job), {
       concurrency: this.config.get('DIAL_CONCURRENCY'),
+      lockDuration: 10_000,
+      stalledInterval: 5_000,
+      maxStalledCount: 10,
     });
     const retries = this.queues.createWorker<RetryJob>(RETRIES_QUEUE, (job) => this.retry(job), { concurrency: 20 });
     for (const worker of [dials, retries] as Worker[]) {

@@ -142,7 +142,13 @@ export class Dispatcher implements OnApplicationBootstrap, OnApplicationShutdown
     const name = heldQueueName(pool);
     let worker = this.workers.get(name);
     if (!worker) {
-      worker = this.queues.createWorker<HeldTargetJob>(name, null, { autorun: false, lockDuration: 30_000 });
+      // Holding a job takes milliseconds: a short lock gets a dead worker's job back within seconds.
+      worker = this.queues.createWorker<HeldTargetJob>(name, null, {
+        autorun: false,
+        lockDuration: 10_000,
+        stalledInterval: 5_000,
+        maxStalledCount: 10,
+      });
       worker.on('error', (error) => this.logger.warn(`${name}: ${error.message}`));
       void worker.startStalledCheckTimer();
       this.workers.set(name, worker);

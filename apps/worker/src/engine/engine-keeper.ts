@@ -128,8 +128,14 @@ export class EngineKeeper implements LiveViewPart, OnApplicationBootstrap, OnApp
       if (info.owner === 'unknown' && Date.now() - Number(info.restoredAt ?? 0) < RESTORE_GRACE_MS) continue;
       const row = await this.prisma.contact.findUnique({ where: { id: contactId }, select: { status: true } });
       if (!row) {
+        // A reservation whose contact row was never committed. A live worker may be committing it
+        // right now; an API replica (no heartbeat) gets a grace period.
+        const owner = info.owner ?? '';
+        if (owner.startsWith('worker-') && (await this.identity.isAlive(owner))) continue;
         const reservedAt = (await this.capacity.reservationScore(tenantId, contactId)) ?? 0;
-        if (Date.now() - reservedAt > ORPHAN_GRACE_MS) await this.capacity.release(tenantId, contactId);
+        if (owner.startsWith('worker-') || Date.now() - reservedAt > ORPHAN_GRACE_MS) {
+          await this.capacity.release(tenantId, contactId);
+        }
         continue;
       }
       if (row.status === 'dialing' && !placer) {
