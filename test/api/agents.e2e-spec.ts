@@ -162,6 +162,7 @@ describe('agents and agent sessions', () => {
           state: 'unavailable',
           version: expect.any(Number),
           skills: ['sales'],
+          at: expect.any(Number),
         });
       } finally {
         subscriber.disconnect();

@@ -55,7 +55,9 @@ describe('worker killed mid-dispatch', () => {
     expect(placed.filter((n) => Number(n) > 1)).toEqual([]);
 
     // Calls the dead worker held were ended (reason worker_lost); no contact stays open.
-    expect(await prisma.target.count({ where: { autocallId: submitted.id, reason: 'worker_lost' } })).toBeGreaterThan(0);
+    expect(await prisma.target.count({ where: { autocallId: submitted.id, reason: 'worker_lost' } })).toBeGreaterThan(
+      0,
+    );
     expect(await prisma.contact.count({ where: { tenantId: tenant.tenantId, status: { not: 'ended' } } })).toBe(0);
     const usage = await waitFor('lines to be free', async () => {
       const { body } = await engine.http().get('/v1/lines/usage').set(bearer(tenant.adminKey));

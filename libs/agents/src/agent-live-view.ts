@@ -20,6 +20,8 @@ export interface AgentStateChangedEvent {
   state: AgentState;
   version: number;
   skills: string[];
+  /** When the change was made (ms since the epoch). */
+  at: number;
 }
 
 // Applies a snapshot only if it is newer than what Redis holds, so concurrent writers and a
@@ -74,6 +76,7 @@ export class AgentLiveView {
       state: snapshot.state,
       version: snapshot.version,
       skills: snapshot.skills,
+      at: Date.now(),
     };
     const applied = await (this.redis.client as unknown as LiveViewRedis).applyAgentSnapshot(
       [keys.agent(snapshot.tenantId, snapshot.agentId), keys.agents(snapshot.tenantId)],

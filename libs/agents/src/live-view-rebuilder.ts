@@ -11,7 +11,8 @@ import { toAgentSnapshot } from './agent-view';
  */
 export interface LiveViewPart {
   readonly name: string;
-  rebuild(tenantId: string): Promise<void>;
+  /** `lost`: Redis lost the tenant's view (rebuild everything); else a cheap repair pass. */
+  rebuild(tenantId: string, lost: boolean): Promise<void>;
 }
 
 @Injectable()
@@ -50,8 +51,8 @@ export class LiveViewRebuilder {
     return (await this.redis.client.exists(this.redis.keys.liveViewMarker(tenantId))) === 1;
   }
 
-  async rebuildTenant(tenantId: string): Promise<void> {
-    for (const part of this.parts) await part.rebuild(tenantId);
+  async rebuildTenant(tenantId: string, lost = true): Promise<void> {
+    for (const part of this.parts) await part.rebuild(tenantId, lost);
     await this.redis.client.set(this.redis.keys.liveViewMarker(tenantId), new Date().toISOString());
   }
 
@@ -60,9 +61,10 @@ export class LiveViewRebuilder {
     const tenants = await this.prisma.tenant.findMany({ select: { id: true } });
     const rebuilt: string[] = [];
     for (const { id } of tenants) {
-      if (!force && (await this.isBuilt(id))) continue;
-      await this.rebuildTenant(id);
-      rebuilt.push(id);
+      const built = await this.isBuilt(id);
+      if (built && !force) continue;
+      await this.rebuildTenant(id, !built);
+      if (!built) rebuilt.push(id);
     }
     if (rebuilt.length) this.logger.log(`rebuilt the live view of ${rebuilt.length} tenant(s) from PostgreSQL`);
     return rebuilt;

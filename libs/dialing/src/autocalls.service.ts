@@ -126,7 +126,10 @@ export class AutoCallsService {
     const reserved = input.mode === 'immediate' ? await this.reserveImmediate(tenantId, input, planned) : [];
     try {
       const autocall = await this.store(tenantId, autocallId, input, planned, idempotencyKey, requestHash);
-      await this.handOver(tenantId, autocall, input, planned);
+      if (input.mode === 'immediate') await this.queueDials(tenantId, planned);
+      // Held targets are queued after the answer: the AutoCall is accepted once it is stored, and
+      // the worker re-queues it if this process dies first (autocalls.queued_at stays null).
+      else void this.queueHeld(tenantId, autocall, input, planned);
       return { replayed: false, autocall, targets: planned.map(({ data: _data, ...t }) => t) };
     } catch (error) {
       await Promise.all(reserved.map((contactId) => this.capacity.release(tenantId, contactId)));
@@ -183,6 +186,7 @@ export class AutoCallsService {
             idempotencyKey,
             requestHash,
             targetCount: planned.length,
+            queuedAt: input.mode === 'immediate' ? new Date() : null,
           },
         });
         await tx.$executeRaw`
@@ -219,38 +223,43 @@ export class AutoCallsService {
     );
   }
 
-  /** After the commit: dials to the worker, held targets into BullMQ. */
-  private async handOver(tenantId: string, autocall: AutoCallView, input: SubmitAutoCall, planned: PlannedTarget[]) {
+  private async queueDials(tenantId: string, planned: PlannedTarget[]): Promise<void> {
+    const dials = planned.filter((t) => t.status === 'dialing');
     try {
-      if (input.mode === 'immediate') {
-        const dials = planned.filter((t) => t.status === 'dialing');
-        await this.queues.dials().addBulk(
-          dials.map((t) => ({
-            name: 'dial',
-            data: { tenantId, contactId: t.contactId! },
-            opts: { jobId: t.contactId! },
-          })),
-        );
-        return;
-      }
+      await this.queues.dials().addBulk(
+        dials.map((t) => ({
+          name: 'dial',
+          data: { tenantId, contactId: t.contactId! },
+          opts: { jobId: t.contactId! },
+        })),
+      );
+    } catch (error) {
+      // The worker's janitor queues reserved, unplaced dials again.
+      this.logger.warn(`queueing the dials of tenant ${tenantId} failed: ${(error as Error).message}`);
+    }
+  }
+
+  private async queueHeld(tenantId: string, autocall: AutoCallView, input: SubmitAutoCall, planned: PlannedTarget[]) {
+    try {
       const pool = { tenantId, skill: input.skill };
       await this.queues.registerPool(pool);
       const held = planned.filter((t) => t.status === 'pending');
       const queue = this.queues.held(pool);
-      for (let i = 0; i < held.length; i += 2_000) {
+      for (let i = 0; i < held.length; i += 1_000) {
         await queue.addBulk(
-          held.slice(i, i + 2_000).map((t) => ({
+          held.slice(i, i + 1_000).map((t) => ({
             name: 'held-target',
             data: { tenantId, autocallId: autocall.id, targetId: t.targetId },
             opts: { jobId: heldJobId(t.targetId, 0), priority: bullPriority(input.priority) },
           })),
         );
+        if (i === 0) await this.queues.announcePool(pool);
       }
+      await this.prisma.autoCall.update({ where: { id: autocall.id }, data: { queuedAt: new Date() } });
       await this.queues.announcePool(pool);
     } catch (error) {
-      // Stored is accepted: the worker's keeper re-queues what is in PostgreSQL but not in Redis.
       this.logger.warn(
-        `hand-over of AutoCall ${autocall.id} to ${heldQueueName({ tenantId, skill: input.skill })} failed: ${(error as Error).message}`,
+        `queueing AutoCall ${autocall.id} in ${heldQueueName({ tenantId, skill: input.skill })} failed; the worker will: ${(error as Error).message}`,
       );
     }
   }

@@ -101,7 +101,8 @@ export class Queues implements OnModuleDestroy {
 
   /** Wakes the dispatchers of a pool (or, with skill '*', of every pool of the tenant). */
   async announcePool(pool: Pool): Promise<void> {
-    await this.redis.client.publish(this.dispatchChannel(), poolId(pool));
+    // The time rides along so the dispatcher can measure capacity-freed-to-originate latency.
+    await this.redis.client.publish(this.dispatchChannel(), `${poolId(pool)}|${Date.now()}`);
   }
 
   dispatchChannel(): string {

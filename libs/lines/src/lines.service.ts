@@ -46,8 +46,9 @@ export class LinesService implements LiveViewPart, OnModuleInit {
     const key = this.redis.keys.lines(tenantId);
     let hash = await this.redis.client.hgetall(key);
     if (hash.capacity === undefined) {
-      // The live view is gone (Redis lost its data) or was never built: rebuild it now.
-      await this.rebuilder.rebuildTenant(tenantId);
+      // Redis lost the capacity (or never had it): take it from PostgreSQL now. The rest of the
+      // live view is the worker's to rebuild.
+      await this.rebuild(tenantId);
       hash = await this.redis.client.hgetall(key);
     }
     // Every live outbound contact holds a line from its reservation on; `reserved` of them are

@@ -9,6 +9,8 @@ import { WorkerIdentity } from './worker-identity';
 const ORPHAN_GRACE_MS = 30_000;
 const JANITOR_INTERVAL_MS = 5_000;
 const RESTORE_GRACE_MS = 15_000;
+// Queueing 10,000 held targets takes about a second; a row unqueued after this was abandoned.
+const UNQUEUED_GRACE_MS = 30_000;
 
 /**
  * Keeps the engine whole across crashes and Redis losses:
@@ -45,7 +47,8 @@ export class EngineKeeper implements LiveViewPart, OnApplicationBootstrap, OnApp
   }
 
   /** Live-view rebuild of one tenant (after a Redis loss): contacts, held targets, retries. */
-  async rebuild(tenantId: string): Promise<void> {
+  async rebuild(tenantId: string, lost: boolean): Promise<void> {
+    if (!lost) return; // nothing to repair cheaply here; the janitor handles crashed workers
     const live = await this.prisma.contact.findMany({
       where: { tenantId, status: { not: 'ended' } },
       select: { id: true, skill: true, agentId: true, status: true },
@@ -111,10 +114,47 @@ export class EngineKeeper implements LiveViewPart, OnApplicationBootstrap, OnApp
       await this.engine.reassertAll();
       const tenants = await this.prisma.tenant.findMany({ select: { id: true } });
       for (const { id } of tenants) await this.sweepTenant(id);
+      await this.requeueUnqueued();
     } catch (error) {
       this.logger.warn(`janitor pass failed, will retry: ${(error as Error).message}`);
     } finally {
       this.running = false;
+    }
+  }
+
+  /** Sequential AutoCalls whose API replica died before it queued their held targets. */
+  private async requeueUnqueued(): Promise<void> {
+    const stale = await this.prisma.autoCall.findMany({
+      where: {
+        status: 'active',
+        mode: 'sequential',
+        queuedAt: null,
+        createdAt: { lt: new Date(Date.now() - UNQUEUED_GRACE_MS) },
+      },
+      select: { id: true, tenantId: true, skill: true, priority: true },
+    });
+    for (const autocall of stale) {
+      const pool = { tenantId: autocall.tenantId, skill: autocall.skill };
+      const pending = await this.prisma.target.findMany({
+        where: { autocallId: autocall.id, status: 'pending' },
+        orderBy: { position: 'asc' },
+        select: { id: true, attempts: true },
+      });
+      await this.queues.registerPool(pool);
+      for (let i = 0; i < pending.length; i += 1_000) {
+        await this.queues.held(pool).addBulk(
+          pending.slice(i, i + 1_000).map((t) => ({
+            name: 'held-target',
+            data: { tenantId: autocall.tenantId, autocallId: autocall.id, targetId: t.id },
+            opts: { jobId: heldJobId(t.id, t.attempts), priority: bullPriority(autocall.priority) },
+          })),
+        );
+      }
+      await this.prisma.autoCall.update({ where: { id: autocall.id }, data: { queuedAt: new Date() } });
+      await this.queues.announcePool(pool);
+      this.logger.warn(
+        `AutoCall ${autocall.id} was stored but not queued (its API replica died?); queued ${pending.length} targets`,
+      );
     }
   }
 

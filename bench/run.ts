@@ -1,0 +1,34 @@
+/**
+ * Runs AutoCall's benchmarks against the local PostgreSQL and Redis and prints JSON results.
+ *   npm run bench                  every benchmark
+ *   npm run bench -- acceptance    one of: acceptance, dispatch, throughput
+ * Results are recorded by hand in bench/RESULTS.md with the machine they ran on.
+ */
+import { execSync } from 'node:child_process';
+import { cpus, totalmem } from 'node:os';
+import globalSetup from '../test/support/global-setup';
+import { acceptanceBench } from './acceptance.bench';
+import { dispatchBench, throughputBench } from './engine.bench';
+
+async function main() {
+  const which = process.argv[2];
+  await globalSetup();
+  const machine = {
+    cpus: `${cpus().length} × ${cpus()[0]?.model}`,
+    memoryGiB: Math.round(totalmem() / 2 ** 30),
+    node: process.version,
+    postgres: execSync('psql --version').toString().trim(),
+    redis: execSync('redis-server --version').toString().trim().split(' ').slice(0, 3).join(' '),
+  };
+  const results: Record<string, unknown> = { machine };
+  if (!which || which === 'acceptance') results.acceptance = await acceptanceBench();
+  if (!which || which === 'dispatch') results.dispatch = await dispatchBench();
+  if (!which || which === 'throughput') results.throughput = await throughputBench();
+  process.stdout.write(`${JSON.stringify(results, null, 2)}\n`);
+  process.exit(0);
+}
+
+main().catch((error) => {
+  process.stderr.write(`${error.stack ?? error}\n`);
+  process.exit(1);
+});

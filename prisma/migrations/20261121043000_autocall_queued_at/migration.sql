@@ -1,0 +1,2 @@
+-- AlterTable
+ALTER TABLE "autocalls" ADD COLUMN     "queued_at" TIMESTAMPTZ(3);
