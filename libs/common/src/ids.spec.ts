@@ -8,4 +8,10 @@ describe('uuidv7', () => {
     expect(earlier[14]).toBe('7');
     expect(earlier < later).toBe(true);
   });
+
+  it('keeps the order of ids made in the same millisecond', () => {
+    const ids = Array.from({ length: 5000 }, () => uuidv7(1_800_000_000_000));
+    expect([...ids].sort()).toEqual(ids);
+    expect(new Set(ids).size).toBe(ids.length);
+  });
 });

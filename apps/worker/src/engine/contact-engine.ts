@@ -28,6 +28,20 @@ interface LiveContact {
   queue: Promise<void>;
 }
 
+/** What placing a call needs to know about its contact. */
+export interface NewContact {
+  tenantId: string;
+  autocallId: string;
+  targetId: string;
+  skill: string;
+  attempt: number;
+  phoneNumber: string;
+  callerId: string | null;
+  priority: number;
+  retry: RetryPolicy;
+  ringTimeoutSeconds: number;
+}
+
 const CAUSE_OUTCOME: Record<EndCause, { status: TargetStatus; reason: string }> = {
   normal_clearing: { status: 'failed', reason: 'ended_before_answer' },
   no_answer: { status: 'no_answer', reason: 'no_answer' },
@@ -89,41 +103,61 @@ export class ContactEngine implements OnModuleInit, OnApplicationShutdown {
     return this.live.has(contactId);
   }
 
-  /** Places the call of a contact stored as `dialing` (idempotent: a placed call is not placed again). */
-  async place(contactId: string): Promise<void> {
+  /**
+   * Places the call of a contact stored as `dialing`; idempotent: the placing claim lets one worker
+   * place it, once. `known` spares a read when the caller has just written the contact.
+   */
+  async place(contactId: string, known?: NewContact): Promise<void> {
     if (this.live.has(contactId)) return;
-    const row = await this.prisma.contact.findUnique({ where: { id: contactId }, include: { autocall: true } });
-    if (!row || row.status !== 'dialing') return;
-    if (!(await this.capacity.claimPlacing(row.tenantId, row.id, this.identity.id))) return;
-    const contact: LiveContact = {
-      id: row.id,
-      tenantId: row.tenantId,
-      autocallId: row.autocallId,
-      targetId: row.targetId,
-      skill: row.skill,
-      attempt: row.attempt,
-      priority: row.autocall.priority,
-      retry: row.autocall.retry as RetryPolicy,
+    let contact: NewContact;
+    if (known) {
+      contact = known;
+    } else {
+      const row = await this.prisma.contact.findUnique({ where: { id: contactId }, include: { autocall: true } });
+      if (!row || row.status !== 'dialing') return;
+      contact = {
+        tenantId: row.tenantId,
+        autocallId: row.autocallId,
+        targetId: row.targetId,
+        skill: row.skill,
+        attempt: row.attempt,
+        phoneNumber: row.phoneNumber,
+        callerId: row.callerId,
+        priority: row.autocall.priority,
+        retry: row.autocall.retry as RetryPolicy,
+        ringTimeoutSeconds: row.autocall.ringTimeoutSeconds,
+      };
+    }
+    if (!(await this.capacity.claimPlacing(contact.tenantId, contactId, this.identity.id))) return;
+    const live: LiveContact = {
+      id: contactId,
+      tenantId: contact.tenantId,
+      autocallId: contact.autocallId,
+      targetId: contact.targetId,
+      skill: contact.skill,
+      attempt: contact.attempt,
+      priority: contact.priority,
+      retry: contact.retry,
       answeredBy: null,
       bridgingAgent: null,
       connectedAgent: null,
       abandonReason: null,
       queue: Promise.resolve(),
     };
-    this.live.set(contact.id, contact);
-    await this.capacity.reassert(row.tenantId, row.id, row.skill, this.identity.id);
-    await this.capacity.markPlaced(row.tenantId, row.id, this.identity.id);
+    this.live.set(contactId, live);
+    await this.capacity.reassert(contact.tenantId, contactId, contact.skill, this.identity.id);
+    await this.capacity.markPlaced(contact.tenantId, contactId, this.identity.id);
     try {
       await this.telephony.originate({
-        callId: row.id,
-        tenantId: row.tenantId,
-        to: row.phoneNumber,
-        from: row.callerId,
-        ringTimeoutSeconds: row.autocall.ringTimeoutSeconds,
+        callId: contactId,
+        tenantId: contact.tenantId,
+        to: contact.phoneNumber,
+        from: contact.callerId,
+        ringTimeoutSeconds: contact.ringTimeoutSeconds,
       });
     } catch (error) {
-      this.logger.warn(`originate of contact ${row.id} failed: ${(error as Error).message}`);
-      this.enqueue({ type: 'ended', callId: row.id, cause: 'failed', sipCode: 500, at: new Date() });
+      this.logger.warn(`originate of contact ${contactId} failed: ${(error as Error).message}`);
+      this.enqueue({ type: 'ended', callId: contactId, cause: 'failed', sipCode: 500, at: new Date() });
     }
   }
 

@@ -16,6 +16,7 @@ import {
   poolId,
   Queues,
   Reservation,
+  RetryPolicy,
   TargetStore,
 } from '@autocall/dialing';
 import { LinesService } from '@autocall/lines';
@@ -30,6 +31,11 @@ interface DrainState {
   freedAt?: number;
 }
 
+const MAX_DIALS_IN_FLIGHT = 32;
+// How long an AutoCall's 'active' is trusted before it is read again (a cancel is also seen by
+// the dial itself, which checks the target and its AutoCall in the same read).
+const AUTOCALL_STATUS_TTL_MS = 1_000;
+
 const dispatchLatency = new Histogram({
   name: 'autocall_dispatch_latency_seconds',
   help: 'Time from capacity freed (contact ended, agent available, lines changed) to the next originate',
@@ -39,6 +45,7 @@ const dispatchLatency = new Histogram({
 interface AutoCallInfo {
   id: string;
   active: boolean;
+  checkedAt: number;
   checks: DialChecks;
   skill: string;
 }
@@ -183,6 +190,24 @@ export class Dispatcher implements OnApplicationBootstrap, OnApplicationShutdown
     const queue = this.queues.held(pool);
     const worker = this.worker(pool);
     const token = uuidv7();
+    // Taking jobs and reserving capacity stays in order, one at a time; the dials themselves
+    // (database writes, originate) overlap, up to MAX_DIALS_IN_FLIGHT.
+    const inFlight = new Set<Promise<void>>();
+    try {
+      await this.takeAndDial(pool, state, queue, worker, token, inFlight);
+    } finally {
+      await Promise.all(inFlight);
+    }
+  }
+
+  private async takeAndDial(
+    pool: Pool,
+    state: DrainState,
+    queue: ReturnType<Queues['held']>,
+    worker: Worker<HeldTargetJob>,
+    token: string,
+    inFlight: Set<Promise<void>>,
+  ): Promise<void> {
     for (;;) {
       if (this.stopping) return;
       const [head] = await queue.getJobs(['prioritized', 'wait'], 0, 0, true);
@@ -212,7 +237,11 @@ export class Dispatcher implements OnApplicationBootstrap, OnApplicationShutdown
           return;
         }
       }
-      await this.process(pool, job, token, reservation ? contactId : null, reservation, state);
+      const dial: Promise<void> = this.process(pool, job, token, reservation ? contactId : null, reservation, state)
+        .catch((error: unknown) => this.logger.warn(`pool ${poolId(pool)}: ${(error as Error).message}`))
+        .finally(() => inFlight.delete(dial));
+      inFlight.add(dial);
+      if (inFlight.size >= MAX_DIALS_IN_FLIGHT) await Promise.race(inFlight);
     }
   }
 
@@ -288,7 +317,18 @@ export class Dispatcher implements OnApplicationBootstrap, OnApplicationShutdown
       await job.moveToCompleted('gone', token, false);
       return;
     }
-    await this.engine.place(contactId);
+    await this.engine.place(contactId, {
+      tenantId: pool.tenantId,
+      autocallId: target.autocallId,
+      targetId: target.id,
+      skill: pool.skill,
+      attempt,
+      phoneNumber: target.phoneNumber,
+      callerId: target.autocall.callerId,
+      priority: target.autocall.priority,
+      retry: target.autocall.retry as RetryPolicy,
+      ringTimeoutSeconds: target.autocall.ringTimeoutSeconds,
+    });
     this.recordDial(state);
     await job.moveToCompleted('dialed', token, false);
   }
@@ -306,16 +346,22 @@ export class Dispatcher implements OnApplicationBootstrap, OnApplicationShutdown
 
   private async autocall(id: string): Promise<AutoCallInfo | null> {
     const cached = this.autocalls.get(id);
-    if (cached?.active) {
-      // Cancellation must be seen at once; the rest of an AutoCall never changes.
+    if (cached && (!cached.active || Date.now() - cached.checkedAt < AUTOCALL_STATUS_TTL_MS)) return cached;
+    if (cached) {
       const row = await this.prisma.autoCall.findUnique({ where: { id }, select: { status: true } });
       cached.active = row?.status === 'active';
+      cached.checkedAt = Date.now();
       return cached;
     }
-    if (cached) return cached;
     const row = await this.prisma.autoCall.findUnique({ where: { id } });
     if (!row) return null;
-    const info = { id, active: row.status === 'active', checks: row.checks as unknown as DialChecks, skill: row.skill };
+    const info = {
+      id,
+      active: row.status === 'active',
+      checkedAt: Date.now(),
+      checks: row.checks as unknown as DialChecks,
+      skill: row.skill,
+    };
     this.autocalls.set(id, info);
     return info;
   }
