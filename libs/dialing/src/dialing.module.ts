@@ -4,12 +4,13 @@ import { TenancyModule } from '@autocall/tenancy';
 import { AutoCallsService } from './autocalls.service';
 import { CallStopsService } from './call-stops.service';
 import { CapacityService } from './capacity.service';
+import { ContactTimeline } from './contact-timeline';
 import { Queues } from './queues';
 import { TargetStore } from './target-store';
 
 @Module({
   imports: [TenancyModule, LinesModule],
-  providers: [AutoCallsService, CallStopsService, CapacityService, Queues, TargetStore],
-  exports: [AutoCallsService, CallStopsService, CapacityService, Queues, TargetStore],
+  providers: [AutoCallsService, CallStopsService, CapacityService, ContactTimeline, Queues, TargetStore],
+  exports: [AutoCallsService, CallStopsService, CapacityService, ContactTimeline, Queues, TargetStore],
 })
 export class DialingModule {}

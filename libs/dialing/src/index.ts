@@ -7,3 +7,4 @@ export * from './autocall-schemas';
 export * from './autocalls.service';
 export * from './call-stops.service';
 export * from './dialing.module';
+export * from './contact-timeline';

@@ -24,7 +24,10 @@ export interface TargetMove {
 export class TargetStore {
   constructor(private readonly prisma: PrismaService) {}
 
-  /** Returns the previous status, or null when the move was not allowed (already moved on). */
+  /**
+   * Returns the previous status, or null when the move was not allowed (already moved on). After
+   * the transaction commits, a caller whose move was terminal calls completeIfDone.
+   */
   async move(db: Db, targetId: string, move: TargetMove): Promise<{ from: TargetStatus; autocallId: string } | null> {
     const sources = sourcesOf(move.to);
     const terminal = isTerminal(move.to);
@@ -45,7 +48,6 @@ export class TargetStore {
     await db.$executeRaw`
       INSERT INTO target_events (target_id, from_status, to_status, reason, contact_id)
       VALUES (${targetId}::uuid, ${from}::target_status, ${move.to}::target_status, ${move.reason ?? null}, ${move.contactId ?? null}::uuid)`;
-    if (terminal) await this.completeIfDone(db, autocallId);
     return { from, autocallId };
   }
 

@@ -1,8 +1,8 @@
 import { Injectable, Logger, OnApplicationShutdown, OnModuleInit } from '@nestjs/common';
 import { AgentSessionsService } from '@autocall/agents';
 import { AppConfig } from '@autocall/config';
-import { Prisma, PrismaService } from '@autocall/database';
-import { CapacityService, Queues, RetryPolicy, retryDelay, TargetStatus, TargetStore } from '@autocall/dialing';
+import { PrismaService } from '@autocall/database';
+import { CapacityService, ContactTimeline, Queues, RetryPolicy, retryDelay, TargetStatus } from '@autocall/dialing';
 import { AnsweredBy, EndCause, TelephonyEvent, TelephonyPort, TelephonySimulator } from '@autocall/telephony';
 import { WorkerIdentity } from './worker-identity';
 
@@ -52,8 +52,6 @@ const CAUSE_OUTCOME: Record<EndCause, { status: TargetStatus; reason: string }> 
   cancelled: { status: 'cancelled', reason: 'hung_up_by_autocall' },
 };
 
-type Db = Prisma.TransactionClient;
-
 /**
  * Drives each contact from the telephony events of its call: records its timeline, moves its
  * target, hands answered calls to agents (or lets them wait), and frees the line and the agent
@@ -70,7 +68,7 @@ export class ContactEngine implements OnModuleInit, OnApplicationShutdown {
     private readonly prisma: PrismaService,
     private readonly telephony: TelephonyPort,
     private readonly capacity: CapacityService,
-    private readonly targets: TargetStore,
+    private readonly timeline: ContactTimeline,
     private readonly agentSessions: AgentSessionsService,
     private readonly identity: WorkerIdentity,
     private readonly queues: Queues,
@@ -238,18 +236,24 @@ export class ContactEngine implements OnModuleInit, OnApplicationShutdown {
   }
 
   private async ringing(contact: LiveContact, at: Date): Promise<void> {
-    await this.prisma.$transaction(async (tx) => {
-      if (await this.moveContact(tx, contact.id, ['dialing'], 'ringing', { ringingAt: at }, at)) {
-        await this.targets.move(tx, contact.targetId, { to: 'ringing', contactId: contact.id });
-      }
+    await this.timeline.record({
+      contactId: contact.id,
+      from: ['dialing'],
+      to: 'ringing',
+      at,
+      target: { to: 'ringing' },
     });
   }
 
   private async answered(contact: LiveContact, answeredBy: AnsweredBy, at: Date): Promise<void> {
     contact.answeredBy = answeredBy;
-    await this.prisma.$transaction(async (tx) => {
-      await this.moveContact(tx, contact.id, ['dialing', 'ringing'], 'answered', { answeredAt: at, answeredBy }, at);
-      await this.targets.move(tx, contact.targetId, { to: 'answered', contactId: contact.id });
+    await this.timeline.record({
+      contactId: contact.id,
+      from: ['dialing', 'ringing'],
+      to: 'answered',
+      at,
+      answeredBy,
+      target: { to: 'answered' },
     });
     if (answeredBy === 'machine') {
       // No agent for an answering machine: free the agent now, end the call.
@@ -264,7 +268,7 @@ export class ContactEngine implements OnModuleInit, OnApplicationShutdown {
     const agentId = await this.capacity.claimAgent(contact.tenantId, contact.id, contact.skill);
     if (agentId) return this.bridge(contact, agentId);
     await this.capacity.enterWaiting(contact.tenantId, contact.id, contact.skill, answeredAt);
-    await this.prisma.$transaction((tx) => this.moveContact(tx, contact.id, ['answered'], 'waiting', {}, new Date()));
+    await this.timeline.record({ contactId: contact.id, from: ['answered'], to: 'waiting', at: new Date() });
     if (!contact.waitTimer) {
       contact.waitTimer = this.after(this.config.get('MAX_WAIT_SECONDS'), () =>
         this.run(contact, () => this.abandon(contact, 'max_wait')),
@@ -303,17 +307,13 @@ export class ContactEngine implements OnModuleInit, OnApplicationShutdown {
       this.logger.warn(`agent ${agentId} took contact ${contact.id} while not available: ${(error as Error).message}`);
     }
     await this.capacity.releaseAgent(contact.tenantId, contact.id);
-    await this.prisma.$transaction(async (tx) => {
-      await this.moveContact(
-        tx,
-        contact.id,
-        ['answered', 'waiting'],
-        'connected',
-        { connectedAt: at, agentId },
-        at,
-        agentId,
-      );
-      await this.targets.move(tx, contact.targetId, { to: 'connected', contactId: contact.id });
+    await this.timeline.record({
+      contactId: contact.id,
+      from: ['answered', 'waiting'],
+      to: 'connected',
+      at,
+      agentId,
+      target: { to: 'connected' },
     });
   }
 
@@ -349,31 +349,21 @@ export class ContactEngine implements OnModuleInit, OnApplicationShutdown {
       select: { status: true },
     });
     const delay = autocall?.status === 'active' ? retryDelay(contact.retry, outcome.status, contact.attempt) : null;
-    await this.prisma.$transaction(async (tx) => {
-      await this.moveContact(
-        tx,
-        contact.id,
-        ['dialing', 'ringing', 'answered', 'waiting', 'connected'],
-        'ended',
-        { endedAt: at, cause, sipCode },
-        at,
-        undefined,
-        cause,
-      );
-      if (delay !== null) {
-        await this.targets.move(tx, contact.targetId, {
-          to: 'pending',
-          reason: outcome.reason,
-          contactId: contact.id,
-          nextAttemptAt: new Date(Date.now() + (delay * 1000) / this.timeScale),
-        });
-      } else {
-        await this.targets.move(tx, contact.targetId, {
-          to: outcome.status,
-          reason: outcome.reason,
-          contactId: contact.id,
-        });
-      }
+    await this.timeline.record({
+      contactId: contact.id,
+      from: ['dialing', 'ringing', 'answered', 'waiting', 'connected'],
+      to: 'ended',
+      at,
+      cause,
+      sipCode,
+      target:
+        delay !== null
+          ? {
+              to: 'pending',
+              reason: outcome.reason,
+              nextAttemptAt: new Date(Date.now() + (delay * 1000) / this.timeScale),
+            }
+          : { to: outcome.status, reason: outcome.reason },
     });
     this.live.delete(contact.id);
     await this.capacity.release(contact.tenantId, contact.id);
@@ -433,28 +423,6 @@ export class ContactEngine implements OnModuleInit, OnApplicationShutdown {
 
   private async announce(contact: LiveContact): Promise<void> {
     await this.queues.announcePool({ tenantId: contact.tenantId, skill: contact.skill }).catch(() => undefined);
-  }
-
-  /** Moves a contact only from the given statuses, recording the event; false when it had moved on. */
-  private async moveContact(
-    tx: Db,
-    id: string,
-    from: ('dialing' | 'ringing' | 'answered' | 'waiting' | 'connected')[],
-    to: 'ringing' | 'answered' | 'waiting' | 'connected' | 'ended',
-    fields: Prisma.ContactUpdateManyMutationInput,
-    at: Date,
-    agentId?: string,
-    cause?: string,
-  ): Promise<boolean> {
-    const { count } = await tx.contact.updateMany({
-      where: { id, status: { in: from } },
-      data: { status: to, ...fields },
-    });
-    if (count)
-      await tx.contactEvent.create({
-        data: { contactId: id, status: to, at, agentId: agentId ?? null, cause: cause ?? null },
-      });
-    return count > 0;
   }
 
   private clearWait(contact: LiveContact): void {

@@ -9,6 +9,7 @@ import { PrismaService } from '@autocall/database';
 import {
   CallStopsService,
   CapacityService,
+  ContactTimeline,
   DialChecks,
   HeldTargetJob,
   heldQueueName,
@@ -81,6 +82,7 @@ export class Dispatcher implements OnApplicationBootstrap, OnApplicationShutdown
     private readonly redis: RedisService,
     private readonly config: AppConfig,
     private readonly lines: LinesService,
+    private readonly timeline: ContactTimeline,
   ) {}
 
   async onApplicationBootstrap(): Promise<void> {
@@ -288,29 +290,22 @@ export class Dispatcher implements OnApplicationBootstrap, OnApplicationShutdown
     );
     if (stop) {
       await this.prisma.$transaction((tx) => this.targets.move(tx, target.id, { to: 'skipped', reason: stop }));
+      await this.timeline.completeIfDone(target.autocallId);
       await release();
       await job.moveToCompleted('skipped', token, false);
       return;
     }
     const attempt = target.attempts + 1;
-    const dialed = await this.prisma.$transaction(async (tx) => {
-      const moved = await this.targets.move(tx, target.id, { to: 'dialing', contactId, newAttempt: true });
-      if (!moved) return false;
-      await tx.contact.create({
-        data: {
-          id: contactId,
-          tenantId: pool.tenantId,
-          autocallId: target.autocallId,
-          targetId: target.id,
-          attempt,
-          skill: pool.skill,
-          phoneNumber: target.phoneNumber,
-          callerId: target.autocall.callerId,
-          agentId: reservation.agentId,
-        },
-      });
-      await tx.contactEvent.create({ data: { contactId, status: 'dialing', agentId: reservation.agentId } });
-      return true;
+    const dialed = await this.timeline.startDial({
+      contactId,
+      tenantId: pool.tenantId,
+      autocallId: target.autocallId,
+      targetId: target.id,
+      attempt,
+      skill: pool.skill,
+      phoneNumber: target.phoneNumber,
+      callerId: target.autocall.callerId,
+      agentId: reservation.agentId,
     });
     if (!dialed) {
       await release();

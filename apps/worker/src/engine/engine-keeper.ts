@@ -1,7 +1,7 @@
 import { Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
 import { LiveViewPart, LiveViewRebuilder } from '@autocall/agents';
 import { PrismaService } from '@autocall/database';
-import { bullPriority, CapacityService, heldJobId, Queues } from '@autocall/dialing';
+import { bullPriority, CapacityService, ContactTimeline, heldJobId, Queues } from '@autocall/dialing';
 import { ContactEngine } from './contact-engine';
 import { WorkerIdentity } from './worker-identity';
 
@@ -32,6 +32,7 @@ export class EngineKeeper implements LiveViewPart, OnApplicationBootstrap, OnApp
     private readonly queues: Queues,
     private readonly engine: ContactEngine,
     private readonly identity: WorkerIdentity,
+    private readonly timeline: ContactTimeline,
     rebuilder: LiveViewRebuilder,
   ) {
     rebuilder.register(this);
@@ -115,6 +116,7 @@ export class EngineKeeper implements LiveViewPart, OnApplicationBootstrap, OnApp
       const tenants = await this.prisma.tenant.findMany({ select: { id: true } });
       for (const { id } of tenants) await this.sweepTenant(id);
       await this.requeueUnqueued();
+      await this.timeline.completeAllDone();
     } catch (error) {
       this.logger.warn(`janitor pass failed, will retry: ${(error as Error).message}`);
     } finally {
