@@ -10,6 +10,8 @@ export const callStopCheckSchema = z
     url: z.url({ protocol: /^https?$/, error: 'must be an http(s) URL' }).max(2000),
     timeoutMs: z.int().min(100).max(10_000).default(2_000),
     onError: z.enum(['skip', 'dial']).default('skip'),
+    /** Signs each check request (HMAC-SHA256); never shown again once set. */
+    secret: z.string().min(16).max(200).optional(),
   })
   .strict();
 
@@ -48,6 +50,13 @@ export function readTenantSettings(stored: unknown): TenantSettings {
     result[key] = parsed.success ? parsed.data : DEFAULT_TENANT_SETTINGS[key];
   }
   return result as TenantSettings;
+}
+
+/** Settings as shown to a client: secrets are replaced by whether one is set. */
+export function publicTenantSettings(settings: TenantSettings) {
+  if (!settings.callStopCheck) return settings;
+  const { secret, ...check } = settings.callStopCheck;
+  return { ...settings, callStopCheck: { ...check, hasSecret: Boolean(secret) } };
 }
 
 export function mergeTenantSettings(current: TenantSettings, patch: TenantSettingsPatch): TenantSettings {

@@ -1,6 +1,6 @@
 import { Controller, Get, Put } from '@nestjs/common';
 import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
-import { SettingsService, tenantSettingsPatchSchema } from '@autocall/tenancy';
+import { publicTenantSettings, SettingsService, tenantSettingsPatchSchema } from '@autocall/tenancy';
 import type { Caller, TenantSettingsPatch } from '@autocall/tenancy';
 import { CurrentCaller } from '../http/caller.decorator';
 import { Roles } from '../http/roles.decorator';
@@ -15,8 +15,8 @@ export class SettingsController {
   @Get()
   @Roles('supervisor')
   @ApiOperation({ summary: "The tenant's settings, defaults included" })
-  get(@CurrentCaller() caller: Caller) {
-    return this.settings.get(caller.tenantId);
+  async get(@CurrentCaller() caller: Caller) {
+    return publicTenantSettings(await this.settings.get(caller.tenantId));
   }
 
   @Put()
@@ -26,7 +26,7 @@ export class SettingsController {
     description: 'Fields left out keep their value; a field set to null goes back to its default.',
   })
   @DocumentedBody(tenantSettingsPatchSchema)
-  update(@CurrentCaller() caller: Caller, @ZodBody(tenantSettingsPatchSchema) body: TenantSettingsPatch) {
-    return this.settings.update(caller.tenantId, body);
+  async update(@CurrentCaller() caller: Caller, @ZodBody(tenantSettingsPatchSchema) body: TenantSettingsPatch) {
+    return publicTenantSettings(await this.settings.update(caller.tenantId, body));
   }
 }

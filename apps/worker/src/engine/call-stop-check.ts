@@ -5,8 +5,9 @@ import { SettingsService } from '@autocall/tenancy';
 /**
  * The tenant's own call-stop check endpoint (CT-e1 架電止め), asked right before each sequential
  * dial when the AutoCall enables it: POST {phoneNumber, autocallId, reference}, answered with
- * {"allow": true|false}. The request is signed (HMAC-SHA256 of `timestamp.body` with the
- * tenant's id as key until webhook secrets land). On timeout or error, `onError` decides.
+ * {"allow": true|false}. With a `secret` in the settings, the request carries
+ * `autocall-timestamp` and `autocall-signature: v1,<base64 HMAC-SHA256 of "timestamp.body">`.
+ * On a timeout, an error status or an answer without "allow", `onError` decides (skip or dial).
  */
 @Injectable()
 export class CallStopCheck {
@@ -23,14 +24,15 @@ export class CallStopCheck {
     if (!callStopCheck) return true;
     const body = JSON.stringify({ phoneNumber, autocallId: context.autocallId, reference: context.reference });
     const timestamp = Math.floor(Date.now() / 1000).toString();
-    const signature = createHmac('sha256', tenantId).update(`${timestamp}.${body}`).digest('base64');
+    const signature = callStopCheck.secret
+      ? createHmac('sha256', callStopCheck.secret).update(`${timestamp}.${body}`).digest('base64')
+      : null;
     try {
       const response = await fetch(callStopCheck.url, {
         method: 'POST',
         headers: {
           'content-type': 'application/json',
-          'autocall-timestamp': timestamp,
-          'autocall-signature': `v1,${signature}`,
+          ...(signature ? { 'autocall-timestamp': timestamp, 'autocall-signature': `v1,${signature}` } : {}),
         },
         body,
         redirect: 'manual',
