@@ -65,10 +65,29 @@ describe('lines and settings', () => {
       const check = { url: 'https://crm.example.com/call-stop', timeoutMs: 1500, onError: 'dial' };
       await api.http().put('/v1/settings').set(admin()).send({ callStopCheck: check }).expect(200);
       const both = await api.http().put('/v1/settings').set(admin()).send({ defaultCountry: 'JP' }).expect(200);
-      expect(both.body).toEqual({ defaultCountry: 'JP', callStopCheck: check });
+      expect(both.body).toEqual({ defaultCountry: 'JP', callStopCheck: { ...check, hasSecret: false } });
       const reset = await api.http().put('/v1/settings').set(admin()).send({ callStopCheck: null }).expect(200);
       expect(reset.body).toEqual({ defaultCountry: 'JP', callStopCheck: null });
       expect((await api.http().get('/v1/settings').set(admin()).expect(200)).body).toEqual(reset.body);
+    });
+
+    it('keeps the call-stop check secret and never shows it again', async () => {
+      const secret = 'a-secret-of-enough-length';
+      const set = await api
+        .http()
+        .put('/v1/settings')
+        .set(admin())
+        .send({ callStopCheck: { url: 'https://crm.example.com/check', secret } })
+        .expect(200);
+      expect(set.body.callStopCheck).toEqual({
+        url: 'https://crm.example.com/check',
+        timeoutMs: 2000,
+        onError: 'skip',
+        hasSecret: true,
+      });
+      const read = await api.http().get('/v1/settings').set(admin()).expect(200);
+      expect(JSON.stringify(read.body)).not.toContain(secret);
+      await api.http().put('/v1/settings').set(admin()).send({ callStopCheck: null }).expect(200);
     });
 
     it('refuses bad settings with field errors and changes nothing', async () => {
