@@ -1,4 +1,5 @@
 import { PrismaService } from '../../libs/database/src';
+import { CapacityService } from '../../libs/dialing/src';
 import { bearer } from '../support/api-harness';
 import { EngineHarness, numbers } from '../support/engine-harness';
 
@@ -44,6 +45,21 @@ describe('dialing modes on the simulator', () => {
     });
     expect(submitted.counts).toMatchObject({ dialing: 2, not_dialed: 3 });
     expect(submitted.targets[4]).toMatchObject({ status: 'not_dialed', reason: 'no_free_line' });
+    await engine.finished(tenant, submitted.id);
+  });
+
+  it('immediate: inbound calls reported by telephony take lines too', async () => {
+    const tenant = await engine.tenantWithAgents({ lines: 4, skill: 'inbound', agents: 10, prefix: 'in' });
+    // What the telephony adapter does when the trunk reports inbound calls.
+    await engine.api.app.get(CapacityService).setInbound(tenant.tenantId, 3);
+    const usage = await engine.http().get('/v1/lines/usage').set(bearer(tenant.adminKey)).expect(200);
+    expect(usage.body).toMatchObject({ capacity: 4, inUse: { inbound: 3 }, free: 1 });
+    const submitted = await engine.submit(tenant, {
+      mode: 'immediate',
+      skill: 'inbound',
+      targets: numbers(3, '+6128'),
+    });
+    expect(submitted.counts).toMatchObject({ dialing: 1, not_dialed: 2 });
     await engine.finished(tenant, submitted.id);
   });
 

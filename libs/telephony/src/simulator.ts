@@ -144,6 +144,15 @@ export class TelephonySimulator extends TelephonyPort {
     this.after(call, this.settings.messageSeconds, () => this.end(call, 'normal_clearing', 200));
   }
 
+  /** The trunk reports inbound calls of a tenant (in the simulator: told by an operator or a test). */
+  reportInbound(tenantId: string, inUse: number): void {
+    for (const listener of this.listeners) {
+      void Promise.resolve(listener({ type: 'inbound_lines', callId: '', tenantId, inUse, at: new Date() })).catch(
+        () => undefined,
+      );
+    }
+  }
+
   /** Stops every call at once (process shutdown): the network would drop them too. */
   shutdown(): void {
     for (const call of this.calls.values()) this.clearTimers(call);

@@ -38,7 +38,9 @@ export type TelephonyEvent =
   | { type: 'connected'; callId: string; agentEndpoint: string; at: Date }
   /** The agent's endpoint did not take the call; the customer is still on the line. */
   | { type: 'agent_failed'; callId: string; agentEndpoint: string; sipCode: number; at: Date }
-  | { type: 'ended'; callId: string; cause: EndCause; sipCode: number; at: Date };
+  | { type: 'ended'; callId: string; cause: EndCause; sipCode: number; at: Date }
+  /** Calls the tenant's trunk carries that AutoCall did not place (inbound): they use lines too. */
+  | { type: 'inbound_lines'; callId: ''; tenantId: string; inUse: number; at: Date };
 
 export type TelephonyListener = (event: TelephonyEvent) => void | Promise<void>;
 

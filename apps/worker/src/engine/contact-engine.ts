@@ -209,6 +209,13 @@ export class ContactEngine implements OnModuleInit, OnApplicationShutdown {
   }
 
   private enqueue(event: TelephonyEvent): void {
+    if (event.type === 'inbound_lines') {
+      void this.capacity
+        .setInbound(event.tenantId, event.inUse)
+        .then(() => this.queues.announcePool({ tenantId: event.tenantId, skill: '*' }))
+        .catch((error: unknown) => this.logger.warn(`inbound line report: ${(error as Error).message}`));
+      return;
+    }
     const contact = this.live.get(event.callId);
     if (!contact) return;
     this.run(contact, () => this.handle(contact, event));
@@ -232,6 +239,8 @@ export class ContactEngine implements OnModuleInit, OnApplicationShutdown {
         return this.agentFailed(contact);
       case 'ended':
         return this.ended(contact, event.cause, event.sipCode, event.at);
+      case 'inbound_lines':
+        return;
     }
   }
 
