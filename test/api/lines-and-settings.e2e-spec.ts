@@ -58,16 +58,20 @@ describe('lines and settings', () => {
   describe('settings', () => {
     it('reads the defaults', async () => {
       const settings = await api.http().get('/v1/settings').set(bearer(supervisor)).expect(200);
-      expect(settings.body).toEqual({ defaultCountry: null, callStopCheck: null });
+      expect(settings.body).toEqual({ defaultCountry: null, callStopCheck: null, terminateSessionLiveCall: 'finish' });
     });
 
     it('merges changes and resets a field set to null', async () => {
       const check = { url: 'https://crm.example.com/call-stop', timeoutMs: 1500, onError: 'dial' };
       await api.http().put('/v1/settings').set(admin()).send({ callStopCheck: check }).expect(200);
       const both = await api.http().put('/v1/settings').set(admin()).send({ defaultCountry: 'JP' }).expect(200);
-      expect(both.body).toEqual({ defaultCountry: 'JP', callStopCheck: { ...check, hasSecret: false } });
+      expect(both.body).toEqual({
+        defaultCountry: 'JP',
+        callStopCheck: { ...check, hasSecret: false },
+        terminateSessionLiveCall: 'finish',
+      });
       const reset = await api.http().put('/v1/settings').set(admin()).send({ callStopCheck: null }).expect(200);
-      expect(reset.body).toEqual({ defaultCountry: 'JP', callStopCheck: null });
+      expect(reset.body).toEqual({ defaultCountry: 'JP', callStopCheck: null, terminateSessionLiveCall: 'finish' });
       expect((await api.http().get('/v1/settings').set(admin()).expect(200)).body).toEqual(reset.body);
     });
 

@@ -12,6 +12,7 @@ import { BootstrapTenantService } from './bootstrap-tenant.service';
 import { AgentsController } from './controllers/agents.controller';
 import { AutoCallsController } from './controllers/autocalls.controller';
 import { CallStopsController } from './controllers/call-stops.controller';
+import { ContactsController } from './controllers/contacts.controller';
 import { ApiKeysController } from './controllers/api-keys.controller';
 import { LinesController } from './controllers/lines.controller';
 import { SettingsController } from './controllers/settings.controller';
@@ -42,6 +43,7 @@ export class ApiModule {
         AgentsController,
         AutoCallsController,
         CallStopsController,
+        ContactsController,
       ],
       providers: [
         BootstrapTenantService,

@@ -8,6 +8,7 @@ import { HealthController, loggerModule, MetricsController } from '@autocall/obs
 import { RedisModule } from '@autocall/redis';
 import { TenancyModule } from '@autocall/tenancy';
 import { CallStopCheck } from './engine/call-stop-check';
+import { ContactCommands } from './engine/contact-commands';
 import { ContactEngine } from './engine/contact-engine';
 import { DialProcessors } from './engine/dial.processors';
 import { EngineKeeper } from './engine/engine-keeper';
@@ -42,6 +43,7 @@ export class WorkerModule {
         Dispatcher,
         DialProcessors,
         EngineKeeper,
+        ContactCommands,
       ],
     };
   }

@@ -8,3 +8,4 @@ export * from './autocalls.service';
 export * from './call-stops.service';
 export * from './dialing.module';
 export * from './contact-timeline';
+export * from './contacts.service';

@@ -2,7 +2,11 @@ import { DEFAULT_TENANT_SETTINGS, mergeTenantSettings, readTenantSettings } from
 
 describe('tenant settings', () => {
   it('reads defaults for a tenant that never changed anything', () => {
-    expect(readTenantSettings({})).toEqual({ defaultCountry: null, callStopCheck: null });
+    expect(readTenantSettings({})).toEqual({
+      defaultCountry: null,
+      callStopCheck: null,
+      terminateSessionLiveCall: 'finish',
+    });
   });
 
   it('merges a change, keeps what was left out and resets what was set to null', () => {
@@ -11,6 +15,7 @@ describe('tenant settings', () => {
     });
     const withCountry = mergeTenantSettings(withCheck, { defaultCountry: 'JP' });
     expect(withCountry).toEqual({
+      terminateSessionLiveCall: 'finish',
       defaultCountry: 'JP',
       callStopCheck: { url: 'https://crm.example/stop-check', timeoutMs: 1500, onError: 'dial' },
     });

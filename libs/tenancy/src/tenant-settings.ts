@@ -25,6 +25,8 @@ export const tenantSettingsSchema = z
       .default(null),
     /** The tenant's own check endpoint, asked right before each sequential dial. */
     callStopCheck: callStopCheckSchema.nullable().default(null),
+    /** Terminate Agent Session with the agent on a call: let the call finish, or end it too. */
+    terminateSessionLiveCall: z.enum(['finish', 'end']).default('finish'),
   })
   .strict();
 
@@ -34,6 +36,7 @@ export const tenantSettingsPatchSchema = z
   .object({
     defaultCountry: tenantSettingsSchema.shape.defaultCountry.unwrap().unwrap().nullable().optional(),
     callStopCheck: callStopCheckSchema.nullable().optional(),
+    terminateSessionLiveCall: z.enum(['finish', 'end']).nullable().optional(),
   })
   .strict();
 

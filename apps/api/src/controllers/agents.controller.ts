@@ -14,7 +14,9 @@ import {
 } from '@autocall/agents';
 import { InvalidRequestError, NotFoundError } from '@autocall/common';
 import { AppConfig } from '@autocall/config';
+import { ContactsService } from '@autocall/dialing';
 import { RateLimiter } from '@autocall/redis';
+import { SettingsService } from '@autocall/tenancy';
 import type { Caller } from '@autocall/tenancy';
 import { assertActsFor, CurrentCaller } from '../http/caller.decorator';
 import { Roles } from '../http/roles.decorator';
@@ -35,6 +37,8 @@ export class AgentsController {
     private readonly sessions: AgentSessionsService,
     private readonly rateLimiter: RateLimiter,
     private readonly config: AppConfig,
+    private readonly settings: SettingsService,
+    private readonly contacts: ContactsService,
   ) {}
 
   @Put(':agentId')
@@ -113,7 +117,9 @@ export class AgentsController {
   @ApiOperation({
     summary: 'Terminate Agent Session',
     description:
-      'Ends the agent session at once (a supervisor), or logs the agent out (its own agent key). Rate limited per tenant.',
+      'Ends the agent session at once (a supervisor), or logs the agent out (its own agent key); a dial reserved for the ' +
+      'agent loses the reservation at once. A call in progress finishes, or ends too when the tenant setting ' +
+      'terminateSessionLiveCall is "end". Rate limited per tenant.',
   })
   @ApiResponse({ status: 204, description: 'session ended' })
   @ApiResponse({ status: 404, description: 'invalid_agent_id' })
@@ -132,9 +138,15 @@ export class AgentsController {
       this.config.get('TERMINATE_SESSION_WINDOW_SECONDS'),
     );
     const how = caller.role === 'agent' ? 'logged_out' : 'terminated';
+    // Ending the session releases the agent's reservation at once (the live view drops it).
     await this.sessions.endSession(caller.tenantId, knownAgentId(agentId), how, {
       reason: body.reason ?? how,
       byKeyId: caller.keyId,
     });
+    if (how === 'terminated' && (await this.settings.get(caller.tenantId)).terminateSessionLiveCall === 'end') {
+      for (const contactId of await this.contacts.liveOfAgent(caller.tenantId, agentId)) {
+        await this.contacts.end(caller.tenantId, contactId, 'agent_session_terminated');
+      }
+    }
   }
 }

@@ -7,6 +7,7 @@ import {
   AUTOCALL_LIST_QUERY,
   AutoCallsService,
   cancelAutoCallSchema,
+  ContactsService,
   submitAutoCallSchema,
   TARGET_LIST_QUERY,
 } from '@autocall/dialing';
@@ -25,7 +26,10 @@ function knownId(id: string): string {
 @ApiBearerAuth()
 @Controller('v1/autocalls')
 export class AutoCallsController {
-  constructor(private readonly autocalls: AutoCallsService) {}
+  constructor(
+    private readonly autocalls: AutoCallsService,
+    private readonly contacts: ContactsService,
+  ) {}
 
   @Post()
   @HttpCode(202)
@@ -87,21 +91,22 @@ export class AutoCallsController {
   @Post(':id/cancel')
   @HttpCode(200)
   @Roles('integrator', 'supervisor')
-  @ApiOperation({ summary: 'Cancel: held targets end cancelled at once; calls in progress finish' })
+  @ApiOperation({
+    summary: 'Cancel: held targets end cancelled at once; calls in progress finish, or end with hangUp: true',
+  })
   @DocumentedBody(cancelAutoCallSchema)
   @ApiResponse({ status: 409, description: 'the AutoCall is completed or cancelled already' })
-  cancel(
+  async cancel(
     @CurrentCaller() caller: Caller,
     @Param('id') id: string,
     @ZodBody(cancelAutoCallSchema) body: z.infer<typeof cancelAutoCallSchema>,
   ) {
+    const cancelled = await this.autocalls.cancel(caller.tenantId, knownId(id));
     if (body.hangUp) {
-      throw InvalidRequestError.field(
-        'hangUp',
-        'not_available',
-        'Ending live contacts on cancel is not available yet.',
-      );
+      for (const contactId of await this.contacts.liveOf(id)) {
+        await this.contacts.end(caller.tenantId, contactId, 'autocall_cancelled');
+      }
     }
-    return this.autocalls.cancel(caller.tenantId, knownId(id));
+    return cancelled;
   }
 }

@@ -23,6 +23,8 @@ interface LiveContact {
   abandonReason: string | null;
   /** Set when the worker that held the call died: the call is gone with it. */
   lost?: boolean;
+  /** Set when someone ended the contact on purpose (End a Contact, cancel with hang-up, …). */
+  endRequested?: string;
   waitTimer?: NodeJS.Timeout;
   /** Events of one contact are handled one at a time, in order. */
   queue: Promise<void>;
@@ -165,6 +167,23 @@ export class ContactEngine implements OnModuleInit, OnApplicationShutdown {
    * policy decides what happens to the target.
    */
   async recoverLost(contactId: string): Promise<void> {
+    await this.adoptAndEnd(contactId, { lost: true });
+  }
+
+  /** End a Contact for a dial that was never placed (this worker holds its placing claim). */
+  async endUnplaced(contactId: string, reason: string): Promise<void> {
+    await this.adoptAndEnd(contactId, { endRequested: reason });
+  }
+
+  /** End a Contact whose call this worker holds: CANCEL before the answer, BYE after. */
+  async endByRequest(contactId: string, reason: string): Promise<void> {
+    const contact = this.live.get(contactId);
+    if (!contact) return;
+    contact.endRequested ??= reason;
+    this.run(contact, () => this.telephony.hangUp(contactId));
+  }
+
+  private async adoptAndEnd(contactId: string, how: { lost?: boolean; endRequested?: string }): Promise<void> {
     if (this.live.has(contactId)) return;
     const row = await this.prisma.contact.findUnique({ where: { id: contactId }, include: { autocall: true } });
     if (!row) return;
@@ -185,11 +204,13 @@ export class ContactEngine implements OnModuleInit, OnApplicationShutdown {
       bridgingAgent: null,
       connectedAgent: row.status === 'connected' ? row.agentId : null,
       abandonReason: null,
-      lost: true,
+      lost: how.lost,
+      endRequested: how.endRequested,
       queue: Promise.resolve(),
     };
     this.live.set(contact.id, contact);
-    this.run(contact, () => this.ended(contact, 'failed', 500, new Date()));
+    const cause = how.lost ? 'failed' : 'cancelled';
+    this.run(contact, () => this.ended(contact, cause, how.lost ? 500 : 487, new Date()));
     await contact.queue;
   }
 
@@ -395,8 +416,11 @@ export class ContactEngine implements OnModuleInit, OnApplicationShutdown {
   }
 
   private outcome(contact: LiveContact, cause: EndCause): { status: TargetStatus; reason: string } {
-    if (contact.connectedAgent) return { status: 'completed', reason: contact.lost ? 'worker_lost' : 'completed' };
+    if (contact.connectedAgent) {
+      return { status: 'completed', reason: contact.lost ? 'worker_lost' : (contact.endRequested ?? 'completed') };
+    }
     if (contact.lost) return { status: 'failed', reason: 'worker_lost' };
+    if (contact.endRequested) return { status: 'cancelled', reason: contact.endRequested };
     if (contact.answeredBy === 'machine') return { status: 'machine', reason: 'answering_machine' };
     if (contact.answeredBy === 'human') {
       if (cause === 'cancelled') return { status: 'cancelled', reason: 'hung_up_by_autocall' };

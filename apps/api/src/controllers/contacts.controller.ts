@@ -1,0 +1,93 @@
+import { Controller, Get, HttpCode, Param, Post } from '@nestjs/common';
+import { ApiBearerAuth, ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
+import { z } from 'zod';
+import { skillNameSchema } from '@autocall/agents';
+import { NotFoundError } from '@autocall/common';
+import { ContactsService } from '@autocall/dialing';
+import type { Caller } from '@autocall/tenancy';
+import { CurrentCaller } from '../http/caller.decorator';
+import { Roles } from '../http/roles.decorator';
+import { ZodQuery } from '../http/zod';
+
+const CONTACT_STATUSES = ['dialing', 'ringing', 'answered', 'waiting', 'connected', 'ended'];
+
+export const contactListQuery = z
+  .object({
+    from: z.iso
+      .datetime({ offset: true })
+      .transform((v) => new Date(v))
+      .optional(),
+    to: z.iso
+      .datetime({ offset: true })
+      .transform((v) => new Date(v))
+      .optional(),
+    autocallId: z.uuid().optional(),
+    reference: z.string().max(200).optional(),
+    agentId: z.string().max(64).optional(),
+    phoneNumber: z
+      .string()
+      .regex(/^\+[1-9]\d{6,14}$/, 'must be an E.164 number')
+      .optional(),
+    status: z
+      .string()
+      .transform((v) => v.split(','))
+      .refine(
+        (v) => v.every((s) => CONTACT_STATUSES.includes(s)),
+        `must be one or more of ${CONTACT_STATUSES.join(', ')}`,
+      )
+      .optional(),
+    direction: z.enum(['outbound', 'inbound']).optional(),
+    cursor: z.string().max(200).optional(),
+    limit: z.coerce.number().int().min(1).max(500).default(100),
+  })
+  .strict();
+
+@ApiTags('contacts')
+@ApiBearerAuth()
+@Controller('v1')
+export class ContactsController {
+  constructor(private readonly contacts: ContactsService) {}
+
+  @Get('contacts')
+  @Roles('integrator', 'supervisor')
+  @ApiOperation({
+    summary: 'Call history (newest first)',
+    description:
+      'Filters: from, to (creation time), autocallId, reference, agentId, phoneNumber, status=a,b, direction.',
+  })
+  list(@CurrentCaller() caller: Caller, @ZodQuery(contactListQuery) query: z.infer<typeof contactListQuery>) {
+    return this.contacts.list(caller.tenantId, query);
+  }
+
+  @Get('contacts/:contactId')
+  @Roles('integrator', 'supervisor')
+  @ApiOperation({ summary: 'One contact with its timeline and durations' })
+  @ApiResponse({ status: 404, description: 'invalid_contact_id' })
+  get(@CurrentCaller() caller: Caller, @Param('contactId') contactId: string) {
+    return this.contacts.get(caller.tenantId, contactId);
+  }
+
+  @Post('contacts/:contactId/end')
+  @HttpCode(202)
+  @Roles('supervisor')
+  @ApiOperation({
+    summary: 'End a Contact',
+    description:
+      'Ends a live contact through telephony (CANCEL before the answer, BYE after): its line and agent are freed and its target ' +
+      'ends (cancelled, or completed if it was connected), reason ended_by_request. Ending an ending or ended contact is ' +
+      'accepted and changes nothing (endRequested: false for an ended one).',
+  })
+  @ApiResponse({ status: 202, description: 'the end is under way (or the contact had ended)' })
+  @ApiResponse({ status: 404, description: 'invalid_contact_id' })
+  end(@CurrentCaller() caller: Caller, @Param('contactId') contactId: string) {
+    return this.contacts.end(caller.tenantId, contactId, 'ended_by_request');
+  }
+
+  @Get('queues/:skill/waiting')
+  @Roles('integrator', 'supervisor')
+  @ApiOperation({ summary: 'Answered contacts waiting for an agent, in the order they will be served' })
+  waiting(@CurrentCaller() caller: Caller, @Param('skill') skill: string) {
+    if (!skillNameSchema.safeParse(skill).success) throw new NotFoundError('not_found', 'No such skill.');
+    return this.contacts.waiting(caller.tenantId, skill);
+  }
+}
