@@ -59,16 +59,26 @@ describe('worker killed mid-dispatch', () => {
       0,
     );
     expect(await prisma.contact.count({ where: { tenantId: tenant.tenantId, status: { not: 'ended' } } })).toBe(0);
-    const usage = await waitFor('lines to be free', async () => {
-      const { body } = await engine.http().get('/v1/lines/usage').set(bearer(tenant.adminKey));
-      return body.inUse.total === 0 && body.reserved === 0 ? body : undefined;
-    });
+    // A line the dead worker had just reserved (no contact yet) comes back once its heartbeat has
+    // expired (15 s) and a janitor pass (every 5 s) has seen it.
+    const usage = await waitFor(
+      'lines to be free',
+      async () => {
+        const { body } = await engine.http().get('/v1/lines/usage').set(bearer(tenant.adminKey));
+        return body.inUse.total === 0 && body.reserved === 0 ? body : undefined;
+      },
+      45_000,
+    );
     expect(usage.free).toBe(10);
     const agents = await engine.http().get('/v1/agents').set(bearer(tenant.adminKey)).expect(200);
-    await waitFor('agents back from their calls', async () => {
-      const { body } = await engine.http().get('/v1/agents?state=on_call').set(bearer(tenant.adminKey));
-      return body.items.length === 0;
-    });
+    await waitFor(
+      'agents back from their calls',
+      async () => {
+        const { body } = await engine.http().get('/v1/agents?state=on_call').set(bearer(tenant.adminKey));
+        return body.items.length === 0;
+      },
+      45_000,
+    );
     expect(agents.body.items).toHaveLength(8);
   });
 });

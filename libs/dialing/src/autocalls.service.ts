@@ -15,7 +15,7 @@ import { SettingsService } from '@autocall/tenancy';
 import { SubmitAutoCall } from './autocall-schemas';
 import { CapacityService, DialChecks } from './capacity.service';
 import { normalizePhoneNumber } from './phone-number';
-import { bullPriority, heldJobId, heldQueueName, Queues } from './queues';
+import { heldQueueName, Queues } from './queues';
 import { TargetStatus, TARGET_STATUSES } from './target-status';
 import { TargetStore } from './target-store';
 
@@ -242,19 +242,8 @@ export class AutoCallsService {
   private async queueHeld(tenantId: string, autocall: AutoCallView, input: SubmitAutoCall, planned: PlannedTarget[]) {
     try {
       const pool = { tenantId, skill: input.skill };
-      await this.queues.registerPool(pool);
-      const held = planned.filter((t) => t.status === 'pending');
-      const queue = this.queues.held(pool);
-      for (let i = 0; i < held.length; i += 1_000) {
-        await queue.addBulk(
-          held.slice(i, i + 1_000).map((t) => ({
-            name: 'held-target',
-            data: { tenantId, autocallId: autocall.id, targetId: t.targetId },
-            opts: { jobId: heldJobId(t.targetId, 0), priority: bullPriority(input.priority) },
-          })),
-        );
-        if (i === 0) await this.queues.announcePool(pool);
-      }
+      const held = planned.filter((t) => t.status === 'pending').map((t) => ({ id: t.targetId, attempts: 0 }));
+      await this.queues.holdTargets(pool, { id: autocall.id, priority: input.priority }, held);
       await this.prisma.autoCall.update({ where: { id: autocall.id }, data: { queuedAt: new Date() } });
       await this.queues.announcePool(pool);
     } catch (error) {

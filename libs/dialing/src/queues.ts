@@ -99,6 +99,30 @@ export class Queues implements OnModuleDestroy {
     await this.redis.client.sadd(`${this.config.get('REDIS_KEY_PREFIX')}:pools`, poolId(pool));
   }
 
+  /**
+   * Holds targets of one AutoCall in their pool's queue, in the given order. A target's job id
+   * names it and its attempts so far, so holding it again (a rebuild, a retry) never doubles it.
+   */
+  async holdTargets(
+    pool: Pool,
+    autocall: { id: string; priority: number },
+    targets: { id: string; attempts: number }[],
+  ): Promise<void> {
+    await this.registerPool(pool);
+    const queue = this.held(pool);
+    for (let i = 0; i < targets.length; i += 1_000) {
+      await queue.addBulk(
+        targets.slice(i, i + 1_000).map((t) => ({
+          name: 'held-target',
+          data: { tenantId: pool.tenantId, autocallId: autocall.id, targetId: t.id },
+          opts: { jobId: heldJobId(t.id, t.attempts), priority: bullPriority(autocall.priority) },
+        })),
+      );
+      // Dialing can start on the first thousand while the rest are queued.
+      if (i === 0) await this.announcePool(pool);
+    }
+  }
+
   /** Wakes the dispatchers of a pool (or, with skill '*', of every pool of the tenant). */
   async announcePool(pool: Pool): Promise<void> {
     // The time rides along so the dispatcher can measure capacity-freed-to-originate latency.

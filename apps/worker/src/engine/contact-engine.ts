@@ -170,6 +170,13 @@ export class ContactEngine implements OnModuleInit, OnApplicationShutdown {
     await this.adoptAndEnd(contactId, { lost: true });
   }
 
+  /** The agent put on this call just before its worker died, if the contact did not record it. */
+  private async agentOnThisCall(tenantId: string, agentId: string | null, contactId: string): Promise<string | null> {
+    if (!agentId) return null;
+    const agent = await this.prisma.agent.findUnique({ where: { tenantId_id: { tenantId, id: agentId } } });
+    return agent?.state === 'on_call' && agent.stateReason === `call:${contactId}` ? agentId : null;
+  }
+
   /** End a Contact for a dial that was never placed (this worker holds its placing claim). */
   async endUnplaced(contactId: string, reason: string): Promise<void> {
     await this.adoptAndEnd(contactId, { endRequested: reason });
@@ -202,7 +209,8 @@ export class ContactEngine implements OnModuleInit, OnApplicationShutdown {
       retry: row.autocall.retry as RetryPolicy,
       answeredBy: (row.answeredBy as AnsweredBy | null) ?? null,
       bridgingAgent: null,
-      connectedAgent: row.status === 'connected' ? row.agentId : null,
+      connectedAgent:
+        row.status === 'connected' ? row.agentId : await this.agentOnThisCall(row.tenantId, row.agentId, row.id),
       abandonReason: null,
       lost: how.lost,
       endRequested: how.endRequested,
@@ -330,7 +338,8 @@ export class ContactEngine implements OnModuleInit, OnApplicationShutdown {
         contact.tenantId,
         agentId,
         { type: 'connect_call' },
-        { reason: 'call', byKeyId: null },
+        // Names the call, so a recovery knows this agent is on this contact.
+        { reason: `call:${contact.id}`, byKeyId: null },
       );
     } catch (error) {
       // The agent left 'available' between the claim and the answer; the call goes on regardless.

@@ -1,7 +1,7 @@
 import { Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
 import { Job, Worker } from 'bullmq';
 import { AppConfig } from '@autocall/config';
-import { bullPriority, DIALS_QUEUE, DialJob, heldJobId, Queues, RETRIES_QUEUE, RetryJob } from '@autocall/dialing';
+import { DIALS_QUEUE, DialJob, Queues, RETRIES_QUEUE, RetryJob } from '@autocall/dialing';
 import { ContactEngine } from './contact-engine';
 
 /**
@@ -45,14 +45,6 @@ export class DialProcessors implements OnApplicationBootstrap, OnApplicationShut
 
   private async retry(job: Job<RetryJob>): Promise<void> {
     const { tenantId, skill, autocallId, targetId, priority, attempts } = job.data;
-    const pool = { tenantId, skill };
-    await this.queues
-      .held(pool)
-      .add(
-        'held-target',
-        { tenantId, autocallId, targetId },
-        { jobId: heldJobId(targetId, attempts), priority: bullPriority(priority) },
-      );
-    await this.queues.announcePool(pool);
+    await this.queues.holdTargets({ tenantId, skill }, { id: autocallId, priority }, [{ id: targetId, attempts }]);
   }
 }

@@ -1,7 +1,8 @@
 import { Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
-import { LiveViewPart, LiveViewRebuilder } from '@autocall/agents';
+import { AgentSessionsService, LiveViewPart, LiveViewRebuilder } from '@autocall/agents';
+import { AppConfig } from '@autocall/config';
 import { PrismaService } from '@autocall/database';
-import { bullPriority, CapacityService, ContactTimeline, heldJobId, Queues } from '@autocall/dialing';
+import { CapacityService, ContactTimeline, Queues } from '@autocall/dialing';
 import { ContactEngine } from './contact-engine';
 import { WorkerIdentity } from './worker-identity';
 
@@ -11,6 +12,8 @@ const JANITOR_INTERVAL_MS = 5_000;
 const RESTORE_GRACE_MS = 15_000;
 // Queueing 10,000 held targets takes about a second; a row unqueued after this was abandoned.
 const UNQUEUED_GRACE_MS = 30_000;
+// A worker's heartbeat lives 15 s: its timers are trusted that long after its last beat.
+const HEARTBEAT_GRACE_MS = 20_000;
 
 /**
  * Keeps the engine whole across crashes and Redis losses:
@@ -33,6 +36,8 @@ export class EngineKeeper implements LiveViewPart, OnApplicationBootstrap, OnApp
     private readonly engine: ContactEngine,
     private readonly identity: WorkerIdentity,
     private readonly timeline: ContactTimeline,
+    private readonly agentSessions: AgentSessionsService,
+    private readonly config: AppConfig,
     rebuilder: LiveViewRebuilder,
   ) {
     rebuilder.register(this);
@@ -78,32 +83,28 @@ export class EngineKeeper implements LiveViewPart, OnApplicationBootstrap, OnApp
       WHERE a.tenant_id = ${tenantId}::uuid AND a.status = 'active' AND a.mode = 'sequential' AND t.status = 'pending'
       ORDER BY a.priority DESC, a.seq, t.position`;
     const now = Date.now();
-    for (const target of pending) {
-      const pool = { tenantId, skill: target.skill };
-      const due = !target.next_attempt_at || target.next_attempt_at.getTime() <= now;
-      if (due) {
-        await this.queues.registerPool(pool);
-        await this.queues
-          .held(pool)
-          .add(
-            'held-target',
-            { tenantId, autocallId: target.autocall_id, targetId: target.id },
-            { jobId: heldJobId(target.id, target.attempts), priority: bullPriority(target.priority) },
-          );
-      } else {
-        await this.queues.retries().add(
-          'retry',
-          {
-            tenantId,
-            skill: target.skill,
-            autocallId: target.autocall_id,
-            targetId: target.id,
-            priority: target.priority,
-            attempts: target.attempts,
-          },
-          { jobId: `r-${target.id}-${target.attempts}`, delay: target.next_attempt_at!.getTime() - now },
-        );
-      }
+    const due = pending.filter((t) => !t.next_attempt_at || t.next_attempt_at.getTime() <= now);
+    // Held again AutoCall by AutoCall, in the order of the query (priority, submission, position).
+    const byAutocall = new Map<string, typeof due>();
+    for (const target of due)
+      byAutocall.set(target.autocall_id, [...(byAutocall.get(target.autocall_id) ?? []), target]);
+    for (const [autocallId, targets] of byAutocall) {
+      const { skill, priority } = targets[0];
+      await this.queues.holdTargets({ tenantId, skill }, { id: autocallId, priority }, targets);
+    }
+    for (const target of pending.filter((t) => !due.includes(t))) {
+      await this.queues.retries().add(
+        'retry',
+        {
+          tenantId,
+          skill: target.skill,
+          autocallId: target.autocall_id,
+          targetId: target.id,
+          priority: target.priority,
+          attempts: target.attempts,
+        },
+        { jobId: `r-${target.id}-${target.attempts}`, delay: target.next_attempt_at!.getTime() - now },
+      );
     }
     if (pending.length) await this.queues.announcePool({ tenantId, skill: '*' });
   }
@@ -116,11 +117,31 @@ export class EngineKeeper implements LiveViewPart, OnApplicationBootstrap, OnApp
       const tenants = await this.prisma.tenant.findMany({ select: { id: true } });
       for (const { id } of tenants) await this.sweepTenant(id);
       await this.requeueUnqueued();
+      await this.finishLostWrapUps();
       await this.timeline.completeAllDone();
     } catch (error) {
       this.logger.warn(`janitor pass failed, will retry: ${(error as Error).message}`);
     } finally {
       this.running = false;
+    }
+  }
+
+  /**
+   * Simulated agents end their wrap-up on a timer of the worker that ended their call; if that
+   * worker died, the wrap-up would never end. Past three times the mean, another worker ends it.
+   */
+  private async finishLostWrapUps(): Promise<void> {
+    if (this.config.get('TELEPHONY') !== 'simulator') return;
+    const scale = this.config.get('SIMULATOR_TIME_SCALE');
+    const limitMs = (this.config.get('SIMULATOR_WRAP_UP_SECONDS_MEAN') * 3 * 1000) / scale + HEARTBEAT_GRACE_MS;
+    const stuck = await this.prisma.agent.findMany({
+      where: { state: 'wrap_up', stateChangedAt: { lt: new Date(Date.now() - limitMs) } },
+      select: { tenantId: true, id: true },
+    });
+    for (const agent of stuck) {
+      await this.agentSessions
+        .apply(agent.tenantId, agent.id, { type: 'finish_wrap_up' }, { reason: 'wrap_up_done', byKeyId: null })
+        .catch(() => undefined);
     }
   }
 
@@ -142,16 +163,7 @@ export class EngineKeeper implements LiveViewPart, OnApplicationBootstrap, OnApp
         orderBy: { position: 'asc' },
         select: { id: true, attempts: true },
       });
-      await this.queues.registerPool(pool);
-      for (let i = 0; i < pending.length; i += 1_000) {
-        await this.queues.held(pool).addBulk(
-          pending.slice(i, i + 1_000).map((t) => ({
-            name: 'held-target',
-            data: { tenantId: autocall.tenantId, autocallId: autocall.id, targetId: t.id },
-            opts: { jobId: heldJobId(t.id, t.attempts), priority: bullPriority(autocall.priority) },
-          })),
-        );
-      }
+      await this.queues.holdTargets(pool, autocall, pending);
       await this.prisma.autoCall.update({ where: { id: autocall.id }, data: { queuedAt: new Date() } });
       await this.queues.announcePool(pool);
       this.logger.warn(
