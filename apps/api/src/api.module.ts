@@ -18,6 +18,7 @@ import { LinesController } from './controllers/lines.controller';
 import { SettingsController } from './controllers/settings.controller';
 import { AuthGuard } from './http/auth.guard';
 import { ProblemFilter } from './http/problem.filter';
+import { QueueBoard } from './ops/queue-board';
 
 @Module({})
 export class ApiModule {
@@ -47,6 +48,7 @@ export class ApiModule {
       ],
       providers: [
         BootstrapTenantService,
+        QueueBoard,
         { provide: APP_GUARD, useClass: AuthGuard },
         { provide: APP_FILTER, useClass: ProblemFilter },
       ],

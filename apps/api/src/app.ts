@@ -4,6 +4,7 @@ import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import { Logger } from 'nestjs-pino';
 import { AppConfig } from '@autocall/config';
 import { ApiModule } from './api.module';
+import { BOARD_PATH, QueueBoard } from './ops/queue-board';
 
 /** Builds the API application (used by main.ts and by the end-to-end tests). */
 export async function createApiApp(config: AppConfig): Promise<NestExpressApplication> {
@@ -19,6 +20,8 @@ export async function createApiApp(config: AppConfig): Promise<NestExpressApplic
   });
   app.disable('x-powered-by');
   app.set('query parser', 'simple');
+
+  app.use(BOARD_PATH, app.get(QueueBoard).middleware());
 
   const document = SwaggerModule.createDocument(
     app,
