@@ -6,6 +6,23 @@ describe('target state machine', () => {
     for (let i = 1; i < path.length; i++) expect(canMove(path[i - 1], path[i])).toBe(true);
   });
 
+  it('has exactly the terminal statuses of the brief (DESIGN §3)', () => {
+    expect([...TERMINAL_STATUSES].sort()).toEqual(
+      [
+        'completed',
+        'no_answer',
+        'busy',
+        'failed',
+        'abandoned',
+        'machine',
+        'skipped',
+        'not_dialed',
+        'cancelled',
+        'expired',
+      ].sort(),
+    );
+  });
+
   it('never leaves a terminal status', () => {
     for (const from of TERMINAL_STATUSES) {
       for (const to of TARGET_STATUSES) expect(canMove(from, to)).toBe(false);

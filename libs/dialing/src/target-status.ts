@@ -22,19 +22,6 @@ export const TARGET_STATUSES = [
 ] as const;
 export type TargetStatus = (typeof TARGET_STATUSES)[number];
 
-export const TERMINAL_STATUSES: ReadonlySet<TargetStatus> = new Set([
-  'completed',
-  'no_answer',
-  'busy',
-  'failed',
-  'abandoned',
-  'machine',
-  'skipped',
-  'not_dialed',
-  'cancelled',
-  'expired',
-]);
-
 export const RETRYABLE_OUTCOMES = ['no_answer', 'busy', 'failed'] as const;
 export type RetryableOutcome = (typeof RETRYABLE_OUTCOMES)[number];
 
@@ -61,6 +48,11 @@ const NEXT: Record<TargetStatus, readonly TargetStatus[]> = {
 export function sourcesOf(to: TargetStatus): TargetStatus[] {
   return TARGET_STATUSES.filter((from) => NEXT[from].includes(to));
 }
+
+/** Terminal statuses are the ones the state machine never leaves. */
+export const TERMINAL_STATUSES: ReadonlySet<TargetStatus> = new Set(
+  TARGET_STATUSES.filter((s) => NEXT[s].length === 0),
+);
 
 export function isTerminal(status: TargetStatus): boolean {
   return TERMINAL_STATUSES.has(status);

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { Prisma, PrismaService } from '@autocall/database';
-import { isTerminal, sourcesOf, TargetStatus, TERMINAL_STATUSES } from './target-status';
+import { isTerminal, sourcesOf, TargetStatus } from './target-status';
 
 type Db = Prisma.TransactionClient;
 
@@ -65,5 +65,3 @@ export class TargetStore {
     return this.prisma;
   }
 }
-
-export { TERMINAL_STATUSES };
