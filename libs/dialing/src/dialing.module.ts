@@ -1,4 +1,5 @@
 import { Module } from '@nestjs/common';
+import { AgentsModule } from '@autocall/agents';
 import { LinesModule } from '@autocall/lines';
 import { TenancyModule } from '@autocall/tenancy';
 import { AutoCallsService } from './autocalls.service';
@@ -6,20 +7,31 @@ import { CallStopsService } from './call-stops.service';
 import { CapacityService } from './capacity.service';
 import { ContactTimeline } from './contact-timeline';
 import { ContactsService } from './contacts.service';
+import { EngineMetrics } from './engine-metrics';
 import { Queues } from './queues';
 import { TargetStore } from './target-store';
 
 @Module({
-  imports: [TenancyModule, LinesModule],
+  imports: [TenancyModule, LinesModule, AgentsModule],
   providers: [
     AutoCallsService,
     CallStopsService,
     CapacityService,
     ContactTimeline,
     ContactsService,
+    EngineMetrics,
     Queues,
     TargetStore,
   ],
-  exports: [AutoCallsService, CallStopsService, CapacityService, ContactTimeline, ContactsService, Queues, TargetStore],
+  exports: [
+    AutoCallsService,
+    CallStopsService,
+    CapacityService,
+    ContactTimeline,
+    ContactsService,
+    EngineMetrics,
+    Queues,
+    TargetStore,
+  ],
 })
 export class DialingModule {}

@@ -9,3 +9,4 @@ export * from './call-stops.service';
 export * from './dialing.module';
 export * from './contact-timeline';
 export * from './contacts.service';
+export * from './engine-metrics';

@@ -2,7 +2,16 @@ import { Injectable, Logger, OnApplicationShutdown, OnModuleInit } from '@nestjs
 import { AgentSessionsService } from '@autocall/agents';
 import { AppConfig } from '@autocall/config';
 import { PrismaService } from '@autocall/database';
-import { CapacityService, ContactTimeline, Queues, RetryPolicy, retryDelay, TargetStatus } from '@autocall/dialing';
+import {
+  CapacityService,
+  ContactTimeline,
+  contactsEndedTotal,
+  dialsTotal,
+  Queues,
+  RetryPolicy,
+  retryDelay,
+  TargetStatus,
+} from '@autocall/dialing';
 import { AnsweredBy, EndCause, TelephonyEvent, TelephonyPort, TelephonySimulator } from '@autocall/telephony';
 import { WorkerIdentity } from './worker-identity';
 
@@ -147,6 +156,7 @@ export class ContactEngine implements OnModuleInit, OnApplicationShutdown {
     this.live.set(contactId, live);
     await this.capacity.reassert(contact.tenantId, contactId, contact.skill, this.identity.id);
     await this.capacity.markPlaced(contact.tenantId, contactId, this.identity.id);
+    dialsTotal.inc({ tenant: contact.tenantId });
     try {
       await this.telephony.originate({
         callId: contactId,
@@ -405,6 +415,7 @@ export class ContactEngine implements OnModuleInit, OnApplicationShutdown {
           : { to: outcome.status, reason: outcome.reason },
     });
     this.live.delete(contact.id);
+    contactsEndedTotal.inc({ tenant: contact.tenantId, outcome: outcome.status });
     await this.capacity.release(contact.tenantId, contact.id);
     if (contact.connectedAgent) await this.afterCall(contact.tenantId, contact.connectedAgent);
     if (delay !== null) {
