@@ -36,6 +36,7 @@ const MAX_DIALS_IN_FLIGHT = 32;
 // How long an AutoCall's 'active' is trusted before it is read again (a cancel is also seen by
 // the dial itself, which checks the target and its AutoCall in the same read).
 const AUTOCALL_STATUS_TTL_MS = 1_000;
+const AUTOCALL_CACHE_SIZE = 10_000;
 
 const dispatchLatency = new Histogram({
   name: 'autocall_dispatch_latency_seconds',
@@ -357,6 +358,8 @@ export class Dispatcher implements OnApplicationBootstrap, OnApplicationShutdown
       checks: row.checks as unknown as DialChecks,
       skill: row.skill,
     };
+    // AutoCalls come and go; a bounded cache is enough (an evicted one is read again).
+    if (this.autocalls.size >= AUTOCALL_CACHE_SIZE) this.autocalls.delete(this.autocalls.keys().next().value!);
     this.autocalls.set(id, info);
     return info;
   }
