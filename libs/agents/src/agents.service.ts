@@ -1,5 +1,5 @@
 import { Injectable, Logger } from '@nestjs/common';
-import { decodeCursor, encodeCursor, NotFoundError } from '@autocall/common';
+import { decodeCursor, pageOf, NotFoundError } from '@autocall/common';
 import { Agent, AgentState, Prisma, PrismaService } from '@autocall/database';
 import { AgentLiveView } from './agent-live-view';
 import { AgentView, toAgentSnapshot, toAgentView } from './agent-view';
@@ -76,10 +76,10 @@ export class AgentsService {
       orderBy: { id: 'asc' },
       take: query.limit + 1,
     });
-    const page = rows.slice(0, query.limit);
+    const { page, nextCursor } = pageOf(rows, query.limit, (last) => ({ after: last.id }));
     return {
       items: page.map(toAgentView),
-      nextCursor: rows.length > query.limit ? encodeCursor({ after: page[page.length - 1].id }) : null,
+      nextCursor,
     };
   }
 

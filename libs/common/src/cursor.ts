@@ -20,3 +20,16 @@ export function decodeCursor<T extends Record<string, string | number>>(
   }
   throw InvalidRequestError.field('cursor', 'invalid_cursor', 'This cursor was not issued by this endpoint.');
 }
+
+/**
+ * Cursor pagination over rows fetched with `take: limit + 1`: the extra row only tells that
+ * another page exists; the cursor names the position of the page's last row.
+ */
+export function pageOf<T>(
+  rows: T[],
+  limit: number,
+  positionOf: (last: T) => Record<string, string | number>,
+): { page: T[]; nextCursor: string | null } {
+  const page = rows.slice(0, limit);
+  return { page, nextCursor: rows.length > limit ? encodeCursor(positionOf(page[page.length - 1])) : null };
+}

@@ -3,7 +3,7 @@ import { Injectable, Logger } from '@nestjs/common';
 import {
   ConflictError,
   decodeCursor,
-  encodeCursor,
+  pageOf,
   FieldError,
   InvalidRequestError,
   NotFoundError,
@@ -334,10 +334,10 @@ export class AutoCallsService {
       take: query.limit + 1,
       select: { id: true },
     });
-    const page = rows.slice(0, query.limit);
+    const { page, nextCursor } = pageOf(rows, query.limit, (last) => ({ id: last.id }));
     return {
       items: await Promise.all(page.map((r) => this.view(this.prisma, tenantId, r.id))),
-      nextCursor: rows.length > query.limit ? encodeCursor({ id: page[page.length - 1].id }) : null,
+      nextCursor,
     };
   }
 
@@ -363,7 +363,7 @@ export class AutoCallsService {
       orderBy: { position: 'asc' },
       take: query.limit + 1,
     });
-    const page = rows.slice(0, query.limit);
+    const { page, nextCursor } = pageOf(rows, query.limit, (last) => ({ position: last.position }));
     return {
       items: page.map((t) => ({
         targetId: t.id,
@@ -379,7 +379,7 @@ export class AutoCallsService {
         updatedAt: t.updatedAt,
         completedAt: t.completedAt,
       })),
-      nextCursor: rows.length > query.limit ? encodeCursor({ position: page[page.length - 1].position }) : null,
+      nextCursor,
     };
   }
 

@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { decodeCursor, encodeCursor, NotFoundError } from '@autocall/common';
+import { decodeCursor, pageOf, NotFoundError } from '@autocall/common';
 import { PrismaService } from '@autocall/database';
 
 export interface CallStopView {
@@ -40,7 +40,7 @@ export class CallStopsService {
       orderBy: { phoneNumber: 'asc' },
       take: query.limit + 1,
     });
-    const page = rows.slice(0, query.limit);
+    const { page, nextCursor } = pageOf(rows, query.limit, (last) => ({ after: last.phoneNumber }));
     return {
       items: page.map((r) => ({
         phoneNumber: r.phoneNumber,
@@ -48,7 +48,7 @@ export class CallStopsService {
         expiresAt: r.expiresAt,
         createdAt: r.createdAt,
       })),
-      nextCursor: rows.length > query.limit ? encodeCursor({ after: page[page.length - 1].phoneNumber }) : null,
+      nextCursor,
     };
   }
 

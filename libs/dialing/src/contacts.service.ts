@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { decodeCursor, encodeCursor, isUuid, NotFoundError } from '@autocall/common';
+import { decodeCursor, pageOf, isUuid, NotFoundError } from '@autocall/common';
 import { Prisma, PrismaService } from '@autocall/database';
 import { RedisService } from '@autocall/redis';
 import { CapacityService } from './capacity.service';
@@ -69,11 +69,11 @@ export class ContactsService {
       where.targetId = { in: targets.map((t) => t.id) };
     }
     const rows = await this.prisma.contact.findMany({ where, orderBy: { id: 'desc' }, take: query.limit + 1 });
-    const page = rows.slice(0, query.limit);
+    const { page, nextCursor } = pageOf(rows, query.limit, (last) => ({ before: last.id }));
     const references = await this.references(page.map((c) => c.targetId));
     return {
       items: page.map((c) => this.summary(c, references.get(c.targetId) ?? null)),
-      nextCursor: rows.length > query.limit ? encodeCursor({ before: page[page.length - 1].id }) : null,
+      nextCursor,
     };
   }
 

@@ -11,27 +11,16 @@ import { EngineMetrics } from './engine-metrics';
 import { Queues } from './queues';
 import { TargetStore } from './target-store';
 
-@Module({
-  imports: [TenancyModule, LinesModule, AgentsModule],
-  providers: [
-    AutoCallsService,
-    CallStopsService,
-    CapacityService,
-    ContactTimeline,
-    ContactsService,
-    EngineMetrics,
-    Queues,
-    TargetStore,
-  ],
-  exports: [
-    AutoCallsService,
-    CallStopsService,
-    CapacityService,
-    ContactTimeline,
-    ContactsService,
-    EngineMetrics,
-    Queues,
-    TargetStore,
-  ],
-})
+const services = [
+  AutoCallsService,
+  CallStopsService,
+  CapacityService,
+  ContactTimeline,
+  ContactsService,
+  EngineMetrics,
+  Queues,
+  TargetStore,
+];
+
+@Module({ imports: [TenancyModule, LinesModule, AgentsModule], providers: services, exports: services })
 export class DialingModule {}

@@ -180,6 +180,11 @@ export class ContactEngine implements OnModuleInit, OnApplicationShutdown {
     await this.adoptAndEnd(contactId, { lost: true });
   }
 
+  private async autocallActive(autocallId: string): Promise<boolean> {
+    const row = await this.prisma.autoCall.findUnique({ where: { id: autocallId }, select: { status: true } });
+    return row?.status === 'active';
+  }
+
   /** The agent put on this call just before its worker died, if the contact did not record it. */
   private async agentOnThisCall(tenantId: string, agentId: string | null, contactId: string): Promise<string | null> {
     if (!agentId) return null;
@@ -393,11 +398,9 @@ export class ContactEngine implements OnModuleInit, OnApplicationShutdown {
   private async ended(contact: LiveContact, cause: EndCause, sipCode: number, at: Date): Promise<void> {
     this.clearWait(contact);
     const outcome = this.outcome(contact, cause);
-    const autocall = await this.prisma.autoCall.findUnique({
-      where: { id: contact.autocallId },
-      select: { status: true },
-    });
-    const delay = autocall?.status === 'active' ? retryDelay(contact.retry, outcome.status, contact.attempt) : null;
+    // Only a retryable outcome needs to know whether its AutoCall still dials (it may be cancelled).
+    const wanted = retryDelay(contact.retry, outcome.status, contact.attempt);
+    const delay = wanted !== null && (await this.autocallActive(contact.autocallId)) ? wanted : null;
     await this.timeline.record({
       contactId: contact.id,
       from: ['dialing', 'ringing', 'answered', 'waiting', 'connected'],
