@@ -147,3 +147,17 @@ if not agent then return false end
 redis.call('ZREM', tag .. ':waiting:' .. skill, contact)
 return {contact, agent}
 `;
+
+/**
+ * The worker holding a call says so (after a Redis loss, or when it places it). Only an existing
+ * contact is touched: re-creating one that was just released would leave a phantom line in use.
+ * KEYS: contacts. ARGV: tag, contact, owner. Returns 1 when the contact exists.
+ */
+export const REASSERT = `
+local key = ARGV[1] .. ':contact:' .. ARGV[2]
+if redis.call('EXISTS', key) == 0 then return 0 end
+redis.call('ZADD', KEYS[1], 'NX', redis.call('TIME')[1] * 1000, ARGV[2])
+redis.call('HSET', key, 'owner', ARGV[3])
+redis.call('SET', ARGV[1] .. ':placing:' .. ARGV[2], ARGV[3], 'EX', 86400)
+return 1
+`;

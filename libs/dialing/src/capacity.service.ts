@@ -6,6 +6,7 @@ import {
   ENTER_WAITING,
   MARK_PLACED,
   RELEASE_AGENT,
+  REASSERT,
   RELEASE_CONTACT,
   RESERVE_DIAL,
   SERVE_WAITING,
@@ -28,6 +29,7 @@ type CapacityRedis = Redis & {
   claimAgent(...args: string[]): Promise<string | null>;
   enterWaiting(...args: string[]): Promise<number>;
   serveWaiting(...args: string[]): Promise<[string, string] | null>;
+  reassertContact(contacts: string, ...args: string[]): Promise<number>;
 };
 
 /**
@@ -51,6 +53,7 @@ export class CapacityService {
     define('claimAgent', CLAIM_AGENT, 0);
     define('enterWaiting', ENTER_WAITING, 0);
     define('serveWaiting', SERVE_WAITING, 0);
+    define('reassertContact', REASSERT, 1);
     this.client = client;
   }
 
@@ -176,15 +179,8 @@ export class CapacityService {
     await multi.exec();
   }
 
-  /** The worker holding a call says so again (after a Redis loss, or when it places it). */
-  async reassert(tenantId: string, contactId: string, skill: string, owner: string): Promise<void> {
-    const key = `${this.tag(tenantId)}:contact:${contactId}`;
-    const multi = this.client.multi();
-    multi.zadd(this.contacts(tenantId), 'NX', String(Date.now()), contactId);
-    multi.hsetnx(key, 'agent', '');
-    multi.hsetnx(key, 'placed', '0');
-    multi.hset(key, 'skill', skill, 'owner', owner);
-    multi.set(this.placingKey(tenantId, contactId), owner, 'EX', 86_400);
-    await multi.exec();
+  /** The worker holding a call says so again (see REASSERT); false when the contact is gone. */
+  async reassert(tenantId: string, contactId: string, owner: string): Promise<boolean> {
+    return (await this.client.reassertContact(this.contacts(tenantId), this.tag(tenantId), contactId, owner)) === 1;
   }
 }

@@ -104,7 +104,7 @@ export class ContactEngine implements OnModuleInit, OnApplicationShutdown {
   /** Says again, in Redis, which calls this worker holds (repairs the view after a Redis loss). */
   async reassertAll(): Promise<void> {
     for (const contact of this.live.values()) {
-      await this.capacity.reassert(contact.tenantId, contact.id, contact.skill, this.identity.id);
+      await this.capacity.reassert(contact.tenantId, contact.id, this.identity.id);
     }
   }
 
@@ -154,7 +154,8 @@ export class ContactEngine implements OnModuleInit, OnApplicationShutdown {
       queue: Promise.resolve(),
     };
     this.live.set(contactId, live);
-    await this.capacity.reassert(contact.tenantId, contactId, contact.skill, this.identity.id);
+    // A reservation lost with Redis comes back from PostgreSQL in the rebuild.
+    await this.capacity.reassert(contact.tenantId, contactId, this.identity.id);
     await this.capacity.markPlaced(contact.tenantId, contactId, this.identity.id);
     dialsTotal.inc({ tenant: contact.tenantId });
     try {
