@@ -8,6 +8,7 @@ import { LinesModule } from '@autocall/lines';
 import { HealthController, loggerModule, MetricsController } from '@autocall/observability';
 import { RedisModule } from '@autocall/redis';
 import { TenancyModule } from '@autocall/tenancy';
+import { WebhooksModule } from '@autocall/webhooks';
 import { BootstrapTenantService } from './bootstrap-tenant.service';
 import { AgentsController } from './controllers/agents.controller';
 import { AutoCallsController } from './controllers/autocalls.controller';
@@ -16,6 +17,7 @@ import { ContactsController } from './controllers/contacts.controller';
 import { ApiKeysController } from './controllers/api-keys.controller';
 import { LinesController } from './controllers/lines.controller';
 import { SettingsController } from './controllers/settings.controller';
+import { WebhookDeliveriesController, WebhookEndpointsController } from './controllers/webhooks.controller';
 import { AuthGuard } from './http/auth.guard';
 import { ProblemFilter } from './http/problem.filter';
 import { QueueBoard } from './ops/queue-board';
@@ -34,6 +36,7 @@ export class ApiModule {
         AgentsModule,
         LinesModule,
         DialingModule,
+        WebhooksModule,
       ],
       controllers: [
         HealthController,
@@ -45,6 +48,8 @@ export class ApiModule {
         AutoCallsController,
         CallStopsController,
         ContactsController,
+        WebhookEndpointsController,
+        WebhookDeliveriesController,
       ],
       providers: [
         BootstrapTenantService,

@@ -7,6 +7,7 @@ import { LinesModule } from '@autocall/lines';
 import { HealthController, loggerModule, MetricsController } from '@autocall/observability';
 import { RedisModule } from '@autocall/redis';
 import { TenancyModule } from '@autocall/tenancy';
+import { WebhookOutbox } from '@autocall/webhooks';
 import { CallStopCheck } from './engine/call-stop-check';
 import { ContactCommands } from './engine/contact-commands';
 import { ContactEngine } from './engine/contact-engine';
@@ -16,6 +17,8 @@ import { Dispatcher } from './engine/dispatcher';
 import { telephonyProvider } from './engine/telephony.provider';
 import { WorkerIdentity } from './engine/worker-identity';
 import { LiveViewKeeper } from './live-view.keeper';
+import { WebhookDeliveryProcessor } from './webhooks/webhook-delivery.processor';
+import { WebhookRelay } from './webhooks/webhook-relay';
 
 /** The worker: queue processors and the dialing engine. Its only HTTP is health and metrics. */
 @Module({})
@@ -44,6 +47,9 @@ export class WorkerModule {
         DialProcessors,
         EngineKeeper,
         ContactCommands,
+        WebhookOutbox,
+        WebhookRelay,
+        WebhookDeliveryProcessor,
       ],
     };
   }

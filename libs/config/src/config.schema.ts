@@ -1,4 +1,39 @@
+import { isIP } from 'node:net';
 import { z } from 'zod';
+
+const DURATION_UNITS: Record<string, number> = { ms: 1, s: 1_000, m: 60_000, h: 3_600_000 };
+
+/** "0,5s,5m,30m,2h" → milliseconds. */
+const durationList = z
+  .string()
+  .regex(/^\s*\d+(\.\d+)?(ms|s|m|h)?(\s*,\s*\d+(\.\d+)?(ms|s|m|h)?)*\s*$/, 'must be durations like 0,5s,5m,2h')
+  .transform((v) =>
+    v.split(',').map((part) => {
+      const [, amount, unit] = /^(\d+(?:\.\d+)?)(ms|s|m|h)?$/.exec(part.trim())!;
+      return Math.round(Number(amount) * DURATION_UNITS[unit ?? 's']);
+    }),
+  )
+  .refine((list) => list.length >= 1 && list.length <= 20, 'must list 1 to 20 attempts');
+
+/** "127.0.0.0/8,::1/128" → the CIDR blocks. */
+const cidrList = z
+  .string()
+  .transform((v) =>
+    v
+      .split(',')
+      .map((s) => s.trim())
+      .filter(Boolean),
+  )
+  .refine(
+    (list) =>
+      list.every((cidr) => {
+        const [address, bits, extra] = cidr.split('/');
+        const family = isIP(address ?? '');
+        const max = family === 4 ? 32 : 128;
+        return family !== 0 && extra === undefined && /^\d{1,3}$/.test(bits ?? '') && Number(bits) <= max;
+      }),
+    'must be CIDR blocks like 127.0.0.0/8,::1/128',
+  );
 
 const port = z.coerce.number().int().min(1).max(65535);
 
@@ -48,6 +83,20 @@ export const configSchema = z.object({
   SIMULATOR_TALK_SECONDS_MEAN: z.coerce.number().min(0.1).max(36_000).default(120),
   SIMULATOR_WRAP_UP_SECONDS_MEAN: z.coerce.number().min(0).max(3_600).default(10),
   SIMULATOR_PATIENCE_SECONDS_MEAN: z.coerce.number().min(0.1).max(3_600).default(25),
+  /**
+   * When each delivery attempt of a webhook is made, after the previous one (the first is at
+   * once): Standard Webhooks' schedule. After the last, the delivery is failed (retryable by hand).
+   */
+  WEBHOOK_RETRY_SCHEDULE: durationList.default(durationList.parse('0,5s,5m,30m,2h,5h,10h,10h')),
+  WEBHOOK_TIMEOUT_MS: z.coerce.number().int().min(100).max(60_000).default(10_000),
+  WEBHOOK_CONCURRENCY: z.coerce.number().int().min(1).max(2_000).default(200),
+  /** Response bodies are read up to this size (the rest is dropped); 1,000 characters are kept. */
+  WEBHOOK_RESPONSE_MAX_BYTES: z.coerce.number().int().min(1_024).max(10_485_760).default(65_536),
+  /**
+   * Private, loopback and link-local destinations are refused; these CIDR blocks are allowed all
+   * the same (e.g. 127.0.0.0/8 for a receiver on the same machine). Empty by default.
+   */
+  WEBHOOK_ALLOWED_NETWORKS: cidrList.default([]),
   REQUEST_BODY_LIMIT: z
     .string()
     .regex(/^\d+(kb|mb)$/, 'must look like 512kb or 5mb')

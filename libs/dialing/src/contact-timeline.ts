@@ -25,6 +25,10 @@ export interface TimelineResult {
   autocallId: string | null;
 }
 
+/** Finishing an AutoCall: see completeIfDone. */
+export const FINISH = `status = CASE WHEN status = 'active' THEN 'completed'::autocall_status ELSE status END,
+  completed_at = now()`;
+
 const AT_COLUMN: Partial<Record<ContactStatus, string>> = {
   ringing: 'ringing_at',
   answered: 'answered_at',
@@ -148,11 +152,14 @@ export class ContactTimeline implements OnModuleDestroy {
     return rows[0].moved > 0;
   }
 
-  /** An AutoCall is completed once every target is terminal. */
+  /**
+   * An AutoCall is finished once every target is terminal: an active one becomes completed, a
+   * cancelled one keeps its status; both get completed_at (and so their autocall.completed event).
+   */
   async completeIfDone(autocallId: string): Promise<boolean> {
     const { rowCount } = await this.pool.query(
-      `UPDATE autocalls SET status = 'completed', completed_at = now()
-       WHERE id = $1 AND status = 'active'
+      `UPDATE autocalls SET ${FINISH}
+       WHERE id = $1 AND completed_at IS NULL
          AND NOT EXISTS (SELECT 1 FROM targets WHERE autocall_id = $1
                          AND status IN ('pending', 'dialing', 'ringing', 'answered', 'connected'))`,
       [autocallId],
@@ -163,8 +170,8 @@ export class ContactTimeline implements OnModuleDestroy {
   /** Safety net: completes every active AutoCall whose targets are all terminal. */
   async completeAllDone(): Promise<number> {
     const { rowCount } = await this.pool.query(
-      `UPDATE autocalls a SET status = 'completed', completed_at = now()
-       WHERE a.status = 'active' AND NOT EXISTS (SELECT 1 FROM targets t WHERE t.autocall_id = a.id
+      `UPDATE autocalls a SET ${FINISH}
+       WHERE a.completed_at IS NULL AND NOT EXISTS (SELECT 1 FROM targets t WHERE t.autocall_id = a.id
          AND t.status IN ('pending', 'dialing', 'ringing', 'answered', 'connected'))`,
     );
     return rowCount ?? 0;

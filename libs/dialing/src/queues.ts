@@ -143,7 +143,7 @@ export class Queues implements OnModuleDestroy {
 
   createWorker<T>(
     name: string,
-    processor: ((job: import('bullmq').Job<T>) => Promise<unknown>) | null,
+    processor: ((job: import('bullmq').Job<T>, token?: string) => Promise<unknown>) | null,
     extra: Partial<WorkerOptions> = {},
   ): Worker<T> {
     return new Worker<T>(name, processor, this.workerOptions(name, extra));

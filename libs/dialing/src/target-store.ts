@@ -51,11 +51,12 @@ export class TargetStore {
     return { from, autocallId };
   }
 
-  /** An AutoCall is completed once every target is terminal. True when this call completed it. */
+  /** An AutoCall is finished once every target is terminal (see ContactTimeline.completeIfDone). */
   async completeIfDone(db: Db, autocallId: string): Promise<boolean> {
     const updated = await db.$executeRaw`
-      UPDATE autocalls SET status = 'completed', completed_at = now()
-      WHERE id = ${autocallId}::uuid AND status = 'active'
+      UPDATE autocalls SET status = CASE WHEN status = 'active' THEN 'completed'::autocall_status ELSE status END,
+        completed_at = now()
+      WHERE id = ${autocallId}::uuid AND completed_at IS NULL
         AND NOT EXISTS (SELECT 1 FROM targets WHERE autocall_id = ${autocallId}::uuid
                         AND status = ANY(${NON_TERMINAL}::target_status[]))`;
     return updated > 0;

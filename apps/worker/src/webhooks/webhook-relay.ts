@@ -1,0 +1,122 @@
+import { Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
+import { Client } from 'pg';
+import { AppConfig } from '@autocall/config';
+import { Queues } from '@autocall/dialing';
+import {
+  deliveryJobId,
+  DueDelivery,
+  WEBHOOK_DELIVERIES_QUEUE,
+  WEBHOOK_NOTIFY_CHANNEL,
+  WebhookDeliveryJob,
+  WebhookOutbox,
+} from '@autocall/webhooks';
+
+const BATCH = 1_000;
+const SWEEP_INTERVAL_MS = 5_000;
+/** A due attempt whose job has not run this long after its time is taken as lost and re-added. */
+const OVERDUE_GRACE_MS = 30_000;
+
+/**
+ * Moves the outbox into BullMQ. PostgreSQL tells it, at commit, that deliveries were written
+ * (LISTEN/NOTIFY); it claims them in batches and adds one job per attempt. A sweep every few
+ * seconds catches what a lost notification, a crash between claim and enqueue, or a Redis loss
+ * left behind. Job ids name (delivery, attempt), so the sweep's re-adds never double an attempt.
+ */
+@Injectable()
+export class WebhookRelay implements OnApplicationBootstrap, OnApplicationShutdown {
+  private readonly logger = new Logger(WebhookRelay.name);
+  private listener: Client | null = null;
+  private sweepTimer: NodeJS.Timeout | null = null;
+  private draining: Promise<void> | null = null;
+  private drainAgain = false;
+  private stopped = false;
+
+  constructor(
+    private readonly outbox: WebhookOutbox,
+    private readonly queues: Queues,
+    private readonly config: AppConfig,
+  ) {}
+
+  async onApplicationBootstrap(): Promise<void> {
+    await this.listen();
+    this.sweepTimer = setInterval(() => void this.sweep(), SWEEP_INTERVAL_MS);
+    this.wake();
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    this.stopped = true;
+    if (this.sweepTimer) clearInterval(this.sweepTimer);
+    await this.draining;
+    await this.listener?.end().catch(() => undefined);
+  }
+
+  /** Drains new deliveries; coalesces wake-ups that arrive while a drain runs. */
+  wake(): void {
+    if (this.stopped) return;
+    if (this.draining) {
+      this.drainAgain = true;
+      return;
+    }
+    this.draining = (async () => {
+      do {
+        this.drainAgain = false;
+        try {
+          let claimed: DueDelivery[];
+          do {
+            claimed = await this.outbox.claimNew(BATCH);
+            await this.enqueue(claimed);
+          } while (claimed.length === BATCH && !this.stopped);
+        } catch (error) {
+          this.logger.warn(`relaying webhook deliveries failed: ${(error as Error).message}`);
+        }
+      } while (this.drainAgain && !this.stopped);
+    })().finally(() => (this.draining = null));
+  }
+
+  private async sweep(): Promise<void> {
+    this.wake();
+    if (!this.listener) await this.listen();
+    try {
+      const overdue = await this.outbox.overdue(OVERDUE_GRACE_MS, BATCH);
+      if (overdue.length) {
+        this.logger.log(`re-queueing ${overdue.length} overdue webhook deliveries`);
+        await this.enqueue(overdue);
+      }
+    } catch (error) {
+      this.logger.warn(`webhook sweep failed: ${(error as Error).message}`);
+    }
+  }
+
+  private async enqueue(due: DueDelivery[]): Promise<void> {
+    if (!due.length) return;
+    const queue = this.queues.queue(WEBHOOK_DELIVERIES_QUEUE);
+    const now = Date.now();
+    await queue.addBulk(
+      due.map((d) => ({
+        name: 'deliver',
+        data: { tenantId: d.tenantId, deliveryId: d.deliveryId, attempt: d.attempt } satisfies WebhookDeliveryJob,
+        opts: { jobId: deliveryJobId(d.deliveryId, d.attempt), delay: Math.max(0, d.dueAt.getTime() - now) },
+      })),
+    );
+  }
+
+  private async listen(): Promise<void> {
+    if (this.stopped) return;
+    const client = new Client({ connectionString: this.config.get('DATABASE_URL') });
+    client.on('notification', () => this.wake());
+    client.on('error', (error) => {
+      // The sweep reconnects; until then it also drains.
+      this.logger.warn(`webhook listener lost: ${error.message}`);
+      if (this.listener === client) this.listener = null;
+      void client.end().catch(() => undefined);
+    });
+    try {
+      await client.connect();
+      await client.query(`LISTEN ${WEBHOOK_NOTIFY_CHANNEL}`);
+      this.listener = client;
+    } catch (error) {
+      this.logger.warn(`webhook listener cannot connect: ${(error as Error).message}`);
+      await client.end().catch(() => undefined);
+    }
+  }
+}

@@ -1,0 +1,98 @@
+import http from 'node:http';
+import { AddressInfo } from 'node:net';
+import { Webhook } from 'standardwebhooks';
+
+export interface ReceivedWebhook {
+  id: string;
+  timestamp: string;
+  signature: string;
+  body: string;
+  path: string;
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- payloads are checked field by field
+  envelope: { id: string; type: string; createdAt: string; tenantId: string; data: Record<string, any> };
+  receivedAt: number;
+}
+
+/** How the receiver answers the next request: a status, or hang (never answer). */
+export type ReceiverBehaviour = (
+  request: ReceivedWebhook,
+  count: number,
+) => number | 'hang' | { status: number; headers: Record<string, string> };
+
+/**
+ * A webhook receiver on loopback that records every request, and answers as told (by default 204).
+ * Verification is left to the tests, with the independent `standardwebhooks` package.
+ */
+export class WebhookReceiver {
+  readonly received: ReceivedWebhook[] = [];
+  behaviour: ReceiverBehaviour = () => 204;
+  private readonly hanging = new Set<http.ServerResponse>();
+  private server: http.Server | null = null;
+
+  private constructor(public port: number) {}
+
+  static async start(port = 0): Promise<WebhookReceiver> {
+    const receiver = new WebhookReceiver(port);
+    await receiver.listen();
+    return receiver;
+  }
+
+  url(path = '/hooks'): string {
+    return `http://127.0.0.1:${this.port}${path}`;
+  }
+
+  async listen(): Promise<void> {
+    this.server = http.createServer((req, res) => {
+      const chunks: Buffer[] = [];
+      req.on('data', (c: Buffer) => chunks.push(c));
+      req.on('end', () => {
+        const body = Buffer.concat(chunks).toString('utf8');
+        const hook: ReceivedWebhook = {
+          id: String(req.headers['webhook-id']),
+          timestamp: String(req.headers['webhook-timestamp']),
+          signature: String(req.headers['webhook-signature']),
+          body,
+          path: req.url ?? '/',
+          envelope: JSON.parse(body),
+          receivedAt: Date.now(),
+        };
+        this.received.push(hook);
+        const answer = this.behaviour(hook, this.received.length);
+        if (answer === 'hang') {
+          this.hanging.add(res);
+          return;
+        }
+        const { status, headers } = typeof answer === 'number' ? { status: answer, headers: {} } : answer;
+        res.writeHead(status, headers).end(status >= 400 ? `error ${status}` : '');
+      });
+    });
+    await new Promise<void>((resolve) => this.server!.listen(this.port, '127.0.0.1', resolve));
+    this.port = (this.server.address() as AddressInfo).port;
+  }
+
+  /** Stops listening (connections refused from now on) but keeps what was received. */
+  async close(): Promise<void> {
+    for (const res of this.hanging) res.destroy();
+    this.hanging.clear();
+    const server = this.server;
+    this.server = null;
+    if (!server) return;
+    server.closeAllConnections();
+    await new Promise<void>((resolve) => server.close(() => resolve()));
+  }
+
+  /** Verifies a received webhook with `standardwebhooks`; throws when the signature is wrong. */
+  static verify(secret: string, hook: ReceivedWebhook): unknown {
+    return new Webhook(secret).verify(hook.body, {
+      'webhook-id': hook.id,
+      'webhook-timestamp': hook.timestamp,
+      'webhook-signature': hook.signature,
+    });
+  }
+
+  /** The distinct events (by webhook-id), in the order they first arrived. */
+  events(filter: (hook: ReceivedWebhook) => boolean = () => true): ReceivedWebhook[] {
+    const seen = new Set<string>();
+    return this.received.filter((h) => filter(h) && !seen.has(h.id) && seen.add(h.id));
+  }
+}
