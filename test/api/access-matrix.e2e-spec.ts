@@ -1,13 +1,15 @@
 import { ApiHarness, bearer, TestTenant } from '../support/api-harness';
 
 type Role = 'admin' | 'supervisor' | 'integrator' | 'agent';
-type Method = 'get' | 'post' | 'put' | 'delete';
+type Method = 'get' | 'post' | 'put' | 'patch' | 'delete';
 
 /**
  * Every endpoint against every role: which ones may call it (anything but 401/403) and which
  * ones get 403 unauthorized; and every endpoint answers 401 invalid_security_user without a key.
  * The agent key belongs to agent "own"; it acts for that agent only.
  */
+const UNKNOWN = '01a1fc1d-0000-7000-8000-00000000abcd';
+
 const ENDPOINTS: { method: Method; path: string; body?: object; allowed: Role[] }[] = [
   { method: 'post', path: '/v1/api-keys', body: { name: 'k', role: 'integrator' }, allowed: ['admin'] },
   { method: 'get', path: '/v1/api-keys', allowed: ['admin'] },
@@ -33,6 +35,15 @@ const ENDPOINTS: { method: Method; path: string; body?: object; allowed: Role[] 
   },
   { method: 'post', path: '/v1/agents/other/session', body: {}, allowed: ['admin', 'supervisor'] },
   { method: 'delete', path: '/v1/agents/other/session', allowed: ['admin', 'supervisor'] },
+  { method: 'post', path: '/v1/webhook-endpoints', body: { url: 'https://93.184.216.34/' }, allowed: ['admin'] },
+  { method: 'get', path: '/v1/webhook-endpoints', allowed: ['admin'] },
+  { method: 'get', path: `/v1/webhook-endpoints/${UNKNOWN}`, allowed: ['admin'] },
+  { method: 'patch', path: `/v1/webhook-endpoints/${UNKNOWN}`, body: { enabled: false }, allowed: ['admin'] },
+  { method: 'delete', path: `/v1/webhook-endpoints/${UNKNOWN}`, allowed: ['admin'] },
+  { method: 'post', path: `/v1/webhook-endpoints/${UNKNOWN}/rotate-secret`, body: {}, allowed: ['admin'] },
+  { method: 'get', path: '/v1/webhook-deliveries', allowed: ['admin', 'supervisor', 'integrator'] },
+  { method: 'get', path: `/v1/webhook-deliveries/${UNKNOWN}`, allowed: ['admin', 'supervisor', 'integrator'] },
+  { method: 'post', path: `/v1/webhook-deliveries/${UNKNOWN}/retry`, allowed: ['admin', 'integrator'] },
 ];
 
 describe('access matrix: every endpoint, every role', () => {

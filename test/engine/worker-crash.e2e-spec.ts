@@ -8,11 +8,6 @@ import { waitFor } from '../support/processes';
  * (every one ends terminal), no call is placed twice (the simulated carrier counts every call it
  * receives per number), and lines and agents come back.
  */
-// Known defect, under investigation: about one run in six, one target of the killed worker is not
-// recovered (its AutoCall never completes). One retry keeps CI honest about everything else; two
-// failures in a row still fail the suite.
-jest.retryTimes(1, { logErrorsBeforeRetry: true });
-
 describe('worker killed mid-dispatch', () => {
   let engine: EngineHarness;
   let tenant: TestTenant;

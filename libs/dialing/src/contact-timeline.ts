@@ -111,6 +111,38 @@ export class ContactTimeline implements OnModuleDestroy {
   }
 
   /**
+   * Ends a target whose contact ended but whose own move was refused: the first of `choices` its
+   * current status allows. Returns the status it took, or null (terminal already).
+   */
+  async settleTarget(
+    targetId: string,
+    contactId: string,
+    reason: string,
+    choices: TargetStatus[],
+  ): Promise<TargetStatus | null> {
+    for (const to of choices) {
+      const { rows } = await this.pool.query(
+        `WITH old AS (SELECT id, status FROM targets WHERE id = $1 FOR UPDATE),
+         t AS (
+           UPDATE targets SET status = $2::target_status, reason = $3, next_attempt_at = NULL, updated_at = now(),
+             completed_at = now()
+           FROM old WHERE targets.id = old.id AND old.status = ANY($4::target_status[])
+           RETURNING targets.id, targets.autocall_id, old.status AS from_status),
+         te AS (
+           INSERT INTO target_events (target_id, from_status, to_status, reason, contact_id)
+           SELECT id, from_status, $2::target_status, $3, $5::uuid FROM t)
+         SELECT autocall_id FROM t`,
+        [targetId, to, reason, sourcesOf(to), contactId],
+      );
+      if (rows.length) {
+        await this.completeIfDone(rows[0].autocall_id);
+        return to;
+      }
+    }
+    return null;
+  }
+
+  /**
    * A held target starts dialing: the target moves pending → dialing (only if still pending) and
    * its contact is created with its first event, in one statement. False when the target had
    * moved on (cancelled, skipped) and nothing was written.

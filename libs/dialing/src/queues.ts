@@ -59,7 +59,10 @@ export class Queues implements OnModuleDestroy {
     return {
       connection: this.redis.client,
       prefix: `${this.config.get('REDIS_KEY_PREFIX')}:bull:{${name}}`,
-      defaultJobOptions: KEEP,
+      // A dial job is named by its contact, and BullMQ ignores an add whose id it still holds in
+      // any state: kept finished dial jobs would swallow the janitor's re-queue of a dial that
+      // failed before it was placed. PostgreSQL keeps the history; the job goes when done.
+      defaultJobOptions: name === DIALS_QUEUE ? { removeOnComplete: true, removeOnFail: true } : KEEP,
     };
   }
 

@@ -46,6 +46,7 @@ export function parseRetryAfter(value: string | undefined, now: number = Date.no
   if (!value) return null;
   const trimmed = value.trim();
   if (/^\d+$/.test(trimmed)) return Number(trimmed) * 1_000;
+  if (!/GMT$/.test(trimmed)) return null; // an HTTP date is always in GMT
   const date = Date.parse(trimmed);
   return Number.isNaN(date) ? null : Math.max(0, date - now);
 }

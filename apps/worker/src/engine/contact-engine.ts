@@ -232,6 +232,18 @@ export class ContactEngine implements OnModuleInit, OnApplicationShutdown {
       endRequested: how.endRequested,
       queue: Promise.resolve(),
     };
+    if (contact.connectedAgent && row.status !== 'connected') {
+      // The agent took the call but its worker died before the contact said so: record the
+      // connection first, so that the target ends completed (connected → completed).
+      await this.timeline.record({
+        contactId: row.id,
+        from: ['answered', 'waiting'],
+        to: 'connected',
+        at: new Date(),
+        agentId: contact.connectedAgent,
+        target: { to: 'connected' },
+      });
+    }
     this.live.set(contact.id, contact);
     const cause = how.lost ? 'failed' : 'cancelled';
     this.run(contact, () => this.ended(contact, cause, how.lost ? 500 : 487, new Date()));
@@ -402,7 +414,7 @@ export class ContactEngine implements OnModuleInit, OnApplicationShutdown {
     // Only a retryable outcome needs to know whether its AutoCall still dials (it may be cancelled).
     const wanted = retryDelay(contact.retry, outcome.status, contact.attempt);
     const delay = wanted !== null && (await this.autocallActive(contact.autocallId)) ? wanted : null;
-    await this.timeline.record({
+    const recorded = await this.timeline.record({
       contactId: contact.id,
       from: ['dialing', 'ringing', 'answered', 'waiting', 'connected'],
       to: 'ended',
@@ -418,11 +430,23 @@ export class ContactEngine implements OnModuleInit, OnApplicationShutdown {
             }
           : { to: outcome.status, reason: outcome.reason },
     });
+    let retrying = delay !== null;
+    if (recorded.contactMoved && !recorded.targetMoved) {
+      // The target's state machine refused this end (its status was not what this contact
+      // believed, e.g. after a crash between two writes): it must still end, never stay open.
+      retrying = false;
+      const settled = await this.timeline.settleTarget(contact.targetId, contact.id, outcome.reason, [
+        outcome.status,
+        'failed',
+        'completed',
+      ]);
+      this.logger.warn(`contact ${contact.id}: its target's move was refused; settled it as ${settled ?? 'it was'}`);
+    }
     this.live.delete(contact.id);
     contactsEndedTotal.inc({ tenant: contact.tenantId, outcome: outcome.status });
     await this.capacity.release(contact.tenantId, contact.id);
     if (contact.connectedAgent) await this.afterCall(contact.tenantId, contact.connectedAgent);
-    if (delay !== null) {
+    if (retrying && delay !== null) {
       await this.queues.retries().add(
         'retry',
         {

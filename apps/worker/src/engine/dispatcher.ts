@@ -256,6 +256,7 @@ export class Dispatcher implements OnApplicationBootstrap, OnApplicationShutdown
   }
 
   /** One held target: skip it, drop it, or dial it with the reservation made for it. */
+  /** A throw before the contact row exists must not keep the reservation while this worker lives. */
   private async process(
     pool: Pool,
     job: Job<HeldTargetJob>,
@@ -263,6 +264,24 @@ export class Dispatcher implements OnApplicationBootstrap, OnApplicationShutdown
     contactId: string | null,
     reservation: Reservation | null,
     state: DrainState,
+  ): Promise<void> {
+    const progress = { started: false };
+    try {
+      await this.dialHeld(pool, job, token, contactId, reservation, state, progress);
+    } catch (error) {
+      if (contactId && !progress.started) await this.capacity.release(pool.tenantId, contactId).catch(() => undefined);
+      throw error;
+    }
+  }
+
+  private async dialHeld(
+    pool: Pool,
+    job: Job<HeldTargetJob>,
+    token: string,
+    contactId: string | null,
+    reservation: Reservation | null,
+    state: DrainState,
+    progress: { started: boolean },
   ): Promise<void> {
     const release = async () => {
       if (contactId) await this.capacity.release(pool.tenantId, contactId);
@@ -313,6 +332,7 @@ export class Dispatcher implements OnApplicationBootstrap, OnApplicationShutdown
       await job.moveToCompleted('gone', token, false);
       return;
     }
+    progress.started = true;
     await this.engine.place(contactId, {
       tenantId: pool.tenantId,
       autocallId: target.autocallId,
