@@ -52,6 +52,7 @@ const NATIVE: Record<string, (args: string[]) => string> = {
   BigInt: () => 'bigint',
   SmallInt: () => 'smallint',
   JsonB: () => 'jsonb',
+  Json: () => 'json',
 };
 const DEFAULT_TYPES: Record<string, string> = {
   String: 'text',

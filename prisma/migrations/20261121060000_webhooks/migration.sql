@@ -27,7 +27,7 @@ CREATE TABLE "webhook_events" (
     "tenant_id" UUID NOT NULL,
     "type" VARCHAR(64) NOT NULL,
     "autocall_id" UUID,
-    "data" JSONB NOT NULL,
+    "data" JSON NOT NULL,
     "created_at" TIMESTAMPTZ(3) NOT NULL,
 
     CONSTRAINT "webhook_events_pkey" PRIMARY KEY ("id")
@@ -128,16 +128,16 @@ CREATE TRIGGER webhook_events_fan_out AFTER INSERT ON webhook_events
   REFERENCING NEW TABLE AS inserted FOR EACH STATEMENT EXECUTE FUNCTION webhook_events_fan_out();
 
 -- A contact's timeline, as payloads carry it.
-CREATE FUNCTION webhook_contact_json(contact uuid) RETURNS jsonb LANGUAGE sql STABLE AS $$
-  SELECT jsonb_build_object(
+CREATE FUNCTION webhook_contact_json(contact uuid) RETURNS json LANGUAGE sql STABLE AS $$
+  SELECT json_build_object(
     'contactId', c.id, 'attempt', c.attempt, 'status', c.status, 'agentId', c.agent_id,
     'answeredBy', c.answered_by, 'cause', c.cause, 'sipCode', c.sip_code, 'callerId', c.caller_id,
     'createdAt', autocall_iso(c.created_at), 'ringingAt', autocall_iso(c.ringing_at),
     'answeredAt', autocall_iso(c.answered_at), 'connectedAt', autocall_iso(c.connected_at),
     'endedAt', autocall_iso(c.ended_at),
-    'timeline', COALESCE((SELECT jsonb_agg(jsonb_build_object('status', ce.status, 'at', autocall_iso(ce.at),
+    'timeline', COALESCE((SELECT json_agg(json_build_object('status', ce.status, 'at', autocall_iso(ce.at),
                                                               'cause', ce.cause, 'agentId', ce.agent_id) ORDER BY ce.id)
-                          FROM contact_events ce WHERE ce.contact_id = c.id), '[]'::jsonb))
+                          FROM contact_events ce WHERE ce.contact_id = c.id), '[]'::json))
   FROM contacts c WHERE c.id = contact
 $$;
 
@@ -146,7 +146,7 @@ CREATE FUNCTION webhook_on_target_events() RETURNS trigger LANGUAGE plpgsql AS $
 BEGIN
   INSERT INTO webhook_events (id, tenant_id, type, autocall_id, data, created_at)
   SELECT autocall_uuid_v7(), t.tenant_id, 'autocall.target.completed', t.autocall_id,
-    jsonb_build_object(
+    json_build_object(
       'autocallId', t.autocall_id, 'targetId', t.id, 'reference', t.reference, 'position', t.position,
       'phoneNumber', t.phone_number, 'status', ev.to_status, 'reason', ev.reason, 'attempts', t.attempts,
       'data', t.data, 'completedAt', autocall_iso(ev.at),
@@ -169,7 +169,7 @@ CREATE FUNCTION webhook_on_contact_events() RETURNS trigger LANGUAGE plpgsql AS 
 BEGIN
   INSERT INTO webhook_events (id, tenant_id, type, autocall_id, data, created_at)
   SELECT autocall_uuid_v7(), c.tenant_id, 'contact.status_changed', c.autocall_id,
-    jsonb_build_object(
+    json_build_object(
       'contactId', c.id, 'autocallId', c.autocall_id, 'targetId', c.target_id, 'reference', t.reference,
       'phoneNumber', c.phone_number, 'attempt', c.attempt, 'skill', c.skill,
       'status', CASE WHEN ce.status = 'ended' AND t.last_contact_id = c.id AND t.status = 'abandoned'
@@ -178,7 +178,7 @@ BEGIN
       'agentId', COALESCE(ce.agent_id, c.agent_id), 'answeredBy', c.answered_by,
       'sipCode', CASE WHEN ce.status = 'ended' THEN c.sip_code END,
       'target', CASE WHEN ce.status = 'ended' AND t.last_contact_id = c.id
-                     THEN jsonb_build_object('status', t.status, 'reason', t.reason, 'attempts', t.attempts,
+                     THEN json_build_object('status', t.status, 'reason', t.reason, 'attempts', t.attempts,
                                              'nextAttemptAt', autocall_iso(t.next_attempt_at)) END),
     ce.at
   FROM inserted ce JOIN contacts c ON c.id = ce.contact_id JOIN targets t ON t.id = c.target_id
@@ -196,12 +196,12 @@ CREATE FUNCTION webhook_on_autocalls() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
   INSERT INTO webhook_events (id, tenant_id, type, autocall_id, data, created_at)
   SELECT autocall_uuid_v7(), n.tenant_id, 'autocall.completed', n.id,
-    jsonb_build_object(
+    json_build_object(
       'autocallId', n.id, 'status', n.status, 'mode', n.mode, 'skill', n.skill, 'priority', n.priority,
       'targetCount', n.target_count,
-      'counts', COALESCE((SELECT jsonb_object_agg(s.status, s.n) FROM
+      'counts', COALESCE((SELECT json_object_agg(s.status, s.n) FROM
                           (SELECT status, count(*) AS n FROM targets WHERE autocall_id = n.id GROUP BY status) s),
-                         '{}'::jsonb),
+                         '{}'::json),
       'createdAt', autocall_iso(n.created_at), 'cancelledAt', autocall_iso(n.cancelled_at),
       'completedAt', autocall_iso(n.completed_at)),
     n.completed_at
@@ -219,7 +219,7 @@ CREATE FUNCTION webhook_on_agent_sessions() RETURNS trigger LANGUAGE plpgsql AS 
 BEGIN
   INSERT INTO webhook_events (id, tenant_id, type, autocall_id, data, created_at)
   SELECT autocall_uuid_v7(), n.tenant_id, 'agent.session_terminated', NULL,
-    jsonb_build_object(
+    json_build_object(
       'agentId', n.agent_id, 'agentName', a.name, 'sessionId', n.id, 'startedAt', autocall_iso(n.started_at),
       'terminatedAt', autocall_iso(n.ended_at), 'terminatedByKeyId', n.ended_by_key_id),
     n.ended_at
