@@ -14,9 +14,9 @@ import { ApiHarness, bearer, TestTenant } from '../test/support/api-harness';
 import { numbers } from '../test/support/engine-harness';
 import { freePort } from '../test/support/processes';
 
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+export const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
-async function setUp(suite: string, env: Record<string, string>) {
+export async function setUp(suite: string, env: Record<string, string>) {
   const api = await ApiHarness.start(suite, { LOG_LEVEL: 'silent', ...env });
   const config = AppConfig.fromEnvironment({
     ...env,
@@ -31,7 +31,7 @@ async function setUp(suite: string, env: Record<string, string>) {
   return { api, worker };
 }
 
-async function agents(api: ApiHarness, tenant: TestTenant, count: number) {
+export async function agents(api: ApiHarness, tenant: TestTenant, count: number) {
   const ids = Array.from({ length: count }, (_, i) => `b${i}`);
   for (let i = 0; i < ids.length; i += 20) {
     await Promise.all(
@@ -47,7 +47,13 @@ async function agents(api: ApiHarness, tenant: TestTenant, count: number) {
   }
 }
 
-async function submitSequential(api: ApiHarness, tenant: TestTenant, lists: number, perList: number, checks: object) {
+export async function submitSequential(
+  api: ApiHarness,
+  tenant: TestTenant,
+  lists: number,
+  perList: number,
+  checks: object,
+) {
   for (let i = 0; i < lists; i++) {
     const response = await api
       .http()
@@ -58,12 +64,12 @@ async function submitSequential(api: ApiHarness, tenant: TestTenant, lists: numb
   }
 }
 
-const percentile = (values: number[], p: number) => {
+export const percentile = (values: number[], p: number) => {
   const sorted = [...values].sort((a, b) => a - b);
   return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))];
 };
 
-async function tearDown(api: ApiHarness, worker: INestApplication) {
+export async function tearDown(api: ApiHarness, worker: INestApplication) {
   await worker.close();
   await api.stop();
 }

@@ -1,7 +1,7 @@
 /**
  * Runs AutoCall's benchmarks against the local PostgreSQL and Redis and prints JSON results.
  *   npm run bench                  every benchmark
- *   npm run bench -- acceptance    one of: acceptance, dispatch, throughput
+ *   npm run bench -- acceptance    one of: acceptance, dispatch, throughput, webhooks
  * Results are recorded by hand in bench/RESULTS.md with the machine they ran on.
  */
 import { execSync } from 'node:child_process';
@@ -9,6 +9,7 @@ import { cpus, totalmem } from 'node:os';
 import globalSetup from '../test/support/global-setup';
 import { acceptanceBench } from './acceptance.bench';
 import { dispatchBench, throughputBench } from './engine.bench';
+import { webhooksBench } from './webhooks.bench';
 
 async function main() {
   const which = process.argv[2];
@@ -24,6 +25,7 @@ async function main() {
   if (!which || which === 'acceptance') results.acceptance = await acceptanceBench();
   if (!which || which === 'dispatch') results.dispatch = await dispatchBench();
   if (!which || which === 'throughput') results.throughput = await throughputBench();
+  if (!which || which === 'webhooks') results.webhooks = await webhooksBench();
   process.stdout.write(`${JSON.stringify(results, null, 2)}\n`);
   process.exit(0);
 }

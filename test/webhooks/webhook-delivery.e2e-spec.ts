@@ -265,6 +265,10 @@ describe('webhook notifications', () => {
       .expect(200);
     expect(goneEndpoint).toMatchObject({ enabled: false, disabledReason: 'gone' });
 
+    // The backlog metric counts them.
+    const { text: metrics } = await engine.http().get('/metrics').expect(200);
+    expect(metrics).toContain(`autocall_webhook_deliveries{tenant="${tenant.tenantId}",status="failed"} 2`);
+
     // By hand: a pending delivery cannot be retried; a failed one is sent again.
     await engine.http().post(`/v1/webhook-deliveries/${refused.id}/retry`).set(bearer(tenant.adminKey)).expect(202);
     await engine

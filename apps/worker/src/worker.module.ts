@@ -7,7 +7,7 @@ import { LinesModule } from '@autocall/lines';
 import { HealthController, loggerModule, MetricsController } from '@autocall/observability';
 import { RedisModule } from '@autocall/redis';
 import { TenancyModule } from '@autocall/tenancy';
-import { WebhookOutbox } from '@autocall/webhooks';
+import { WebhookOutbox, WebhooksModule } from '@autocall/webhooks';
 import { CallStopCheck } from './engine/call-stop-check';
 import { ContactCommands } from './engine/contact-commands';
 import { ContactEngine } from './engine/contact-engine';
@@ -35,6 +35,7 @@ export class WorkerModule {
         LinesModule,
         TenancyModule,
         DialingModule,
+        WebhooksModule,
       ],
       controllers: [HealthController, MetricsController],
       providers: [

@@ -9,3 +9,4 @@ export * from './webhook-outbox';
 export * from './webhook-endpoints.service';
 export * from './webhook-deliveries.service';
 export * from './webhooks.module';
+export * from './webhook-metrics';
