@@ -1,6 +1,6 @@
 /**
- * Webhook delivery benchmarks, with the API and one worker in this process and a receiver on
- * loopback, against the local PostgreSQL and Redis.
+ * Webhook delivery benchmarks: the API and a receiver on loopback in this process, one worker
+ * process, against the local PostgreSQL and Redis.
  *
  *   npm run bench -- webhooks
  *
@@ -14,8 +14,34 @@
 import http from 'node:http';
 import { AddressInfo } from 'node:net';
 import { Pool } from 'pg';
-import { bearer } from '../test/support/api-harness';
-import { agents, percentile, setUp, sleep, submitSequential, tearDown } from './engine.bench';
+import { ApiHarness, bearer } from '../test/support/api-harness';
+import { AppProcess, freePort, waitFor } from '../test/support/processes';
+import { agents, percentile, sleep, submitSequential } from './engine.bench';
+
+/** The API in this process, the worker in its own (as deployed): the receiver here does not share its CPU. */
+async function setUp(suite: string, env: Record<string, string>) {
+  const api = await ApiHarness.start(suite, { LOG_LEVEL: 'silent', ...env });
+  const port = await freePort();
+  const worker = AppProcess.spawn('worker', {
+    ...env,
+    DATABASE_URL: api.config.get('DATABASE_URL'),
+    REDIS_URL: api.config.get('REDIS_URL'),
+    REDIS_KEY_PREFIX: api.config.get('REDIS_KEY_PREFIX'),
+    WORKER_PORT: String(port),
+    LOG_LEVEL: 'warn',
+  });
+  await waitFor('the worker', async () => (await fetch(`http://127.0.0.1:${port}/health/ready`)).status === 200, 30_000).catch(
+    (error) => {
+      throw new Error(`${error.message}\n${worker.output.slice(-2000)}`);
+    },
+  );
+  return { api, worker };
+}
+
+async function tearDown(api: ApiHarness, worker: AppProcess) {
+  await worker.stop();
+  await api.stop();
+}
 
 interface Receipt {
   createdAt: number;
@@ -50,17 +76,21 @@ const summary = (receipts: Receipt[]) => {
 };
 
 export async function webhooksBench(): Promise<Record<string, unknown>> {
-  return { paced: await pacedBench(), withEngine: await engineBench() };
+  return {
+    paced1000: await pacedBench(1_000),
+    paced2000: await pacedBench(2_000),
+    paced3000: await pacedBench(3_000),
+    withEngine: await engineBench(),
+  };
 }
 
-async function pacedBench(): Promise<Record<string, unknown>> {
+async function pacedBench(rate: number): Promise<Record<string, unknown>> {
   const hooks = await receiver();
   const { api, worker } = await setUp('bench_webhooks', { WEBHOOK_ALLOWED_NETWORKS: '127.0.0.0/8' });
   const pool = new Pool({ connectionString: api.config.get('DATABASE_URL'), max: 4 });
   try {
     const tenant = await api.createTenant('bench');
     await api.http().post('/v1/webhook-endpoints').set(bearer(tenant.adminKey)).send({ url: hooks.url }).expect(201);
-    const rate = 2_000;
     const seconds = 20;
     const tick = 20; // ms: 40 events per statement
     const perTick = (rate * tick) / 1000;

@@ -4,7 +4,8 @@ import { createServer } from 'node:net';
 import path from 'node:path';
 import Redis from 'ioredis';
 
-const ROOT = path.resolve(__dirname, '../..');
+// The repository root, also when this file runs compiled into dist/bench (the benchmarks).
+const ROOT = path.resolve(__dirname, '../..').replace(/[\\/]dist[\\/]bench$/, '');
 
 /** A free TCP port on loopback, chosen by the kernel. */
 export async function freePort(): Promise<number> {

@@ -44,6 +44,7 @@ CREATE TABLE "webhook_deliveries" (
     "retry_base" INTEGER NOT NULL DEFAULT 0,
     "next_attempt_at" TIMESTAMPTZ(3) NOT NULL DEFAULT CURRENT_TIMESTAMP,
     "enqueued_at" TIMESTAMPTZ(3),
+    "job_id" VARCHAR(100),
     "last_status" INTEGER,
     "last_error" VARCHAR(200),
     "delivered_at" TIMESTAMPTZ(3),

@@ -1,11 +1,14 @@
 import { Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
-import { DelayedError, Job, Worker } from 'bullmq';
+import { Job, Worker } from 'bullmq';
 import { AppConfig } from '@autocall/config';
 import { Queues } from '@autocall/dialing';
 import {
+  DELIVERY_BATCH,
   deliveryJobId,
+  DeliveryToAttempt,
   DestinationPolicy,
   judgeAttempt,
+  RecordedAttempt,
   WEBHOOK_DELIVERIES_QUEUE,
   WebhookDeliveryJob,
   webhookHeaders,
@@ -18,7 +21,7 @@ import { webhookAttemptsTotal, webhookDeliveryLatency } from './webhook-metrics'
 const ORDER_WAIT_MS = 1_000;
 
 /**
- * Makes one attempt of one delivery per job: signs the envelope (Standard Webhooks, every valid
+ * Makes one attempt of each delivery of a job (a few to one endpoint, sent in parallel): signs the envelope (Standard Webhooks, every valid
  * secret), POSTs it, records the attempt and its verdict in PostgreSQL, and adds the job of the
  * next attempt when a retry is due. A worker killed mid-attempt leaves the job stalled; BullMQ
  * gives it to another worker, which sends it again (at-least-once; the receiver dedupes on
@@ -44,20 +47,17 @@ export class WebhookDeliveryProcessor implements OnApplicationBootstrap, OnAppli
   }
 
   onApplicationBootstrap(): void {
-    this.worker = this.queues.createWorker<WebhookDeliveryJob>(
-      WEBHOOK_DELIVERIES_QUEUE,
-      (job, token) => this.attempt(job, token),
-      {
-        concurrency: this.config.get('WEBHOOK_CONCURRENCY'),
-        // A live worker renews its locks; these only decide how soon a dead worker's attempt is
-        // given to another (then sent again: at-least-once).
-        lockDuration: 10_000,
-        stalledInterval: 5_000,
-        maxStalledCount: 100,
-        removeOnComplete: { age: 600, count: 10_000 },
-        removeOnFail: { age: 7 * 86_400 },
-      },
-    );
+    this.worker = this.queues.createWorker<WebhookDeliveryJob>(WEBHOOK_DELIVERIES_QUEUE, (job) => this.attempt(job), {
+      // Each job sends up to DELIVERY_BATCH requests at once.
+      concurrency: Math.max(1, Math.ceil(this.config.get('WEBHOOK_CONCURRENCY') / DELIVERY_BATCH)),
+      // A live worker renews its locks; these only decide how soon a dead worker's attempt is
+      // given to another (then sent again: at-least-once).
+      lockDuration: 10_000,
+      stalledInterval: 5_000,
+      maxStalledCount: 100,
+      removeOnComplete: { age: 600, count: 10_000 },
+      removeOnFail: { age: 7 * 86_400 },
+    });
     this.worker.on('error', (error) => this.logger.warn(`webhook deliveries: ${error.message}`));
   }
 
@@ -66,45 +66,79 @@ export class WebhookDeliveryProcessor implements OnApplicationBootstrap, OnAppli
     this.sender.close();
   }
 
-  private async attempt(job: Job<WebhookDeliveryJob>, token: string | undefined): Promise<string> {
-    const { deliveryId, attempt } = job.data;
-    const delivery = await this.outbox.load(deliveryId);
+  private async attempt(job: Job<WebhookDeliveryJob>): Promise<string> {
+    const wanted = new Map(job.data.deliveries.map((d) => [d.deliveryId, d.attempt]));
+    const loaded = await this.outbox.load([...wanted.keys()]);
     // Deleted, finished, or this attempt was recorded already (a duplicate job): nothing to do.
-    if (!delivery || delivery.status !== 'pending' || delivery.attempts !== attempt - 1) return 'stale';
-    if (!delivery.enabled) {
-      await this.outbox.failUnattempted(deliveryId, 'endpoint_disabled');
-      return 'endpoint_disabled';
+    const due = loaded.filter((d) => d.status === 'pending' && d.attempts === wanted.get(d.deliveryId)! - 1);
+    const disabled = due.filter((d) => !d.enabled);
+    if (disabled.length)
+      await this.outbox.failUnattempted(
+        disabled.map((d) => d.deliveryId),
+        'endpoint_disabled',
+      );
+    const enabled = due.filter((d) => d.enabled);
+    // autocall.completed goes after the rest of the batch, and only once its AutoCall's earlier
+    // events are delivered or failed; until then it waits in a job of its own.
+    const last = enabled.filter((d) => d.envelope.type === 'autocall.completed');
+    const first = enabled.filter((d) => d.envelope.type !== 'autocall.completed');
+    await this.send(first);
+    const ready: DeliveryToAttempt[] = [];
+    for (const delivery of last) {
+      if (await this.outbox.hasEarlierPending(delivery)) await this.later(delivery, ORDER_WAIT_MS);
+      else ready.push(delivery);
     }
-    if (delivery.envelope.type === 'autocall.completed' && (await this.outbox.hasEarlierPending(delivery))) {
-      await job.moveToDelayed(Date.now() + ORDER_WAIT_MS, token);
-      throw new DelayedError();
-    }
-    const body = JSON.stringify(delivery.envelope);
-    const startedAt = new Date();
-    const headers = webhookHeaders(
-      delivery.secrets,
-      delivery.envelope.id,
-      Math.floor(startedAt.getTime() / 1_000),
-      body,
+    await this.send(ready);
+    return `${first.length + ready.length} sent`;
+  }
+
+  private async send(deliveries: DeliveryToAttempt[]): Promise<void> {
+    if (!deliveries.length) return;
+    const attempts: (RecordedAttempt & { delivery: DeliveryToAttempt })[] = await Promise.all(
+      deliveries.map(async (delivery) => {
+        const attempt = delivery.attempts + 1;
+        const body = JSON.stringify(delivery.envelope);
+        const startedAt = new Date();
+        const timestamp = Math.floor(startedAt.getTime() / 1_000);
+        const headers = webhookHeaders(delivery.secrets, delivery.envelope.id, timestamp, body);
+        const sent = await this.sender.send(delivery.url, headers, body);
+        const verdict = judgeAttempt(sent, attempt - delivery.retryBase, this.schedule);
+        return { delivery, attempt, startedAt, sent, verdict };
+      }),
     );
-    const sent = await this.sender.send(delivery.url, headers, body);
-    const verdict = judgeAttempt(sent, attempt - delivery.retryBase, this.schedule);
-    const recorded = await this.outbox.record(delivery, attempt, startedAt, sent, verdict);
-    if (!recorded) return 'stale';
-    webhookAttemptsTotal.inc({ tenant: delivery.tenantId, verdict: verdict.kind });
-    if (verdict.kind === 'delivered' && attempt === 1) {
-      webhookDeliveryLatency.observe((Date.now() - delivery.eventCreatedAt.getTime()) / 1_000);
+    const recorded = await this.outbox.record(attempts);
+    const retries = [];
+    for (const { delivery, attempt, verdict } of attempts) {
+      if (!recorded.has(delivery.deliveryId)) continue;
+      webhookAttemptsTotal.inc({ tenant: delivery.tenantId, verdict: verdict.kind });
+      if (verdict.kind === 'delivered' && attempt === 1) {
+        webhookDeliveryLatency.observe((Date.now() - delivery.eventCreatedAt.getTime()) / 1_000);
+      }
+      if (verdict.kind === 'retry') retries.push({ delivery, attempt: attempt + 1, delay: verdict.delayMs });
     }
-    if (verdict.kind === 'retry') {
-      // Lost if this process dies right here: the relay's sweep re-adds it once overdue.
-      await this.queues
-        .queue(WEBHOOK_DELIVERIES_QUEUE)
-        .add(
-          'deliver',
-          { tenantId: delivery.tenantId, deliveryId, attempt: attempt + 1 },
-          { jobId: deliveryJobId(deliveryId, attempt + 1), delay: verdict.delayMs },
-        );
+    // Lost if this process dies right here: the relay's sweep re-adds them once overdue.
+    if (retries.length) {
+      await this.queues.queue(WEBHOOK_DELIVERIES_QUEUE).addBulk(
+        retries.map(({ delivery, attempt, delay }) => ({
+          name: 'deliver',
+          data: { tenantId: delivery.tenantId, deliveries: [{ deliveryId: delivery.deliveryId, attempt }] },
+          opts: { jobId: deliveryJobId(delivery.deliveryId, attempt), delay },
+        })),
+      );
     }
-    return verdict.kind;
+  }
+
+  /** The same attempt, later, in a job of its own. */
+  private async later(delivery: DeliveryToAttempt, delayMs: number): Promise<void> {
+    const attempt = delivery.attempts + 1;
+    const jobId = `${deliveryJobId(delivery.deliveryId, attempt)}-w${Date.now()}`;
+    await this.outbox.assignJob(delivery.deliveryId, attempt, jobId);
+    await this.queues
+      .queue(WEBHOOK_DELIVERIES_QUEUE)
+      .add(
+        'deliver',
+        { tenantId: delivery.tenantId, deliveries: [{ deliveryId: delivery.deliveryId, attempt }] },
+        { jobId, delay: delayMs },
+      );
   }
 }

@@ -4,7 +4,7 @@ import { AppConfig } from '@autocall/config';
 import { Queues } from '@autocall/dialing';
 import {
   deliveryJobId,
-  DueDelivery,
+  DueBatch,
   WEBHOOK_DELIVERIES_QUEUE,
   WEBHOOK_NOTIFY_CHANNEL,
   WebhookDeliveryJob,
@@ -13,14 +13,17 @@ import {
 
 const BATCH = 1_000;
 const SWEEP_INTERVAL_MS = 5_000;
-/** A due attempt whose job has not run this long after its time is taken as lost and re-added. */
+/** A due attempt whose job has not run this long after its time is checked for: re-added if gone. */
 const OVERDUE_GRACE_MS = 30_000;
+const LIVE_JOB_STATES = new Set(['waiting', 'active', 'delayed', 'prioritized', 'waiting-children']);
 
 /**
  * Moves the outbox into BullMQ. PostgreSQL tells it, at commit, that deliveries were written
  * (LISTEN/NOTIFY); it claims them in batches and adds one job per attempt. A sweep every few
  * seconds catches what a lost notification, a crash between claim and enqueue, or a Redis loss
- * left behind. Job ids name (delivery, attempt), so the sweep's re-adds never double an attempt.
+ * left behind: each delivery row names the job that carries its next attempt, and only a delivery
+ * whose job is gone is queued again (a backlog is not a loss). A duplicate attempt would still
+ * change nothing: only the attempt a delivery waits for is recorded.
  */
 @Injectable()
 export class WebhookRelay implements OnApplicationBootstrap, OnApplicationShutdown {
@@ -61,11 +64,11 @@ export class WebhookRelay implements OnApplicationBootstrap, OnApplicationShutdo
       do {
         this.drainAgain = false;
         try {
-          let claimed: DueDelivery[];
+          let claimed: DueBatch[];
           do {
             claimed = await this.outbox.claimNew(BATCH);
             await this.enqueue(claimed);
-          } while (claimed.length === BATCH && !this.stopped);
+          } while (claimed.reduce((n, b) => n + b.deliveries.length, 0) === BATCH && !this.stopped);
         } catch (error) {
           this.logger.warn(`relaying webhook deliveries failed: ${(error as Error).message}`);
         }
@@ -77,25 +80,39 @@ export class WebhookRelay implements OnApplicationBootstrap, OnApplicationShutdo
     this.wake();
     if (!this.listener) await this.listen();
     try {
-      const overdue = await this.outbox.overdue(OVERDUE_GRACE_MS, BATCH);
-      if (overdue.length) {
-        this.logger.log(`re-queueing ${overdue.length} overdue webhook deliveries`);
-        await this.enqueue(overdue);
+      const queue = this.queues.queue(WEBHOOK_DELIVERIES_QUEUE);
+      let requeued = 0;
+      for (const delivery of await this.outbox.overdue(OVERDUE_GRACE_MS, BATCH)) {
+        // Still queued (a backlog, not a loss): leave it to its job.
+        const state = delivery.jobId ? await queue.getJobState(delivery.jobId) : 'unknown';
+        if (LIVE_JOB_STATES.has(state)) continue;
+        const jobId = `${deliveryJobId(delivery.deliveryId, delivery.attempt)}-s${Date.now()}`;
+        await this.outbox.assignJob(delivery.deliveryId, delivery.attempt, jobId);
+        await queue.add(
+          'deliver',
+          {
+            tenantId: delivery.tenantId,
+            deliveries: [{ deliveryId: delivery.deliveryId, attempt: delivery.attempt }],
+          } satisfies WebhookDeliveryJob,
+          { jobId },
+        );
+        requeued += 1;
       }
+      if (requeued) this.logger.log(`re-queued ${requeued} webhook deliveries whose job was lost`);
     } catch (error) {
       this.logger.warn(`webhook sweep failed: ${(error as Error).message}`);
     }
   }
 
-  private async enqueue(due: DueDelivery[]): Promise<void> {
-    if (!due.length) return;
+  private async enqueue(batches: DueBatch[]): Promise<void> {
+    if (!batches.length) return;
     const queue = this.queues.queue(WEBHOOK_DELIVERIES_QUEUE);
     const now = Date.now();
     await queue.addBulk(
-      due.map((d) => ({
+      batches.map((b) => ({
         name: 'deliver',
-        data: { tenantId: d.tenantId, deliveryId: d.deliveryId, attempt: d.attempt } satisfies WebhookDeliveryJob,
-        opts: { jobId: deliveryJobId(d.deliveryId, d.attempt), delay: Math.max(0, d.dueAt.getTime() - now) },
+        data: { tenantId: b.tenantId, deliveries: b.deliveries } satisfies WebhookDeliveryJob,
+        opts: { jobId: b.jobId, delay: Math.max(0, b.dueAt.getTime() - now) },
       })),
     );
   }
