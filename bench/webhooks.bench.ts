@@ -30,11 +30,13 @@ async function setUp(suite: string, env: Record<string, string>) {
     WORKER_PORT: String(port),
     LOG_LEVEL: 'warn',
   });
-  await waitFor('the worker', async () => (await fetch(`http://127.0.0.1:${port}/health/ready`)).status === 200, 30_000).catch(
-    (error) => {
-      throw new Error(`${error.message}\n${worker.output.slice(-2000)}`);
-    },
-  );
+  await waitFor(
+    'the worker',
+    async () => (await fetch(`http://127.0.0.1:${port}/health/ready`)).status === 200,
+    30_000,
+  ).catch((error) => {
+    throw new Error(`${error.message}\n${worker.output.slice(-2000)}`);
+  });
   return { api, worker };
 }
 

@@ -44,6 +44,21 @@ const ENDPOINTS: { method: Method; path: string; body?: object; allowed: Role[] 
   { method: 'get', path: '/v1/webhook-deliveries', allowed: ['admin', 'supervisor', 'integrator'] },
   { method: 'get', path: `/v1/webhook-deliveries/${UNKNOWN}`, allowed: ['admin', 'supervisor', 'integrator'] },
   { method: 'post', path: `/v1/webhook-deliveries/${UNKNOWN}/retry`, allowed: ['admin', 'integrator'] },
+  {
+    method: 'post',
+    path: '/v1/callbacks',
+    body: { phoneNumber: '+81355500000', skill: 'sales' },
+    allowed: ['admin', 'supervisor', 'integrator'],
+  },
+  { method: 'get', path: '/v1/callbacks', allowed: ['admin', 'supervisor', 'integrator'] },
+  { method: 'get', path: `/v1/callbacks/${UNKNOWN}`, allowed: ['admin', 'supervisor', 'integrator'] },
+  {
+    method: 'patch',
+    path: `/v1/callbacks/${UNKNOWN}`,
+    body: { callerName: 'x' },
+    allowed: ['admin', 'supervisor', 'integrator'],
+  },
+  { method: 'post', path: `/v1/callbacks/${UNKNOWN}/cancel`, allowed: ['admin', 'supervisor'] },
 ];
 
 describe('access matrix: every endpoint, every role', () => {

@@ -56,9 +56,16 @@ describe('lines and settings', () => {
   });
 
   describe('settings', () => {
+    const CALLBACK_DEFAULTS = { callbackOwnershipWindowSeconds: 86_400, callbackOwnedMaxAheadSeconds: 2_592_000 };
+
     it('reads the defaults', async () => {
       const settings = await api.http().get('/v1/settings').set(bearer(supervisor)).expect(200);
-      expect(settings.body).toEqual({ defaultCountry: null, callStopCheck: null, terminateSessionLiveCall: 'finish' });
+      expect(settings.body).toEqual({
+        defaultCountry: null,
+        callStopCheck: null,
+        terminateSessionLiveCall: 'finish',
+        ...CALLBACK_DEFAULTS,
+      });
     });
 
     it('merges changes and resets a field set to null', async () => {
@@ -69,9 +76,15 @@ describe('lines and settings', () => {
         defaultCountry: 'JP',
         callStopCheck: { ...check, hasSecret: false },
         terminateSessionLiveCall: 'finish',
+        ...CALLBACK_DEFAULTS,
       });
       const reset = await api.http().put('/v1/settings').set(admin()).send({ callStopCheck: null }).expect(200);
-      expect(reset.body).toEqual({ defaultCountry: 'JP', callStopCheck: null, terminateSessionLiveCall: 'finish' });
+      expect(reset.body).toEqual({
+        defaultCountry: 'JP',
+        callStopCheck: null,
+        terminateSessionLiveCall: 'finish',
+        ...CALLBACK_DEFAULTS,
+      });
       expect((await api.http().get('/v1/settings').set(admin()).expect(200)).body).toEqual(reset.body);
     });
 

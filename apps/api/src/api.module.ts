@@ -1,6 +1,7 @@
 import { DynamicModule, Module } from '@nestjs/common';
 import { APP_FILTER, APP_GUARD } from '@nestjs/core';
 import { AgentsModule } from '@autocall/agents';
+import { CallbacksModule } from '@autocall/callbacks';
 import { AppConfig, ConfigModule } from '@autocall/config';
 import { DatabaseModule } from '@autocall/database';
 import { DialingModule } from '@autocall/dialing';
@@ -12,6 +13,7 @@ import { WebhooksModule } from '@autocall/webhooks';
 import { BootstrapTenantService } from './bootstrap-tenant.service';
 import { AgentsController } from './controllers/agents.controller';
 import { AutoCallsController } from './controllers/autocalls.controller';
+import { CallbacksController } from './controllers/callbacks.controller';
 import { CallStopsController } from './controllers/call-stops.controller';
 import { ContactsController } from './controllers/contacts.controller';
 import { ApiKeysController } from './controllers/api-keys.controller';
@@ -37,6 +39,7 @@ export class ApiModule {
         LinesModule,
         DialingModule,
         WebhooksModule,
+        CallbacksModule,
       ],
       controllers: [
         HealthController,
@@ -50,6 +53,7 @@ export class ApiModule {
         ContactsController,
         WebhookEndpointsController,
         WebhookDeliveriesController,
+        CallbacksController,
       ],
       providers: [
         BootstrapTenantService,

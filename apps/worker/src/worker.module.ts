@@ -1,5 +1,6 @@
 import { DynamicModule, Module } from '@nestjs/common';
 import { AgentsModule } from '@autocall/agents';
+import { CallbacksModule } from '@autocall/callbacks';
 import { AppConfig, ConfigModule } from '@autocall/config';
 import { DatabaseModule } from '@autocall/database';
 import { DialingModule } from '@autocall/dialing';
@@ -16,6 +17,7 @@ import { EngineKeeper } from './engine/engine-keeper';
 import { Dispatcher } from './engine/dispatcher';
 import { telephonyProvider } from './engine/telephony.provider';
 import { WorkerIdentity } from './engine/worker-identity';
+import { CallbackRunner } from './callbacks/callback-runner';
 import { LiveViewKeeper } from './live-view.keeper';
 import { WebhookDeliveryProcessor } from './webhooks/webhook-delivery.processor';
 import { WebhookRelay } from './webhooks/webhook-relay';
@@ -36,6 +38,7 @@ export class WorkerModule {
         TenancyModule,
         DialingModule,
         WebhooksModule,
+        CallbacksModule,
       ],
       controllers: [HealthController, MetricsController],
       providers: [
@@ -51,6 +54,7 @@ export class WorkerModule {
         WebhookOutbox,
         WebhookRelay,
         WebhookDeliveryProcessor,
+        CallbackRunner,
       ],
     };
   }

@@ -169,6 +169,7 @@ export class AutoCallsService {
     planned: PlannedTarget[],
     idempotencyKey: string | null,
     requestHash: string,
+    link?: (tx: Prisma.TransactionClient, autocallId: string, targetId: string) => Promise<void>,
   ): Promise<AutoCallView> {
     return this.prisma.$transaction(
       async (tx) => {
@@ -217,10 +218,49 @@ export class AutoCallsService {
             INSERT INTO contact_events (contact_id, status) SELECT unnest(${dialing.map((t) => t.contactId)}::uuid[]), 'dialing'`;
         }
         await this.targets.completeIfDone(tx, autocallId);
+        if (link) await link(tx, autocallId, planned[0].targetId);
         return this.view(tx, tenantId, autocallId);
       },
       { timeout: 30_000 },
     );
+  }
+
+  /**
+   * A due callback becomes a one-target sequential AutoCall. With `reservedContact` (a line and the
+   * callback's owner, reserved by the caller) its target dials at once, to that agent; without, it
+   * is held in the skill's queue like any sequential target. `link` runs in the same transaction
+   * (the callback records its AutoCall, or throws when it was cancelled or moved meanwhile, and
+   * then nothing is stored and the reservation is released).
+   */
+  async submitForCallback(
+    tenantId: string,
+    input: SubmitAutoCall,
+    reservedContact: string | null,
+    link: (tx: Prisma.TransactionClient, autocallId: string, targetId: string) => Promise<void>,
+  ): Promise<AutoCallView> {
+    const target = input.targets[0];
+    const planned: PlannedTarget[] = [
+      {
+        targetId: uuidv7(),
+        position: 0,
+        phoneNumber: target.phoneNumber,
+        reference: target.reference ?? null,
+        data: target.data ?? null,
+        status: reservedContact ? 'dialing' : 'pending',
+        reason: null,
+        contactId: reservedContact,
+      },
+    ];
+    const requestHash = createHash('sha256').update(JSON.stringify(input)).digest('hex');
+    try {
+      const autocall = await this.store(tenantId, uuidv7(), input, planned, null, requestHash, link);
+      if (reservedContact) await this.queueDials(tenantId, planned);
+      else await this.queueHeld(tenantId, autocall, input, planned);
+      return autocall;
+    } catch (error) {
+      if (reservedContact) await this.capacity.release(tenantId, reservedContact);
+      throw error;
+    }
   }
 
   private async queueDials(tenantId: string, planned: PlannedTarget[]): Promise<void> {

@@ -72,6 +72,30 @@ if agent_check == '1' then agent = take_agent(tag, skill, contact) end
 return {1, agent}
 `;
 
+/**
+ * Reserve a line and one given agent (an owned callback goes to its owner only): the agent must be
+ * available and unreserved for the skill. KEYS: lines, contacts. ARGV: tag, contact, skill,
+ * lineReserve, agent, now, owner. Returns {1, agent} or {0, 'no_free_line' | 'agent_unavailable'}.
+ */
+export const RESERVE_AGENT_DIAL = `
+local tag, contact, skill, agent = ARGV[1], ARGV[2], ARGV[3], ARGV[5]
+local contact_key = tag .. ':contact:' .. contact
+if redis.call('EXISTS', contact_key) == 1 then return {1, redis.call('HGET', contact_key, 'agent')} end
+local capacity = tonumber(redis.call('HGET', KEYS[1], 'capacity') or '0')
+local inbound = tonumber(redis.call('HGET', KEYS[1], 'inbound') or '0')
+if capacity - inbound - redis.call('ZCARD', KEYS[2]) - tonumber(ARGV[4]) < 1 then return {0, 'no_free_line'} end
+if not redis.call('ZSCORE', tag .. ':available:' .. skill, agent) then return {0, 'agent_unavailable'} end
+local agent_key = tag .. ':agent:' .. agent
+for s in string.gmatch(redis.call('HGET', agent_key, 'skills') or '', '[^,]+') do
+  redis.call('ZREM', tag .. ':available:' .. s, agent)
+end
+redis.call('HSET', agent_key, 'reservedFor', contact)
+redis.call('ZADD', KEYS[2], ARGV[6], contact)
+redis.call('HINCRBY', KEYS[1], 'reserved', 1)
+redis.call('HSET', contact_key, 'agent', agent, 'skill', skill, 'owner', ARGV[7], 'placed', '0')
+return {1, agent}
+`;
+
 /** The dial has left AutoCall: its line moves from reserved to in use. KEYS: lines. ARGV: tag, contact, owner. */
 export const MARK_PLACED = `
 local key = ARGV[1] .. ':contact:' .. ARGV[2]

@@ -8,6 +8,7 @@ import {
   RELEASE_AGENT,
   REASSERT,
   RELEASE_CONTACT,
+  RESERVE_AGENT_DIAL,
   RESERVE_DIAL,
   SERVE_WAITING,
 } from './capacity.scripts';
@@ -23,6 +24,7 @@ export type Reservation =
 
 type CapacityRedis = Redis & {
   reserveDial(lines: string, contacts: string, ...args: string[]): Promise<[number, string]>;
+  reserveAgentDial(lines: string, contacts: string, ...args: string[]): Promise<[number, string]>;
   markPlaced(lines: string, ...args: string[]): Promise<number>;
   releaseContact(lines: string, contacts: string, ...args: string[]): Promise<number>;
   releaseAgent(...args: string[]): Promise<number>;
@@ -47,6 +49,7 @@ export class CapacityService {
       if (!(name in client)) client.defineCommand(name, { numberOfKeys: keys, lua });
     };
     define('reserveDial', RESERVE_DIAL, 2);
+    define('reserveAgentDial', RESERVE_AGENT_DIAL, 2);
     define('markPlaced', MARK_PLACED, 1);
     define('releaseContact', RELEASE_CONTACT, 2);
     define('releaseAgent', RELEASE_AGENT, 0);
@@ -88,6 +91,29 @@ export class CapacityService {
     );
     if (ok === 1) return { ok: true, agentId: value || null };
     return { ok: false, reason: value as 'no_free_line' | 'no_free_agent' };
+  }
+
+  /** A line and this agent only (an owned callback), or the reason why not. */
+  async reserveAgent(
+    tenantId: string,
+    contactId: string,
+    skill: string,
+    agentId: string,
+    owner: string,
+  ): Promise<{ ok: true; agentId: string } | { ok: false; reason: 'no_free_line' | 'agent_unavailable' }> {
+    const [ok, value] = await this.client.reserveAgentDial(
+      this.lines(tenantId),
+      this.contacts(tenantId),
+      this.tag(tenantId),
+      contactId,
+      skill,
+      '0',
+      agentId,
+      String(Date.now()),
+      owner,
+    );
+    if (ok === 1) return { ok: true, agentId: value };
+    return { ok: false, reason: value as 'no_free_line' | 'agent_unavailable' };
   }
 
   async markPlaced(tenantId: string, contactId: string, owner: string): Promise<void> {

@@ -27,6 +27,18 @@ export const tenantSettingsSchema = z
     callStopCheck: callStopCheckSchema.nullable().default(null),
     /** Terminate Agent Session with the agent on a call: let the call finish, or end it too. */
     terminateSessionLiveCall: z.enum(['finish', 'end']).default('finish'),
+    /** How long an owned callback waits for its owner before it goes to the skill's queue (1 h to 7 days). */
+    callbackOwnershipWindowSeconds: z
+      .int()
+      .min(3_600)
+      .max(7 * 86_400)
+      .default(86_400),
+    /** How far ahead an owned callback may be scheduled (1 h to 30 days). */
+    callbackOwnedMaxAheadSeconds: z
+      .int()
+      .min(3_600)
+      .max(30 * 86_400)
+      .default(30 * 86_400),
   })
   .strict();
 
@@ -37,6 +49,18 @@ export const tenantSettingsPatchSchema = z
     defaultCountry: tenantSettingsSchema.shape.defaultCountry.unwrap().unwrap().nullable().optional(),
     callStopCheck: callStopCheckSchema.nullable().optional(),
     terminateSessionLiveCall: z.enum(['finish', 'end']).nullable().optional(),
+    callbackOwnershipWindowSeconds: z
+      .int()
+      .min(3_600)
+      .max(7 * 86_400)
+      .nullable()
+      .optional(),
+    callbackOwnedMaxAheadSeconds: z
+      .int()
+      .min(3_600)
+      .max(30 * 86_400)
+      .nullable()
+      .optional(),
   })
   .strict();
 

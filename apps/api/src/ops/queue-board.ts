@@ -4,10 +4,12 @@ import { BullMQAdapter } from '@bull-board/api/bullMQAdapter';
 import { ExpressAdapter } from '@bull-board/express';
 import type { NextFunction, Request, Response } from 'express';
 import { timingSafeEqual } from 'node:crypto';
+import { CALLBACKS_QUEUE } from '@autocall/callbacks';
 import { AppConfig } from '@autocall/config';
 import { PrismaService } from '@autocall/database';
 import { DIALS_QUEUE, Pool, poolId, Queues, RETRIES_QUEUE } from '@autocall/dialing';
 import { ApiKeysService } from '@autocall/tenancy';
+import { WEBHOOK_DELIVERIES_QUEUE } from '@autocall/webhooks';
 
 export const BOARD_PATH = '/admin/queues';
 
@@ -107,7 +109,19 @@ export class QueueBoard {
             readOnlyMode: true,
           }),
         );
-        board.known.add(DIALS_QUEUE).add(RETRIES_QUEUE);
+        addQueue(
+          new BullMQAdapter(this.queues.queue(WEBHOOK_DELIVERIES_QUEUE), {
+            displayName: 'Webhook deliveries (attempts due and retries)',
+            readOnlyMode: true,
+          }),
+        );
+        addQueue(
+          new BullMQAdapter(this.queues.queue(CALLBACKS_QUEUE), {
+            displayName: 'Scheduled callbacks (until due, or waiting for their owner)',
+            readOnlyMode: true,
+          }),
+        );
+        board.known.add(DIALS_QUEUE).add(RETRIES_QUEUE).add(WEBHOOK_DELIVERIES_QUEUE).add(CALLBACKS_QUEUE);
       }
     }
     const pools = (await this.queues.pools()).filter((p) => scope === 'operator' || p.tenantId === scope);

@@ -1,0 +1,70 @@
+import { Controller, Get, HttpCode, Param, Patch, Post } from '@nestjs/common';
+import { ApiBearerAuth, ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
+import { z } from 'zod';
+import { CallbacksService, createCallbackSchema, listCallbacksQuery, updateCallbackSchema } from '@autocall/callbacks';
+import { isUuid, NotFoundError } from '@autocall/common';
+import type { Caller } from '@autocall/tenancy';
+import { CurrentCaller } from '../http/caller.decorator';
+import { Roles } from '../http/roles.decorator';
+import { DocumentedBody, ZodBody, ZodQuery } from '../http/zod';
+
+function knownId(id: string): string {
+  if (!isUuid(id)) throw new NotFoundError('not_found', 'No callback with this id.');
+  return id;
+}
+
+@ApiTags('callbacks')
+@ApiBearerAuth()
+@Controller('v1/callbacks')
+export class CallbacksController {
+  constructor(private readonly callbacks: CallbacksService) {}
+
+  @Post()
+  @HttpCode(201)
+  @Roles('integrator', 'supervisor')
+  @ApiOperation({
+    summary:
+      'Schedule a callback: a number (or a contact), a skill, a time (default now + 30 min; local with timeZone, or an instant), an optional owner',
+  })
+  @DocumentedBody(createCallbackSchema)
+  @ApiResponse({ status: 409, description: 'the contact has an open callback already' })
+  create(@CurrentCaller() caller: Caller, @ZodBody(createCallbackSchema) body: z.infer<typeof createCallbackSchema>) {
+    return this.callbacks.create(caller.tenantId, body);
+  }
+
+  @Get()
+  @Roles('integrator', 'supervisor')
+  @ApiOperation({ summary: 'Callbacks by scheduled time (filters: status=a,b, ownerAgentId, dueFrom, dueTo)' })
+  list(@CurrentCaller() caller: Caller, @ZodQuery(listCallbacksQuery) query: z.infer<typeof listCallbacksQuery>) {
+    return this.callbacks.list(caller.tenantId, query);
+  }
+
+  @Get(':id')
+  @Roles('integrator', 'supervisor')
+  @ApiOperation({ summary: 'One callback, with its AutoCall and target once due, and its outcome once ended' })
+  get(@CurrentCaller() caller: Caller, @Param('id') id: string) {
+    return this.callbacks.get(caller.tenantId, knownId(id));
+  }
+
+  @Patch(':id')
+  @Roles('integrator', 'supervisor')
+  @ApiOperation({ summary: 'Reschedule, change or remove the owner (while scheduled or waiting for its owner)' })
+  @DocumentedBody(updateCallbackSchema)
+  @ApiResponse({ status: 409, description: 'the callback is dialed or ended already' })
+  update(
+    @CurrentCaller() caller: Caller,
+    @Param('id') id: string,
+    @ZodBody(updateCallbackSchema) body: z.infer<typeof updateCallbackSchema>,
+  ) {
+    return this.callbacks.update(caller.tenantId, knownId(id), body);
+  }
+
+  @Post(':id/cancel')
+  @HttpCode(200)
+  @Roles('supervisor')
+  @ApiOperation({ summary: 'Cancel a callback not dialed yet (scheduled, waiting, or held in the queue)' })
+  @ApiResponse({ status: 409, description: 'its call is placed, or it ended already' })
+  cancel(@CurrentCaller() caller: Caller, @Param('id') id: string) {
+    return this.callbacks.cancel(caller.tenantId, knownId(id));
+  }
+}
