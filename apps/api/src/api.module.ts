@@ -22,6 +22,8 @@ import { SettingsController } from './controllers/settings.controller';
 import { WebhookDeliveriesController, WebhookEndpointsController } from './controllers/webhooks.controller';
 import { AuthGuard } from './http/auth.guard';
 import { ProblemFilter } from './http/problem.filter';
+import { Dashboard } from './ops/dashboard';
+import { OpsAccess } from './ops/ops-access';
 import { QueueBoard } from './ops/queue-board';
 
 @Module({})
@@ -58,6 +60,8 @@ export class ApiModule {
       providers: [
         BootstrapTenantService,
         QueueBoard,
+        OpsAccess,
+        Dashboard,
         { provide: APP_GUARD, useClass: AuthGuard },
         { provide: APP_FILTER, useClass: ProblemFilter },
       ],

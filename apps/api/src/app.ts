@@ -4,6 +4,7 @@ import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import { Logger } from 'nestjs-pino';
 import { AppConfig } from '@autocall/config';
 import { ApiModule } from './api.module';
+import { Dashboard, DASHBOARD_PATH } from './ops/dashboard';
 import { BOARD_PATH, QueueBoard } from './ops/queue-board';
 
 /** Builds the API application (used by main.ts and by the end-to-end tests). */
@@ -22,6 +23,7 @@ export async function createApiApp(config: AppConfig): Promise<NestExpressApplic
   app.set('query parser', 'simple');
 
   app.use(BOARD_PATH, app.get(QueueBoard).middleware());
+  app.use(DASHBOARD_PATH, app.get(Dashboard).middleware());
 
   const document = SwaggerModule.createDocument(
     app,

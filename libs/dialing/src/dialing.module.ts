@@ -5,6 +5,7 @@ import { TenancyModule } from '@autocall/tenancy';
 import { AutoCallsService } from './autocalls.service';
 import { CallStopsService } from './call-stops.service';
 import { CapacityService } from './capacity.service';
+import { ContactRates } from './contact-rates';
 import { ContactTimeline } from './contact-timeline';
 import { ContactsService } from './contacts.service';
 import { EngineMetrics } from './engine-metrics';
@@ -15,6 +16,7 @@ const services = [
   AutoCallsService,
   CallStopsService,
   CapacityService,
+  ContactRates,
   ContactTimeline,
   ContactsService,
   EngineMetrics,

@@ -4,6 +4,7 @@ import { AgentLiveView } from '@autocall/agents';
 import { PrismaService } from '@autocall/database';
 import { LinesService } from '@autocall/lines';
 import { RedisService } from '@autocall/redis';
+import { ContactRates, RATE_WINDOWS, RateWindow } from './contact-rates';
 import { Queues } from './queues';
 
 /** Counted by the worker as calls happen. Labels are bounded: tenant ids and fixed words only. */
@@ -26,6 +27,7 @@ export class EngineMetrics implements OnModuleInit {
     private readonly agents: AgentLiveView,
     private readonly queues: Queues,
     private readonly redis: RedisService,
+    private readonly rates: ContactRates,
   ) {}
 
   onModuleInit(): void {
@@ -70,6 +72,36 @@ export class EngineMetrics implements OnModuleInit {
         }
       },
     });
+    const rateGauge = (
+      name: string,
+      help: string,
+      pick: (r: Awaited<ReturnType<ContactRates['of']>>[RateWindow]) => number | null,
+    ) =>
+      new Gauge({
+        name,
+        help,
+        labelNames: ['tenant', 'window'],
+        async collect() {
+          this.reset();
+          for (const { id } of await self.prisma.tenant.findMany({ select: { id: true } })) {
+            const rates = await self.rates.of(id);
+            for (const window of Object.keys(RATE_WINDOWS) as RateWindow[]) {
+              const value = pick(rates[window]);
+              if (value !== null) this.set({ tenant: id, window }, value);
+            }
+          }
+        },
+      });
+    rateGauge(
+      'autocall_answer_rate',
+      'Share of dials answered by a person, over the last 1m, 1h and 24h',
+      (r) => r.answerRate,
+    );
+    rateGauge(
+      'autocall_abandon_rate',
+      'Share of answered calls abandoned (no agent in time), over the last 1m, 1h and 24h',
+      (r) => r.abandonRate,
+    );
     new Gauge({
       name: 'autocall_held_targets',
       help: 'Targets of sequential AutoCalls waiting for capacity, per pool',

@@ -10,3 +10,4 @@ export * from './dialing.module';
 export * from './contact-timeline';
 export * from './contacts.service';
 export * from './engine-metrics';
+export * from './contact-rates';

@@ -3,13 +3,11 @@ import { createBullBoard } from '@bull-board/api';
 import { BullMQAdapter } from '@bull-board/api/bullMQAdapter';
 import { ExpressAdapter } from '@bull-board/express';
 import type { NextFunction, Request, Response } from 'express';
-import { timingSafeEqual } from 'node:crypto';
 import { CALLBACKS_QUEUE } from '@autocall/callbacks';
-import { AppConfig } from '@autocall/config';
 import { PrismaService } from '@autocall/database';
 import { DIALS_QUEUE, Pool, poolId, Queues, RETRIES_QUEUE } from '@autocall/dialing';
-import { ApiKeysService } from '@autocall/tenancy';
 import { WEBHOOK_DELIVERIES_QUEUE } from '@autocall/webhooks';
+import { OpsAccess } from './ops-access';
 
 export const BOARD_PATH = '/admin/queues';
 
@@ -18,8 +16,6 @@ type Board = {
   addQueue: (q: BullMQAdapter) => void;
   known: Set<string>;
 };
-
-const same = (a: string, b: string) => a.length === b.length && timingSafeEqual(Buffer.from(a), Buffer.from(b));
 
 /**
  * Bull Board for operators, at /admin/queues, behind authentication (401 without it):
@@ -35,8 +31,7 @@ export class QueueBoard {
   constructor(
     private readonly queues: Queues,
     private readonly prisma: PrismaService,
-    private readonly apiKeys: ApiKeysService,
-    private readonly config: AppConfig,
+    private readonly access: OpsAccess,
   ) {}
 
   middleware() {
@@ -44,48 +39,10 @@ export class QueueBoard {
   }
 
   private async handle(req: Request, res: Response, next: NextFunction): Promise<void> {
-    const scope = await this.authenticate(req.headers.authorization ?? '');
-    if (scope === 'forbidden')
-      return this.refuse(res, 403, 'unauthorized', 'Bull Board needs an admin or supervisor key.');
-    if (!scope) return this.refuse(res, 401, 'invalid_security_user', 'Bull Board needs credentials.');
+    const scope = await this.access.scopeOf(req, res, 'Bull Board');
+    if (!scope) return;
     const board = await this.board(scope);
     board.router(req, res, next);
-  }
-
-  /** 'operator', a tenant id, 'forbidden', or null (no valid credentials). */
-  private async authenticate(header: string): Promise<string | null> {
-    let secret: string | null = null;
-    let user = '';
-    if (header.startsWith('Basic ')) {
-      const decoded = Buffer.from(header.slice(6), 'base64').toString('utf8');
-      const colon = decoded.indexOf(':');
-      [user, secret] = colon < 0 ? ['', decoded] : [decoded.slice(0, colon), decoded.slice(colon + 1)];
-    } else if (header.startsWith('Bearer ')) {
-      secret = header.slice(7);
-    }
-    if (!secret || secret.length > 200) return null;
-    const opsUser = this.config.get('OPS_USERNAME');
-    const opsPassword = this.config.get('OPS_PASSWORD');
-    if (opsUser && opsPassword && same(user, opsUser) && same(secret, opsPassword)) return 'operator';
-    const caller = /^[A-Za-z0-9_-]+$/.test(secret) ? await this.apiKeys.authenticate(secret) : null;
-    if (!caller) return null;
-    return caller.role === 'admin' || caller.role === 'supervisor' ? caller.tenantId : 'forbidden';
-  }
-
-  private refuse(res: Response, status: number, code: string, detail: string): void {
-    if (status === 401) res.setHeader('WWW-Authenticate', 'Basic realm="AutoCall operations", charset="UTF-8"');
-    res
-      .status(status)
-      .type('application/problem+json')
-      .send(
-        JSON.stringify({
-          type: `urn:autocall:problem:${code}`,
-          title: status === 401 ? 'Invalid security user' : 'Unauthorized',
-          status,
-          code,
-          detail,
-        }),
-      );
   }
 
   /** The board of a scope, with the queues that exist now (pools appear as AutoCalls arrive). */

@@ -1,4 +1,5 @@
 import { Injectable, Logger, OnApplicationShutdown, OnModuleInit } from '@nestjs/common';
+import { Histogram } from 'prom-client';
 import { AgentSessionsService } from '@autocall/agents';
 import { AppConfig } from '@autocall/config';
 import { PrismaService } from '@autocall/database';
@@ -15,6 +16,13 @@ import {
 import { AnsweredBy, EndCause, TelephonyEvent, TelephonyPort, TelephonySimulator } from '@autocall/telephony';
 import { WorkerIdentity } from './worker-identity';
 
+/** From a person answering to an agent on the line (seconds, in the callee's time). */
+const answerToAgentDelay = new Histogram({
+  name: 'autocall_answer_to_agent_delay_seconds',
+  help: "From a person answering to the agent connected (in the callee's time)",
+  buckets: [0.1, 0.25, 0.5, 1, 2, 3, 5, 10, 20, 30, 60],
+});
+
 /** What the engine keeps in memory about a contact whose call this worker holds. */
 interface LiveContact {
   id: string;
@@ -30,6 +38,8 @@ interface LiveContact {
   bridgingAgent: string | null;
   connectedAgent: string | null;
   abandonReason: string | null;
+  /** When a person answered (for the answer-to-agent delay). */
+  answeredAt?: Date;
   /** Set when the worker that held the call died: the call is gone with it. */
   lost?: boolean;
   /** Set when someone ended the contact on purpose (End a Contact, cancel with hang-up, …). */
@@ -321,6 +331,7 @@ export class ContactEngine implements OnModuleInit, OnApplicationShutdown {
       answeredBy,
       target: { to: 'answered' },
     });
+    contact.answeredAt = at;
     if (answeredBy === 'machine') {
       // No agent for an answering machine: free the agent now, end the call.
       if (await this.capacity.releaseAgent(contact.tenantId, contact.id)) await this.announce(contact);
@@ -382,6 +393,10 @@ export class ContactEngine implements OnModuleInit, OnApplicationShutdown {
       agentId,
       target: { to: 'connected' },
     });
+    if (contact.answeredAt) {
+      // In the callee's time: the simulator's time scale is undone.
+      answerToAgentDelay.observe(((at.getTime() - contact.answeredAt.getTime()) / 1_000) * this.timeScale);
+    }
   }
 
   private async agentFailed(contact: LiveContact): Promise<void> {

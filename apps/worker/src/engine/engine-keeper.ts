@@ -118,6 +118,7 @@ export class EngineKeeper implements LiveViewPart, OnApplicationBootstrap, OnApp
       for (const { id } of tenants) await this.sweepTenant(id);
       await this.requeueUnqueued();
       await this.finishLostWrapUps();
+      await this.endOrphanedCalls();
       await this.timeline.completeAllDone();
     } catch (error) {
       this.logger.warn(`janitor pass failed, will retry: ${(error as Error).message}`);
@@ -141,6 +142,26 @@ export class EngineKeeper implements LiveViewPart, OnApplicationBootstrap, OnApp
     for (const agent of stuck) {
       await this.agentSessions
         .apply(agent.tenantId, agent.id, { type: 'finish_wrap_up' }, { reason: 'wrap_up_done', byKeyId: null })
+        .catch(() => undefined);
+    }
+  }
+
+  /**
+   * An agent left on a call that PostgreSQL says has ended (its worker died between putting the
+   * agent on the call and the contact recording it, so the recovery did not know the agent): the
+   * call is over, so is the agent's part in it. The grace lets a live end finish its own work.
+   */
+  private async endOrphanedCalls(): Promise<void> {
+    const orphaned = await this.prisma.$queryRaw<{ tenant_id: string; id: string }[]>`
+      SELECT a.tenant_id, a.id FROM agents a
+      JOIN contacts c ON c.id = (CASE WHEN a.state_reason ~ '^call:[0-9a-f-]{36}$'
+                                      THEN substring(a.state_reason FROM 6)::uuid END)
+      WHERE a.state = 'on_call' AND c.status = 'ended'
+        AND c.ended_at < now() - interval '10 seconds' AND a.state_changed_at < now() - interval '10 seconds'`;
+    for (const agent of orphaned) {
+      this.logger.warn(`agent ${agent.id} was left on an ended call; ending its part`);
+      await this.agentSessions
+        .apply(agent.tenant_id, agent.id, { type: 'end_call', wrapUp: false }, { reason: 'call_ended', byKeyId: null })
         .catch(() => undefined);
     }
   }

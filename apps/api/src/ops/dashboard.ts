@@ -1,0 +1,181 @@
+import { Injectable, OnApplicationShutdown } from '@nestjs/common';
+import type { NextFunction, Request, Response } from 'express';
+import { maskPhoneNumber } from '@autocall/common';
+import { PrismaService } from '@autocall/database';
+import { ContactRates, Queues } from '@autocall/dialing';
+import { LinesService } from '@autocall/lines';
+import { RedisService } from '@autocall/redis';
+import { DASHBOARD_PAGE } from './dashboard.page';
+import { OpsAccess } from './ops-access';
+
+export const DASHBOARD_PATH = '/admin/dashboard';
+const TICK_MS = 1_000;
+const AGENT_STATES = ['available', 'reserved', 'on_call', 'wrap_up', 'unavailable'] as const;
+
+/**
+ * The live dashboard: a server-rendered page and a Server-Sent Events stream that pushes a
+ * snapshot of the caller's scope every second (a tenant for an admin or supervisor key, every
+ * tenant for the operator). Phone numbers are masked. Authenticated like Bull Board.
+ */
+@Injectable()
+export class Dashboard implements OnApplicationShutdown {
+  private readonly streams = new Set<Response>();
+
+  constructor(
+    private readonly access: OpsAccess,
+    private readonly prisma: PrismaService,
+    private readonly lines: LinesService,
+    private readonly rates: ContactRates,
+    private readonly queues: Queues,
+    private readonly redis: RedisService,
+  ) {}
+
+  middleware() {
+    return (req: Request, res: Response, next: NextFunction) => void this.handle(req, res).catch(next);
+  }
+
+  onApplicationShutdown(): void {
+    for (const res of this.streams) res.end();
+  }
+
+  private async handle(req: Request, res: Response): Promise<void> {
+    const scope = await this.access.scopeOf(req, res, 'The dashboard');
+    if (!scope) return;
+    if (req.path === '/stream') return this.stream(scope, req, res);
+    if (req.path === '/snapshot') {
+      res.json(await this.snapshot(scope));
+      return;
+    }
+    res
+      .status(200)
+      .type('html')
+      .setHeader('Content-Security-Policy', "default-src 'self'; script-src 'unsafe-inline'; style-src 'unsafe-inline'")
+      .send(DASHBOARD_PAGE);
+  }
+
+  private async stream(scope: string, req: Request, res: Response): Promise<void> {
+    res.writeHead(200, {
+      'Content-Type': 'text/event-stream',
+      'Cache-Control': 'no-cache, no-transform',
+      Connection: 'keep-alive',
+      'X-Accel-Buffering': 'no',
+    });
+    this.streams.add(res);
+    let busy = false;
+    const push = async () => {
+      if (busy) return;
+      busy = true;
+      try {
+        res.write(`event: snapshot\ndata: ${JSON.stringify(await this.snapshot(scope))}\n\n`);
+      } catch {
+        res.write(`event: problem\ndata: ${JSON.stringify({ message: 'figures unavailable for a moment' })}\n\n`);
+      } finally {
+        busy = false;
+      }
+    };
+    const timer = setInterval(() => void push(), TICK_MS);
+    req.on('close', () => {
+      clearInterval(timer);
+      this.streams.delete(res);
+    });
+    await push();
+  }
+
+  async snapshot(scope: string) {
+    const tenants = await this.prisma.tenant.findMany({
+      where: scope === 'operator' ? {} : { id: scope },
+      select: { id: true, name: true },
+      orderBy: { createdAt: 'asc' },
+    });
+    return { at: new Date().toISOString(), tenants: await Promise.all(tenants.map((t) => this.tenant(t))) };
+  }
+
+  private async tenant(tenant: { id: string; name: string }) {
+    const [usage, rates, agents, autocalls, recent, pools] = await Promise.all([
+      this.lines.usage(tenant.id),
+      this.rates.of(tenant.id),
+      this.prisma.agent.findMany({ where: { tenantId: tenant.id }, select: { id: true, skills: true, state: true } }),
+      this.prisma.autoCall.findMany({
+        where: {
+          tenantId: tenant.id,
+          OR: [{ status: 'active' }, { completedAt: { gt: new Date(Date.now() - 60_000) } }],
+        },
+        orderBy: { createdAt: 'desc' },
+        take: 12,
+      }),
+      this.prisma.contact.findMany({
+        where: { tenantId: tenant.id },
+        orderBy: { createdAt: 'desc' },
+        take: 12,
+        select: { id: true, phoneNumber: true, status: true, agentId: true, skill: true, cause: true, createdAt: true },
+      }),
+      this.queues.pools(),
+    ]);
+    const progress = autocalls.length
+      ? await this.prisma.target.groupBy({
+          by: ['autocallId', 'status'],
+          where: { autocallId: { in: autocalls.map((a) => a.id) } },
+          _count: { _all: true },
+        })
+      : [];
+    const reservedAgents = new Set(
+      (
+        await Promise.all(
+          agents
+            .filter((a) => a.state === 'available')
+            .map(async (a) =>
+              (await this.redis.client.hget(this.redis.keys.agent(tenant.id, a.id), 'reservedFor')) ? a.id : null,
+            ),
+        )
+      ).filter(Boolean),
+    );
+    const skills = [...new Set(agents.flatMap((a) => a.skills))].sort();
+    const skillRows = await Promise.all(
+      skills.map(async (skill) => {
+        const byState = Object.fromEntries(AGENT_STATES.map((s) => [s, 0])) as Record<string, number>;
+        for (const agent of agents.filter((a) => a.skills.includes(skill) && a.state !== 'logged_out')) {
+          byState[reservedAgents.has(agent.id) ? 'reserved' : agent.state] += 1;
+        }
+        const pool = pools.find((p) => p.tenantId === tenant.id && p.skill === skill);
+        const held = pool ? await this.queues.held(pool).getJobCountByTypes('waiting', 'prioritized', 'delayed') : 0;
+        const waiting = await this.redis.client.zcard(`${this.redis.keys.tenantTag(tenant.id)}:waiting:${skill}`);
+        return { skill, agents: byState, held, waiting };
+      }),
+    );
+    return {
+      id: tenant.id,
+      name: tenant.name,
+      lines: usage,
+      skills: skillRows,
+      rates,
+      autocalls: autocalls.map((a) => {
+        const counts = Object.fromEntries(
+          progress.filter((p) => p.autocallId === a.id).map((p) => [p.status, p._count._all]),
+        ) as Record<string, number>;
+        const open = ['pending', 'dialing', 'ringing', 'answered', 'connected'].reduce(
+          (n, s) => n + (counts[s] ?? 0),
+          0,
+        );
+        return {
+          id: a.id,
+          mode: a.mode,
+          skill: a.skill,
+          status: a.status,
+          targetCount: a.targetCount,
+          done: a.targetCount - open,
+          live: open - (counts.pending ?? 0),
+          counts,
+        };
+      }),
+      recent: recent.map((c) => ({
+        id: c.id,
+        phoneNumber: maskPhoneNumber(c.phoneNumber),
+        skill: c.skill,
+        status: c.status,
+        cause: c.cause,
+        agentId: c.agentId,
+        at: c.createdAt,
+      })),
+    };
+  }
+}
