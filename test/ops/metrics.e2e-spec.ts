@@ -44,6 +44,11 @@ describe('metrics', () => {
     expect(text).toContain(`autocall_lines{tenant="${tenant.tenantId}",kind="free"} 6`);
     expect(text).toContain(`autocall_agents{tenant="${tenant.tenantId}",skill="sales",state="available"} 1`);
     expect(text).toContain(`autocall_agents{tenant="${tenant.tenantId}",skill="sales",state="unavailable"} 1`);
+    expect(text).toContain('autocall_queue_jobs{queue="dials",state="waiting"} 0');
+    expect(text).toContain('autocall_queue_jobs{queue="callbacks",state="delayed"} 0');
+    // Nothing dialed in this suite (no worker): rates have no value yet, and are not made up.
+    expect(text).toMatch(/# TYPE autocall_answer_rate gauge/);
+    expect(text).not.toContain(`autocall_answer_rate{tenant="${tenant.tenantId}"`);
     expect(text).not.toMatch(/\+818\d+/);
   });
 });

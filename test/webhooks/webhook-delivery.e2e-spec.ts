@@ -130,6 +130,14 @@ describe('webhook notifications', () => {
     expect(last.envelope.data).toMatchObject({ autocallId: submitted.id, status: 'completed', targetCount: 30 });
     expect(Object.values(last.envelope.data.counts as Record<string, number>).reduce((a, b) => a + b, 0)).toBe(30);
 
+    // The rates of the last hour count these 30 dials (the API's /metrics, from PostgreSQL).
+    const { text: metrics } = await engine.http().get('/metrics').expect(200);
+    const answerRate = new RegExp(`autocall_answer_rate\\{tenant="${tenant.tenantId}",window="1h"\\} ([0-9.]+)`).exec(
+      metrics,
+    );
+    expect(Number(answerRate?.[1])).toBeGreaterThan(0);
+    expect(Number(answerRate?.[1])).toBeLessThanOrEqual(1);
+
     // The delivery log agrees.
     const { body: log } = await engine
       .http()

@@ -5,7 +5,7 @@ import { PrismaService } from '@autocall/database';
 import { LinesService } from '@autocall/lines';
 import { RedisService } from '@autocall/redis';
 import { ContactRates, RATE_WINDOWS, RateWindow } from './contact-rates';
-import { Queues } from './queues';
+import { DIALS_QUEUE, Queues, RETRIES_QUEUE } from './queues';
 
 /** Counted by the worker as calls happen. Labels are bounded: tenant ids and fixed words only. */
 export const dialsTotal = new Counter({ name: 'autocall_dials_total', help: 'Calls placed', labelNames: ['tenant'] });
@@ -117,6 +117,22 @@ export class EngineMetrics implements OnModuleInit {
         }
       },
     });
+    new Gauge({
+      name: 'autocall_queue_jobs',
+      help: 'Jobs of the shared BullMQ queues by state (held targets: autocall_held_targets)',
+      labelNames: ['queue', 'state'],
+      async collect() {
+        this.reset();
+        for (const name of SHARED_QUEUES) {
+          const counts = await self.queues.queue(name).getJobCounts(...QUEUE_STATES);
+          for (const state of QUEUE_STATES) this.set({ queue: name, state }, counts[state] ?? 0);
+        }
+      },
+    });
     void this.agents;
   }
 }
+
+/** The queues every tenant shares (names fixed here: labels stay bounded). */
+const SHARED_QUEUES = [DIALS_QUEUE, RETRIES_QUEUE, 'webhook-deliveries', 'callbacks'];
+const QUEUE_STATES = ['waiting', 'prioritized', 'delayed', 'active', 'failed'] as const;
