@@ -162,6 +162,17 @@ describe('scheduled callbacks', () => {
     const contact = await prisma.contact.findFirst({ where: { targetId: done.targetId } });
     const connected = await prisma.contactEvent.findFirst({ where: { contactId: contact!.id, status: 'connected' } });
     expect(connected?.agentId).toBe('cb-2');
+
+    // A number put on the do-not-call list after scheduling is never dialed, owned or not.
+    const { body: stopped } = await create({
+      phoneNumber: '+81355503001',
+      skill: 'care',
+      ownerAgentId: 'cb-2',
+      scheduledAt: inMs(1_000),
+    }).expect(201);
+    await engine.http().post('/v1/call-stops').set(admin()).send({ phoneNumber: '+81355503001' }).expect(201);
+    expect(await ended(stopped.id)).toMatchObject({ status: 'failed', outcome: 'skipped' });
+    expect(await prisma.contact.count({ where: { phoneNumber: '+81355503001' } })).toBe(0);
   });
 
   it('waits for an absent owner during its window, then goes to the skill’s queue', async () => {

@@ -17,7 +17,7 @@ export interface ReceivedWebhook {
 export type ReceiverBehaviour = (
   request: ReceivedWebhook,
   count: number,
-) => number | 'hang' | { status: number; headers: Record<string, string> };
+) => number | 'hang' | { status: number; headers?: Record<string, string>; body?: Buffer | string };
 
 /**
  * A webhook receiver on loopback that records every request, and answers as told (by default 204).
@@ -62,8 +62,10 @@ export class WebhookReceiver {
           this.hanging.add(res);
           return;
         }
-        const { status, headers } = typeof answer === 'number' ? { status: answer, headers: {} } : answer;
-        res.writeHead(status, headers).end(status >= 400 ? `error ${status}` : '');
+        const reply = typeof answer === 'number' ? { status: answer } : answer;
+        res
+          .writeHead(reply.status, reply.headers ?? {})
+          .end(reply.body ?? (reply.status >= 400 ? `error ${reply.status}` : ''));
       });
     });
     await new Promise<void>((resolve) => this.server!.listen(this.port, '127.0.0.1', resolve));

@@ -237,11 +237,13 @@ describe('webhook notifications', () => {
     const slow = await endpointFor(tenant, '/busy', ['autocall.completed']);
     const refusing = await endpointFor(tenant, '/refusing', ['autocall.completed']);
     const gone = await endpointFor(tenant, '/gone', ['autocall.completed']);
+    const binary = await endpointFor(tenant, '/binary', ['autocall.completed']);
     let busy = 0;
     receiver.behaviour = (hook) => {
       if (hook.path === '/busy') return busy++ === 0 ? { status: 429, headers: { 'retry-after': '2' } } : 204;
       if (hook.path === '/refusing') return 400;
       if (hook.path === '/gone') return 410;
+      if (hook.path === '/binary') return { status: 200, body: Buffer.from([0, 1, 2, 0, 0x41]) };
       return 204;
     };
     const submitted = await engine.submit(tenant, { mode: 'immediate', skill: 'mix', targets: numbers(1, '+3340') });
@@ -272,6 +274,13 @@ describe('webhook notifications', () => {
       .set(bearer(tenant.adminKey))
       .expect(200);
     expect(goneEndpoint).toMatchObject({ enabled: false, disabledReason: 'gone' });
+
+    // An answer PostgreSQL text cannot hold (NUL bytes) is still recorded.
+    const [binaryDelivery] = await waitFor('the binary answer recorded', async () => {
+      const items = await list(binary.id);
+      return items[0]?.status === 'delivered' ? items : undefined;
+    });
+    expect(binaryDelivery.attempts).toBe(1);
 
     // The backlog metric counts them.
     const { text: metrics } = await engine.http().get('/metrics').expect(200);

@@ -209,16 +209,18 @@ export class CallbacksService {
       }
       if (locked.status === 'queued' && locked.target_id) {
         // The target row lock orders this against the dispatcher's pending → dialing.
-        const cancelled = await tx.$executeRaw`
+        const cancelled = await tx.$queryRaw<{ autocall_id: string }[]>`
           WITH t AS (
             UPDATE targets SET status = 'cancelled', reason = 'callback_cancelled', updated_at = now(), completed_at = now()
-            WHERE id = ${locked.target_id}::uuid AND status = 'pending' RETURNING id, autocall_id)
-          INSERT INTO target_events (target_id, from_status, to_status, reason)
-          SELECT id, 'pending', 'cancelled', 'callback_cancelled' FROM t`;
-        if (cancelled > 0) {
+            WHERE id = ${locked.target_id}::uuid AND status = 'pending' RETURNING id, autocall_id),
+          te AS (
+            INSERT INTO target_events (target_id, from_status, to_status, reason)
+            SELECT id, 'pending', 'cancelled', 'callback_cancelled' FROM t)
+          SELECT autocall_id FROM t`;
+        if (cancelled.length > 0) {
           await tx.$executeRaw`
             UPDATE autocalls SET status = 'cancelled', cancelled_at = now(), completed_at = now()
-            WHERE id = ${row.autocallId}::uuid AND completed_at IS NULL`;
+            WHERE id = ${cancelled[0].autocall_id}::uuid AND completed_at IS NULL`;
           return;
         }
       }

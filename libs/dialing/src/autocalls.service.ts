@@ -254,8 +254,11 @@ export class AutoCallsService {
     const requestHash = createHash('sha256').update(JSON.stringify(input)).digest('hex');
     try {
       const autocall = await this.store(tenantId, uuidv7(), input, planned, null, requestHash, link);
-      if (reservedContact) await this.queueDials(tenantId, planned);
-      else await this.queueHeld(tenantId, autocall, input, planned);
+      if (reservedContact) {
+        await this.queueDials(tenantId, planned);
+        // Nothing to hold: it is queued as it is (the janitor must not take it for unqueued).
+        await this.prisma.autoCall.update({ where: { id: autocall.id }, data: { queuedAt: new Date() } });
+      } else await this.queueHeld(tenantId, autocall, input, planned);
       return autocall;
     } catch (error) {
       if (reservedContact) await this.capacity.release(tenantId, reservedContact);

@@ -1,4 +1,4 @@
-import { Injectable, OnModuleDestroy } from '@nestjs/common';
+import { Injectable, OnApplicationShutdown } from '@nestjs/common';
 import { Pool } from 'pg';
 import { AppConfig } from '@autocall/config';
 import { AttemptVerdict } from './delivery-outcome';
@@ -56,7 +56,7 @@ export const WEBHOOK_NOTIFY_CHANNEL = 'autocall_webhook_deliveries';
  * carries "these attempts are due", and the relay re-creates lost jobs from here.
  */
 @Injectable()
-export class WebhookOutbox implements OnModuleDestroy {
+export class WebhookOutbox implements OnApplicationShutdown {
   readonly pool: Pool;
 
   constructor(config: AppConfig) {
@@ -124,11 +124,12 @@ export class WebhookOutbox implements OnModuleDestroy {
     return rows.map((r) => ({ deliveryId: r.id, tenantId: r.tenant_id, attempt: r.attempts + 1, jobId: r.job_id }));
   }
 
-  /** The delivery's next attempt now travels in this job. */
-  async assignJob(deliveryId: string, attempt: number, jobId: string): Promise<void> {
+  /** The delivery's next attempt now travels in this job, due at `dueAt`. */
+  async assignJob(deliveryId: string, attempt: number, jobId: string, dueAt: Date): Promise<void> {
     await this.pool.query(
-      `UPDATE webhook_deliveries SET job_id = $3 WHERE id = $1 AND status = 'pending' AND attempts = $2 - 1`,
-      [deliveryId, attempt, jobId],
+      `UPDATE webhook_deliveries SET job_id = $3, next_attempt_at = $4
+       WHERE id = $1 AND status = 'pending' AND attempts = $2 - 1`,
+      [deliveryId, attempt, jobId, dueAt],
     );
   }
 
@@ -240,7 +241,8 @@ export class WebhookOutbox implements OnModuleDestroy {
     );
   }
 
-  async onModuleDestroy(): Promise<void> {
+  /** After the relay and the sender have stopped (they stop when modules are destroyed). */
+  async onApplicationShutdown(): Promise<void> {
     await this.pool.end();
   }
 }

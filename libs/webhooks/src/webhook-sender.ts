@@ -17,6 +17,9 @@ export interface SenderOptions {
 
 const EXCERPT_CHARS = 1_000;
 
+/** PostgreSQL text cannot hold NUL: a binary answer must not make its attempt unrecordable. */
+const printable = (text: string) => text.replace(/\u0000/g, '');
+
 /**
  * POSTs one signed webhook. Guards: the destination policy at connect time, one deadline for the
  * whole exchange, the response body read up to a cap, redirects never followed (node:http does
@@ -81,7 +84,7 @@ export class WebhookSender {
               statusCode: response.statusCode ?? null,
               error: null,
               retryAfterMs: parseRetryAfter(response.headers['retry-after'] as string | undefined),
-              excerpt: chunks.length ? Buffer.concat(chunks).toString('utf8').slice(0, EXCERPT_CHARS) : null,
+              excerpt: chunks.length ? printable(Buffer.concat(chunks).toString('utf8')).slice(0, EXCERPT_CHARS) : null,
             });
           response.on('data', (chunk: Buffer) => {
             size += chunk.length;

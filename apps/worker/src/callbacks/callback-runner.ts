@@ -3,7 +3,7 @@ import { DelayedError, Job, Worker } from 'bullmq';
 import { CALLBACKS_QUEUE, CallbackJob, callbackJobId, CallbackQueue, dueAction } from '@autocall/callbacks';
 import { Clock, uuidv7 } from '@autocall/common';
 import { Callback, Prisma, PrismaService } from '@autocall/database';
-import { AutoCallsService, CapacityService, Queues } from '@autocall/dialing';
+import { AutoCallsService, CallStopsService, CapacityService, Queues } from '@autocall/dialing';
 import { WorkerIdentity } from '../engine/worker-identity';
 
 /** Callbacks are promises made to a customer: they go ahead of the skill's lists. */
@@ -34,6 +34,7 @@ export class CallbackRunner implements OnApplicationBootstrap, OnApplicationShut
     private readonly prisma: PrismaService,
     private readonly autocalls: AutoCallsService,
     private readonly capacity: CapacityService,
+    private readonly callStops: CallStopsService,
     private readonly queues: Queues,
     private readonly queue: CallbackQueue,
     private readonly identity: WorkerIdentity,
@@ -69,14 +70,26 @@ export class CallbackRunner implements OnApplicationBootstrap, OnApplicationShut
     try {
       if (action.kind === 'owner') {
         if (callback.status === 'scheduled') await this.markWaiting(callback);
+        if (await this.callStops.isStopped(callback.tenantId, callback.phoneNumber)) {
+          // Stopped since it was scheduled: held in the queue, the dispatcher skips it (do_not_call).
+          await this.submit(callback, null);
+          return 'queued (do not call)';
+        }
         const contactId = uuidv7();
-        const reserved = await this.capacity.reserveAgent(
-          callback.tenantId,
-          contactId,
-          callback.skill,
-          callback.ownerAgentId!,
-          this.identity.id,
-        );
+        let reserved: Awaited<ReturnType<CapacityService['reserveAgent']>>;
+        try {
+          reserved = await this.capacity.reserveAgent(
+            callback.tenantId,
+            contactId,
+            callback.skill,
+            callback.ownerAgentId!,
+            this.identity.id,
+          );
+        } catch (error) {
+          // The reply may be lost after the script ran: never keep the owner reserved for nothing.
+          await this.capacity.release(callback.tenantId, contactId).catch(() => undefined);
+          throw error;
+        }
         if (!reserved.ok) return this.later(job, token, action.recheckAtMs);
         await this.submit(callback, contactId);
         return 'dialed to its owner';

@@ -1,4 +1,4 @@
-import { Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
+import { Injectable, Logger, OnApplicationBootstrap, OnModuleDestroy } from '@nestjs/common';
 import { Job, Worker } from 'bullmq';
 import { AppConfig } from '@autocall/config';
 import { Queues } from '@autocall/dialing';
@@ -28,7 +28,7 @@ const ORDER_WAIT_MS = 1_000;
  * webhook-id). Its own queue and concurrency: a slow receiver never holds up dialing.
  */
 @Injectable()
-export class WebhookDeliveryProcessor implements OnApplicationBootstrap, OnApplicationShutdown {
+export class WebhookDeliveryProcessor implements OnApplicationBootstrap, OnModuleDestroy {
   private readonly logger = new Logger(WebhookDeliveryProcessor.name);
   private worker: Worker<WebhookDeliveryJob> | null = null;
   private readonly sender: WebhookSender;
@@ -61,7 +61,8 @@ export class WebhookDeliveryProcessor implements OnApplicationBootstrap, OnAppli
     this.worker.on('error', (error) => this.logger.warn(`webhook deliveries: ${error.message}`));
   }
 
-  async onApplicationShutdown(): Promise<void> {
+  // In-flight attempts finish and are recorded before the outbox's pool ends.
+  async onModuleDestroy(): Promise<void> {
     await this.worker?.close();
     this.sender.close();
   }
@@ -132,7 +133,8 @@ export class WebhookDeliveryProcessor implements OnApplicationBootstrap, OnAppli
   private async later(delivery: DeliveryToAttempt, delayMs: number): Promise<void> {
     const attempt = delivery.attempts + 1;
     const jobId = `${deliveryJobId(delivery.deliveryId, attempt)}-w${Date.now()}`;
-    await this.outbox.assignJob(delivery.deliveryId, attempt, jobId);
+    // Its due time moves too: a delivery held back on purpose is not overdue for the sweep.
+    await this.outbox.assignJob(delivery.deliveryId, attempt, jobId, new Date(Date.now() + delayMs));
     await this.queues
       .queue(WEBHOOK_DELIVERIES_QUEUE)
       .add(

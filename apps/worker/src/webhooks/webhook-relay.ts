@@ -1,4 +1,4 @@
-import { Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
+import { Injectable, Logger, OnApplicationBootstrap, OnModuleDestroy } from '@nestjs/common';
 import { Client } from 'pg';
 import { AppConfig } from '@autocall/config';
 import { Queues } from '@autocall/dialing';
@@ -26,7 +26,7 @@ const LIVE_JOB_STATES = new Set(['waiting', 'active', 'delayed', 'prioritized', 
  * change nothing: only the attempt a delivery waits for is recorded.
  */
 @Injectable()
-export class WebhookRelay implements OnApplicationBootstrap, OnApplicationShutdown {
+export class WebhookRelay implements OnApplicationBootstrap, OnModuleDestroy {
   private readonly logger = new Logger(WebhookRelay.name);
   private listener: Client | null = null;
   private sweepTimer: NodeJS.Timeout | null = null;
@@ -46,7 +46,8 @@ export class WebhookRelay implements OnApplicationBootstrap, OnApplicationShutdo
     this.wake();
   }
 
-  async onApplicationShutdown(): Promise<void> {
+  // Before the outbox's pool ends (it ends at application shutdown).
+  async onModuleDestroy(): Promise<void> {
     this.stopped = true;
     if (this.sweepTimer) clearInterval(this.sweepTimer);
     await this.draining;
@@ -76,7 +77,20 @@ export class WebhookRelay implements OnApplicationBootstrap, OnApplicationShutdo
     })().finally(() => (this.draining = null));
   }
 
+  private sweeping = false;
+
   private async sweep(): Promise<void> {
+    // One sweep at a time: two could both re-add a delivery under different job ids.
+    if (this.sweeping) return;
+    this.sweeping = true;
+    try {
+      await this.sweepOnce();
+    } finally {
+      this.sweeping = false;
+    }
+  }
+
+  private async sweepOnce(): Promise<void> {
     this.wake();
     if (!this.listener) await this.listen();
     try {
@@ -87,7 +101,7 @@ export class WebhookRelay implements OnApplicationBootstrap, OnApplicationShutdo
         const state = delivery.jobId ? await queue.getJobState(delivery.jobId) : 'unknown';
         if (LIVE_JOB_STATES.has(state)) continue;
         const jobId = `${deliveryJobId(delivery.deliveryId, delivery.attempt)}-s${Date.now()}`;
-        await this.outbox.assignJob(delivery.deliveryId, delivery.attempt, jobId);
+        await this.outbox.assignJob(delivery.deliveryId, delivery.attempt, jobId, new Date());
         await queue.add(
           'deliver',
           {
