@@ -83,7 +83,11 @@ async function main() {
     connectionString: Object.assign(new URL(databaseUrl), { pathname: '/postgres' }).toString(),
   });
   await admin.connect();
-  await admin.query(`DROP DATABASE IF EXISTS ${databaseUrl.pathname.slice(1)} WITH (FORCE)`);
+  const database = databaseUrl.pathname.slice(1);
+  if (!/^autocall_demo\w*$/.test(database)) {
+    throw new Error(`the demo only recreates a database named autocall_demo…, not ${database}`);
+  }
+  await admin.query(`DROP DATABASE IF EXISTS ${database} WITH (FORCE)`);
   await admin.end();
   run('database migration', [path.join(root, 'dist', 'apps', 'cli', 'src', 'main.js'), 'migrate']);
   const created = JSON.parse(

@@ -3,7 +3,6 @@ import { Job, Worker } from 'bullmq';
 import { AppConfig } from '@autocall/config';
 import { Queues } from '@autocall/dialing';
 import {
-  DELIVERY_BATCH,
   deliveryJobId,
   DeliveryToAttempt,
   DestinationPolicy,
@@ -48,8 +47,9 @@ export class WebhookDeliveryProcessor implements OnApplicationBootstrap, OnModul
 
   onApplicationBootstrap(): void {
     this.worker = this.queues.createWorker<WebhookDeliveryJob>(WEBHOOK_DELIVERIES_QUEUE, (job) => this.attempt(job), {
-      // Each job sends up to DELIVERY_BATCH requests at once.
-      concurrency: Math.max(1, Math.ceil(this.config.get('WEBHOOK_CONCURRENCY') / DELIVERY_BATCH)),
+      // Batches send up to DELIVERY_BATCH at once; retries travel one per job. Enough job slots
+      // that a dead endpoint's retries, each waiting out its timeout, do not hold back the rest.
+      concurrency: Math.max(4, Math.ceil(this.config.get('WEBHOOK_CONCURRENCY') / 4)),
       // A live worker renews its locks; these only decide how soon a dead worker's attempt is
       // given to another (then sent again: at-least-once).
       lockDuration: 10_000,
