@@ -9,9 +9,11 @@ describe('tenant isolation', () => {
   let first: TestTenant;
   let second: TestTenant;
   let firstKeyId: string;
+  let firstEndpointId: string;
+  let firstCallbackId: string;
 
   beforeAll(async () => {
-    api = await ApiHarness.start('isolation');
+    api = await ApiHarness.start('isolation', { WEBHOOK_ALLOWED_NETWORKS: '127.0.0.0/8' });
     first = await api.createTenant('first', 7);
     second = await api.createTenant('second', 3);
     await api
@@ -29,6 +31,22 @@ describe('tenant isolation', () => {
     await api.http().put('/v1/settings').set(bearer(first.adminKey)).send({ defaultCountry: 'JP' }).expect(200);
     const keys = await api.http().get('/v1/api-keys').set(bearer(first.adminKey)).expect(200);
     firstKeyId = keys.body.items[0].id;
+    firstEndpointId = (
+      await api
+        .http()
+        .post('/v1/webhook-endpoints')
+        .set(bearer(first.adminKey))
+        .send({ url: 'http://127.0.0.1:9/first' })
+        .expect(201)
+    ).body.id;
+    firstCallbackId = (
+      await api
+        .http()
+        .post('/v1/callbacks')
+        .set(bearer(first.adminKey))
+        .send({ phoneNumber: '+81312345678', skill: 'sales' })
+        .expect(201)
+    ).body.id;
   });
   afterAll(() => api.stop());
 
@@ -40,9 +58,19 @@ describe('tenant isolation', () => {
     ['PUT', '/v1/agents/shared-id/state', { state: 'unavailable' }, 'invalid_agent_id'],
     ['DELETE', '/v1/agents/shared-id/session', undefined, 'invalid_agent_id'],
     ['DELETE', '/v1/api-keys/:firstKeyId', undefined, 'not_found'],
+    ['GET', '/v1/webhook-endpoints/:endpoint', undefined, 'not_found'],
+    ['PATCH', '/v1/webhook-endpoints/:endpoint', { enabled: false }, 'not_found'],
+    ['POST', '/v1/webhook-endpoints/:endpoint/rotate-secret', {}, 'not_found'],
+    ['DELETE', '/v1/webhook-endpoints/:endpoint', undefined, 'not_found'],
+    ['GET', '/v1/callbacks/:callback', undefined, 'not_found'],
+    ['PATCH', '/v1/callbacks/:callback', { callerName: 'x' }, 'not_found'],
+    ['POST', '/v1/callbacks/:callback/cancel', {}, 'not_found'],
   ])("%s %s with another tenant's id answers 404 %s", async (method, path, body, code) => {
-    const url = path.replace(':firstKeyId', () => firstKeyId);
-    const call = api.http()[method.toLowerCase() as 'get' | 'post' | 'put' | 'delete'](url).set(asSecond());
+    const url = path
+      .replace(':firstKeyId', () => firstKeyId)
+      .replace(':endpoint', () => firstEndpointId)
+      .replace(':callback', () => firstCallbackId);
+    const call = api.http()[method.toLowerCase() as 'get' | 'post' | 'put' | 'patch' | 'delete'](url).set(asSecond());
     const response = await (body ? call.send(body) : call).expect(404);
     expect(response.body.code).toBe(code);
   });
@@ -53,6 +81,9 @@ describe('tenant isolation', () => {
     expect(keys.map((k: { id: string }) => k.id)).not.toContain(firstKeyId);
     expect((await api.http().get('/v1/lines/usage').set(asSecond()).expect(200)).body.capacity).toBe(3);
     expect((await api.http().get('/v1/settings').set(asSecond()).expect(200)).body.defaultCountry).toBeNull();
+    expect((await api.http().get('/v1/webhook-endpoints').set(asSecond()).expect(200)).body.items).toEqual([]);
+    expect((await api.http().get('/v1/callbacks').set(asSecond()).expect(200)).body.items).toEqual([]);
+    expect((await api.http().get('/v1/webhook-deliveries').set(asSecond()).expect(200)).body.items).toEqual([]);
   });
 
   it("changes only the caller's own agents, lines and settings", async () => {

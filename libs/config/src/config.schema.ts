@@ -64,6 +64,9 @@ export const configSchema = z.object({
   /** Credentials of the service operator's Bull Board (every tenant's queues); unset: no such board. */
   OPS_USERNAME: z.string().min(1).max(100).optional(),
   OPS_PASSWORD: z.string().min(12, 'must be at least 12 characters').max(200).optional(),
+  /** AutoCall submissions per tenant and window (429 with Retry-After beyond). */
+  SUBMISSION_LIMIT: z.coerce.number().int().min(1).max(1_000_000).default(120),
+  SUBMISSION_WINDOW_SECONDS: z.coerce.number().int().min(1).max(86_400).default(60),
   TERMINATE_SESSION_LIMIT: z.coerce.number().int().min(1).max(100_000).default(30),
   TERMINATE_SESSION_WINDOW_SECONDS: z.coerce.number().int().min(1).max(86_400).default(60),
   LIVE_VIEW_CHECK_INTERVAL_MS: z.coerce.number().int().min(100).max(600_000).default(5_000),

@@ -1,3 +1,5 @@
+import { AppConfig } from '@autocall/config';
+import { RateLimiter } from '@autocall/redis';
 import { Controller, Get, Headers, HttpCode, Param, Post, Res } from '@nestjs/common';
 import { ApiBearerAuth, ApiHeader, ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
 import type { Response } from 'express';
@@ -29,6 +31,8 @@ export class AutoCallsController {
   constructor(
     private readonly autocalls: AutoCallsService,
     private readonly contacts: ContactsService,
+    private readonly rateLimiter: RateLimiter,
+    private readonly config: AppConfig,
   ) {}
 
   @Post()
@@ -49,6 +53,7 @@ export class AutoCallsController {
   })
   @DocumentedBody(submitAutoCallSchema)
   @ApiResponse({ status: 202, description: 'accepted, with the status of every target' })
+  @ApiResponse({ status: 429, description: "past the tenant's submission rate limit (Retry-After)" })
   async submit(
     @CurrentCaller() caller: Caller,
     @ZodBody(submitAutoCallSchema) body: SubmitAutoCall,
@@ -58,6 +63,13 @@ export class AutoCallsController {
     if (idempotencyKey !== undefined && !/^[\x21-\x7e]{1,200}$/.test(idempotencyKey)) {
       throw InvalidRequestError.field('Idempotency-Key', 'invalid', 'must be 1 to 200 visible ASCII characters');
     }
+    // Per tenant, shared by every replica (Redis): a runaway integration cannot flood the dialer.
+    await this.rateLimiter.hit(
+      caller.tenantId,
+      'submit-autocall',
+      this.config.get('SUBMISSION_LIMIT'),
+      this.config.get('SUBMISSION_WINDOW_SECONDS'),
+    );
     const result = await this.autocalls.submit(caller.tenantId, body, idempotencyKey ?? null);
     if (result.replayed) res.setHeader('Idempotent-Replayed', 'true');
     return { ...result.autocall, targets: result.targets };
