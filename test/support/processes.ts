@@ -1,6 +1,8 @@
-import { ChildProcess, spawn } from 'node:child_process';
+import { ChildProcess, spawn, spawnSync } from 'node:child_process';
 import { once } from 'node:events';
+import { chownSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
 import path from 'node:path';
 import Redis from 'ioredis';
 
@@ -96,6 +98,11 @@ export class AppProcess {
     return new AppProcess(child);
   }
 
+  /** The exit code, or null while it runs. */
+  exitCode(): number | null {
+    return this.child.exitCode ?? (this.child.signalCode ? -1 : null);
+  }
+
   async exited(): Promise<number | null> {
     if (this.child.exitCode !== null) return this.child.exitCode;
     const [code] = await once(this.child, 'exit');
@@ -107,4 +114,71 @@ export class AppProcess {
     this.child.kill(signal);
     return this.exited();
   }
+}
+
+/**
+ * A private PostgreSQL cluster for tests that stop it (never the shared server): initdb in a
+ * temporary directory, run as the `postgres` system user, on its own port, trust auth on loopback.
+ */
+export class PostgresServer {
+  private constructor(
+    private readonly dataDir: string,
+    readonly port: number,
+    private readonly bin: string,
+  ) {}
+
+  get url(): string {
+    return `postgresql://postgres@127.0.0.1:${this.port}/postgres`;
+  }
+
+  static async start(): Promise<PostgresServer> {
+    const versions = readdirSync('/usr/lib/postgresql').sort();
+    const bin = `/usr/lib/postgresql/${versions[versions.length - 1]}/bin`;
+    const dataDir = mkdtempSync(path.join(tmpdir(), 'autocall-pg-'));
+    chownSync(dataDir, postgresUid(), postgresGid());
+    const server = new PostgresServer(dataDir, await freePort(), bin);
+    server.asPostgres(`${bin}/initdb`, ['-D', dataDir, '-A', 'trust', '-U', 'postgres', '--no-sync']);
+    await server.resume();
+    return server;
+  }
+
+  /** Starts (again) on the same port and data. */
+  async resume(): Promise<void> {
+    this.asPostgres(`${this.bin}/pg_ctl`, [
+      '-D',
+      this.dataDir,
+      '-o',
+      `-p ${this.port} -k ${this.dataDir} -c listen_addresses=127.0.0.1 -c fsync=off`,
+      '-l',
+      path.join(this.dataDir, 'log'),
+      '-w',
+      'start',
+    ]);
+  }
+
+  /** Stops at once, as a crash or an outage would (clients see their connections drop). */
+  async halt(): Promise<void> {
+    this.asPostgres(`${this.bin}/pg_ctl`, ['-D', this.dataDir, '-m', 'immediate', '-w', 'stop']);
+  }
+
+  async destroy(): Promise<void> {
+    try {
+      await this.halt();
+    } catch {
+      /* already stopped */
+    }
+    rmSync(this.dataDir, { recursive: true, force: true });
+  }
+
+  private asPostgres(command: string, args: string[]): void {
+    const result = spawnSync('runuser', ['-u', 'postgres', '--', command, ...args], { stdio: 'pipe' });
+    if (result.status !== 0) throw new Error(`${command} failed: ${result.stderr?.toString() ?? ''}`);
+  }
+}
+
+function postgresUid(): number {
+  return Number(spawnSync('id', ['-u', 'postgres']).stdout.toString().trim());
+}
+function postgresGid(): number {
+  return Number(spawnSync('id', ['-g', 'postgres']).stdout.toString().trim());
 }

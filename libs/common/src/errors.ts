@@ -93,3 +93,31 @@ export class ServiceUnavailableError extends DomainError {
   readonly code = 'service_unavailable' as const;
   readonly status = 503;
 }
+
+/** Errors of the storage layers that mean "try again soon", not "AutoCall is broken". */
+export function isStorageUnavailable(error: unknown): boolean {
+  const e = error as { name?: string; code?: string; message?: string };
+  const message = e?.message ?? '';
+  return (
+    [
+      'P1001',
+      'P1002',
+      'P1017',
+      'P2024',
+      'ECONNREFUSED',
+      'ECONNRESET',
+      'ETIMEDOUT',
+      '57P01',
+      '57P02',
+      '57P03',
+      '08000',
+      '08001',
+      '08003',
+      '08006',
+    ].includes(e?.code ?? '') ||
+    /Stream isn't writeable|Connection is closed|connect ECONNREFUSED|Can't reach database|Connection terminated|timeout exceeded when trying to connect|terminating connection|database system is|Client has encountered a connection error/i.test(
+      message,
+    ) ||
+    e?.name === 'MaxRetriesPerRequestError'
+  );
+}

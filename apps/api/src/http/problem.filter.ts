@@ -1,6 +1,13 @@
 import { ArgumentsHost, Catch, ExceptionFilter, HttpException, Logger } from '@nestjs/common';
 import type { Request, Response } from 'express';
-import { DomainError, FieldError, maskPhoneNumbersIn, ProblemCode, TooManyRequestsError } from '@autocall/common';
+import {
+  DomainError,
+  FieldError,
+  isStorageUnavailable,
+  maskPhoneNumbersIn,
+  ProblemCode,
+  TooManyRequestsError,
+} from '@autocall/common';
 
 export interface Problem {
   type: string;
@@ -37,19 +44,6 @@ const CODES_BY_STATUS: Record<number, ProblemCode> = {
   429: 'too_many_requests',
   503: 'service_unavailable',
 };
-
-/** Errors of the storage layers that mean "try again soon", not "AutoCall is broken". */
-function isUnavailable(error: unknown): boolean {
-  const e = error as { name?: string; code?: string; message?: string };
-  const message = e?.message ?? '';
-  return (
-    ['P1001', 'P1002', 'P1017', 'P2024', 'ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT'].includes(e?.code ?? '') ||
-    /Stream isn't writeable|Connection is closed|connect ECONNREFUSED|Can't reach database|Connection terminated|timeout exceeded when trying to connect/i.test(
-      message,
-    ) ||
-    e?.name === 'MaxRetriesPerRequestError'
-  );
-}
 
 type BodyParserError = { type?: string; status?: number; message: string };
 
@@ -102,7 +96,7 @@ export class ProblemFilter implements ExceptionFilter {
         return this.problem(status, CODES_BY_STATUS[status] ?? 'invalid_request', detail);
       }
     }
-    if (isUnavailable(exception)) {
+    if (isStorageUnavailable(exception)) {
       this.logger.warn(`storage unavailable: ${(exception as Error).message}`);
       return this.problem(503, 'service_unavailable', 'A storage service is unavailable; retry shortly.');
     }

@@ -1,5 +1,6 @@
 import { Injectable, Logger, OnApplicationShutdown, OnModuleInit } from '@nestjs/common';
 import { Histogram } from 'prom-client';
+import { isStorageUnavailable } from '@autocall/common';
 import { AgentSessionsService } from '@autocall/agents';
 import { AppConfig } from '@autocall/config';
 import { PrismaService } from '@autocall/database';
@@ -289,9 +290,29 @@ export class ContactEngine implements OnModuleInit, OnApplicationShutdown {
   }
 
   private run(contact: LiveContact, step: () => Promise<void>): void {
-    contact.queue = contact.queue.then(step).catch((error: unknown) => {
-      this.logger.error(`contact ${contact.id}: ${(error as Error).stack ?? error}`);
-    });
+    contact.queue = contact.queue
+      .then(() => this.untilStored(contact, step))
+      .catch((error: unknown) => {
+        this.logger.error(`contact ${contact.id}: ${(error as Error).stack ?? error}`);
+      });
+  }
+
+  /**
+   * A call's step is kept, not dropped, while PostgreSQL or Redis is unavailable: it is tried again
+   * with a growing pause (up to 5 s) until it is stored, so that the call's record catches up with
+   * the call once storage is back. Steps are guarded by the state machines, so a retry of a step
+   * that half-happened changes nothing twice.
+   */
+  private async untilStored(contact: LiveContact, step: () => Promise<void>): Promise<void> {
+    for (let pause = 250; ; pause = Math.min(pause * 2, 5_000)) {
+      try {
+        return await step();
+      } catch (error) {
+        if (!isStorageUnavailable(error)) throw error;
+        this.logger.warn(`contact ${contact.id}: storage unavailable; trying again in ${pause} ms`);
+        await new Promise((resolve) => setTimeout(resolve, pause));
+      }
+    }
   }
 
   private async handle(contact: LiveContact, event: TelephonyEvent): Promise<void> {
