@@ -114,16 +114,19 @@ export async function dispatchBench(): Promise<Record<string, unknown>> {
   }
 }
 
+/** The throughput scenario's simulator settings (webhooks.bench reuses them). */
+export const THROUGHPUT_ENV = {
+  SIMULATOR_SEED: 'bench-throughput',
+  SIMULATOR_TIME_SCALE: '1000',
+  SIMULATOR_ANSWER_PROBABILITY: '0.5',
+  SIMULATOR_TALK_SECONDS_MEAN: '30',
+  SIMULATOR_WRAP_UP_SECONDS_MEAN: '0',
+  MAX_WAIT_SECONDS: '5',
+  DISPATCH_SWEEP_INTERVAL_MS: '60000',
+};
+
 export async function throughputBench(): Promise<Record<string, unknown>> {
-  const env = {
-    SIMULATOR_SEED: 'bench-throughput',
-    SIMULATOR_TIME_SCALE: '1000',
-    SIMULATOR_ANSWER_PROBABILITY: '0.5',
-    SIMULATOR_TALK_SECONDS_MEAN: '30',
-    SIMULATOR_WRAP_UP_SECONDS_MEAN: '0',
-    MAX_WAIT_SECONDS: '5',
-    DISPATCH_SWEEP_INTERVAL_MS: '60000',
-  };
+  const env = THROUGHPUT_ENV;
   const { api, worker } = await setUp('bench_throughput', env);
   try {
     const tenant = await api.createTenant('bench', 2000);

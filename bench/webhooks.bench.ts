@@ -16,7 +16,7 @@ import { AddressInfo } from 'node:net';
 import { Pool } from 'pg';
 import { ApiHarness, bearer } from '../test/support/api-harness';
 import { AppProcess, freePort, waitFor } from '../test/support/processes';
-import { agents, percentile, sleep, submitSequential } from './engine.bench';
+import { agents, percentile, sleep, submitSequential, THROUGHPUT_ENV } from './engine.bench';
 
 /** The API in this process, the worker in its own (as deployed): the receiver here does not share its CPU. */
 async function setUp(suite: string, env: Record<string, string>) {
@@ -133,16 +133,7 @@ async function pacedBench(rate: number): Promise<Record<string, unknown>> {
 
 async function engineBench(): Promise<Record<string, unknown>> {
   const hooks = await receiver();
-  const env = {
-    SIMULATOR_SEED: 'bench-throughput',
-    SIMULATOR_TIME_SCALE: '1000',
-    SIMULATOR_ANSWER_PROBABILITY: '0.5',
-    SIMULATOR_TALK_SECONDS_MEAN: '30',
-    SIMULATOR_WRAP_UP_SECONDS_MEAN: '0',
-    MAX_WAIT_SECONDS: '5',
-    DISPATCH_SWEEP_INTERVAL_MS: '60000',
-    WEBHOOK_ALLOWED_NETWORKS: '127.0.0.0/8',
-  };
+  const env = { ...THROUGHPUT_ENV, WEBHOOK_ALLOWED_NETWORKS: '127.0.0.0/8' };
   const { api, worker } = await setUp('bench_webhooks_engine', env);
   const pool = new Pool({ connectionString: api.config.get('DATABASE_URL'), max: 2 });
   try {

@@ -1,20 +1,10 @@
+import { TERMINAL_STATUSES } from '../../libs/dialing/src/target-status';
 import { bearer, TestTenant } from '../support/api-harness';
 import { EngineHarness, numbers } from '../support/engine-harness';
 import { waitFor } from '../support/processes';
 import { ReceivedWebhook, WebhookReceiver } from '../support/webhook-receiver';
 
-const TERMINAL = [
-  'completed',
-  'no_answer',
-  'busy',
-  'failed',
-  'abandoned',
-  'machine',
-  'skipped',
-  'not_dialed',
-  'cancelled',
-  'expired',
-];
+const TERMINAL = [...TERMINAL_STATUSES];
 
 /**
  * Webhooks end to end: AutoCalls dialed on the simulator by a real worker process, events

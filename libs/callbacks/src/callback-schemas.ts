@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { instantSchema } from '@autocall/common';
 import { agentIdSchema, skillNameSchema } from '@autocall/agents';
 
 const callerId = z.string().regex(/^\+[1-9]\d{6,14}$/, 'must be an E.164 number');
@@ -61,14 +62,8 @@ export const listCallbacksQuery = z
       .optional(),
     ownerAgentId: agentIdSchema.optional(),
     /** scheduledAt ≥ dueFrom and < dueTo */
-    dueFrom: z.iso
-      .datetime({ offset: true })
-      .transform((v) => new Date(v))
-      .optional(),
-    dueTo: z.iso
-      .datetime({ offset: true })
-      .transform((v) => new Date(v))
-      .optional(),
+    dueFrom: instantSchema.optional(),
+    dueTo: instantSchema.optional(),
     cursor: z.string().max(200).optional(),
     limit: z.coerce.number().int().min(1).max(500).default(100),
   })

@@ -3,3 +3,4 @@ export * from './ids';
 export * from './redaction';
 export * from './clock';
 export * from './cursor';
+export * from './schemas';

@@ -1,7 +1,7 @@
 import { Injectable, OnModuleDestroy } from '@nestjs/common';
 import { Pool } from 'pg';
 import { AppConfig } from '@autocall/config';
-import { isTerminal, sourcesOf, TargetStatus } from './target-status';
+import { isTerminal, OPEN_TARGET_STATUSES, sourcesOf, TargetStatus } from './target-status';
 
 export type ContactStatus = 'dialing' | 'ringing' | 'answered' | 'waiting' | 'connected' | 'ended';
 
@@ -25,9 +25,17 @@ export interface TimelineResult {
   autocallId: string | null;
 }
 
-/** Finishing an AutoCall: see completeIfDone. */
+/** Finishing an AutoCall: an active one becomes completed, a cancelled one keeps its status. */
 export const FINISH = `status = CASE WHEN status = 'active' THEN 'completed'::autocall_status ELSE status END,
   completed_at = now()`;
+
+/**
+ * Finishes AutoCall $1 if none of its targets is in one of the statuses $2 (the open ones): the
+ * one statement for it, used in a transaction (TargetStore) and on the hot path (this class).
+ */
+export const FINISH_IF_DONE = `UPDATE autocalls SET ${FINISH}
+  WHERE id = $1::uuid AND completed_at IS NULL
+    AND NOT EXISTS (SELECT 1 FROM targets WHERE autocall_id = $1::uuid AND status = ANY($2::target_status[]))`;
 
 const AT_COLUMN: Partial<Record<ContactStatus, string>> = {
   ringing: 'ringing_at',
@@ -189,13 +197,7 @@ export class ContactTimeline implements OnModuleDestroy {
    * cancelled one keeps its status; both get completed_at (and so their autocall.completed event).
    */
   async completeIfDone(autocallId: string): Promise<boolean> {
-    const { rowCount } = await this.pool.query(
-      `UPDATE autocalls SET ${FINISH}
-       WHERE id = $1 AND completed_at IS NULL
-         AND NOT EXISTS (SELECT 1 FROM targets WHERE autocall_id = $1
-                         AND status IN ('pending', 'dialing', 'ringing', 'answered', 'connected'))`,
-      [autocallId],
-    );
+    const { rowCount } = await this.pool.query(FINISH_IF_DONE, [autocallId, OPEN_TARGET_STATUSES]);
     return (rowCount ?? 0) > 0;
   }
 
@@ -204,7 +206,8 @@ export class ContactTimeline implements OnModuleDestroy {
     const { rowCount } = await this.pool.query(
       `UPDATE autocalls a SET ${FINISH}
        WHERE a.completed_at IS NULL AND NOT EXISTS (SELECT 1 FROM targets t WHERE t.autocall_id = a.id
-         AND t.status IN ('pending', 'dialing', 'ringing', 'answered', 'connected'))`,
+         AND t.status = ANY($1::target_status[]))`,
+      [OPEN_TARGET_STATUSES],
     );
     return rowCount ?? 0;
   }

@@ -23,6 +23,15 @@ export interface RetryJob {
   attempts: number;
 }
 
+/** A job in one of these states will still run: re-adding its work would double it. */
+export const QUEUED_JOB_STATES: ReadonlySet<string> = new Set([
+  'waiting',
+  'active',
+  'delayed',
+  'prioritized',
+  'waiting-children',
+]);
+
 /** The held job of a target between attempts: one id per (target, attempts made). */
 export const heldJobId = (targetId: string, attempts: number) => `t-${targetId}-${attempts}`;
 

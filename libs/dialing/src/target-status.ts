@@ -58,6 +58,9 @@ export function isTerminal(status: TargetStatus): boolean {
   return TERMINAL_STATUSES.has(status);
 }
 
+/** Statuses of a target still in play: held or in a call. */
+export const OPEN_TARGET_STATUSES: readonly TargetStatus[] = TARGET_STATUSES.filter((s) => !isTerminal(s));
+
 export function canMove(from: TargetStatus, to: TargetStatus): boolean {
   return NEXT[from].includes(to);
 }

@@ -1,10 +1,9 @@
 import { Injectable } from '@nestjs/common';
 import { Prisma, PrismaService } from '@autocall/database';
-import { isTerminal, sourcesOf, TargetStatus } from './target-status';
+import { FINISH_IF_DONE } from './contact-timeline';
+import { isTerminal, OPEN_TARGET_STATUSES, sourcesOf, TargetStatus } from './target-status';
 
 type Db = Prisma.TransactionClient;
-
-const NON_TERMINAL = ['pending', 'dialing', 'ringing', 'answered', 'connected'];
 
 export interface TargetMove {
   to: TargetStatus;
@@ -53,12 +52,7 @@ export class TargetStore {
 
   /** An AutoCall is finished once every target is terminal (see ContactTimeline.completeIfDone). */
   async completeIfDone(db: Db, autocallId: string): Promise<boolean> {
-    const updated = await db.$executeRaw`
-      UPDATE autocalls SET status = CASE WHEN status = 'active' THEN 'completed'::autocall_status ELSE status END,
-        completed_at = now()
-      WHERE id = ${autocallId}::uuid AND completed_at IS NULL
-        AND NOT EXISTS (SELECT 1 FROM targets WHERE autocall_id = ${autocallId}::uuid
-                        AND status = ANY(${NON_TERMINAL}::target_status[]))`;
+    const updated = await db.$executeRawUnsafe(FINISH_IF_DONE, autocallId, [...OPEN_TARGET_STATUSES]);
     return updated > 0;
   }
 

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { instantSchema } from '@autocall/common';
 import { WEBHOOK_EVENT_TYPES } from './event-types';
 
 const webhookUrl = z
@@ -61,14 +62,8 @@ export const listWebhookDeliveriesQuery = z
     eventId: z.uuid().optional(),
     eventType: z.enum(WEBHOOK_EVENT_TYPES).optional(),
     status: z.enum(['pending', 'delivered', 'failed']).optional(),
-    since: z.iso
-      .datetime({ offset: true })
-      .transform((v) => new Date(v))
-      .optional(),
-    until: z.iso
-      .datetime({ offset: true })
-      .transform((v) => new Date(v))
-      .optional(),
+    since: instantSchema.optional(),
+    until: instantSchema.optional(),
     cursor: z.string().max(200).optional(),
     limit: z.coerce.number().int().min(1).max(500).default(100),
   })

@@ -4,7 +4,7 @@ import { Controller, Get, Headers, HttpCode, Param, Post, Res } from '@nestjs/co
 import { ApiBearerAuth, ApiHeader, ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
 import type { Response } from 'express';
 import { z } from 'zod';
-import { isUuid, InvalidRequestError, NotFoundError } from '@autocall/common';
+import { InvalidRequestError } from '@autocall/common';
 import {
   AUTOCALL_LIST_QUERY,
   AutoCallsService,
@@ -16,13 +16,9 @@ import {
 import type { SubmitAutoCall } from '@autocall/dialing';
 import type { Caller } from '@autocall/tenancy';
 import { CurrentCaller } from '../http/caller.decorator';
+import { knownId } from '../http/known-id';
 import { Roles } from '../http/roles.decorator';
 import { DocumentedBody, ZodBody, ZodQuery } from '../http/zod';
-
-function knownId(id: string): string {
-  if (!isUuid(id)) throw new NotFoundError('not_found', 'No AutoCall with this id.');
-  return id;
-}
 
 @ApiTags('autocalls')
 @ApiBearerAuth()
@@ -86,7 +82,7 @@ export class AutoCallsController {
   @Roles('integrator', 'supervisor')
   @ApiOperation({ summary: 'One AutoCall with counts by target status' })
   get(@CurrentCaller() caller: Caller, @Param('id') id: string) {
-    return this.autocalls.get(caller.tenantId, knownId(id));
+    return this.autocalls.get(caller.tenantId, knownId(id, 'AutoCall'));
   }
 
   @Get(':id/targets')
@@ -97,7 +93,7 @@ export class AutoCallsController {
     @Param('id') id: string,
     @ZodQuery(TARGET_LIST_QUERY) query: z.infer<typeof TARGET_LIST_QUERY>,
   ) {
-    return this.autocalls.targetsOf(caller.tenantId, knownId(id), query);
+    return this.autocalls.targetsOf(caller.tenantId, knownId(id, 'AutoCall'), query);
   }
 
   @Post(':id/cancel')
@@ -113,7 +109,7 @@ export class AutoCallsController {
     @Param('id') id: string,
     @ZodBody(cancelAutoCallSchema) body: z.infer<typeof cancelAutoCallSchema>,
   ) {
-    const cancelled = await this.autocalls.cancel(caller.tenantId, knownId(id));
+    const cancelled = await this.autocalls.cancel(caller.tenantId, knownId(id, 'AutoCall'));
     if (body.hangUp) {
       for (const contactId of await this.contacts.liveOf(id)) {
         await this.contacts.end(caller.tenantId, contactId, 'autocall_cancelled');

@@ -1,7 +1,7 @@
 import { Controller, Delete, Get, HttpCode, Param, Post } from '@nestjs/common';
 import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { z } from 'zod';
-import { NotFoundError } from '@autocall/common';
+import { NotFoundError, instantSchema } from '@autocall/common';
 import { CallStopsService, isE164 } from '@autocall/dialing';
 import type { Caller } from '@autocall/tenancy';
 import { CurrentCaller } from '../http/caller.decorator';
@@ -12,11 +12,7 @@ export const callStopSchema = z
   .object({
     phoneNumber: z.string().regex(/^\+[1-9]\d{6,14}$/, 'must be an E.164 number'),
     reason: z.string().max(200).optional(),
-    expiresAt: z.iso
-      .datetime({ offset: true })
-      .transform((v) => new Date(v))
-      .refine((d) => d.getTime() > Date.now(), 'must be in the future')
-      .optional(),
+    expiresAt: instantSchema.refine((d) => d.getTime() > Date.now(), 'must be in the future').optional(),
   })
   .strict();
 

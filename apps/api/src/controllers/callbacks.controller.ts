@@ -2,16 +2,11 @@ import { Controller, Get, HttpCode, Param, Patch, Post } from '@nestjs/common';
 import { ApiBearerAuth, ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
 import { z } from 'zod';
 import { CallbacksService, createCallbackSchema, listCallbacksQuery, updateCallbackSchema } from '@autocall/callbacks';
-import { isUuid, NotFoundError } from '@autocall/common';
 import type { Caller } from '@autocall/tenancy';
 import { CurrentCaller } from '../http/caller.decorator';
+import { knownId } from '../http/known-id';
 import { Roles } from '../http/roles.decorator';
 import { DocumentedBody, ZodBody, ZodQuery } from '../http/zod';
-
-function knownId(id: string): string {
-  if (!isUuid(id)) throw new NotFoundError('not_found', 'No callback with this id.');
-  return id;
-}
 
 @ApiTags('callbacks')
 @ApiBearerAuth()
@@ -43,7 +38,7 @@ export class CallbacksController {
   @Roles('integrator', 'supervisor')
   @ApiOperation({ summary: 'One callback, with its AutoCall and target once due, and its outcome once ended' })
   get(@CurrentCaller() caller: Caller, @Param('id') id: string) {
-    return this.callbacks.get(caller.tenantId, knownId(id));
+    return this.callbacks.get(caller.tenantId, knownId(id, 'callback'));
   }
 
   @Patch(':id')
@@ -56,7 +51,7 @@ export class CallbacksController {
     @Param('id') id: string,
     @ZodBody(updateCallbackSchema) body: z.infer<typeof updateCallbackSchema>,
   ) {
-    return this.callbacks.update(caller.tenantId, knownId(id), body);
+    return this.callbacks.update(caller.tenantId, knownId(id, 'callback'), body);
   }
 
   @Post(':id/cancel')
@@ -65,6 +60,6 @@ export class CallbacksController {
   @ApiOperation({ summary: 'Cancel a callback not dialed yet (scheduled, waiting, or held in the queue)' })
   @ApiResponse({ status: 409, description: 'its call is placed, or it ended already' })
   cancel(@CurrentCaller() caller: Caller, @Param('id') id: string) {
-    return this.callbacks.cancel(caller.tenantId, knownId(id));
+    return this.callbacks.cancel(caller.tenantId, knownId(id, 'callback'));
   }
 }

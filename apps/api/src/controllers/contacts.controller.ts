@@ -2,7 +2,7 @@ import { Controller, Get, HttpCode, Param, Post } from '@nestjs/common';
 import { ApiBearerAuth, ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
 import { z } from 'zod';
 import { skillNameSchema } from '@autocall/agents';
-import { NotFoundError } from '@autocall/common';
+import { NotFoundError, instantSchema } from '@autocall/common';
 import { ContactsService } from '@autocall/dialing';
 import type { Caller } from '@autocall/tenancy';
 import { CurrentCaller } from '../http/caller.decorator';
@@ -13,14 +13,8 @@ const CONTACT_STATUSES = ['dialing', 'ringing', 'answered', 'waiting', 'connecte
 
 export const contactListQuery = z
   .object({
-    from: z.iso
-      .datetime({ offset: true })
-      .transform((v) => new Date(v))
-      .optional(),
-    to: z.iso
-      .datetime({ offset: true })
-      .transform((v) => new Date(v))
-      .optional(),
+    from: instantSchema.optional(),
+    to: instantSchema.optional(),
     autocallId: z.uuid().optional(),
     reference: z.string().max(200).optional(),
     agentId: z.string().max(64).optional(),

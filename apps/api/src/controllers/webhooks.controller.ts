@@ -1,7 +1,6 @@
 import { Controller, Delete, Get, HttpCode, Param, Patch, Post } from '@nestjs/common';
 import { ApiBearerAuth, ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
 import { z } from 'zod';
-import { isUuid, NotFoundError } from '@autocall/common';
 import type { Caller } from '@autocall/tenancy';
 import {
   createWebhookEndpointSchema,
@@ -13,13 +12,9 @@ import {
   WebhookEndpointsService,
 } from '@autocall/webhooks';
 import { CurrentCaller } from '../http/caller.decorator';
+import { knownId } from '../http/known-id';
 import { Roles } from '../http/roles.decorator';
 import { DocumentedBody, ZodBody, ZodQuery } from '../http/zod';
-
-function knownId(id: string, what: string): string {
-  if (!isUuid(id)) throw new NotFoundError('not_found', `No ${what} with this id.`);
-  return id;
-}
 
 /** Webhook endpoints are the tenant's integration settings: admin keys only. */
 @ApiTags('webhooks')

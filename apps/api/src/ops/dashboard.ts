@@ -2,7 +2,7 @@ import { Injectable, OnApplicationShutdown } from '@nestjs/common';
 import type { NextFunction, Request, Response } from 'express';
 import { maskPhoneNumber } from '@autocall/common';
 import { PrismaService } from '@autocall/database';
-import { ContactRates, Queues } from '@autocall/dialing';
+import { ContactRates, OPEN_TARGET_STATUSES, Queues } from '@autocall/dialing';
 import { LinesService } from '@autocall/lines';
 import { RedisService } from '@autocall/redis';
 import { DASHBOARD_PAGE } from './dashboard.page';
@@ -152,10 +152,7 @@ export class Dashboard implements OnApplicationShutdown {
         const counts = Object.fromEntries(
           progress.filter((p) => p.autocallId === a.id).map((p) => [p.status, p._count._all]),
         ) as Record<string, number>;
-        const open = ['pending', 'dialing', 'ringing', 'answered', 'connected'].reduce(
-          (n, s) => n + (counts[s] ?? 0),
-          0,
-        );
+        const open = OPEN_TARGET_STATUSES.reduce((n, s) => n + (counts[s] ?? 0), 0);
         return {
           id: a.id,
           mode: a.mode,

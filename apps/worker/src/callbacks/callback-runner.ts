@@ -3,7 +3,7 @@ import { DelayedError, Job, Worker } from 'bullmq';
 import { CALLBACKS_QUEUE, CallbackJob, callbackJobId, CallbackQueue, dueAction } from '@autocall/callbacks';
 import { Clock, uuidv7 } from '@autocall/common';
 import { Callback, Prisma, PrismaService } from '@autocall/database';
-import { AutoCallsService, CallStopsService, CapacityService, Queues } from '@autocall/dialing';
+import { AutoCallsService, CallStopsService, CapacityService, Queues, QUEUED_JOB_STATES } from '@autocall/dialing';
 import { WorkerIdentity } from '../engine/worker-identity';
 
 /** Callbacks are promises made to a customer: they go ahead of the skill's lists. */
@@ -11,7 +11,6 @@ const CALLBACK_PRIORITY = 100;
 const SWEEP_INTERVAL_MS = 5_000;
 /** The sweep re-holds callbacks due within this horizon whose job is gone (e.g. Redis was lost). */
 const SWEEP_HORIZON_MS = 10 * 60_000;
-const LIVE_JOB_STATES = new Set(['waiting', 'active', 'delayed', 'prioritized', 'waiting-children']);
 
 class StaleCallback extends Error {}
 
@@ -162,7 +161,7 @@ export class CallbackRunner implements OnApplicationBootstrap, OnApplicationShut
     let held = 0;
     for (const row of rows) {
       const state = await queue.getJobState(callbackJobId(row.id, row.version));
-      if (LIVE_JOB_STATES.has(state)) continue;
+      if (QUEUED_JOB_STATES.has(state)) continue;
       if (state === 'completed' || state === 'failed')
         await queue.remove(callbackJobId(row.id, row.version)).catch(() => 0);
       await this.queue.hold({ tenantId: row.tenantId, callbackId: row.id, version: row.version }, row.scheduledAt);

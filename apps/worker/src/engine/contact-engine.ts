@@ -246,14 +246,7 @@ export class ContactEngine implements OnModuleInit, OnApplicationShutdown {
     if (contact.connectedAgent && row.status !== 'connected') {
       // The agent took the call but its worker died before the contact said so: record the
       // connection first, so that the target ends completed (connected → completed).
-      await this.timeline.record({
-        contactId: row.id,
-        from: ['answered', 'waiting'],
-        to: 'connected',
-        at: new Date(),
-        agentId: contact.connectedAgent,
-        target: { to: 'connected' },
-      });
+      await this.recordConnected(row.id, contact.connectedAgent, new Date());
     }
     this.live.set(contact.id, contact);
     const cause = how.lost ? 'failed' : 'cancelled';
@@ -406,18 +399,23 @@ export class ContactEngine implements OnModuleInit, OnApplicationShutdown {
       this.logger.warn(`agent ${agentId} took contact ${contact.id} while not available: ${(error as Error).message}`);
     }
     await this.capacity.releaseAgent(contact.tenantId, contact.id);
+    await this.recordConnected(contact.id, agentId, at);
+    if (contact.answeredAt) {
+      // In the callee's time: the simulator's time scale is undone.
+      answerToAgentDelay.observe(((at.getTime() - contact.answeredAt.getTime()) / 1_000) * this.timeScale);
+    }
+  }
+
+  /** The contact and its target move to connected, with the agent on the call. */
+  private async recordConnected(contactId: string, agentId: string, at: Date): Promise<void> {
     await this.timeline.record({
-      contactId: contact.id,
+      contactId,
       from: ['answered', 'waiting'],
       to: 'connected',
       at,
       agentId,
       target: { to: 'connected' },
     });
-    if (contact.answeredAt) {
-      // In the callee's time: the simulator's time scale is undone.
-      answerToAgentDelay.observe(((at.getTime() - contact.answeredAt.getTime()) / 1_000) * this.timeScale);
-    }
   }
 
   private async agentFailed(contact: LiveContact): Promise<void> {

@@ -255,8 +255,10 @@ export class Dispatcher implements OnApplicationBootstrap, OnApplicationShutdown
     return this.capacity.reserve(pool.tenantId, contactId, pool.skill, autocall.checks, this.identity.id);
   }
 
-  /** One held target: skip it, drop it, or dial it with the reservation made for it. */
-  /** A throw before the contact row exists must not keep the reservation while this worker lives. */
+  /**
+   * One held target: skip it, drop it, or dial it with the reservation made for it. A throw before
+   * the contact row exists must not keep the reservation while this worker lives.
+   */
   private async process(
     pool: Pool,
     job: Job<HeldTargetJob>,
@@ -265,88 +267,76 @@ export class Dispatcher implements OnApplicationBootstrap, OnApplicationShutdown
     reservation: Reservation | null,
     state: DrainState,
   ): Promise<void> {
-    const progress = { started: false };
+    let started = false;
     try {
-      await this.dialHeld(pool, job, token, contactId, reservation, state, progress);
+      const release = async () => {
+        if (contactId) await this.capacity.release(pool.tenantId, contactId);
+      };
+      const target = await this.prisma.target.findUnique({
+        where: { id: job.data.targetId },
+        include: { autocall: true },
+      });
+      if (!target || target.status !== 'pending' || target.autocall.status !== 'active') {
+        await release();
+        await job.moveToCompleted('gone', token, false);
+        return;
+      }
+      if (!contactId || !reservation?.ok) {
+        await job.moveToDelayed(Date.now(), token);
+        return;
+      }
+      const stop = await this.callStopReason(
+        pool.tenantId,
+        target.phoneNumber,
+        target.autocall.checks as unknown as DialChecks,
+        {
+          autocallId: target.autocallId,
+          reference: target.reference,
+        },
+      );
+      if (stop) {
+        await this.prisma.$transaction((tx) => this.targets.move(tx, target.id, { to: 'skipped', reason: stop }));
+        await this.timeline.completeIfDone(target.autocallId);
+        await release();
+        await job.moveToCompleted('skipped', token, false);
+        return;
+      }
+      const attempt = target.attempts + 1;
+      const dialed = await this.timeline.startDial({
+        contactId,
+        tenantId: pool.tenantId,
+        autocallId: target.autocallId,
+        targetId: target.id,
+        attempt,
+        skill: pool.skill,
+        phoneNumber: target.phoneNumber,
+        callerId: target.autocall.callerId,
+        agentId: reservation.agentId,
+      });
+      if (!dialed) {
+        await release();
+        await job.moveToCompleted('gone', token, false);
+        return;
+      }
+      started = true;
+      await this.engine.place(contactId, {
+        tenantId: pool.tenantId,
+        autocallId: target.autocallId,
+        targetId: target.id,
+        skill: pool.skill,
+        attempt,
+        phoneNumber: target.phoneNumber,
+        callerId: target.autocall.callerId,
+        priority: target.autocall.priority,
+        retry: target.autocall.retry as RetryPolicy,
+        ringTimeoutSeconds: target.autocall.ringTimeoutSeconds,
+      });
+      this.recordDial(state);
+      await job.moveToCompleted('dialed', token, false);
     } catch (error) {
-      if (contactId && !progress.started) await this.capacity.release(pool.tenantId, contactId).catch(() => undefined);
+      if (contactId && !started) await this.capacity.release(pool.tenantId, contactId).catch(() => undefined);
       throw error;
     }
-  }
-
-  private async dialHeld(
-    pool: Pool,
-    job: Job<HeldTargetJob>,
-    token: string,
-    contactId: string | null,
-    reservation: Reservation | null,
-    state: DrainState,
-    progress: { started: boolean },
-  ): Promise<void> {
-    const release = async () => {
-      if (contactId) await this.capacity.release(pool.tenantId, contactId);
-    };
-    const target = await this.prisma.target.findUnique({
-      where: { id: job.data.targetId },
-      include: { autocall: true },
-    });
-    if (!target || target.status !== 'pending' || target.autocall.status !== 'active') {
-      await release();
-      await job.moveToCompleted('gone', token, false);
-      return;
-    }
-    if (!contactId || !reservation?.ok) {
-      await job.moveToDelayed(Date.now(), token);
-      return;
-    }
-    const stop = await this.callStopReason(
-      pool.tenantId,
-      target.phoneNumber,
-      target.autocall.checks as unknown as DialChecks,
-      {
-        autocallId: target.autocallId,
-        reference: target.reference,
-      },
-    );
-    if (stop) {
-      await this.prisma.$transaction((tx) => this.targets.move(tx, target.id, { to: 'skipped', reason: stop }));
-      await this.timeline.completeIfDone(target.autocallId);
-      await release();
-      await job.moveToCompleted('skipped', token, false);
-      return;
-    }
-    const attempt = target.attempts + 1;
-    const dialed = await this.timeline.startDial({
-      contactId,
-      tenantId: pool.tenantId,
-      autocallId: target.autocallId,
-      targetId: target.id,
-      attempt,
-      skill: pool.skill,
-      phoneNumber: target.phoneNumber,
-      callerId: target.autocall.callerId,
-      agentId: reservation.agentId,
-    });
-    if (!dialed) {
-      await release();
-      await job.moveToCompleted('gone', token, false);
-      return;
-    }
-    progress.started = true;
-    await this.engine.place(contactId, {
-      tenantId: pool.tenantId,
-      autocallId: target.autocallId,
-      targetId: target.id,
-      skill: pool.skill,
-      attempt,
-      phoneNumber: target.phoneNumber,
-      callerId: target.autocall.callerId,
-      priority: target.autocall.priority,
-      retry: target.autocall.retry as RetryPolicy,
-      ringTimeoutSeconds: target.autocall.ringTimeoutSeconds,
-    });
-    this.recordDial(state);
-    await job.moveToCompleted('dialed', token, false);
   }
 
   private async callStopReason(

@@ -1,7 +1,7 @@
 import { Injectable, Logger, OnApplicationBootstrap, OnModuleDestroy } from '@nestjs/common';
 import { Client } from 'pg';
 import { AppConfig } from '@autocall/config';
-import { Queues } from '@autocall/dialing';
+import { Queues, QUEUED_JOB_STATES } from '@autocall/dialing';
 import {
   deliveryJobId,
   DueBatch,
@@ -15,7 +15,6 @@ const BATCH = 1_000;
 const SWEEP_INTERVAL_MS = 5_000;
 /** A due attempt whose job has not run this long after its time is checked for: re-added if gone. */
 const OVERDUE_GRACE_MS = 30_000;
-const LIVE_JOB_STATES = new Set(['waiting', 'active', 'delayed', 'prioritized', 'waiting-children']);
 
 /**
  * Moves the outbox into BullMQ. PostgreSQL tells it, at commit, that deliveries were written
@@ -99,7 +98,7 @@ export class WebhookRelay implements OnApplicationBootstrap, OnModuleDestroy {
       for (const delivery of await this.outbox.overdue(OVERDUE_GRACE_MS, BATCH)) {
         // Still queued (a backlog, not a loss): leave it to its job.
         const state = delivery.jobId ? await queue.getJobState(delivery.jobId) : 'unknown';
-        if (LIVE_JOB_STATES.has(state)) continue;
+        if (QUEUED_JOB_STATES.has(state)) continue;
         const jobId = `${deliveryJobId(delivery.deliveryId, delivery.attempt)}-s${Date.now()}`;
         await this.outbox.assignJob(delivery.deliveryId, delivery.attempt, jobId, new Date());
         await queue.add(
