@@ -1,7 +1,7 @@
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
-  { ignores: ['node_modules/**', 'dist/**', 'coverage/**', 'libs/database/src/generated/**'] },
+  { ignores: ['node_modules/**', 'dist/**', 'coverage/**', 'libs/database/src/generated/**', 'libs/dialing/src/compliance/*.data.ts'] },
   ...tseslint.configs.recommended,
   {
     files: ['**/*.ts'],

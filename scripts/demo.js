@@ -127,6 +127,10 @@ async function main() {
     await sleep(200);
   }
 
+  // The simulator's numbers are nobody's: the demo may call them at any hour. A real tenant keeps
+  // its regime's calling window (08:00–21:00 in the called party's local time by default).
+  await api(key, 'PUT', '/v1/settings', { compliance: { callingWindow: { start: '00:00', end: '24:00' } } });
+
   // 20 agents: 12 in sales, 8 in care (two of them in both).
   const agents = Array.from({ length: 20 }, (_, i) => ({
     id: `agent-${String(i + 1).padStart(2, '0')}`,
@@ -141,7 +145,8 @@ async function main() {
     await api(key, 'POST', `/v1/agents/${agent.id}/session`, { state: 'available' });
   }
   const submitted = [
-    await api(key, 'POST', '/v1/autocalls', { mode: 'sequential', skill: 'sales', targets: numbers(1200, '+81310') }),
+    // Sales dials predictively (ahead of its agents, under the 3% abandon cap); care one by one.
+    await api(key, 'POST', '/v1/autocalls', { mode: 'predictive', skill: 'sales', targets: numbers(1200, '+81310') }),
     await api(key, 'POST', '/v1/autocalls', {
       mode: 'sequential',
       skill: 'care',

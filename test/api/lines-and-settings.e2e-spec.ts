@@ -56,7 +56,24 @@ describe('lines and settings', () => {
   });
 
   describe('settings', () => {
-    const CALLBACK_DEFAULTS = { callbackOwnershipWindowSeconds: 86_400, callbackOwnedMaxAheadSeconds: 2_592_000 };
+    // The test tenant's compliance keeps the regime's defaults but for an all-day calling window.
+    const CALLBACK_DEFAULTS = {
+      callbackOwnershipWindowSeconds: 86_400,
+      callbackOwnedMaxAheadSeconds: 2_592_000,
+      complianceRegime: 'us',
+      compliance: {
+        callingWindow: { start: '00:00', end: '24:00', days: [1, 2, 3, 4, 5, 6, 7] },
+        minRingSeconds: null,
+        redialAfterAbandonSeconds: null,
+        maxAttemptsPerNumberPerDay: null,
+        abandonWindowSeconds: null,
+        connectThresholdSeconds: null,
+        abandonMessage: null,
+        fallbackTimeZone: null,
+      },
+      pacing: { maxAbandonRate: 0.03, targetAbandonRate: 0.02, maxLinesPerAgent: 3, minDialSamples: 50, minAgents: 3 },
+      pacingBySkill: {},
+    };
 
     it('reads the defaults', async () => {
       const settings = await api.http().get('/v1/settings').set(bearer(supervisor)).expect(200);

@@ -2,7 +2,7 @@ import type { INestApplication } from '@nestjs/common';
 import Redis from 'ioredis';
 import request from 'supertest';
 import { AppConfig } from '../../libs/config/src';
-import { TenantsService } from '../../libs/tenancy/src';
+import { complianceOverridesSchema, SettingsService, TenantsService } from '../../libs/tenancy/src';
 import { createApiApp } from '../../apps/api/src/app';
 import { createSuiteDatabase, dropDatabase, uniqueName } from './databases';
 
@@ -51,8 +51,15 @@ export class ApiHarness {
     return app;
   }
 
+  /**
+   * A tenant whose calling window is the whole day: the simulator's numbers are nobody's, and a
+   * test must not depend on the hour it runs at (the compliance tests set their own windows).
+   */
   async createTenant(name = 'tenant', lineCapacity = 10): Promise<TestTenant> {
     const created = await this.app.get(TenantsService).create({ name, lineCapacity });
+    await this.app.get(SettingsService).update(created.tenantId, {
+      compliance: complianceOverridesSchema.parse({ callingWindow: { start: '00:00', end: '24:00' } }),
+    });
     return { tenantId: created.tenantId, adminKey: created.apiKey.key };
   }
 

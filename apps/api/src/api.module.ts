@@ -18,6 +18,7 @@ import { CallStopsController } from './controllers/call-stops.controller';
 import { ContactsController } from './controllers/contacts.controller';
 import { ApiKeysController } from './controllers/api-keys.controller';
 import { LinesController } from './controllers/lines.controller';
+import { PacingController } from './controllers/pacing.controller';
 import { SettingsController } from './controllers/settings.controller';
 import { WebhookDeliveriesController, WebhookEndpointsController } from './controllers/webhooks.controller';
 import { AuthGuard } from './http/auth.guard';
@@ -56,6 +57,7 @@ export class ApiModule {
         WebhookEndpointsController,
         WebhookDeliveriesController,
         CallbacksController,
+        PacingController,
       ],
       providers: [
         BootstrapTenantService,

@@ -15,6 +15,7 @@ import { ContactEngine } from './engine/contact-engine';
 import { DialProcessors } from './engine/dial.processors';
 import { EngineKeeper } from './engine/engine-keeper';
 import { Dispatcher } from './engine/dispatcher';
+import { PacingLeader } from './engine/pacing-leader';
 import { telephonyProvider } from './engine/telephony.provider';
 import { WorkerIdentity } from './engine/worker-identity';
 import { CallbackRunner } from './callbacks/callback-runner';
@@ -48,6 +49,7 @@ export class WorkerModule {
         ContactEngine,
         CallStopCheck,
         Dispatcher,
+        PacingLeader,
         DialProcessors,
         EngineKeeper,
         ContactCommands,

@@ -4,3 +4,4 @@ export * from './redaction';
 export * from './clock';
 export * from './cursor';
 export * from './schemas';
+export * from './zoned-time';

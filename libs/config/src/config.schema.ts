@@ -73,6 +73,10 @@ export const configSchema = z.object({
   SHUTDOWN_TIMEOUT_MS: z.coerce.number().int().min(0).max(600_000).default(10_000),
   /** Seconds an answered caller waits for an agent before the call is abandoned (sequential, immediate). */
   MAX_WAIT_SECONDS: z.coerce.number().min(1).max(3_600).default(30),
+  /** How often each pool's pacing leader decides how many predictive calls to place. */
+  PACING_TICK_MS: z.coerce.number().int().min(20).max(10_000).default(250),
+  /** How often the pacer re-reads its estimates and corrects its risk from the measured abandon rate. */
+  PACING_CONTROL_INTERVAL_MS: z.coerce.number().int().min(100).max(600_000).default(5_000),
   DISPATCH_SWEEP_INTERVAL_MS: z.coerce.number().int().min(100).max(600_000).default(5_000),
   DIAL_CONCURRENCY: z.coerce.number().int().min(1).max(1_000).default(100),
   SIMULATOR_SEED: z.string().min(1).max(100).default('autocall'),

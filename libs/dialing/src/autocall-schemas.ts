@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { skillNameSchema } from '@autocall/agents';
+import { callingWindowSchema, timeZoneSchema } from '@autocall/tenancy';
 
 export const MAX_TARGETS = 10_000;
 
@@ -15,7 +16,7 @@ const reserve = z.object({ reserve: z.int().min(0).max(10_000).default(0) }).str
 /** POST /v1/autocalls */
 export const submitAutoCallSchema = z
   .object({
-    mode: z.enum(['immediate', 'sequential']),
+    mode: z.enum(['immediate', 'sequential', 'predictive']),
     skill: skillNameSchema,
     targets: z
       .array(
@@ -24,6 +25,8 @@ export const submitAutoCallSchema = z
             phoneNumber: z.string().max(32),
             reference: z.string().max(200).optional(),
             data: z.record(z.string(), z.unknown()).optional(),
+            /** The called party's IANA time zone, when the number does not tell it (overrides it). */
+            timeZone: timeZoneSchema.optional(),
           })
           .strict(),
       )
@@ -41,7 +44,10 @@ export const submitAutoCallSchema = z
       .string()
       .regex(/^\+[1-9]\d{6,14}$/, 'must be an E.164 number')
       .optional(),
-    ringTimeoutSeconds: z.int().min(5).max(120).default(30),
+    // The law's floor: unanswered calls ring at least 15 s (a tenant may raise it: minRingSeconds).
+    ringTimeoutSeconds: z.int().min(15).max(120).default(30),
+    /** Local hours of the called party this AutoCall may dial in, on top of the tenant's window. */
+    callingWindow: callingWindowSchema.optional(),
     priority: z.int().min(0).max(100).default(0),
     retry: z
       .object({ noAnswer: retryRule.optional(), busy: retryRule.optional(), failed: retryRule.optional() })

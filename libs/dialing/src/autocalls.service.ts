@@ -14,6 +14,7 @@ import { LinesService } from '@autocall/lines';
 import { SettingsService } from '@autocall/tenancy';
 import { SubmitAutoCall } from './autocall-schemas';
 import { CapacityService, DialChecks } from './capacity.service';
+import { ComplianceService, effectiveCompliance } from './compliance/compliance.service';
 import { normalizePhoneNumber } from './phone-number';
 import { heldQueueName, Queues } from './queues';
 import { TargetStatus, TARGET_STATUSES } from './target-status';
@@ -38,6 +39,7 @@ export interface AutoCallView {
   checks: DialChecks;
   callerId: string | null;
   ringTimeoutSeconds: number;
+  callingWindow: unknown;
   retry: unknown;
   targetCount: number;
   counts: Record<string, number>;
@@ -48,7 +50,7 @@ export interface AutoCallView {
 
 const ZERO_COUNTS = () => Object.fromEntries(TARGET_STATUSES.map((s) => [s, 0])) as Record<TargetStatus, number>;
 
-type PlannedTarget = SubmittedTarget & { data: unknown };
+type PlannedTarget = SubmittedTarget & { data: unknown; timeZone: string | null };
 
 /**
  * Submission and control of AutoCalls. A submission is validated whole, stored in one
@@ -68,6 +70,7 @@ export class AutoCallsService {
     private readonly queues: Queues,
     private readonly targets: TargetStore,
     private readonly lines: LinesService,
+    private readonly compliance: ComplianceService,
   ) {}
 
   async submit(
@@ -91,7 +94,16 @@ export class AutoCallsService {
     const skill = await this.prisma.skill.findUnique({ where: { tenantId_name: { tenantId, name: input.skill } } });
     if (!skill)
       errors.push({ field: 'skill', code: 'unknown_skill', message: 'No agent of this tenant has this skill.' });
-    const { defaultCountry } = await this.settings.get(tenantId);
+    const settings = await this.settings.get(tenantId);
+    const { defaultCountry } = settings;
+    const { minRingSeconds } = effectiveCompliance(settings);
+    if (input.ringTimeoutSeconds < minRingSeconds) {
+      errors.push({
+        field: 'ringTimeoutSeconds',
+        code: 'below_minimum_ring_time',
+        message: `Unanswered calls must ring at least ${minRingSeconds} s (the tenant's minRingSeconds).`,
+      });
+    }
     const numbers: string[] = [];
     input.targets.forEach((target, i) => {
       const result = normalizePhoneNumber(target.phoneNumber, defaultCountry);
@@ -116,11 +128,13 @@ export class AutoCallsService {
         phoneNumber,
         reference: target.reference ?? null,
         data: target.data ?? null,
+        timeZone: target.timeZone ?? null,
         status,
         reason,
         contactId: null,
       };
     });
+    if (input.mode === 'immediate') await this.guardImmediate(tenantId, input, planned);
 
     if (input.mode === 'immediate') await this.lines.ensureLive(tenantId);
     const reserved = input.mode === 'immediate' ? await this.reserveImmediate(tenantId, input, planned) : [];
@@ -130,7 +144,7 @@ export class AutoCallsService {
       // Held targets are queued after the answer: the AutoCall is accepted once it is stored, and
       // the worker re-queues it if this process dies first (autocalls.queued_at stays null).
       else void this.queueHeld(tenantId, autocall, input, planned);
-      return { replayed: false, autocall, targets: planned.map(({ data: _data, ...t }) => t) };
+      return { replayed: false, autocall, targets: planned.map(({ data: _data, timeZone: _zone, ...t }) => t) };
     } catch (error) {
       await Promise.all(reserved.map((contactId) => this.capacity.release(tenantId, contactId)));
       if (idempotencyKey && (error as { code?: string }).code === 'P2002') {
@@ -139,6 +153,20 @@ export class AutoCallsService {
       }
       throw error;
     }
+  }
+
+  /**
+   * Immediate mode cannot hold a target: one that a compliance guard refuses now (outside its
+   * calling window, locked after an abandoned call, out of attempts today) is not dialed, and
+   * says which guard refused it.
+   */
+  private async guardImmediate(tenantId: string, input: SubmitAutoCall, planned: PlannedTarget[]): Promise<void> {
+    const pending = planned.filter((t) => t.status === 'pending');
+    const verdicts = await this.compliance.checkMany(tenantId, pending, input.callingWindow ?? null);
+    pending.forEach((target, i) => {
+      const verdict = verdicts[i];
+      if (!verdict.allowed) Object.assign(target, { status: 'not_dialed', reason: verdict.guard });
+    });
   }
 
   /** Immediate mode: one dial per free line and free agent, in list order; the rest not dialed. */
@@ -183,6 +211,7 @@ export class AutoCallsService {
             checks: input.checks,
             callerId: input.callerId ?? null,
             ringTimeoutSeconds: input.ringTimeoutSeconds,
+            callingWindow: input.callingWindow ?? Prisma.DbNull,
             retry: input.retry,
             idempotencyKey,
             requestHash,
@@ -191,17 +220,18 @@ export class AutoCallsService {
           },
         });
         await tx.$executeRaw`
-          INSERT INTO targets (id, tenant_id, autocall_id, position, phone_number, reference, data, status, reason,
-                               attempts, last_contact_id, completed_at)
-          SELECT t.id, ${tenantId}::uuid, ${autocallId}::uuid, t.position, t.phone_number, t.reference, t.data, t.status,
-                 t.reason, CASE WHEN t.status = 'dialing' THEN 1 ELSE 0 END, t.contact_id,
+          INSERT INTO targets (id, tenant_id, autocall_id, position, phone_number, reference, data, time_zone, status,
+                               reason, attempts, last_contact_id, completed_at)
+          SELECT t.id, ${tenantId}::uuid, ${autocallId}::uuid, t.position, t.phone_number, t.reference, t.data,
+                 t.time_zone, t.status, t.reason, CASE WHEN t.status = 'dialing' THEN 1 ELSE 0 END, t.contact_id,
                  CASE WHEN t.status IN ('skipped', 'not_dialed') THEN now() END
           FROM unnest(${planned.map((t) => t.targetId)}::uuid[], ${planned.map((t) => t.position)}::int[],
                       ${planned.map((t) => t.phoneNumber)}::varchar[], ${planned.map((t) => t.reference)}::varchar[],
                       ${planned.map((t) => (t.data === null ? null : JSON.stringify(t.data)))}::jsonb[],
+                      ${planned.map((t) => t.timeZone)}::varchar[],
                       ${planned.map((t) => t.status)}::target_status[], ${planned.map((t) => t.reason)}::varchar[],
                       ${planned.map((t) => t.contactId)}::uuid[])
-            AS t(id, position, phone_number, reference, data, status, reason, contact_id)`;
+            AS t(id, position, phone_number, reference, data, time_zone, status, reason, contact_id)`;
         await tx.$executeRaw`
           INSERT INTO target_events (target_id, from_status, to_status, reason, contact_id)
           SELECT id, 'pending', status, reason, last_contact_id FROM targets
@@ -246,6 +276,7 @@ export class AutoCallsService {
         phoneNumber: target.phoneNumber,
         reference: target.reference ?? null,
         data: target.data ?? null,
+        timeZone: target.timeZone ?? null,
         status: reservedContact ? 'dialing' : 'pending',
         reason: null,
         contactId: reservedContact,
@@ -351,6 +382,7 @@ export class AutoCallsService {
       checks: row.checks as unknown as DialChecks,
       callerId: row.callerId,
       ringTimeoutSeconds: row.ringTimeoutSeconds,
+      callingWindow: row.callingWindow ?? null,
       retry: row.retry,
       targetCount: row.targetCount,
       counts,

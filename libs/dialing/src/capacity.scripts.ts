@@ -10,6 +10,10 @@
  *   available:<skill>    ZSET available, unreserved agents (score: available since)
  *   agent:<id>           HASH state, skills, since, reservedFor (libs/agents AgentLiveView)
  *   waiting:<skill>      ZSET answered contacts waiting for an agent (score: answered at)
+ *   paced:<skill>        ZSET predictive dials not yet answered (score: reserved at)
+ *   pace:<skill>         HASH the pacing leader's word: budget (dials allowed now), budgetUntil,
+ *                        dialed (every paced dial ever, a counter), and its control state
+ *   pacer:<skill>        STRING the pacing leader's id (a lease)
  */
 
 // Gives an agent reserved for `contact` back to its skills' available sets, if it still is.
@@ -96,6 +100,31 @@ redis.call('HSET', contact_key, 'agent', agent, 'skill', skill, 'owner', ARGV[7]
 return {1, agent}
 `;
 
+/**
+ * Reserve a line for a predictive dial: no agent is reserved (the pacer dials ahead of agents);
+ * the dial spends one unit of the budget the pacing leader set for the pool, while it is fresh.
+ * KEYS: lines, contacts. ARGV: tag, contact, skill, lineReserve, now, owner.
+ * Returns {1, ''} or {0, 'no_free_line' | 'pacing'}.
+ */
+export const RESERVE_PACED_DIAL = `
+local tag, contact, skill, now = ARGV[1], ARGV[2], ARGV[3], tonumber(ARGV[5])
+local contact_key = tag .. ':contact:' .. contact
+if redis.call('EXISTS', contact_key) == 1 then return {1, ''} end
+local capacity = tonumber(redis.call('HGET', KEYS[1], 'capacity') or '0')
+local inbound = tonumber(redis.call('HGET', KEYS[1], 'inbound') or '0')
+if capacity - inbound - redis.call('ZCARD', KEYS[2]) - tonumber(ARGV[4]) < 1 then return {0, 'no_free_line'} end
+local pace = tag .. ':pace:' .. skill
+local budget = redis.call('HMGET', pace, 'budget', 'budgetUntil')
+if tonumber(budget[1] or '0') < 1 or tonumber(budget[2] or '0') < now then return {0, 'pacing'} end
+redis.call('HINCRBY', pace, 'budget', -1)
+redis.call('HINCRBY', pace, 'dialed', 1)
+redis.call('ZADD', KEYS[2], now, contact)
+redis.call('HINCRBY', KEYS[1], 'reserved', 1)
+redis.call('HSET', contact_key, 'agent', '', 'skill', skill, 'owner', ARGV[6], 'placed', '0')
+redis.call('ZADD', tag .. ':paced:' .. skill, now, contact)
+return {1, ''}
+`;
+
 /** The dial has left AutoCall: its line moves from reserved to in use. KEYS: lines. ARGV: tag, contact, owner. */
 export const MARK_PLACED = `
 local key = ARGV[1] .. ':contact:' .. ARGV[2]
@@ -119,7 +148,10 @@ if redis.call('EXISTS', key) == 0 then return removed end
 local fields = redis.call('HMGET', key, 'agent', 'skill', 'placed')
 if fields[3] == '0' then redis.call('HINCRBY', KEYS[1], 'reserved', -1) end
 free_agent(tag, fields[1], contact)
-if fields[2] then redis.call('ZREM', tag .. ':waiting:' .. fields[2], contact) end
+if fields[2] then
+  redis.call('ZREM', tag .. ':waiting:' .. fields[2], contact)
+  redis.call('ZREM', tag .. ':paced:' .. fields[2], contact)
+end
 redis.call('DEL', key)
 return 1
 `;
@@ -128,7 +160,11 @@ return 1
 export const RELEASE_AGENT = `${FREE_AGENT}
 local key = ARGV[1] .. ':contact:' .. ARGV[2]
 local agent = redis.call('HGET', key, 'agent')
-if redis.call('EXISTS', key) == 1 then redis.call('HSET', key, 'agent', '') end
+if redis.call('EXISTS', key) == 1 then
+  redis.call('HSET', key, 'agent', '')
+  -- Answered (by a machine): no longer a dial in flight for the pacer.
+  redis.call('ZREM', ARGV[1] .. ':paced:' .. (redis.call('HGET', key, 'skill') or ''), ARGV[2])
+end
 return free_agent(ARGV[1], agent, ARGV[2])
 `;
 
@@ -140,6 +176,8 @@ export const CLAIM_AGENT = `${TAKE_AGENT}
 local tag, contact, skill = ARGV[1], ARGV[2], ARGV[3]
 local key = tag .. ':contact:' .. contact
 if redis.call('EXISTS', key) == 0 then return false end
+-- Answered: no longer a dial in flight for the pacer.
+redis.call('ZREM', tag .. ':paced:' .. skill, contact)
 local agent = redis.call('HGET', key, 'agent')
 if agent and agent ~= '' and redis.call('HGET', tag .. ':agent:' .. agent, 'reservedFor') == contact then return agent end
 local oldest = redis.call('ZRANGE', tag .. ':waiting:' .. skill, 0, 0)[1]
@@ -152,6 +190,7 @@ return taken or false
 /** The contact waits for an agent. ARGV: tag, contact, skill, answeredAt. */
 export const ENTER_WAITING = `
 if redis.call('EXISTS', ARGV[1] .. ':contact:' .. ARGV[2]) == 0 then return 0 end
+redis.call('ZREM', ARGV[1] .. ':paced:' .. ARGV[3], ARGV[2])
 redis.call('ZADD', ARGV[1] .. ':waiting:' .. ARGV[3], 'NX', ARGV[4], ARGV[2])
 return 1
 `;
@@ -184,4 +223,55 @@ redis.call('ZADD', KEYS[1], 'NX', redis.call('TIME')[1] * 1000, ARGV[2])
 redis.call('HSET', key, 'owner', ARGV[3])
 redis.call('SET', ARGV[1] .. ':placing:' .. ARGV[2], ARGV[3], 'EX', 86400)
 return 1
+`;
+
+/**
+ * The pacing leader's lease on a pool: taken when free, renewed by its holder. ARGV: tag, skill,
+ * leader, ttlMs. Returns 1 while the caller leads.
+ */
+export const LEAD_PACING = `
+local key = ARGV[1] .. ':pacer:' .. ARGV[2]
+local holder = redis.call('GET', key)
+if holder and holder ~= ARGV[3] then return 0 end
+redis.call('SET', key, ARGV[3], 'PX', ARGV[4])
+return 1
+`;
+
+/**
+ * What the fast loop needs of a pool, read at one instant: available and waiting counts, the
+ * paced-dial counter, the start of each paced dial in flight, and for each logged-in agent of the
+ * skill its state and since when. ARGV: tag, skill.
+ * Returns {available, waiting, dialed, {inflight starts…}, {state, since, state, since…}}.
+ */
+export const PACING_SNAPSHOT = `
+local tag, skill = ARGV[1], ARGV[2]
+local available = redis.call('ZCARD', tag .. ':available:' .. skill)
+local waiting = redis.call('ZCARD', tag .. ':waiting:' .. skill)
+local dialed = redis.call('HGET', tag .. ':pace:' .. skill, 'dialed') or '0'
+local inflight = {}
+local paced = redis.call('ZRANGE', tag .. ':paced:' .. skill, 0, -1, 'WITHSCORES')
+for i = 2, #paced, 2 do inflight[#inflight + 1] = paced[i] end
+local agents = {}
+for _, id in ipairs(redis.call('SMEMBERS', tag .. ':agents')) do
+  local a = redis.call('HMGET', tag .. ':agent:' .. id, 'state', 'skills', 'since')
+  if a[1] and a[1] ~= 'logged_out' and string.find(',' .. (a[2] or '') .. ',', ',' .. skill .. ',', 1, true) then
+    agents[#agents + 1] = a[1]
+    agents[#agents + 1] = a[3] or '0'
+  end
+end
+return {available, waiting, dialed, inflight, agents}
+`;
+
+/**
+ * The leader sets the pool's budget: the dials its decision allows, less those placed since the
+ * snapshot it decided from (so a decision never adds to dials it did not see). ARGV: tag, skill,
+ * leader, dialedSeen, dials, budgetUntil. Returns the budget set, or -1 if the caller no longer leads.
+ */
+export const SET_PACE = `
+if redis.call('GET', ARGV[1] .. ':pacer:' .. ARGV[2]) ~= ARGV[3] then return -1 end
+local pace = ARGV[1] .. ':pace:' .. ARGV[2]
+local since = tonumber(redis.call('HGET', pace, 'dialed') or '0') - tonumber(ARGV[4])
+local budget = math.max(0, tonumber(ARGV[5]) - since)
+redis.call('HSET', pace, 'budget', budget, 'budgetUntil', ARGV[6])
+return budget
 `;

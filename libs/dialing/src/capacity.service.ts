@@ -10,6 +10,7 @@ import {
   RELEASE_CONTACT,
   RESERVE_AGENT_DIAL,
   RESERVE_DIAL,
+  RESERVE_PACED_DIAL,
   SERVE_WAITING,
 } from './capacity.scripts';
 
@@ -20,10 +21,11 @@ export interface DialChecks {
 }
 
 export type Reservation =
-  { ok: true; agentId: string | null } | { ok: false; reason: 'no_free_line' | 'no_free_agent' };
+  { ok: true; agentId: string | null } | { ok: false; reason: 'no_free_line' | 'no_free_agent' | 'pacing' };
 
 type CapacityRedis = Redis & {
   reserveDial(lines: string, contacts: string, ...args: string[]): Promise<[number, string]>;
+  reservePacedDial(lines: string, contacts: string, ...args: string[]): Promise<[number, string]>;
   reserveAgentDial(lines: string, contacts: string, ...args: string[]): Promise<[number, string]>;
   markPlaced(lines: string, ...args: string[]): Promise<number>;
   releaseContact(lines: string, contacts: string, ...args: string[]): Promise<number>;
@@ -50,6 +52,7 @@ export class CapacityService {
     };
     define('reserveDial', RESERVE_DIAL, 2);
     define('reserveAgentDial', RESERVE_AGENT_DIAL, 2);
+    define('reservePacedDial', RESERVE_PACED_DIAL, 2);
     define('markPlaced', MARK_PLACED, 1);
     define('releaseContact', RELEASE_CONTACT, 2);
     define('releaseAgent', RELEASE_AGENT, 0);
@@ -91,6 +94,22 @@ export class CapacityService {
     );
     if (ok === 1) return { ok: true, agentId: value || null };
     return { ok: false, reason: value as 'no_free_line' | 'no_free_agent' };
+  }
+
+  /** A line for a predictive dial, within the budget the pool's pacing leader set. */
+  async reservePaced(tenantId: string, contactId: string, skill: string, checks: DialChecks, owner: string) {
+    const [ok, value] = await this.client.reservePacedDial(
+      this.lines(tenantId),
+      this.contacts(tenantId),
+      this.tag(tenantId),
+      contactId,
+      skill,
+      String(checks.freeLines?.reserve ?? 0),
+      String(Date.now()),
+      owner,
+    );
+    if (ok === 1) return { ok: true, agentId: null } as const;
+    return { ok: false, reason: value as 'no_free_line' | 'pacing' } as const;
   }
 
   /** A line and this agent only (an owned callback), or the reason why not. */

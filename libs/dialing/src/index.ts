@@ -11,3 +11,8 @@ export * from './contact-timeline';
 export * from './contacts.service';
 export * from './engine-metrics';
 export * from './contact-rates';
+export * from './compliance/compliance';
+export * from './compliance/compliance.service';
+export * from './pacing/pacer';
+export * from './pacing/pacing-store';
+export * from './pacing/pacing-stats';

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { isTimeZone } from '@autocall/common';
 
 /**
  * A tenant's settings. Stored as one JSON document; every field has a default, so a tenant that
@@ -14,6 +15,68 @@ export const callStopCheckSchema = z
     secret: z.string().min(16).max(200).optional(),
   })
   .strict();
+
+const hhmm = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'must be a 24-hour time HH:MM');
+const hhmmEnd = z
+  .string()
+  .regex(/^(([01]\d|2[0-3]):[0-5]\d|24:00)$/, 'must be a 24-hour time HH:MM (24:00 for midnight)');
+
+/** Local hours in which the called party may be called; `days` are ISO weekdays (1 = Monday). */
+export const callingWindowSchema = z
+  .object({
+    start: hhmm,
+    end: hhmmEnd,
+    days: z.array(z.int().min(1).max(7)).min(1).max(7).default([1, 2, 3, 4, 5, 6, 7]),
+  })
+  .strict()
+  .refine((w) => w.start !== w.end, { message: 'start and end must differ', path: ['end'] });
+
+export const timeZoneSchema = z
+  .string()
+  .max(64)
+  .refine(isTimeZone, 'must be an IANA time zone such as America/New_York');
+
+/** Overrides of the compliance regime's defaults; null keeps the regime's value. */
+export const complianceOverridesSchema = z
+  .object({
+    callingWindow: callingWindowSchema.nullable().default(null),
+    minRingSeconds: z.int().min(15).max(120).nullable().default(null),
+    redialAfterAbandonSeconds: z
+      .int()
+      .min(0)
+      .max(30 * 86_400)
+      .nullable()
+      .default(null),
+    maxAttemptsPerNumberPerDay: z.int().min(1).max(100).nullable().default(null),
+    abandonWindowSeconds: z
+      .int()
+      .min(3_600)
+      .max(90 * 86_400)
+      .nullable()
+      .default(null),
+    connectThresholdSeconds: z.number().min(0.5).max(10).nullable().default(null),
+    abandonMessage: z.string().min(1).max(500).nullable().default(null),
+    /** The zone of numbers whose prefix says nothing about where they are. */
+    fallbackTimeZone: timeZoneSchema.nullable().default(null),
+  })
+  .strict();
+
+/** Predictive pacing of one pool (tenant + skill). */
+export const pacingSettingsSchema = z
+  .object({
+    maxAbandonRate: z.number().min(0.001).max(0.05).default(0.03),
+    targetAbandonRate: z.number().min(0.0005).max(0.05).default(0.02),
+    maxLinesPerAgent: z.number().min(1).max(10).default(3),
+    minDialSamples: z.int().min(0).max(100_000).default(50),
+    minAgents: z.int().min(1).max(10_000).default(3),
+  })
+  .strict()
+  .refine((p) => p.targetAbandonRate < p.maxAbandonRate, {
+    message: 'must be below maxAbandonRate',
+    path: ['targetAbandonRate'],
+  });
+
+const skillKey = z.string().regex(/^[a-z0-9][a-z0-9_.-]{0,63}$/, 'must be a skill name');
 
 export const tenantSettingsSchema = z
   .object({
@@ -39,6 +102,12 @@ export const tenantSettingsSchema = z
       .min(3_600)
       .max(30 * 86_400)
       .default(30 * 86_400),
+    /** Which law's defaults apply: calling hours, abandon-rate window, lock after an abandoned call. */
+    complianceRegime: z.enum(['us', 'uk', 'jp']).default('us'),
+    compliance: complianceOverridesSchema.default(complianceOverridesSchema.parse({})),
+    /** Predictive pacing for every skill, and per skill where it differs. */
+    pacing: pacingSettingsSchema.default(pacingSettingsSchema.parse({})),
+    pacingBySkill: z.record(skillKey, pacingSettingsSchema).default({}),
   })
   .strict();
 
@@ -61,6 +130,10 @@ export const tenantSettingsPatchSchema = z
       .max(30 * 86_400)
       .nullable()
       .optional(),
+    complianceRegime: z.enum(['us', 'uk', 'jp']).nullable().optional(),
+    compliance: complianceOverridesSchema.nullable().optional(),
+    pacing: pacingSettingsSchema.nullable().optional(),
+    pacingBySkill: z.record(skillKey, pacingSettingsSchema).nullable().optional(),
   })
   .strict();
 

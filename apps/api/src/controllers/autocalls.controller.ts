@@ -10,6 +10,7 @@ import {
   AutoCallsService,
   cancelAutoCallSchema,
   ContactsService,
+  PacingStats,
   submitAutoCallSchema,
   TARGET_LIST_QUERY,
 } from '@autocall/dialing';
@@ -27,6 +28,7 @@ export class AutoCallsController {
   constructor(
     private readonly autocalls: AutoCallsService,
     private readonly contacts: ContactsService,
+    private readonly pacingStats: PacingStats,
     private readonly rateLimiter: RateLimiter,
     private readonly config: AppConfig,
   ) {}
@@ -39,6 +41,9 @@ export class AutoCallsController {
     description:
       'immediate: dials min(free lines − reserve, free agents − reserve, targets) now; the rest end not_dialed. ' +
       'sequential: holds the targets and dials each, in order, as soon as a line and an agent are free. ' +
+      "predictive: holds the targets and dials ahead of agents, as many as the pool's pacer allows under the " +
+      'abandon-rate cap (GET /v1/pacing/{skill}). Every mode keeps the compliance guards: the calling window in ' +
+      "the called party's local time, the redial lock after an abandoned call, attempts per number per day. " +
       'A number on the do-not-call list ends skipped (do_not_call); a number repeated in the list ends skipped ' +
       '(duplicate_in_list). At most 10,000 targets.',
   })
@@ -80,9 +85,12 @@ export class AutoCallsController {
 
   @Get(':id')
   @Roles('integrator', 'supervisor')
-  @ApiOperation({ summary: 'One AutoCall with counts by target status' })
-  get(@CurrentCaller() caller: Caller, @Param('id') id: string) {
-    return this.autocalls.get(caller.tenantId, knownId(id, 'AutoCall'));
+  @ApiOperation({
+    summary: 'One AutoCall with counts by target status and its abandon rate (abandoned ÷ answered by a person)',
+  })
+  async get(@CurrentCaller() caller: Caller, @Param('id') id: string) {
+    const autocall = await this.autocalls.get(caller.tenantId, knownId(id, 'AutoCall'));
+    return { ...autocall, abandon: await this.pacingStats.ofAutoCall(autocall.id) };
   }
 
   @Get(':id/targets')

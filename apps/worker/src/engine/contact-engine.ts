@@ -6,6 +6,7 @@ import { AppConfig } from '@autocall/config';
 import { PrismaService } from '@autocall/database';
 import {
   CapacityService,
+  ComplianceService,
   ContactTimeline,
   contactsEndedTotal,
   dialsTotal,
@@ -34,6 +35,8 @@ interface LiveContact {
   attempt: number;
   priority: number;
   retry: RetryPolicy;
+  /** Predictive contacts have no agent reserved: no agent within the threshold means abandoned. */
+  predictive: boolean;
   answeredBy: AnsweredBy | null;
   /** The agent the call is being bridged to, until it connects or fails. */
   bridgingAgent: string | null;
@@ -62,6 +65,7 @@ export interface NewContact {
   priority: number;
   retry: RetryPolicy;
   ringTimeoutSeconds: number;
+  mode: string;
 }
 
 const CAUSE_OUTCOME: Record<EndCause, { status: TargetStatus; reason: string }> = {
@@ -95,6 +99,7 @@ export class ContactEngine implements OnModuleInit, OnApplicationShutdown {
     private readonly identity: WorkerIdentity,
     private readonly queues: Queues,
     private readonly config: AppConfig,
+    private readonly compliance: ComplianceService,
   ) {
     this.timeScale = telephony instanceof TelephonySimulator ? config.get('SIMULATOR_TIME_SCALE') : 1;
   }
@@ -146,6 +151,7 @@ export class ContactEngine implements OnModuleInit, OnApplicationShutdown {
         priority: row.autocall.priority,
         retry: row.autocall.retry as RetryPolicy,
         ringTimeoutSeconds: row.autocall.ringTimeoutSeconds,
+        mode: row.autocall.mode,
       };
     }
     if (!(await this.capacity.claimPlacing(contact.tenantId, contactId, this.identity.id))) return;
@@ -158,6 +164,7 @@ export class ContactEngine implements OnModuleInit, OnApplicationShutdown {
       attempt: contact.attempt,
       priority: contact.priority,
       retry: contact.retry,
+      predictive: contact.mode === 'predictive',
       answeredBy: null,
       bridgingAgent: null,
       connectedAgent: null,
@@ -234,6 +241,7 @@ export class ContactEngine implements OnModuleInit, OnApplicationShutdown {
       attempt: row.attempt,
       priority: row.autocall.priority,
       retry: row.autocall.retry as RetryPolicy,
+      predictive: row.autocall.mode === 'predictive',
       answeredBy: (row.answeredBy as AnsweredBy | null) ?? null,
       bridgingAgent: null,
       connectedAgent:
@@ -360,11 +368,25 @@ export class ContactEngine implements OnModuleInit, OnApplicationShutdown {
     if (agentId) return this.bridge(contact, agentId);
     await this.capacity.enterWaiting(contact.tenantId, contact.id, contact.skill, answeredAt);
     await this.timeline.record({ contactId: contact.id, from: ['answered'], to: 'waiting', at: new Date() });
-    if (!contact.waitTimer) {
-      contact.waitTimer = this.after(this.config.get('MAX_WAIT_SECONDS'), () =>
-        this.run(contact, () => this.abandon(contact, 'max_wait')),
+    if (contact.waitTimer) return;
+    if (contact.predictive) {
+      // Dialed ahead of agents: the law's connect threshold (2 s by default) from the answer,
+      // then the tenant's message and the call is abandoned.
+      const { connectThresholdSeconds } = await this.compliance.compliance(contact.tenantId);
+      const left = Math.max(0, connectThresholdSeconds - this.calleeSecondsSince(answeredAt));
+      contact.waitTimer = this.after(left, () =>
+        this.run(contact, () => this.abandon(contact, 'no_agent_within_threshold')),
       );
+      return;
     }
+    contact.waitTimer = this.after(this.config.get('MAX_WAIT_SECONDS'), () =>
+      this.run(contact, () => this.abandon(contact, 'max_wait')),
+    );
+  }
+
+  /** Seconds since an instant, in the callee's time (the simulator's time scale undone). */
+  private calleeSecondsSince(at: Date): number {
+    return ((Date.now() - at.getTime()) / 1_000) * this.timeScale;
   }
 
   private async bridge(contact: LiveContact, agentId: string): Promise<void> {
@@ -439,7 +461,8 @@ export class ContactEngine implements OnModuleInit, OnApplicationShutdown {
   private async abandon(contact: LiveContact, reason: string): Promise<void> {
     if (contact.connectedAgent || contact.abandonReason) return;
     contact.abandonReason = reason;
-    await this.telephony.playAndHangUp(contact.id, 'All our agents are busy. We will call you back.');
+    const { abandonMessage } = await this.compliance.compliance(contact.tenantId);
+    await this.telephony.playAndHangUp(contact.id, abandonMessage);
   }
 
   private async ended(contact: LiveContact, cause: EndCause, sipCode: number, at: Date): Promise<void> {

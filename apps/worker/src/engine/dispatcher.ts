@@ -7,8 +7,10 @@ import { uuidv7 } from '@autocall/common';
 import { AppConfig } from '@autocall/config';
 import { PrismaService } from '@autocall/database';
 import {
+  CallingWindow,
   CallStopsService,
   CapacityService,
+  ComplianceService,
   ContactTimeline,
   DialChecks,
   HeldTargetJob,
@@ -50,6 +52,7 @@ interface AutoCallInfo {
   checkedAt: number;
   checks: DialChecks;
   skill: string;
+  mode: string;
 }
 
 /**
@@ -84,6 +87,7 @@ export class Dispatcher implements OnApplicationBootstrap, OnApplicationShutdown
     private readonly config: AppConfig,
     private readonly lines: LinesService,
     private readonly timeline: ContactTimeline,
+    private readonly compliance: ComplianceService,
   ) {}
 
   async onApplicationBootstrap(): Promise<void> {
@@ -252,6 +256,9 @@ export class Dispatcher implements OnApplicationBootstrap, OnApplicationShutdown
   private async reserveFor(pool: Pool, autocallId: string, contactId: string): Promise<Reservation | null> {
     const autocall = await this.autocall(autocallId);
     if (!autocall?.active) return null;
+    // Predictive dials reserve no agent: they spend the budget the pool's pacing leader set.
+    if (autocall.mode === 'predictive')
+      return this.capacity.reservePaced(pool.tenantId, contactId, pool.skill, autocall.checks, this.identity.id);
     return this.capacity.reserve(pool.tenantId, contactId, pool.skill, autocall.checks, this.identity.id);
   }
 
@@ -301,6 +308,30 @@ export class Dispatcher implements OnApplicationBootstrap, OnApplicationShutdown
         await job.moveToCompleted('skipped', token, false);
         return;
       }
+      const verdict = await this.compliance.check(
+        pool.tenantId,
+        target,
+        target.autocall.callingWindow as unknown as CallingWindow | null,
+      );
+      if (!verdict.allowed) {
+        await release();
+        if (!verdict.retryAt) {
+          // A window that never opens (e.g. no common hour across the number's zones).
+          await this.prisma.$transaction((tx) =>
+            this.targets.move(tx, target.id, { to: 'skipped', reason: verdict.guard }),
+          );
+          await this.timeline.completeIfDone(target.autocallId);
+          await job.moveToCompleted('skipped', token, false);
+          return;
+        }
+        // Held until the guard allows it; the target says which guard and until when.
+        await this.prisma.target.updateMany({
+          where: { id: target.id, status: 'pending' },
+          data: { reason: verdict.guard, nextAttemptAt: verdict.retryAt },
+        });
+        await job.moveToDelayed(verdict.retryAt.getTime(), token);
+        return;
+      }
       const attempt = target.attempts + 1;
       const dialed = await this.timeline.startDial({
         contactId,
@@ -330,6 +361,7 @@ export class Dispatcher implements OnApplicationBootstrap, OnApplicationShutdown
         priority: target.autocall.priority,
         retry: target.autocall.retry as RetryPolicy,
         ringTimeoutSeconds: target.autocall.ringTimeoutSeconds,
+        mode: target.autocall.mode,
       });
       this.recordDial(state);
       await job.moveToCompleted('dialed', token, false);
@@ -367,6 +399,7 @@ export class Dispatcher implements OnApplicationBootstrap, OnApplicationShutdown
       checkedAt: Date.now(),
       checks: row.checks as unknown as DialChecks,
       skill: row.skill,
+      mode: row.mode,
     };
     // AutoCalls come and go; a bounded cache is enough (an evicted one is read again).
     if (this.autocalls.size >= AUTOCALL_CACHE_SIZE) this.autocalls.delete(this.autocalls.keys().next().value!);

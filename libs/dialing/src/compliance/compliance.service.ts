@@ -1,0 +1,163 @@
+import { Injectable } from '@nestjs/common';
+import { Clock } from '@autocall/common';
+import { PrismaService } from '@autocall/database';
+import { SettingsService, TenantSettings } from '@autocall/tenancy';
+import { DEFAULT_PACING_SETTINGS, PacingSettings } from '../pacing/pacer';
+import {
+  CallingWindow,
+  checkGuards,
+  Compliance,
+  GuardVerdict,
+  NumberHistory,
+  numberTimeZones,
+  REGIME_DEFAULTS,
+} from './compliance';
+
+export interface TenantCompliance extends Compliance {
+  fallbackTimeZone: string;
+}
+
+/** The regime's defaults with the tenant's overrides. */
+export function effectiveCompliance(settings: TenantSettings): TenantCompliance {
+  const base = REGIME_DEFAULTS[settings.complianceRegime];
+  const o = settings.compliance;
+  return {
+    callingWindow: o.callingWindow ?? base.callingWindow,
+    minRingSeconds: o.minRingSeconds ?? base.minRingSeconds,
+    redialAfterAbandonSeconds: o.redialAfterAbandonSeconds ?? base.redialAfterAbandonSeconds,
+    maxAttemptsPerNumberPerDay: o.maxAttemptsPerNumberPerDay ?? base.maxAttemptsPerNumberPerDay,
+    abandonWindowSeconds: o.abandonWindowSeconds ?? base.abandonWindowSeconds,
+    connectThresholdSeconds: o.connectThresholdSeconds ?? base.connectThresholdSeconds,
+    abandonMessage: o.abandonMessage ?? base.abandonMessage,
+    fallbackTimeZone: o.fallbackTimeZone ?? 'UTC',
+  };
+}
+
+/** A pool's pacing settings: the skill's own, else the tenant's, with the compliance timings. */
+export function poolPacingSettings(
+  settings: TenantSettings,
+  skill: string,
+  ringTimeoutSeconds: number,
+): PacingSettings {
+  const pacing = settings.pacingBySkill[skill] ?? settings.pacing;
+  return {
+    ...DEFAULT_PACING_SETTINGS,
+    ...pacing,
+    connectThresholdSeconds: effectiveCompliance(settings).connectThresholdSeconds,
+    ringTimeoutSeconds,
+  };
+}
+
+/** The zones a target may be in: its own, else its number's, else the tenant's fallback. */
+export function targetTimeZones(phoneNumber: string, timeZone: string | null, compliance: TenantCompliance): string[] {
+  if (timeZone) return [timeZone];
+  return numberTimeZones(phoneNumber) ?? [compliance.fallbackTimeZone];
+}
+
+const SETTINGS_TTL_MS = 5_000;
+
+/**
+ * The guards, with what they need read from PostgreSQL: the tenant's settings (kept five seconds)
+ * and, only when a redial or attempts guard is on, the number's recent calls.
+ */
+@Injectable()
+export class ComplianceService {
+  private readonly cache = new Map<string, { at: number; settings: TenantSettings }>();
+
+  constructor(
+    private readonly prisma: PrismaService,
+    private readonly settingsService: SettingsService,
+    private readonly clock: Clock,
+  ) {}
+
+  async settings(tenantId: string): Promise<TenantSettings> {
+    const cached = this.cache.get(tenantId);
+    if (cached && Date.now() - cached.at < SETTINGS_TTL_MS) return cached.settings;
+    const settings = await this.settingsService.get(tenantId);
+    this.cache.set(tenantId, { at: Date.now(), settings });
+    return settings;
+  }
+
+  async compliance(tenantId: string): Promise<TenantCompliance> {
+    return effectiveCompliance(await this.settings(tenantId));
+  }
+
+  /** Checks one target right before it is dialed. */
+  async check(
+    tenantId: string,
+    target: { phoneNumber: string; timeZone: string | null },
+    autocallWindow: CallingWindow | null,
+  ): Promise<GuardVerdict> {
+    const compliance = await this.compliance(tenantId);
+    const history = needsHistory(compliance) ? await this.history(tenantId, target.phoneNumber) : null;
+    return checkGuards({
+      compliance,
+      autocallWindow,
+      zones: targetTimeZones(target.phoneNumber, target.timeZone, compliance),
+      history,
+      now: this.clock.now(),
+    });
+  }
+
+  /** Checks many targets at once (immediate mode at submission). */
+  async checkMany(
+    tenantId: string,
+    targets: { phoneNumber: string; timeZone: string | null }[],
+    autocallWindow: CallingWindow | null,
+  ): Promise<GuardVerdict[]> {
+    const compliance = await this.compliance(tenantId);
+    const histories = needsHistory(compliance)
+      ? await this.histories(
+          tenantId,
+          targets.map((t) => t.phoneNumber),
+        )
+      : null;
+    const now = this.clock.now();
+    return targets.map((target) =>
+      checkGuards({
+        compliance,
+        autocallWindow,
+        zones: targetTimeZones(target.phoneNumber, target.timeZone, compliance),
+        history: histories
+          ? (histories.get(target.phoneNumber) ?? { lastAbandonedAt: null, attemptsLastDay: [] })
+          : null,
+        now,
+      }),
+    );
+  }
+
+  private async history(tenantId: string, phoneNumber: string): Promise<NumberHistory> {
+    const histories = await this.histories(tenantId, [phoneNumber]);
+    return histories.get(phoneNumber) ?? { lastAbandonedAt: null, attemptsLastDay: [] };
+  }
+
+  /**
+   * Recent calls of the numbers: starts in the last 24 hours, and the last abandoned call (a person
+   * answered and no agent was ever connected) within the redial lock.
+   */
+  private async histories(tenantId: string, numbers: string[]): Promise<Map<string, NumberHistory>> {
+    const compliance = await this.compliance(tenantId);
+    const lookBack = Math.max(86_400, compliance.redialAfterAbandonSeconds);
+    const rows = await this.prisma.$queryRaw<{ phone_number: string; created_at: Date; abandoned_at: Date | null }[]>`
+      SELECT c.phone_number, c.created_at,
+             CASE WHEN c.answered_by = 'human' AND c.connected_at IS NULL AND c.status = 'ended'
+                  THEN coalesce(c.answered_at, c.created_at) END AS abandoned_at
+      FROM contacts c
+      WHERE c.tenant_id = ${tenantId}::uuid AND c.phone_number = ANY(${numbers}::varchar[])
+        AND c.created_at > now() - ${lookBack} * interval '1 second'`;
+    const now = this.clock.now().getTime();
+    const histories = new Map<string, NumberHistory>();
+    for (const row of rows) {
+      let history = histories.get(row.phone_number);
+      if (!history) histories.set(row.phone_number, (history = { lastAbandonedAt: null, attemptsLastDay: [] }));
+      if (row.created_at.getTime() > now - 86_400_000) history.attemptsLastDay.push(row.created_at);
+      if (row.abandoned_at && (!history.lastAbandonedAt || row.abandoned_at > history.lastAbandonedAt))
+        history.lastAbandonedAt = row.abandoned_at;
+    }
+    return histories;
+  }
+}
+
+function needsHistory(compliance: Compliance): boolean {
+  return compliance.redialAfterAbandonSeconds > 0 || compliance.maxAttemptsPerNumberPerDay !== null;
+}

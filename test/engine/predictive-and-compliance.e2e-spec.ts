@@ -1,0 +1,157 @@
+import { PrismaService } from '../../libs/database/src';
+import { complianceOverridesSchema } from '../../libs/tenancy/src';
+import { bearer, TestTenant } from '../support/api-harness';
+import { EngineHarness, numbers } from '../support/engine-harness';
+import { waitFor } from '../support/processes';
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/** A one-hour calling window that is closed now in Tokyo (the +8131 numbers' zone), opening in ~12 h. */
+function closedTokyoWindow(now = new Date()) {
+  const tokyoHour = (now.getUTCHours() + 9) % 24;
+  const start = (tokyoHour + 12) % 24;
+  const hh = (h: number) => `${String(h).padStart(2, '0')}:00`;
+  return { start: hh(start), end: hh((start + 1) % 24) };
+}
+
+describe('predictive mode and the compliance guards', () => {
+  let engine: EngineHarness;
+  let prisma: PrismaService;
+
+  beforeAll(async () => {
+    // Fast pacing for the test clock: the simulator runs 300× faster than a callee's time.
+    engine = await EngineHarness.start('predictive', { PACING_TICK_MS: '50', PACING_CONTROL_INTERVAL_MS: '500' });
+    prisma = engine.api.app.get(PrismaService);
+  });
+  afterAll(() => engine.stop());
+
+  const settings = (tenant: TestTenant, body: object) =>
+    engine.http().put('/v1/settings').set(bearer(tenant.adminKey)).send(body).expect(200);
+
+  it('places no call while no agent of the skill is logged in, and says why', async () => {
+    const tenant = await engine.api.createTenant('nobody', 10);
+    await engine
+      .http()
+      .put('/v1/agents/away')
+      .set(bearer(tenant.adminKey))
+      .send({ name: 'away', skills: ['sales'], endpoint: 'sip:away@pbx.test' })
+      .expect(201);
+    const submitted = await engine.submit(tenant, { mode: 'predictive', skill: 'sales', targets: numbers(20) });
+    const pacer = await waitFor('the pacer to decide', async () => {
+      const { body } = await engine.http().get('/v1/pacing/sales').set(bearer(tenant.adminKey)).expect(200);
+      return body.pacer ?? undefined;
+    });
+    expect(pacer).toMatchObject({ mode: 'stopped', reason: 'no_agents', budget: 0 });
+    await sleep(1_500); // many pacing ticks and dispatcher sweeps
+    expect(await prisma.contact.count({ where: { autocallId: submitted.id } })).toBe(0);
+    await engine.http().post(`/v1/autocalls/${submitted.id}/cancel`).set(bearer(tenant.adminKey)).send({}).expect(200);
+  });
+
+  it('dials ahead of its agents within the line bound, ends every target, and counts abandons', async () => {
+    const tenant = await engine.tenantWithAgents({ lines: 12, skill: 'sales', agents: 4, prefix: 'pd' });
+    await settings(tenant, { pacing: { minDialSamples: 20, minAgents: 2 } });
+    const submitted = await engine.submit(tenant, {
+      mode: 'predictive',
+      skill: 'sales',
+      targets: numbers(150, '+8132'),
+      ringTimeoutSeconds: 20,
+    });
+    let mostOut = 0;
+    let predicted = false;
+    const done = await waitFor(
+      'the predictive AutoCall to complete',
+      async () => {
+        const usage = await engine.http().get('/v1/lines/usage').set(bearer(tenant.adminKey)).expect(200);
+        expect(usage.body.inUse.outbound + usage.body.reserved).toBeLessThanOrEqual(12);
+        const pacing = await engine.http().get('/v1/pacing/sales').set(bearer(tenant.adminKey)).expect(200);
+        if (pacing.body.pacer?.mode === 'predictive') predicted = true;
+        mostOut = Math.max(mostOut, usage.body.inUse.outbound);
+        const { body } = await engine.http().get(`/v1/autocalls/${submitted.id}`).set(bearer(tenant.adminKey));
+        return body.status === 'completed' ? body : undefined;
+      },
+      120_000,
+      50,
+    );
+    expect(predicted).toBe(true);
+    // More calls out than the four agents: dialing ahead of them.
+    expect(mostOut).toBeGreaterThan(4);
+    const terminal = ['completed', 'no_answer', 'busy', 'failed', 'abandoned', 'machine', 'skipped'];
+    expect(terminal.reduce((n, s) => n + done.counts[s], 0)).toBe(150);
+    expect(done.abandon.answered).toBeGreaterThan(0);
+    expect(done.abandon.abandoned).toBe(done.counts.abandoned);
+    const abandoned = await prisma.target.findMany({ where: { autocallId: submitted.id, status: 'abandoned' } });
+    for (const target of abandoned) expect(target.reason).toBe('no_agent_within_threshold');
+    const pacing = await engine.http().get('/v1/pacing/sales').set(bearer(tenant.adminKey)).expect(200);
+    expect(pacing.body.abandonRate.answered).toBe(done.abandon.answered);
+    expect(pacing.body.abandonWindowSeconds).toBe(30 * 86_400);
+    // Every line and agent is free again.
+    const usage = await engine.http().get('/v1/lines/usage').set(bearer(tenant.adminKey)).expect(200);
+    expect(usage.body).toMatchObject({ inUse: { outbound: 0 }, reserved: 0 });
+  });
+
+  it('holds targets outside the calling window, in the number’s local time, and says until when', async () => {
+    const tenant = await engine.tenantWithAgents({ lines: 5, skill: 'care', agents: 2, prefix: 'cw' });
+    const window = closedTokyoWindow();
+    await settings(tenant, { compliance: complianceOverridesSchema.parse({ callingWindow: window }) });
+    const held = await engine.submit(tenant, { mode: 'sequential', skill: 'care', targets: numbers(3, '+8133') });
+    const targets = await waitFor('the targets to be held', async () => {
+      const rows = await prisma.target.findMany({ where: { autocallId: held.id }, orderBy: { position: 'asc' } });
+      return rows.every((t) => t.reason === 'calling_window') ? rows : undefined;
+    });
+    for (const target of targets) {
+      expect(target.status).toBe('pending');
+      // Opens at the window's start, Tokyo time, within the next day.
+      const opens = target.nextAttemptAt!;
+      expect(opens.getTime()).toBeGreaterThan(Date.now());
+      expect(opens.getTime() - Date.now()).toBeLessThan(86_400_000);
+      expect((opens.getUTCHours() + 9) % 24).toBe(Number(window.start.slice(0, 2)));
+    }
+    // Immediate mode cannot hold: not dialed, naming the guard.
+    const immediate = await engine.submit(tenant, { mode: 'immediate', skill: 'care', targets: numbers(2, '+8134') });
+    expect(immediate.targets.map((t: { status: string; reason: string }) => [t.status, t.reason])).toEqual([
+      ['not_dialed', 'calling_window'],
+      ['not_dialed', 'calling_window'],
+    ]);
+    // A target's own time zone overrides its number's: São Paulo (UTC−3 all year) is twelve hours
+    // behind Tokyo, so the window is open there now.
+    const own = await engine.submit(tenant, {
+      mode: 'sequential',
+      skill: 'care',
+      targets: [{ phoneNumber: '+81350000001', timeZone: 'America/Sao_Paulo' }],
+    });
+    await engine.finished(tenant, own.id);
+    expect(await prisma.contact.count({ where: { autocallId: own.id } })).toBe(1);
+    expect(await prisma.contact.count({ where: { autocallId: held.id } })).toBe(0);
+    await engine.http().post(`/v1/autocalls/${held.id}/cancel`).set(bearer(tenant.adminKey)).send({}).expect(200);
+  });
+
+  it('holds a number that reached its attempts for the day, and refuses a ring time under 15 s', async () => {
+    const tenant = await engine.tenantWithAgents({ lines: 5, skill: 'billing', agents: 2, prefix: 'ma' });
+    await settings(tenant, {
+      compliance: complianceOverridesSchema.parse({
+        callingWindow: { start: '00:00', end: '24:00' },
+        maxAttemptsPerNumberPerDay: 1,
+      }),
+    });
+    const number = [{ phoneNumber: '+81360000001' }];
+    const first = await engine.submit(tenant, { mode: 'sequential', skill: 'billing', targets: number });
+    await engine.finished(tenant, first.id);
+    const second = await engine.submit(tenant, { mode: 'sequential', skill: 'billing', targets: number });
+    const target = await waitFor('the second attempt to be held', async () => {
+      const row = await prisma.target.findFirst({ where: { autocallId: second.id } });
+      return row?.reason === 'max_attempts_per_day' ? row : undefined;
+    });
+    expect(target.status).toBe('pending');
+    const firstContact = await prisma.contact.findFirst({ where: { autocallId: first.id } });
+    expect(target.nextAttemptAt!.getTime()).toBe(firstContact!.createdAt.getTime() + 86_400_000);
+    await engine.http().post(`/v1/autocalls/${second.id}/cancel`).set(bearer(tenant.adminKey)).send({}).expect(200);
+
+    const short = await engine
+      .http()
+      .post('/v1/autocalls')
+      .set(bearer(tenant.adminKey))
+      .send({ mode: 'sequential', skill: 'billing', targets: number, ringTimeoutSeconds: 10 })
+      .expect(400);
+    expect(short.body.errors[0]).toMatchObject({ field: 'ringTimeoutSeconds' });
+  });
+});
