@@ -1,0 +1,135 @@
+import { callingWindowVerdict, checkGuards, numberTimeZones, REGIME_DEFAULTS } from './compliance';
+
+const at = (iso: string) => new Date(iso);
+const DAYTIME = { start: '08:00', end: '21:00', days: [1, 2, 3, 4, 5, 6, 7] };
+
+describe('the zone a number is in', () => {
+  it('comes from its country code and leading digits', () => {
+    expect(numberTimeZones('+81312345678')).toEqual(['Asia/Tokyo']);
+    expect(numberTimeZones('+12125551234')).toEqual(['America/New_York']);
+    expect(numberTimeZones('+14155551234')).toEqual(['America/Los_Angeles']);
+    expect(numberTimeZones('+18085551234')).toEqual(['Pacific/Honolulu']);
+  });
+
+  it('keeps every zone a prefix may span', () => {
+    const zones = numberTimeZones('+15555551234')!;
+    expect(zones).toEqual(expect.arrayContaining(['America/New_York', 'America/Los_Angeles', 'Pacific/Honolulu']));
+  });
+});
+
+describe('the calling window', () => {
+  it("is read in the called party's local time", () => {
+    // 23:30 UTC is 08:30 in Tokyo (open) and 18:30 in New York (open), 15:30 in Los Angeles.
+    expect(callingWindowVerdict([DAYTIME], ['Asia/Tokyo'], at('2026-11-20T23:30:00Z'))).toEqual({ open: true });
+    // 13:00 UTC is 22:00 in Tokyo: closed until 08:00 Tokyo, i.e. 23:00 UTC.
+    expect(callingWindowVerdict([DAYTIME], ['Asia/Tokyo'], at('2026-11-20T13:00:00Z'))).toEqual({
+      open: false,
+      opensAt: at('2026-11-20T23:00:00Z'),
+    });
+  });
+
+  it('follows daylight saving time: 08:00 New York is 12:00Z in summer and 13:00Z in winter', () => {
+    expect(callingWindowVerdict([DAYTIME], ['America/New_York'], at('2026-07-01T05:00:00Z'))).toEqual({
+      open: false,
+      opensAt: at('2026-07-01T12:00:00Z'),
+    });
+    expect(callingWindowVerdict([DAYTIME], ['America/New_York'], at('2026-12-01T05:00:00Z'))).toEqual({
+      open: false,
+      opensAt: at('2026-12-01T13:00:00Z'),
+    });
+  });
+
+  it('is open only when open in every zone a number may be in (the most restrictive reading)', () => {
+    // 13:30 UTC in January: 08:30 New York (open) but 05:30 Los Angeles (closed until 16:00Z).
+    const verdict = callingWindowVerdict(
+      [DAYTIME],
+      ['America/New_York', 'America/Los_Angeles'],
+      at('2026-01-15T13:30:00Z'),
+    );
+    expect(verdict).toEqual({ open: false, opensAt: at('2026-01-15T16:00:00Z') });
+  });
+
+  it("keeps both the tenant's window and the AutoCall's, and the days of the week", () => {
+    const weekdays = { start: '10:00', end: '12:00', days: [1, 2, 3, 4, 5] };
+    // Saturday 2026-11-21 10:30 Tokyo: the weekday window is closed until Monday 10:00 Tokyo.
+    expect(callingWindowVerdict([DAYTIME, weekdays], ['Asia/Tokyo'], at('2026-11-21T01:30:00Z'))).toEqual({
+      open: false,
+      opensAt: at('2026-11-23T01:00:00Z'),
+    });
+  });
+
+  it('may run past midnight, and says never when no instant is open everywhere', () => {
+    const night = { start: '22:00', end: '02:00', days: [1, 2, 3, 4, 5, 6, 7] };
+    expect(callingWindowVerdict([night], ['UTC'], at('2026-11-21T01:00:00Z'))).toEqual({ open: true });
+    const tokyoMorning = { start: '08:00', end: '09:00', days: [1, 2, 3, 4, 5, 6, 7] };
+    // 08:00–09:00 in Tokyo and in New York never overlap.
+    expect(
+      callingWindowVerdict([tokyoMorning], ['Asia/Tokyo', 'America/New_York'], at('2026-11-21T00:00:00Z')),
+    ).toEqual({
+      open: false,
+      opensAt: null,
+    });
+  });
+});
+
+describe('the guards', () => {
+  const open = { start: '00:00', end: '24:00', days: [1, 2, 3, 4, 5, 6, 7] };
+  const uk = { ...REGIME_DEFAULTS.uk, callingWindow: open };
+  const now = at('2026-11-21T12:00:00Z');
+
+  it('lock a number for 72 hours after an abandoned call in UK mode', () => {
+    const abandoned = at('2026-11-20T12:00:00Z');
+    expect(
+      checkGuards({
+        compliance: uk,
+        autocallWindow: null,
+        zones: ['Europe/London'],
+        history: { lastAbandonedAt: abandoned, attemptsLastDay: [] },
+        now,
+      }),
+    ).toEqual({ allowed: false, guard: 'redial_after_abandon', retryAt: at('2026-11-23T12:00:00Z') });
+    expect(
+      checkGuards({
+        compliance: REGIME_DEFAULTS.us,
+        autocallWindow: open,
+        zones: ['UTC'],
+        history: { lastAbandonedAt: abandoned, attemptsLastDay: [] },
+        now,
+      }),
+    ).toEqual({ allowed: true });
+  });
+
+  it('hold a number that reached its attempts for the last 24 hours until the oldest ages out', () => {
+    const compliance = { ...uk, redialAfterAbandonSeconds: 0, maxAttemptsPerNumberPerDay: 2 };
+    const attempts = [at('2026-11-20T15:00:00Z'), at('2026-11-21T09:00:00Z'), at('2026-11-19T12:00:00Z')];
+    expect(
+      checkGuards({
+        compliance,
+        autocallWindow: null,
+        zones: ['UTC'],
+        history: { lastAbandonedAt: null, attemptsLastDay: attempts },
+        now,
+      }),
+    ).toEqual({ allowed: false, guard: 'max_attempts_per_day', retryAt: at('2026-11-21T15:00:00Z') });
+    expect(
+      checkGuards({
+        compliance,
+        autocallWindow: null,
+        zones: ['UTC'],
+        history: { lastAbandonedAt: null, attemptsLastDay: attempts.slice(1) },
+        now,
+      }),
+    ).toEqual({ allowed: true });
+  });
+
+  it('name the calling window first', () => {
+    const verdict = checkGuards({
+      compliance: REGIME_DEFAULTS.us,
+      autocallWindow: null,
+      zones: ['Asia/Tokyo'],
+      history: { lastAbandonedAt: now, attemptsLastDay: [] },
+      now: at('2026-11-21T13:00:00Z'),
+    });
+    expect(verdict).toMatchObject({ allowed: false, guard: 'calling_window' });
+  });
+});
