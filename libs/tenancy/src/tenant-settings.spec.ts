@@ -1,5 +1,21 @@
 import { DEFAULT_TENANT_SETTINGS, mergeTenantSettings, readTenantSettings } from './tenant-settings';
 
+const COMPLIANCE_AND_PACING_DEFAULTS = {
+  complianceRegime: 'us',
+  compliance: {
+    callingWindow: null,
+    minRingSeconds: null,
+    redialAfterAbandonSeconds: null,
+    maxAttemptsPerNumberPerDay: null,
+    abandonWindowSeconds: null,
+    connectThresholdSeconds: null,
+    abandonMessage: null,
+    fallbackTimeZone: null,
+  },
+  pacing: { maxAbandonRate: 0.03, targetAbandonRate: 0.02, maxLinesPerAgent: 3, minDialSamples: 50, minAgents: 3 },
+  pacingBySkill: {},
+};
+
 describe('tenant settings', () => {
   it('reads defaults for a tenant that never changed anything', () => {
     expect(readTenantSettings({})).toEqual({
@@ -8,6 +24,7 @@ describe('tenant settings', () => {
       terminateSessionLiveCall: 'finish',
       callbackOwnershipWindowSeconds: 86_400,
       callbackOwnedMaxAheadSeconds: 30 * 86_400,
+      ...COMPLIANCE_AND_PACING_DEFAULTS,
     });
   });
 
@@ -22,6 +39,7 @@ describe('tenant settings', () => {
       callbackOwnedMaxAheadSeconds: 30 * 86_400,
       defaultCountry: 'JP',
       callStopCheck: { url: 'https://crm.example/stop-check', timeoutMs: 1500, onError: 'dial' },
+      ...COMPLIANCE_AND_PACING_DEFAULTS,
     });
     expect(mergeTenantSettings(withCountry, { callStopCheck: null }).callStopCheck).toBeNull();
   });
@@ -36,5 +54,15 @@ describe('tenant settings', () => {
 
   it('falls back to the default for a stored field that is no longer valid', () => {
     expect(readTenantSettings({ defaultCountry: 'japan', callStopCheck: null }).defaultCountry).toBeNull();
+  });
+
+  it('refuses a pacing target at or above its cap, a bad window and an unknown zone', () => {
+    const at = (patch: object) => () => mergeTenantSettings(DEFAULT_TENANT_SETTINGS, patch);
+    expect(at({ pacing: { maxAbandonRate: 0.03, targetAbandonRate: 0.03 } })).toThrow(/below maxAbandonRate/);
+    expect(at({ compliance: { callingWindow: { start: '09:00', end: '09:00' } } })).toThrow(/must differ/);
+    expect(at({ compliance: { callingWindow: { start: '24:00', end: '09:00' } } })).toThrow(/HH:MM/);
+    expect(at({ compliance: { fallbackTimeZone: 'Mars/Olympus' } })).toThrow(/IANA/);
+    expect(at({ compliance: { minRingSeconds: 10 } })).toThrow();
+    expect(at({ pacingBySkill: { sales: { minAgents: 5 } } })().pacingBySkill.sales.minAgents).toBe(5);
   });
 });
