@@ -1,7 +1,7 @@
 /**
  * Runs AutoCall's benchmarks against the local PostgreSQL and Redis and prints JSON results.
  *   npm run bench                  every benchmark
- *   npm run bench -- acceptance    one of: acceptance, dispatch, throughput, webhooks
+ *   npm run bench -- acceptance    one of: acceptance, dispatch, throughput, webhooks, soak (30 min)
  * Results are recorded by hand in bench/RESULTS.md with the machine they ran on.
  */
 import { execSync } from 'node:child_process';
@@ -9,6 +9,7 @@ import { cpus, totalmem } from 'node:os';
 import globalSetup from '../test/support/global-setup';
 import { acceptanceBench } from './acceptance.bench';
 import { dispatchBench, throughputBench } from './engine.bench';
+import { soakBench } from './soak.bench';
 import { webhooksBench } from './webhooks.bench';
 
 async function main() {
@@ -26,6 +27,8 @@ async function main() {
   if (!which || which === 'dispatch') results.dispatch = await dispatchBench();
   if (!which || which === 'throughput') results.throughput = await throughputBench();
   if (!which || which === 'webhooks') results.webhooks = await webhooksBench();
+  // The soak runs 30 minutes: only when asked for by name.
+  if (which === 'soak') results.soak = await soakBench();
   process.stdout.write(`${JSON.stringify(results, null, 2)}\n`);
   process.exit(0);
 }

@@ -50,7 +50,7 @@ interface Receipt {
   receivedAt: number;
 }
 
-async function receiver() {
+export async function receiver() {
   const receipts: Receipt[] = [];
   const server = http.createServer((req, res) => {
     const chunks: Buffer[] = [];
@@ -67,7 +67,7 @@ async function receiver() {
   return { receipts, url, close: () => new Promise((resolve) => server.close(resolve)) };
 }
 
-const summary = (receipts: Receipt[]) => {
+export const summary = (receipts: Receipt[]) => {
   const latencies = receipts.map((r) => r.receivedAt - r.createdAt);
   return {
     p50Ms: percentile(latencies, 50),
