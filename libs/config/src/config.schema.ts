@@ -37,11 +37,13 @@ const cidrList = z
 
 const port = z.coerce.number().int().min(1).max(65535);
 
+const sipUri = z.string().regex(/^sips?:[^\s]+$/, 'must be a SIP URI like sip:host:port');
+
 /**
  * Every setting AutoCall reads from the environment, with defaults that fit the local services
  * of a development machine (PostgreSQL and Redis on 127.0.0.1). README.md lists them.
  */
-export const configSchema = z.object({
+const settings = z.object({
   NODE_ENV: z.enum(['development', 'test', 'production']).default('development'),
   DATABASE_URL: z
     .url({ protocol: /^postgres(ql)?$/, error: 'must be a postgresql:// URL' })
@@ -108,6 +110,50 @@ export const configSchema = z.object({
     .string()
     .regex(/^\d+(kb|mb)$/, 'must look like 512kb or 5mb')
     .default('5mb'),
+  /** TELEPHONY=sip: the trunk, SBC (Kamailio) or PBX every INVITE is sent to (a preloaded Route). */
+  SIP_OUTBOUND_PROXY: sipUri.optional(),
+  /** Where the worker's SIP user agent listens (UDP); port 0 picks a free one. */
+  SIP_LOCAL_ADDRESS: z.ipv4().or(z.ipv6()).default('127.0.0.1'),
+  SIP_LOCAL_PORT: z.coerce.number().int().min(0).max(65535).default(5080),
+  /** Address written in Via and Contact when the local one is not what the trunk sees (NAT). */
+  SIP_PUBLIC_ADDRESS: z.string().min(1).max(255).optional(),
+  /** Host of the Request-URI (sip:+E164@domain); the outbound proxy's host by default. */
+  SIP_DOMAIN: z
+    .string()
+    .regex(/^[A-Za-z0-9.:[\]-]+$/, 'must be a host name or address')
+    .optional(),
+  /** Digest credentials for 401/407 challenges of the trunk. */
+  SIP_USERNAME: z.string().min(1).max(200).optional(),
+  SIP_PASSWORD: z.string().min(1).max(200).optional(),
+  /** From user of calls whose AutoCall has no callerId. */
+  SIP_CALLER_ID: z
+    .string()
+    .regex(/^[A-Za-z0-9+._-]{1,64}$/, 'must be a SIP user part (letters, digits, + . _ -)')
+    .default('autocall'),
+  SIP_AGENT_RING_TIMEOUT_SECONDS: z.coerce.number().min(1).max(300).default(15),
+  /** How long AutoCall waits for the final answer after its CANCEL before it counts the call ended. */
+  SIP_CANCEL_GUARD_SECONDS: z.coerce.number().min(0.1).max(300).default(32),
+  SIP_MAX_CALL_SECONDS: z.coerce.number().min(10).max(86_400).default(14_400),
+  /** A media server that plays X-AutoCall-Message and hangs up; unset: abandoned calls get a bare BYE. */
+  SIP_ANNOUNCEMENT_URI: sipUri.optional(),
+  SIP_ANNOUNCEMENT_MAX_SECONDS: z.coerce.number().min(1).max(600).default(120),
+  /** RFC 3261 T1: INVITE and non-INVITE retransmissions start at T1 and give up after 64·T1. */
+  SIP_T1_MS: z.coerce.number().int().min(50).max(5_000).default(500),
+  /** Logs every SIP message at debug level. */
+  SIP_TRACE: z
+    .enum(['true', 'false'])
+    .default('false')
+    .transform((v) => v === 'true'),
+});
+
+export const configSchema = settings.superRefine((values, context) => {
+  if (values.TELEPHONY === 'sip' && !values.SIP_OUTBOUND_PROXY && !values.SIP_DOMAIN) {
+    context.addIssue({
+      code: 'custom',
+      path: ['SIP_OUTBOUND_PROXY'],
+      message: 'or SIP_DOMAIN must be set when TELEPHONY=sip',
+    });
+  }
 });
 
 export type ConfigValues = z.infer<typeof configSchema>;

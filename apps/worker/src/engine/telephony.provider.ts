@@ -1,7 +1,7 @@
 import { Provider } from '@nestjs/common';
 import { AppConfig } from '@autocall/config';
 import { RedisService } from '@autocall/redis';
-import { OriginateLedger, TelephonyPort, TelephonySimulator } from '@autocall/telephony';
+import { OriginateLedger, SipTrunkTelephony, TelephonyPort, TelephonySimulator } from '@autocall/telephony';
 
 const LEDGER_TTL_SECONDS = 7 * 86_400;
 
@@ -30,10 +30,8 @@ export function redisLedger(redis: RedisService, prefix: string): OriginateLedge
 export const telephonyProvider: Provider = {
   provide: TelephonyPort,
   inject: [AppConfig, RedisService],
-  useFactory: (config: AppConfig, redis: RedisService): TelephonyPort => {
-    if (config.get('TELEPHONY') === 'sip') {
-      throw new Error('TELEPHONY=sip: the SIP adapter is not available yet; use the simulator');
-    }
+  useFactory: async (config: AppConfig, redis: RedisService): Promise<TelephonyPort> => {
+    if (config.get('TELEPHONY') === 'sip') return sipTrunk(config);
     return new TelephonySimulator(
       {
         seed: config.get('SIMULATOR_SEED'),
@@ -53,3 +51,36 @@ export const telephonyProvider: Provider = {
     );
   },
 };
+
+/**
+ * TELEPHONY=sip: the worker is a SIP user agent client of the configured trunk. The engine's
+ * placing claim already keeps two workers from placing one contact; the adapter is idempotent per
+ * callId within the process. On shutdown it closes its socket (Nest calls onApplicationShutdown).
+ */
+async function sipTrunk(config: AppConfig): Promise<TelephonyPort> {
+  const proxy = config.get('SIP_OUTBOUND_PROXY');
+  const domain = config.get('SIP_DOMAIN') ?? /^sips?:(?:[^@]*@)?(\[[^\]]+\]|[^:;]+)/.exec(proxy ?? '')?.[1];
+  const adapter = new (class extends SipTrunkTelephony {
+    onApplicationShutdown(): void {
+      this.shutdown();
+    }
+  })({
+    outboundProxy: proxy,
+    localAddress: config.get('SIP_LOCAL_ADDRESS'),
+    localPort: config.get('SIP_LOCAL_PORT'),
+    publicAddress: config.get('SIP_PUBLIC_ADDRESS'),
+    domain: domain ?? 'localhost',
+    username: config.get('SIP_USERNAME'),
+    password: config.get('SIP_PASSWORD'),
+    callerId: config.get('SIP_CALLER_ID'),
+    agentRingTimeoutSeconds: config.get('SIP_AGENT_RING_TIMEOUT_SECONDS'),
+    cancelGuardSeconds: config.get('SIP_CANCEL_GUARD_SECONDS'),
+    maxCallSeconds: config.get('SIP_MAX_CALL_SECONDS'),
+    announcementUri: config.get('SIP_ANNOUNCEMENT_URI'),
+    announcementMaxSeconds: config.get('SIP_ANNOUNCEMENT_MAX_SECONDS'),
+    t1Ms: config.get('SIP_T1_MS'),
+    trace: config.get('SIP_TRACE'),
+  });
+  await adapter.start();
+  return adapter;
+}
