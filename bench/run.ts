@@ -14,6 +14,7 @@ import { webhooksBench } from './webhooks.bench';
 
 async function main() {
   const which = process.argv[2];
+  if (which === 'pacing') return (await import('./pacing')).pacingBench(); // simulated: no database
   await globalSetup();
   const machine = {
     cpus: `${cpus().length} × ${cpus()[0]?.model}`,

@@ -12,3 +12,6 @@ CREATE INDEX "contacts_tenant_id_phone_number_created_at_idx" ON "contacts" ("te
 
 -- An AutoCall's abandon rate (and its live contacts) are read by AutoCall.
 CREATE INDEX "contacts_autocall_id_idx" ON "contacts" ("autocall_id");
+
+-- The pacer's abandon rates (over 30 days in US mode) read a pool's calls answered by a person.
+CREATE INDEX "contacts_human_answers_idx" ON "contacts" ("tenant_id", "skill", "answered_at") WHERE "answered_by" = 'human';

@@ -45,6 +45,7 @@ interface PacedPool {
   estimates?: PacingEstimates;
   settings?: PacingSettings;
   controlledAt: number;
+  controlling?: boolean;
   leading: boolean;
 }
 
@@ -142,12 +143,15 @@ export class PacingLeader implements OnApplicationBootstrap, OnApplicationShutdo
       pool.control = undefined; // another worker leads; take its control state if it hands over
       return;
     }
-    if (
-      !pool.control ||
-      !pool.settings ||
-      Date.now() - pool.controlledAt >= this.config.get('PACING_CONTROL_INTERVAL_MS')
-    )
-      await this.control(pool);
+    // The slow loop reads PostgreSQL: the first time it is waited for, later it runs beside the
+    // ticks, so a slow query never stops the fast loop (nor another pool's).
+    if (!pool.control || !pool.settings || !pool.estimates) await this.control(pool);
+    else if (!pool.controlling && Date.now() - pool.controlledAt >= this.config.get('PACING_CONTROL_INTERVAL_MS')) {
+      pool.controlling = true;
+      void this.control(pool)
+        .catch((error: unknown) => this.logger.warn(`pacing control of ${poolId(pool)}: ${(error as Error).message}`))
+        .finally(() => (pool.controlling = false));
+    }
     const snapshot = await this.store.snapshot(pool.tenantId, pool.skill, pool.agentReserve);
     const decision = decideDials(snapshot, pool.estimates!, pool.control!, pool.settings!);
     // The budget lives a few ticks: a leader that stops deciding stops the dialing it allowed.
@@ -170,7 +174,7 @@ export class PacingLeader implements OnApplicationBootstrap, OnApplicationShutdo
     const pacing = poolPacingSettings(settings, pool.skill, pool.ringTimeoutSeconds);
     // The engine's clock runs faster under a scaled simulator: the threshold is in the callee's time.
     pool.settings = { ...pacing, connectThresholdSeconds: pacing.connectThresholdSeconds / this.timeScale };
-    pool.estimates = await this.stats.estimates(pool.tenantId, pool.skill);
+    pool.estimates = await this.stats.estimates(pool.tenantId, pool.skill, pool.ringTimeoutSeconds / this.timeScale);
     const measured = await this.stats.abandons(pool.tenantId, pool.skill, compliance.abandonWindowSeconds);
     pool.control ??= (await this.store.loadControl(pool.tenantId, pool.skill)) ?? initialControl(pacing);
     if (pool.controlledAt > 0) pool.control = adjustRisk(pool.control, measured, pacing);

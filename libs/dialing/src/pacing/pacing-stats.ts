@@ -20,14 +20,19 @@ const ESTIMATION_SAMPLE = 2_000;
 export class PacingStats {
   constructor(private readonly prisma: PrismaService) {}
 
-  /** From the pool's last 2,000 finished dials of the last hour. */
-  async estimates(tenantId: string, skill: string): Promise<PacingEstimates> {
+  /**
+   * From the pool's last 2,000 dials of the last hour placed at least a ring timeout ago (younger
+   * ones are biased: quick failures have ended, answers still ring), with how long its unanswered
+   * dials lasted.
+   */
+  async estimates(tenantId: string, skill: string, ringTimeoutSeconds: number): Promise<PacingEstimates> {
     const [row] = await this.prisma.$queryRaw<
-      { dials: number; human: number; delays: number[] | null; handles: number[] | null }[]
+      { dials: number; human: number; delays: number[] | null; handles: number[] | null; unanswered: number[] | null }[]
     >`
       WITH recent AS (
         SELECT created_at, answered_at, connected_at, ended_at, answered_by FROM contacts
         WHERE tenant_id = ${tenantId}::uuid AND skill = ${skill} AND created_at > now() - interval '1 hour'
+          AND created_at < now() - ${ringTimeoutSeconds} * interval '1 second'
           AND (ended_at IS NOT NULL OR answered_at IS NOT NULL)
         ORDER BY created_at DESC LIMIT ${ESTIMATION_SAMPLE}
       )
@@ -35,13 +40,16 @@ export class PacingStats {
              count(*) FILTER (WHERE answered_by = 'human')::int AS human,
              array_agg(extract(epoch FROM answered_at - created_at)::float8) FILTER (WHERE answered_by = 'human') AS delays,
              array_agg(extract(epoch FROM ended_at - connected_at)::float8)
-               FILTER (WHERE connected_at IS NOT NULL AND ended_at IS NOT NULL) AS handles
+               FILTER (WHERE connected_at IS NOT NULL AND ended_at IS NOT NULL) AS handles,
+             array_agg(extract(epoch FROM ended_at - created_at)::float8)
+               FILTER (WHERE answered_at IS NULL AND ended_at IS NOT NULL) AS unanswered
       FROM recent`;
     return {
       dials: row?.dials ?? 0,
       humanAnswers: row?.human ?? 0,
       answerDelaysSeconds: row?.delays ?? [],
       handleSeconds: row?.handles ?? [],
+      unansweredSeconds: row?.unanswered ?? [],
     };
   }
 
@@ -52,7 +60,6 @@ export class PacingStats {
              count(c.id) FILTER (WHERE c.connected_at IS NULL AND c.status = 'ended')::int AS abandoned
       FROM (VALUES ('compliance', ${complianceWindowSeconds}::int), ('recent', 3600), ('burst', 60)) AS w(name, seconds)
       LEFT JOIN contacts c ON c.tenant_id = ${tenantId}::uuid AND c.skill = ${skill} AND c.answered_by = 'human'
-        AND c.created_at > now() - (w.seconds + 3600) * interval '1 second'
         AND c.answered_at > now() - w.seconds * interval '1 second'
       GROUP BY w.name`;
     const of = (name: string) => {
