@@ -19,6 +19,8 @@ export const FAST_SIMULATOR: Record<string, string> = {
  */
 export class EngineHarness {
   readonly workers: AppProcess[] = [];
+  /** Where each worker serves its health and metrics. */
+  private readonly ports = new Map<AppProcess, number>();
 
   private constructor(
     readonly api: ApiHarness,
@@ -49,7 +51,13 @@ export class EngineHarness {
       20_000,
     );
     this.workers.push(worker);
+    this.ports.set(worker, port);
     return worker;
+  }
+
+  /** The base URL of a worker's health and metrics. */
+  workerUrl(worker: AppProcess): string {
+    return `http://127.0.0.1:${this.ports.get(worker)}`;
   }
 
   async stop(): Promise<void> {

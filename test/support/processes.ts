@@ -40,29 +40,68 @@ export async function waitFor<T>(
   throw new Error(`timed out waiting for ${what}${lastError ? `: ${(lastError as Error).message}` : ''}`);
 }
 
-/** A private Redis server for tests that flush or kill it (never the shared one). */
+/**
+ * A private Redis server for tests that flush or kill it (never the shared one): its own port, its
+ * own temporary directory, no persistence at all, so that a restart comes back empty, as a Redis
+ * without AOF or snapshots does after a crash.
+ */
 export class RedisServer {
+  private process: ChildProcess;
+
   private constructor(
-    private readonly process: ChildProcess,
     readonly port: number,
-  ) {}
+    private readonly dir: string,
+  ) {
+    this.process = this.spawn();
+  }
 
   get url(): string {
     return `redis://127.0.0.1:${this.port}`;
   }
 
   static async start(): Promise<RedisServer> {
-    const port = await freePort();
-    const child = spawn(
+    const server = new RedisServer(await freePort(), mkdtempSync(path.join(tmpdir(), 'autocall-redis-')));
+    await server.ready();
+    return server;
+  }
+
+  /** True while the server process runs. */
+  running(): boolean {
+    return this.process.exitCode === null && this.process.signalCode === null;
+  }
+
+  /** SIGKILL: gone at once, as in a crash; its clients see their connections drop. */
+  async kill(): Promise<void> {
+    if (!this.running()) return;
+    this.process.kill('SIGKILL');
+    await once(this.process, 'exit');
+  }
+
+  /** Starts again on the same port, empty (nothing was persisted). */
+  async restart(): Promise<void> {
+    await this.kill();
+    this.process = this.spawn();
+    await this.ready();
+  }
+
+  async stop(): Promise<void> {
+    await this.kill();
+    rmSync(this.dir, { recursive: true, force: true });
+  }
+
+  private spawn(): ChildProcess {
+    return spawn(
       'redis-server',
-      ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'],
-      {
-        stdio: 'ignore',
-      },
+      ['--port', String(this.port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--dir', this.dir],
+      { cwd: this.dir, stdio: 'ignore' },
     );
-    const server = new RedisServer(child, port);
+  }
+
+  private async ready(): Promise<void> {
     await waitFor('redis-server', async () => {
-      const client = new Redis(server.url, { lazyConnect: true, maxRetriesPerRequest: 0, retryStrategy: () => null });
+      if (!this.running()) throw new Error(`redis-server exited (${this.process.exitCode ?? this.process.signalCode})`);
+      const client = new Redis(this.url, { lazyConnect: true, maxRetriesPerRequest: 0, retryStrategy: () => null });
+      client.on('error', () => undefined);
       try {
         await client.connect();
         return (await client.ping()) === 'PONG';
@@ -70,13 +109,6 @@ export class RedisServer {
         client.disconnect();
       }
     });
-    return server;
-  }
-
-  async stop(): Promise<void> {
-    if (this.process.exitCode !== null) return;
-    this.process.kill('SIGKILL');
-    await once(this.process, 'exit');
   }
 }
 
@@ -96,6 +128,10 @@ export class AppProcess {
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     return new AppProcess(child);
+  }
+
+  get pid(): number | undefined {
+    return this.child.pid;
   }
 
   /** The exit code, or null while it runs. */

@@ -13,11 +13,19 @@ export interface ReceivedWebhook {
   receivedAt: number;
 }
 
-/** How the receiver answers the next request: a status, or hang (never answer). */
+/**
+ * How the receiver answers the next request: a status; `hang` (never answer); `reset` (the
+ * connection is destroyed once the request has been read, before any answer); or an answer with
+ * headers, a body and `delayMs` (a slow receiver).
+ */
 export type ReceiverBehaviour = (
   request: ReceivedWebhook,
   count: number,
-) => number | 'hang' | { status: number; headers?: Record<string, string>; body?: Buffer | string };
+) =>
+  | number
+  | 'hang'
+  | 'reset'
+  | { status: number; headers?: Record<string, string>; body?: Buffer | string; delayMs?: number };
 
 /**
  * A webhook receiver on loopback that records every request, and answers as told (by default 204).
@@ -62,10 +70,24 @@ export class WebhookReceiver {
           this.hanging.add(res);
           return;
         }
+        if (answer === 'reset') {
+          req.socket.destroy();
+          return;
+        }
         const reply = typeof answer === 'number' ? { status: answer } : answer;
-        res
-          .writeHead(reply.status, reply.headers ?? {})
-          .end(reply.body ?? (reply.status >= 400 ? `error ${reply.status}` : ''));
+        const send = () => {
+          if (res.destroyed) return;
+          res
+            .writeHead(reply.status, reply.headers ?? {})
+            .end(reply.body ?? (reply.status >= 400 ? `error ${reply.status}` : ''));
+        };
+        if (reply.delayMs) {
+          this.hanging.add(res);
+          setTimeout(() => {
+            this.hanging.delete(res);
+            send();
+          }, reply.delayMs);
+        } else send();
       });
     });
     await new Promise<void>((resolve) => this.server!.listen(this.port, '127.0.0.1', resolve));

@@ -121,3 +121,19 @@ export function isStorageUnavailable(error: unknown): boolean {
     e?.name === 'MaxRetriesPerRequestError'
   );
 }
+
+/**
+ * Runs `step` until it no longer fails for lack of storage (PostgreSQL or Redis unreachable),
+ * pausing 250 ms, then twice as long each time, up to 5 s; any other error is thrown at once. For
+ * steps that must not be dropped halfway (a call already claimed has to be placed, or ended).
+ */
+export async function untilAvailable<T>(step: () => Promise<T>): Promise<T> {
+  for (let pause = 250; ; pause = Math.min(pause * 2, 5_000)) {
+    try {
+      return await step();
+    } catch (error) {
+      if (!isStorageUnavailable(error)) throw error;
+      await new Promise((resolve) => setTimeout(resolve, pause));
+    }
+  }
+}

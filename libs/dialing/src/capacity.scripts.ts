@@ -115,7 +115,10 @@ local inbound = tonumber(redis.call('HGET', KEYS[1], 'inbound') or '0')
 if capacity - inbound - redis.call('ZCARD', KEYS[2]) - tonumber(ARGV[4]) < 1 then return {0, 'no_free_line'} end
 local pace = tag .. ':pace:' .. skill
 local budget = redis.call('HMGET', pace, 'budget', 'budgetUntil')
-if tonumber(budget[1] or '0') < 1 or tonumber(budget[2] or '0') < now then return {0, 'pacing'} end
+-- Redis's clock, not the worker's: every worker agrees on when a budget expires.
+local time = redis.call('TIME')
+local redis_now = tonumber(time[1]) * 1000 + math.floor(tonumber(time[2]) / 1000)
+if tonumber(budget[1] or '0') < 1 or tonumber(budget[2] or '0') < redis_now then return {0, 'pacing'} end
 redis.call('HINCRBY', pace, 'budget', -1)
 redis.call('HINCRBY', pace, 'dialed', 1)
 redis.call('ZADD', KEYS[2], now, contact)
@@ -226,6 +229,42 @@ return 1
 `;
 
 /**
+ * Rebuild after a Redis loss: a call in progress found in PostgreSQL takes its line again, and
+ * what it held besides: the agent reserved for a dial not yet answered (if that agent is still
+ * available and nobody else's: the agent's live view, rebuilt before or after, keeps it out of the
+ * available sets while `reservedFor` says so), its place among the answered callers waiting for
+ * an agent, or its place among the predictive dials in flight. Its owner is unknown until the
+ * worker holding the call re-asserts it (see REASSERT). A contact already in Redis is left alone.
+ * KEYS: contacts. ARGV: tag, contact, skill, status, agent or '', answeredAt (ms) or '', predictive (1|0), now.
+ * Returns 1 when restored.
+ */
+export const RESTORE_CONTACT = `
+local tag, contact, skill, status, agent = ARGV[1], ARGV[2], ARGV[3], ARGV[4], ARGV[5]
+local key = tag .. ':contact:' .. contact
+if redis.call('EXISTS', key) == 1 then return 0 end
+redis.call('ZADD', KEYS[1], 'NX', ARGV[8], contact)
+local reserved = ''
+if status == 'dialing' or status == 'ringing' then
+  if agent ~= '' then
+    local agent_key = tag .. ':agent:' .. agent
+    local state = redis.call('HGET', agent_key, 'state')
+    if not redis.call('HGET', agent_key, 'reservedFor') and (not state or state == 'available') then
+      for s in string.gmatch(redis.call('HGET', agent_key, 'skills') or '', '[^,]+') do
+        redis.call('ZREM', tag .. ':available:' .. s, agent)
+      end
+      redis.call('HSET', agent_key, 'reservedFor', contact)
+      reserved = agent
+    end
+  end
+  if ARGV[7] == '1' then redis.call('ZADD', tag .. ':paced:' .. skill, 'NX', ARGV[8], contact) end
+elseif status == 'waiting' and ARGV[6] ~= '' then
+  redis.call('ZADD', tag .. ':waiting:' .. skill, 'NX', ARGV[6], contact)
+end
+redis.call('HSET', key, 'agent', reserved, 'skill', skill, 'owner', 'unknown', 'placed', '1', 'restoredAt', ARGV[8])
+return 1
+`;
+
+/**
  * The pacing leader's lease on a pool: taken when free, renewed by its holder. ARGV: tag, skill,
  * leader, ttlMs. Returns 1 while the caller leads.
  */
@@ -264,14 +303,16 @@ return {available, waiting, dialed, inflight, agents}
 
 /**
  * The leader sets the pool's budget: the dials its decision allows, less those placed since the
- * snapshot it decided from (so a decision never adds to dials it did not see). ARGV: tag, skill,
- * leader, dialedSeen, dials, budgetUntil. Returns the budget set, or -1 if the caller no longer leads.
+ * snapshot it decided from (so a decision never adds to dials it did not see); the budget lasts
+ * validMs by Redis's clock. ARGV: tag, skill, leader, dialedSeen, dials, validMs. Returns the budget set, or -1 if the caller no longer leads.
  */
 export const SET_PACE = `
 if redis.call('GET', ARGV[1] .. ':pacer:' .. ARGV[2]) ~= ARGV[3] then return -1 end
 local pace = ARGV[1] .. ':pace:' .. ARGV[2]
 local since = tonumber(redis.call('HGET', pace, 'dialed') or '0') - tonumber(ARGV[4])
 local budget = math.max(0, tonumber(ARGV[5]) - since)
-redis.call('HSET', pace, 'budget', budget, 'budgetUntil', ARGV[6])
+local time = redis.call('TIME')
+local until_ms = tonumber(time[1]) * 1000 + math.floor(tonumber(time[2]) / 1000) + tonumber(ARGV[6])
+redis.call('HSET', pace, 'budget', budget, 'budgetUntil', until_ms)
 return budget
 `;

@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import type Redis from 'ioredis';
+import { untilAvailable } from '@autocall/common';
 import { RedisService } from '@autocall/redis';
 import {
   CLAIM_AGENT,
@@ -11,6 +12,7 @@ import {
   RESERVE_AGENT_DIAL,
   RESERVE_DIAL,
   RESERVE_PACED_DIAL,
+  RESTORE_CONTACT,
   SERVE_WAITING,
 } from './capacity.scripts';
 
@@ -34,7 +36,19 @@ type CapacityRedis = Redis & {
   enterWaiting(...args: string[]): Promise<number>;
   serveWaiting(...args: string[]): Promise<[string, string] | null>;
   reassertContact(contacts: string, ...args: string[]): Promise<number>;
+  restoreContact(contacts: string, ...args: string[]): Promise<number>;
 };
+
+/** A call in progress as PostgreSQL knows it, for the rebuild after a Redis loss. */
+export interface LiveContactRecord {
+  id: string;
+  skill: string;
+  status: string;
+  /** The agent reserved for the dial (or connected to the call). */
+  agentId: string | null;
+  answeredAt: Date | null;
+  predictive: boolean;
+}
 
 /**
  * Lines and agents, reserved atomically in Redis (see capacity.scripts.ts) so that no interleaving
@@ -60,6 +74,7 @@ export class CapacityService {
     define('enterWaiting', ENTER_WAITING, 0);
     define('serveWaiting', SERVE_WAITING, 0);
     define('reassertContact', REASSERT, 1);
+    define('restoreContact', RESTORE_CONTACT, 1);
     this.client = client;
   }
 
@@ -135,8 +150,13 @@ export class CapacityService {
     return { ok: false, reason: value as 'no_free_line' | 'agent_unavailable' };
   }
 
+  /**
+   * The dial has left AutoCall. Waits out a Redis outage rather than failing: the contact is
+   * already this worker's to place (its placing claim is taken), and a throw here would leave it
+   * claimed but never placed, nor ended, nor recovered.
+   */
   async markPlaced(tenantId: string, contactId: string, owner: string): Promise<void> {
-    await this.client.markPlaced(this.lines(tenantId), this.tag(tenantId), contactId, owner);
+    await untilAvailable(() => this.client.markPlaced(this.lines(tenantId), this.tag(tenantId), contactId, owner));
   }
 
   /** Frees the contact's line, agent reservation and waiting place; true only the first time. */
@@ -161,6 +181,23 @@ export class CapacityService {
 
   async enterWaiting(tenantId: string, contactId: string, skill: string, answeredAt: Date): Promise<void> {
     await this.client.enterWaiting(this.tag(tenantId), contactId, skill, String(answeredAt.getTime()));
+  }
+
+  /** The contact stops waiting for an agent (it is being abandoned). */
+  async leaveWaiting(tenantId: string, contactId: string, skill: string): Promise<void> {
+    await this.client.zrem(`${this.tag(tenantId)}:waiting:${skill}`, contactId);
+  }
+
+  /**
+   * A paced reservation that never became a dial (a guard held its target, the target was gone):
+   * the budget it took is given back, and the dial it counted is uncounted.
+   */
+  async refundPaced(tenantId: string, skill: string): Promise<void> {
+    await this.client
+      .multi()
+      .hincrby(`${this.tag(tenantId)}:pace:${skill}`, 'budget', 1)
+      .hincrby(`${this.tag(tenantId)}:pace:${skill}`, 'dialed', -1)
+      .exec();
   }
 
   async serveWaiting(
@@ -208,24 +245,33 @@ export class CapacityService {
   }
 
   /**
-   * Rebuild after a Redis loss: re-take the line (and the agent of a dial not yet answered) of a
-   * live contact found in PostgreSQL. Its owner is unknown until the worker holding the call
-   * re-asserts it (see reassert).
+   * Rebuild after a Redis loss: a live contact found in PostgreSQL takes its line again, with the
+   * agent reserved for its dial, or its place in the waiting queue (see RESTORE_CONTACT). Its owner
+   * is unknown until the worker holding the call re-asserts it (see reassert).
    */
-  async restore(tenantId: string, contactId: string, skill: string, agentId: string | null): Promise<void> {
-    const key = `${this.tag(tenantId)}:contact:${contactId}`;
-    const multi = this.client.multi();
-    multi.zadd(this.contacts(tenantId), 'NX', String(Date.now()), contactId);
-    multi.hsetnx(key, 'agent', agentId ?? '');
-    multi.hsetnx(key, 'skill', skill);
-    multi.hsetnx(key, 'owner', 'unknown');
-    multi.hsetnx(key, 'placed', '1');
-    multi.hsetnx(key, 'restoredAt', String(Date.now()));
-    await multi.exec();
+  async restore(tenantId: string, contact: LiveContactRecord): Promise<boolean> {
+    const restored = await this.client.restoreContact(
+      this.contacts(tenantId),
+      this.tag(tenantId),
+      contact.id,
+      contact.skill,
+      contact.status,
+      contact.agentId ?? '',
+      contact.answeredAt ? String(contact.answeredAt.getTime()) : '',
+      contact.predictive ? '1' : '0',
+      String(Date.now()),
+    );
+    return restored === 1;
   }
 
-  /** The worker holding a call says so again (see REASSERT); false when the contact is gone. */
+  /**
+   * The worker holding a call says so again (see REASSERT); false when the contact is gone. Waits
+   * out a Redis outage, as markPlaced does: it is a step of placing a call.
+   */
   async reassert(tenantId: string, contactId: string, owner: string): Promise<boolean> {
-    return (await this.client.reassertContact(this.contacts(tenantId), this.tag(tenantId), contactId, owner)) === 1;
+    const reasserted = await untilAvailable(() =>
+      this.client.reassertContact(this.contacts(tenantId), this.tag(tenantId), contactId, owner),
+    );
+    return reasserted === 1;
   }
 }

@@ -11,6 +11,7 @@ import { ContactRates } from './contact-rates';
 import { ContactTimeline } from './contact-timeline';
 import { ContactsService } from './contacts.service';
 import { EngineMetrics } from './engine-metrics';
+import { LiveCallsRestorer } from './live-calls-restorer';
 import { PacingStats } from './pacing/pacing-stats';
 import { PacingStore } from './pacing/pacing-store';
 import { Queues } from './queues';
@@ -25,6 +26,7 @@ const services = [
   ContactTimeline,
   ContactsService,
   EngineMetrics,
+  LiveCallsRestorer,
   PacingStats,
   PacingStore,
   Queues,

@@ -1,6 +1,7 @@
 export * from './target-status';
 export * from './target-store';
 export * from './capacity.service';
+export * from './live-calls-restorer';
 export * from './queues';
 export * from './phone-number';
 export * from './autocall-schemas';

@@ -14,9 +14,18 @@ return 1
 
 type LinesRedis = { setLineCapacity(key: string, capacity: string, version: string): Promise<number> };
 
+/**
+ * Whatever takes lines in Redis for calls in progress (the dialing engine's live contacts): after a
+ * Redis loss it restores them from PostgreSQL when asked, before the capacity reappears.
+ */
+export interface LiveLinesSource {
+  restoreLiveLines(tenantId: string): Promise<void>;
+}
+
 @Injectable()
 export class LinesService implements LiveViewPart, OnModuleInit {
   readonly name = 'lines';
+  private readonly sources: LiveLinesSource[] = [];
 
   constructor(
     private readonly prisma: PrismaService,
@@ -32,12 +41,17 @@ export class LinesService implements LiveViewPart, OnModuleInit {
     this.rebuilder.register(this);
   }
 
+  registerSource(source: LiveLinesSource): void {
+    if (!this.sources.includes(source)) this.sources.push(source);
+  }
+
   async setCapacity(tenantId: string, capacity: number): Promise<LineUsage> {
     const row = await this.prisma.lineSettings.upsert({
       where: { tenantId },
       create: { tenantId, capacity },
       update: { capacity },
     });
+    await this.ensureLive(tenantId);
     await this.writeCapacity(tenantId, row.capacity, row.updatedAt);
     return this.usage(tenantId);
   }
@@ -46,9 +60,9 @@ export class LinesService implements LiveViewPart, OnModuleInit {
     const key = this.redis.keys.lines(tenantId);
     let hash = await this.redis.client.hgetall(key);
     if (hash.capacity === undefined) {
-      // Redis lost the capacity (or never had it): take it from PostgreSQL now. The rest of the
+      // Redis lost the lines (or never had them): take them from PostgreSQL now. The rest of the
       // live view is the worker's to rebuild.
-      await this.rebuild(tenantId);
+      await this.ensureLive(tenantId);
       hash = await this.redis.client.hgetall(key);
     }
     // Every live outbound contact holds a line from its reservation on; `reserved` of them are
@@ -63,12 +77,21 @@ export class LinesService implements LiveViewPart, OnModuleInit {
     });
   }
 
-  /** Makes sure Redis knows the tenant's capacity (a new tenant, or after a Redis loss). */
+  /**
+   * Makes sure Redis knows the tenant's lines (a new tenant, or after a Redis loss). The lines that
+   * calls in progress take come back first, and the capacity last: without a capacity nothing can
+   * be reserved, so nothing is dialed past the bound while calls that outlived the loss are not
+   * counted yet.
+   */
   async ensureLive(tenantId: string): Promise<void> {
-    if (!(await this.redis.client.hexists(this.redis.keys.lines(tenantId), 'capacity'))) await this.rebuild(tenantId);
+    if (await this.redis.client.hexists(this.redis.keys.lines(tenantId), 'capacity')) return;
+    for (const source of this.sources) await source.restoreLiveLines(tenantId);
+    await this.rebuild(tenantId);
   }
 
-  async rebuild(tenantId: string): Promise<void> {
+  /** Live-view part: after a loss, everything as in ensureLive; else a repair of the capacity. */
+  async rebuild(tenantId: string, lost = false): Promise<void> {
+    if (lost) return this.ensureLive(tenantId);
     const row = await this.prisma.lineSettings.findUnique({ where: { tenantId } });
     await this.writeCapacity(tenantId, row?.capacity ?? 0, row?.updatedAt ?? new Date(0));
   }

@@ -172,9 +172,17 @@ export class ContactEngine implements OnModuleInit, OnApplicationShutdown {
       queue: Promise.resolve(),
     };
     this.live.set(contactId, live);
-    // A reservation lost with Redis comes back from PostgreSQL in the rebuild.
-    await this.capacity.reassert(contact.tenantId, contactId, this.identity.id);
-    await this.capacity.markPlaced(contact.tenantId, contactId, this.identity.id);
+    try {
+      // A reservation lost with Redis comes back from PostgreSQL in the rebuild. (Both wait out a
+      // Redis outage.)
+      await this.capacity.reassert(contact.tenantId, contactId, this.identity.id);
+      await this.capacity.markPlaced(contact.tenantId, contactId, this.identity.id);
+    } catch (error) {
+      // Not placed: this worker must not look as if it held the call, or the janitor would skip
+      // it forever; it re-queues the dial instead.
+      this.live.delete(contactId);
+      throw error;
+    }
     dialsTotal.inc({ tenant: contact.tenantId });
     try {
       await this.telephony.originate({
@@ -269,7 +277,14 @@ export class ContactEngine implements OnModuleInit, OnApplicationShutdown {
       await this.capacity.releaseAgent((await this.tenantOf(contactId)) ?? '', contactId).catch(() => undefined);
       return;
     }
-    this.run(contact, () => this.bridge(contact, agentId));
+    this.run(contact, async () => {
+      // Served while it was being abandoned (the message is playing): the agent goes back at once.
+      if (contact.abandonReason) {
+        await this.capacity.releaseAgent(contact.tenantId, contactId);
+        return;
+      }
+      await this.bridge(contact, agentId);
+    });
   }
 
   private async tenantOf(contactId: string): Promise<string | null> {
@@ -395,7 +410,7 @@ export class ContactEngine implements OnModuleInit, OnApplicationShutdown {
     });
     if (!agent) {
       await this.capacity.releaseAgent(contact.tenantId, contact.id);
-      return this.connectOrWait(contact, new Date());
+      return this.connectOrWait(contact, contact.answeredAt ?? new Date());
     }
     contact.bridgingAgent = agentId;
     await this.prisma.contact.update({ where: { id: contact.id }, data: { agentId } });
@@ -455,12 +470,15 @@ export class ContactEngine implements OnModuleInit, OnApplicationShutdown {
         )
         .catch(() => undefined);
     }
-    await this.connectOrWait(contact, new Date());
+    // The caller keeps its place and its time: the wait counts from the answer, not from now.
+    await this.connectOrWait(contact, contact.answeredAt ?? new Date());
   }
 
   private async abandon(contact: LiveContact, reason: string): Promise<void> {
     if (contact.connectedAgent || contact.abandonReason) return;
     contact.abandonReason = reason;
+    // No longer waiting: the next free agent goes to the next caller, not to this message.
+    await this.capacity.leaveWaiting(contact.tenantId, contact.id, contact.skill);
     const { abandonMessage } = await this.compliance.compliance(contact.tenantId);
     await this.telephony.playAndHangUp(contact.id, abandonMessage);
   }

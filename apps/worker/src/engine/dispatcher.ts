@@ -276,13 +276,21 @@ export class Dispatcher implements OnApplicationBootstrap, OnApplicationShutdown
   ): Promise<void> {
     let started = false;
     try {
-      const release = async () => {
-        if (contactId) await this.capacity.release(pool.tenantId, contactId);
-      };
       const target = await this.prisma.target.findUnique({
         where: { id: job.data.targetId },
         include: { autocall: true },
       });
+      const release = async () => {
+        if (!contactId) return;
+        // A predictive reservation that does not become a dial gives its budget back, so that
+        // held or vanished targets at the head cannot use up what the pacer allowed.
+        if (
+          (await this.capacity.release(pool.tenantId, contactId)) &&
+          reservation?.ok &&
+          target?.autocall.mode === 'predictive'
+        )
+          await this.capacity.refundPaced(pool.tenantId, pool.skill);
+      };
       if (!target || target.status !== 'pending' || target.autocall.status !== 'active') {
         await release();
         await job.moveToCompleted('gone', token, false);

@@ -3,6 +3,7 @@ import { AgentSessionsService, LiveViewPart, LiveViewRebuilder } from '@autocall
 import { AppConfig } from '@autocall/config';
 import { PrismaService } from '@autocall/database';
 import { CapacityService, ContactTimeline, Queues } from '@autocall/dialing';
+import { LinesService } from '@autocall/lines';
 import { ContactEngine } from './contact-engine';
 import { WorkerIdentity } from './worker-identity';
 
@@ -20,7 +21,8 @@ const HEARTBEAT_GRACE_MS = 20_000;
  * - contacts held by a worker whose heartbeat stopped are recovered: a dial that was never placed
  *   is queued again (the originate ledger makes sure it is placed once), a placed call is ended;
  * - a reservation whose contact row never got committed is released;
- * - after a Redis loss, live contacts, held targets and due retries are rebuilt from PostgreSQL.
+ * - after a Redis loss, live contacts (lines, reserved agents, waiting callers), held targets and
+ *   due retries are rebuilt from PostgreSQL.
  */
 @Injectable()
 export class EngineKeeper implements LiveViewPart, OnApplicationBootstrap, OnApplicationShutdown {
@@ -38,6 +40,7 @@ export class EngineKeeper implements LiveViewPart, OnApplicationBootstrap, OnApp
     private readonly timeline: ContactTimeline,
     private readonly agentSessions: AgentSessionsService,
     private readonly config: AppConfig,
+    private readonly lines: LinesService,
     rebuilder: LiveViewRebuilder,
   ) {
     rebuilder.register(this);
@@ -52,22 +55,17 @@ export class EngineKeeper implements LiveViewPart, OnApplicationBootstrap, OnApp
     if (this.timer) clearInterval(this.timer);
   }
 
-  /** Live-view rebuild of one tenant (after a Redis loss): contacts, held targets, retries. */
+  /**
+   * Live-view rebuild of one tenant (after a Redis loss): the lines and agents of the calls in
+   * progress (before anything can be dialed again: see LinesService.ensureLive), this worker's
+   * claim on the calls it holds, then the held targets and the retries.
+   */
   async rebuild(tenantId: string, lost: boolean): Promise<void> {
     if (!lost) return; // nothing to repair cheaply here; the janitor handles crashed workers
-    const live = await this.prisma.contact.findMany({
-      where: { tenantId, status: { not: 'ended' } },
-      select: { id: true, skill: true, agentId: true, status: true },
-    });
-    for (const contact of live) {
-      // Owner unknown: the janitor recovers it unless a live worker still holds the call.
-      await this.capacity.restore(
-        tenantId,
-        contact.id,
-        contact.skill,
-        contact.status === 'dialing' ? contact.agentId : null,
-      );
-    }
+    await this.lines.ensureLive(tenantId);
+    // The calls this worker holds are known to be its own at once (answered callers it holds can
+    // be served again); other workers say so for theirs at their next janitor pass.
+    await this.engine.reassertAll();
     const pending = await this.prisma.$queryRaw<
       {
         id: string;
@@ -80,7 +78,8 @@ export class EngineKeeper implements LiveViewPart, OnApplicationBootstrap, OnApp
     >`
       SELECT t.id, t.autocall_id, a.skill, a.priority, t.attempts, t.next_attempt_at
       FROM targets t JOIN autocalls a ON a.id = t.autocall_id
-      WHERE a.tenant_id = ${tenantId}::uuid AND a.status = 'active' AND a.mode = 'sequential' AND t.status = 'pending'
+      WHERE a.tenant_id = ${tenantId}::uuid AND a.status = 'active' AND a.mode IN ('sequential', 'predictive')
+        AND t.status = 'pending'
       ORDER BY a.priority DESC, a.seq, t.position`;
     const now = Date.now();
     const due = pending.filter((t) => !t.next_attempt_at || t.next_attempt_at.getTime() <= now);
@@ -166,12 +165,12 @@ export class EngineKeeper implements LiveViewPart, OnApplicationBootstrap, OnApp
     }
   }
 
-  /** Sequential AutoCalls whose API replica died before it queued their held targets. */
+  /** Sequential and predictive AutoCalls whose API replica died before it queued their held targets. */
   private async requeueUnqueued(): Promise<void> {
     const stale = await this.prisma.autoCall.findMany({
       where: {
         status: 'active',
-        mode: 'sequential',
+        mode: { in: ['sequential', 'predictive'] },
         queuedAt: null,
         createdAt: { lt: new Date(Date.now() - UNQUEUED_GRACE_MS) },
       },

@@ -94,7 +94,7 @@ export class PacingStore {
       leader,
       String(snapshot.dialedSeen),
       String(decision.dials),
-      String(Date.now() + validMs),
+      String(validMs),
     );
     if (budget >= 0) {
       await this.client.hset(this.pace(tenantId, skill), {
@@ -125,7 +125,8 @@ export class PacingStore {
   async state(tenantId: string, skill: string): Promise<PacingState | null> {
     const hash = await this.client.hgetall(this.pace(tenantId, skill));
     if (!hash.mode) return null;
-    const fresh = Number(hash.budgetUntil ?? 0) >= Date.now();
+    const [seconds, micros] = await this.client.time();
+    const fresh = Number(hash.budgetUntil ?? 0) >= Number(seconds) * 1000 + Math.floor(Number(micros) / 1000);
     return {
       mode: hash.mode,
       reason: hash.reason,

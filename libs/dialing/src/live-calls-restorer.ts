@@ -1,0 +1,50 @@
+import { Injectable, OnModuleInit } from '@nestjs/common';
+import { PrismaService } from '@autocall/database';
+import { LinesService, LiveLinesSource } from '@autocall/lines';
+import { CapacityService } from './capacity.service';
+
+/**
+ * After a Redis loss, the calls in progress (contacts not ended in PostgreSQL) take their lines
+ * again, with the agents reserved for their dials and their places among the waiting callers,
+ * before the tenant's line capacity reappears (LinesService.ensureLive asks, in every process
+ * that may reserve lines: the API for immediate dials, the workers for the rest).
+ */
+@Injectable()
+export class LiveCallsRestorer implements LiveLinesSource, OnModuleInit {
+  constructor(
+    private readonly prisma: PrismaService,
+    private readonly capacity: CapacityService,
+    private readonly lines: LinesService,
+  ) {}
+
+  onModuleInit(): void {
+    this.lines.registerSource(this);
+  }
+
+  async restoreLiveLines(tenantId: string): Promise<void> {
+    const live = await this.prisma.$queryRaw<
+      {
+        id: string;
+        skill: string;
+        status: string;
+        agent_id: string | null;
+        answered_at: Date | null;
+        mode: string;
+      }[]
+    >`
+      SELECT c.id, c.skill, c.status::text AS status, c.agent_id, c.answered_at, a.mode::text AS mode
+      FROM contacts c JOIN autocalls a ON a.id = c.autocall_id
+      WHERE c.tenant_id = ${tenantId}::uuid AND c.status <> 'ended'
+      ORDER BY c.created_at`;
+    for (const contact of live) {
+      await this.capacity.restore(tenantId, {
+        id: contact.id,
+        skill: contact.skill,
+        status: contact.status,
+        agentId: contact.agent_id,
+        answeredAt: contact.answered_at,
+        predictive: contact.mode === 'predictive',
+      });
+    }
+  }
+}
