@@ -14,7 +14,7 @@
  */
 import { Pool } from 'pg';
 import Redis from 'ioredis';
-import { ApiHarness, bearer } from '../test/support/api-harness';
+import { ApiHarness } from '../test/support/api-harness';
 import { numbers } from '../test/support/engine-harness';
 import { AppProcess, freePort, waitFor } from '../test/support/processes';
 import { percentile, sleep } from './engine.bench';
@@ -147,6 +147,9 @@ export async function soakBench(): Promise<Record<string, unknown>> {
     const redisHeld = metricOf(await redis.info('memory'), 'used_memory');
     const heldTargets = LISTS * PER_LIST;
     const redisBytesPerHeldTarget = Math.round((redisHeld - redisBefore) / heldTargets);
+    process.stderr.write(
+      `${JSON.stringify({ heldTargets, redisBeforeMb: mb(redisBefore), redisHeldMb: mb(redisHeld), redisBytesPerHeldTarget })}\n`,
+    );
 
     // The CRM polls while the agents work: the API's response time under load.
     const pollTimes: { at: number; ms: number }[] = [];
@@ -208,7 +211,7 @@ export async function soakBench(): Promise<Record<string, unknown>> {
     const events = await count(
       `SELECT count(*) FROM webhook_deliveries d JOIN webhook_endpoints e ON e.id = d.endpoint_id WHERE e.tenant_id = $1`,
     );
-    return {
+    const result = {
       setup: `${minutes} min, ${AGENTS} agents, ${LINES} lines, ${heldTargets.toLocaleString()} targets in ${LISTS} sequential AutoCalls, one webhook endpoint for every event, simulator ×10 (talk 60 s, wrap-up 10 s)`,
       redisBytesPerHeldTarget,
       targetsDone: done,
@@ -217,6 +220,9 @@ export async function soakBench(): Promise<Record<string, unknown>> {
       samples,
       summary: summarize(samples),
     };
+    // Printed before the teardown, which a long run makes slow.
+    process.stderr.write(`${JSON.stringify({ ...result, samples: undefined })}\n`);
+    return result;
   } finally {
     polling = false;
     await worker.child.stop();

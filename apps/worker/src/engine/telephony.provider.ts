@@ -1,27 +1,27 @@
 import { Provider } from '@nestjs/common';
+import { untilAvailable } from '@autocall/common';
 import { AppConfig } from '@autocall/config';
 import { RedisService } from '@autocall/redis';
 import { OriginateLedger, SipTrunkTelephony, TelephonyPort, TelephonySimulator } from '@autocall/telephony';
 
 const LEDGER_TTL_SECONDS = 7 * 86_400;
 
-/** The carrier's memory of placed calls, shared by every worker (see OriginateLedger). */
+/**
+ * The carrier's memory of placed calls, shared by every worker (see OriginateLedger). It waits out
+ * a Redis outage: an originate that failed on it would end a call that was never placed as failed.
+ */
 export function redisLedger(redis: RedisService, prefix: string): OriginateLedger {
   return {
     async claim(callId) {
-      const claimed = await redis.client.set(
-        `${prefix}:telephony:placed:${callId}`,
-        '1',
-        'EX',
-        LEDGER_TTL_SECONDS,
-        'NX',
+      const claimed = await untilAvailable(() =>
+        redis.client.set(`${prefix}:telephony:placed:${callId}`, '1', 'EX', LEDGER_TTL_SECONDS, 'NX'),
       );
       return claimed === 'OK';
     },
     async countPrevious(to) {
       const key = `${prefix}:telephony:attempts:${to}`;
-      const count = await redis.client.incr(key);
-      await redis.client.expire(key, LEDGER_TTL_SECONDS);
+      const count = await untilAvailable(() => redis.client.incr(key));
+      await untilAvailable(() => redis.client.expire(key, LEDGER_TTL_SECONDS));
       return count - 1;
     },
   };
@@ -61,8 +61,8 @@ async function sipTrunk(config: AppConfig): Promise<TelephonyPort> {
   const proxy = config.get('SIP_OUTBOUND_PROXY');
   const domain = config.get('SIP_DOMAIN') ?? /^sips?:(?:[^@]*@)?(\[[^\]]+\]|[^:;]+)/.exec(proxy ?? '')?.[1];
   const adapter = new (class extends SipTrunkTelephony {
-    onApplicationShutdown(): void {
-      this.shutdown();
+    onApplicationShutdown(): Promise<void> {
+      return this.shutdown();
     }
   })({
     outboundProxy: proxy,

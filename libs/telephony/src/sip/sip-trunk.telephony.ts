@@ -87,9 +87,19 @@ export class SipTrunkTelephony extends TelephonyPort {
     );
   }
 
-  /** Closes the socket; the calls it held are the engine's business (a dead worker's are lost). */
-  shutdown(): void {
-    for (const call of this.calls.values()) this.clearTimers(call);
+  /**
+   * Hangs up every call it still holds (CANCEL before an answer, BYE after: a call left up on the
+   * trunk would hold a line AutoCall counts as free once another worker ends the contact), waits a
+   * moment for the requests to leave, then closes the socket.
+   */
+  async shutdown(graceMs = 1_000): Promise<void> {
+    const live = [...this.calls.values()].filter((call) => call.state !== 'ended');
+    for (const call of live) {
+      this.clearTimers(call);
+      if (call.other) this.ua.release(call.other.leg);
+      this.ua.release(call.customer);
+    }
+    if (live.length) await new Promise((resolve) => setTimeout(resolve, graceMs));
     this.calls.clear();
     this.stack.close();
   }
@@ -179,6 +189,13 @@ export class SipTrunkTelephony extends TelephonyPort {
     if (call.state !== 'dialing' || call.cancelled) return;
     if (status >= 180 && !call.rang) {
       call.rang = true;
+      // The legal minimum ring time counts from the ringing, not from the INVITE: the ring
+      // timeout starts again here, so post-dial delay never shortens it.
+      if (call.ringTimer) {
+        clearTimeout(call.ringTimer);
+        call.timers.delete(call.ringTimer);
+      }
+      call.ringTimer = this.after(call, call.request.ringTimeoutSeconds, () => this.ringTimeout(call));
       this.emit(call, { type: 'ringing', callId: call.id, at: new Date() });
     }
   }
@@ -313,7 +330,12 @@ export class SipTrunkTelephony extends TelephonyPort {
     const customer = call.customer;
     customer.sdpVersion += 1;
     const reoffer = withOrigin(offer, customer.sdpSession, customer.sdpVersion, this.address);
-    const answer = await this.ua.inDialog(customer, 'INVITE', reoffer);
+    // A callee that answers the re-INVITE with a provisional response and then nothing must not
+    // hold the call (and the agent) forever: the exchange has a guard of 64·T1.
+    const answer = await Promise.race([
+      this.ua.inDialog(customer, 'INVITE', reoffer),
+      new Promise<null>((resolve) => this.after(call, (64 * (this.settings.t1Ms ?? 500)) / 1_000, () => resolve(null))),
+    ]);
     if (answer && answer.status >= 200 && answer.status < 300) {
       customer.localSdp = reoffer;
       this.ua.ack(customer, '', Number.parseInt(answer.headers.get('cseq') ?? '0', 10));
@@ -324,10 +346,19 @@ export class SipTrunkTelephony extends TelephonyPort {
       this.ua.bye(leg);
       return;
     }
-    if (!answer || answer.status >= 300 || !hasSdp(answer.body)) {
+    if (!answer || answer.status === 481 || answer.status === 408) {
+      // The callee's dialog is gone (or it stopped answering): the call is over; the agent is not
+      // to blame.
       this.ua.ack(leg, rejectingAnswer(offer, leg.sdpSession, this.address));
       this.ua.bye(leg);
-      this.otherFailed(call, leg, answer?.status ?? 408);
+      call.other = undefined;
+      this.finish(call, 'failed', answer?.status ?? 408);
+      return;
+    }
+    if (answer.status >= 300 || !hasSdp(answer.body)) {
+      this.ua.ack(leg, rejectingAnswer(offer, leg.sdpSession, this.address));
+      this.ua.bye(leg);
+      this.otherFailed(call, leg, answer.status);
       return;
     }
     this.ua.ack(leg, withOrigin(answer.body, leg.sdpSession, leg.sdpVersion, this.address));
