@@ -296,10 +296,17 @@ export class SipUserAgent {
     return headers;
   }
 
-  /** Loose routing: the first route if any, else the remote target. */
+  /**
+   * Loose routing: the first route if any; without a route set, the outbound proxy when one is
+   * configured (RFC 3261 §8.1.2: a trunk that does not record-route still sees the in-dialog
+   * requests, and a remote target on a private address is never tried directly), else the remote
+   * target.
+   */
   private dialogDestination(leg: Leg): Destination {
     const first = leg.routeSet[0];
-    return uriTarget(first ? parseNameAddr(first).uri : (leg.remoteTarget ?? leg.to));
+    if (first) return uriTarget(parseNameAddr(first).uri);
+    const proxy = this.settings.outboundProxy;
+    return uriTarget(proxy ?? leg.remoteTarget ?? leg.to);
   }
 
   private forgetLater(leg: Leg): void {
