@@ -50,8 +50,7 @@ export const REGIME_DEFAULTS: Record<ComplianceRegime, Compliance> = {
     maxAttemptsPerNumberPerDay: null,
     abandonWindowSeconds: 30 * DAY,
     connectThresholdSeconds: 2,
-    abandonMessage:
-      'Sorry, all our agents are busy. We will not call you again today. To stop our calls, call us back.',
+    abandonMessage: 'Sorry, all our agents are busy. To stop our calls, call us back on the number shown.',
   },
   uk: {
     callingWindow: { start: '08:00', end: '21:00', days: EVERY_DAY },
