@@ -47,8 +47,14 @@ if ARGV[3] == 'available' then
     end
   end
 else
-  -- Leaving 'available' (unavailable, logged out, on a call) ends any reservation.
-  redis.call('HDEL', KEYS[1], 'reservedFor')
+  -- Leaving 'available' (unavailable, logged out, on a call) ends any reservation, except that an
+  -- agent going unavailable while a call is being connected to it (its phone is ringing: the
+  -- 'bridging' mark) keeps that call: dropping it would let a second call be bridged to the same
+  -- agent. The reservation then ends with the bridge (connected, failed, or the call over).
+  local bridging = redis.call('HGET', KEYS[1], 'bridging')
+  if not (ARGV[3] == 'unavailable' and bridging and bridging == redis.call('HGET', KEYS[1], 'reservedFor')) then
+    redis.call('HDEL', KEYS[1], 'reservedFor', 'bridging')
+  end
 end
 redis.call('PUBLISH', ARGV[8], ARGV[9])
 return 1

@@ -24,7 +24,10 @@ describe('agent state machine', () => {
 
   it('follows a call: available → on_call → wrap_up → available', () => {
     expect(transition('available', { type: 'connect_call' })).toEqual({ ok: true, state: 'on_call' });
-    expect(transition('unavailable', { type: 'connect_call' })).toEqual({ ok: false, reason: 'not_available' });
+    // A call already being connected when the agent went unavailable still reaches them.
+    expect(transition('unavailable', { type: 'connect_call' })).toEqual({ ok: true, state: 'on_call' });
+    expect(transition('wrap_up', { type: 'connect_call' })).toEqual({ ok: false, reason: 'not_available' });
+    expect(transition('on_call', { type: 'connect_call' })).toEqual({ ok: false, reason: 'not_available' });
     expect(transition('on_call', { type: 'end_call', wrapUp: true })).toEqual({ ok: true, state: 'wrap_up' });
     expect(transition('on_call', { type: 'end_call', wrapUp: false })).toEqual({ ok: true, state: 'available' });
     expect(transition('wrap_up', { type: 'finish_wrap_up' })).toEqual({ ok: true, state: 'available' });

@@ -45,7 +45,11 @@ export function transition(current: AgentState, command: AgentCommand): Transiti
       if (current === 'on_call') return { ok: false, reason: 'on_call' };
       return { ok: true, state: command.state };
     case 'connect_call':
-      return current === 'available' ? { ok: true, state: 'on_call' } : { ok: false, reason: 'not_available' };
+      // From unavailable too: an agent who asked to be unavailable while a call was already being
+      // connected to them (their phone ringing) is on that call once they take it.
+      return current === 'available' || current === 'unavailable'
+        ? { ok: true, state: 'on_call' }
+        : { ok: false, reason: 'not_available' };
     case 'end_call':
       return current === 'on_call'
         ? { ok: true, state: command.wrapUp ? 'wrap_up' : 'available' }

@@ -22,7 +22,7 @@ local function free_agent(tag, agent, contact)
   if not agent or agent == '' then return 0 end
   local key = tag .. ':agent:' .. agent
   if redis.call('HGET', key, 'reservedFor') ~= contact then return 0 end
-  redis.call('HDEL', key, 'reservedFor')
+  redis.call('HDEL', key, 'reservedFor', 'bridging')
   if redis.call('HGET', key, 'state') == 'available' then
     local since = redis.call('HGET', key, 'since') or '0'
     for s in string.gmatch(redis.call('HGET', key, 'skills') or '', '[^,]+') do
@@ -182,11 +182,19 @@ if redis.call('EXISTS', key) == 0 then return false end
 -- Answered: no longer a dial in flight for the pacer.
 redis.call('ZREM', tag .. ':paced:' .. skill, contact)
 local agent = redis.call('HGET', key, 'agent')
-if agent and agent ~= '' and redis.call('HGET', tag .. ':agent:' .. agent, 'reservedFor') == contact then return agent end
+-- The agent is now being connected to this call ('bridging'): it stays this call's even if it
+-- asks to be unavailable meanwhile (its phone is already ringing), see AgentLiveView.
+if agent and agent ~= '' and redis.call('HGET', tag .. ':agent:' .. agent, 'reservedFor') == contact then
+  redis.call('HSET', tag .. ':agent:' .. agent, 'bridging', contact)
+  return agent
+end
 local oldest = redis.call('ZRANGE', tag .. ':waiting:' .. skill, 0, 0)[1]
 if oldest and oldest ~= contact then return false end
 local taken = take_agent(tag, skill, contact)
-if taken then redis.call('ZREM', tag .. ':waiting:' .. skill, contact) end
+if taken then
+  redis.call('ZREM', tag .. ':waiting:' .. skill, contact)
+  redis.call('HSET', tag .. ':agent:' .. taken, 'bridging', contact)
+end
 return taken or false
 `;
 
@@ -211,6 +219,7 @@ if redis.call('HGET', tag .. ':contact:' .. contact, 'owner') ~= owner then retu
 local agent = take_agent(tag, skill, contact)
 if not agent then return false end
 redis.call('ZREM', tag .. ':waiting:' .. skill, contact)
+redis.call('HSET', tag .. ':agent:' .. agent, 'bridging', contact)
 return {contact, agent}
 `;
 
