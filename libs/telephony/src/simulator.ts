@@ -1,4 +1,5 @@
 import { Logger } from '@nestjs/common';
+import { emitInOrder } from './ordered-events';
 import { SeededRandom } from './random';
 import {
   AnsweredBy,
@@ -243,16 +244,7 @@ export class TelephonySimulator extends TelephonyPort {
     call.timers.clear();
   }
 
-  /** Events of one call reach listeners in order, one at a time. */
   private emit(call: SimulatedCall, event: TelephonyEvent): void {
-    call.events = call.events.then(async () => {
-      for (const listener of this.listeners) {
-        try {
-          await listener(event);
-        } catch (error) {
-          this.logger.error(`listener failed on ${event.type} of ${event.callId}: ${(error as Error).message}`);
-        }
-      }
-    });
+    emitInOrder(call, this.listeners, event, this.logger);
   }
 }

@@ -1,4 +1,5 @@
 import { Logger } from '@nestjs/common';
+import { emitInOrder } from '../ordered-events';
 import { EndCause, OriginateRequest, TelephonyEvent, TelephonyListener, TelephonyPort } from '../telephony.port';
 import { failureCause } from './outcome';
 import { hasSdp, heldOffer, rejectingAnswer, withOrigin } from './sdp';
@@ -407,16 +408,7 @@ export class SipTrunkTelephony extends TelephonyPort {
     call.timers.clear();
   }
 
-  /** Events of one call reach listeners in order, one at a time. */
   private emit(call: SipCall, event: TelephonyEvent): void {
-    call.events = call.events.then(async () => {
-      for (const listener of this.listeners) {
-        try {
-          await listener(event);
-        } catch (error) {
-          this.logger.error(`listener failed on ${event.type} of ${event.callId}: ${(error as Error).message}`);
-        }
-      }
-    });
+    emitInOrder(call, this.listeners, event, this.logger);
   }
 }
