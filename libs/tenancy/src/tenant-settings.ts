@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { SKILL_NAME } from '@autocall/agents';
 import { isTimeZone } from '@autocall/common';
 
 /**
@@ -76,7 +77,7 @@ export const pacingSettingsSchema = z
     path: ['targetAbandonRate'],
   });
 
-const skillKey = z.string().regex(/^[a-z0-9][a-z0-9_.-]{0,63}$/, 'must be a skill name');
+const skillKey = z.string().regex(SKILL_NAME, 'must be a skill name');
 
 export const tenantSettingsSchema = z
   .object({

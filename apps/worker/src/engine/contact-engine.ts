@@ -388,7 +388,7 @@ export class ContactEngine implements OnModuleInit, OnApplicationShutdown {
       // Dialed ahead of agents: the law's connect threshold (2 s by default) from the answer,
       // then the tenant's message and the call is abandoned.
       const { connectThresholdSeconds } = await this.compliance.compliance(contact.tenantId);
-      const left = Math.max(0, connectThresholdSeconds - this.calleeSecondsSince(answeredAt));
+      const left = Math.max(0, connectThresholdSeconds - this.calleeSeconds(answeredAt));
       contact.waitTimer = this.after(left, () =>
         this.run(contact, () => this.abandon(contact, 'no_agent_within_threshold')),
       );
@@ -399,9 +399,9 @@ export class ContactEngine implements OnModuleInit, OnApplicationShutdown {
     );
   }
 
-  /** Seconds since an instant, in the callee's time (the simulator's time scale undone). */
-  private calleeSecondsSince(at: Date): number {
-    return ((Date.now() - at.getTime()) / 1_000) * this.timeScale;
+  /** Seconds between two instants in the callee's time (the simulator's time scale undone). */
+  private calleeSeconds(from: Date, to = new Date()): number {
+    return ((to.getTime() - from.getTime()) / 1_000) * this.timeScale;
   }
 
   private async bridge(contact: LiveContact, agentId: string): Promise<void> {
@@ -438,8 +438,7 @@ export class ContactEngine implements OnModuleInit, OnApplicationShutdown {
     await this.capacity.releaseAgent(contact.tenantId, contact.id);
     await this.recordConnected(contact.id, agentId, at);
     if (contact.answeredAt) {
-      // In the callee's time: the simulator's time scale is undone.
-      answerToAgentDelay.observe(((at.getTime() - contact.answeredAt.getTime()) / 1_000) * this.timeScale);
+      answerToAgentDelay.observe(this.calleeSeconds(contact.answeredAt, at));
     }
   }
 

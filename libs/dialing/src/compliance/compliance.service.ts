@@ -55,6 +55,8 @@ export function targetTimeZones(phoneNumber: string, timeZone: string | null, co
 }
 
 const SETTINGS_TTL_MS = 5_000;
+/** A number with no recent call. */
+const NO_HISTORY: NumberHistory = { lastAbandonedAt: null, attemptsLastDay: [] };
 
 /**
  * The guards, with what they need read from PostgreSQL: the tenant's settings (kept five seconds)
@@ -89,7 +91,9 @@ export class ComplianceService {
     autocallWindow: CallingWindow | null,
   ): Promise<GuardVerdict> {
     const compliance = await this.compliance(tenantId);
-    const history = needsHistory(compliance) ? await this.history(tenantId, target.phoneNumber) : null;
+    const history = needsHistory(compliance)
+      ? ((await this.histories(tenantId, [target.phoneNumber], compliance)).get(target.phoneNumber) ?? NO_HISTORY)
+      : null;
     return checkGuards({
       compliance,
       autocallWindow,
@@ -110,6 +114,7 @@ export class ComplianceService {
       ? await this.histories(
           tenantId,
           targets.map((t) => t.phoneNumber),
+          compliance,
         )
       : null;
     const now = this.clock.now();
@@ -118,25 +123,21 @@ export class ComplianceService {
         compliance,
         autocallWindow,
         zones: targetTimeZones(target.phoneNumber, target.timeZone, compliance),
-        history: histories
-          ? (histories.get(target.phoneNumber) ?? { lastAbandonedAt: null, attemptsLastDay: [] })
-          : null,
+        history: histories ? (histories.get(target.phoneNumber) ?? NO_HISTORY) : null,
         now,
       }),
     );
-  }
-
-  private async history(tenantId: string, phoneNumber: string): Promise<NumberHistory> {
-    const histories = await this.histories(tenantId, [phoneNumber]);
-    return histories.get(phoneNumber) ?? { lastAbandonedAt: null, attemptsLastDay: [] };
   }
 
   /**
    * Recent calls of the numbers: starts in the last 24 hours, and the last abandoned call (a person
    * answered and no agent was ever connected) within the redial lock.
    */
-  private async histories(tenantId: string, numbers: string[]): Promise<Map<string, NumberHistory>> {
-    const compliance = await this.compliance(tenantId);
+  private async histories(
+    tenantId: string,
+    numbers: string[],
+    compliance: TenantCompliance,
+  ): Promise<Map<string, NumberHistory>> {
     const lookBack = Math.max(86_400, compliance.redialAfterAbandonSeconds);
     const rows = await this.prisma.$queryRaw<{ phone_number: string; created_at: Date; abandoned_at: Date | null }[]>`
       SELECT c.phone_number, c.created_at,
