@@ -7,6 +7,8 @@ import { WebhookReceiver } from '../support/webhook-receiver';
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 const inMs = (ms: number) => new Date(Date.now() + ms).toISOString();
+/** The UTC date five days from now (a local time on it is in the future in every zone). */
+const dateInFiveDays = () => inMs(5 * 86_400_000).slice(0, 10);
 
 /**
  * Scheduled callbacks on the simulator, with a real worker process: on time, to the owner or the
@@ -95,7 +97,7 @@ describe('scheduled callbacks', () => {
     await refused({ phoneNumber: '12', skill: 'care' }, 'phoneNumber', 'invalid_phone_number');
     await refused({ skill: 'care', contactId: '01a1fc1d-0000-7000-8000-000000000000' }, 'contactId', 'unknown_contact');
     await refused(
-      { phoneNumber: '+81355501001', skill: 'care', scheduledAt: '2026-12-24T09:00' },
+      { phoneNumber: '+81355501001', skill: 'care', scheduledAt: `${dateInFiveDays()}T09:00` },
       'timeZone',
       'required',
     );
@@ -112,7 +114,7 @@ describe('scheduled callbacks', () => {
     const { body: local } = await create({
       phoneNumber: '+81355501002',
       skill: 'care',
-      scheduledAt: `${new Date(Date.now() + 5 * 86_400_000).toISOString().slice(0, 10)}T09:00`,
+      scheduledAt: `${dateInFiveDays()}T09:00`,
       timeZone: 'Asia/Tokyo',
     }).expect(201);
     expect(local.scheduledAt.slice(11)).toBe('00:00:00.000Z');

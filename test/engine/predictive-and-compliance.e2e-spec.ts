@@ -1,18 +1,12 @@
+import { localTimeAt } from '../../libs/common/src/zoned-time';
 import { PrismaService } from '../../libs/database/src';
 import { complianceOverridesSchema } from '../../libs/tenancy/src';
 import { bearer, TestTenant } from '../support/api-harness';
 import { EngineHarness, numbers } from '../support/engine-harness';
+import { WHOLE_DAY, windowOpenInClosedIn } from '../support/calling-window';
 import { waitFor } from '../support/processes';
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
-
-/** A one-hour calling window that is closed now in Tokyo (the +8131 numbers' zone), opening in ~12 h. */
-function closedTokyoWindow(now = new Date()) {
-  const tokyoHour = (now.getUTCHours() + 9) % 24;
-  const start = (tokyoHour + 12) % 24;
-  const hh = (h: number) => `${String(h).padStart(2, '0')}:00`;
-  return { start: hh(start), end: hh((start + 1) % 24) };
-}
 
 describe('predictive mode and the compliance guards', () => {
   let engine: EngineHarness;
@@ -101,7 +95,9 @@ describe('predictive mode and the compliance guards', () => {
 
   it('holds targets outside the calling window, in the number’s local time, and says until when', async () => {
     const tenant = await engine.tenantWithAgents({ lines: 5, skill: 'care', agents: 2, prefix: 'cw' });
-    const window = closedTokyoWindow();
+    // Closed now in Tokyo (the +8133 numbers' zone) and open now in São Paulo, two hours or more
+    // from every edge in both, whatever the hour the test runs at.
+    const window = windowOpenInClosedIn('America/Sao_Paulo', 'Asia/Tokyo');
     await settings(tenant, { compliance: complianceOverridesSchema.parse({ callingWindow: window }) });
     const held = await engine.submit(tenant, { mode: 'sequential', skill: 'care', targets: numbers(3, '+8133') });
     const targets = await waitFor('the targets to be held', async () => {
@@ -114,7 +110,7 @@ describe('predictive mode and the compliance guards', () => {
       const opens = target.nextAttemptAt!;
       expect(opens.getTime()).toBeGreaterThan(Date.now());
       expect(opens.getTime() - Date.now()).toBeLessThan(86_400_000);
-      expect((opens.getUTCHours() + 9) % 24).toBe(Number(window.start.slice(0, 2)));
+      expect(localTimeAt(opens.getTime(), 'Asia/Tokyo').minute).toBe(Number(window.start.slice(0, 2)) * 60);
     }
     // Immediate mode cannot hold: not dialed, naming the guard.
     const immediate = await engine.submit(tenant, { mode: 'immediate', skill: 'care', targets: numbers(2, '+8134') });
@@ -122,8 +118,7 @@ describe('predictive mode and the compliance guards', () => {
       ['not_dialed', 'calling_window'],
       ['not_dialed', 'calling_window'],
     ]);
-    // A target's own time zone overrides its number's: São Paulo (UTC−3 all year) is twelve hours
-    // behind Tokyo, so the window is open there now.
+    // A target's own time zone overrides its number's: the window is open in São Paulo now.
     const own = await engine.submit(tenant, {
       mode: 'sequential',
       skill: 'care',
@@ -139,7 +134,7 @@ describe('predictive mode and the compliance guards', () => {
     const tenant = await engine.tenantWithAgents({ lines: 5, skill: 'billing', agents: 2, prefix: 'ma' });
     await settings(tenant, {
       compliance: complianceOverridesSchema.parse({
-        callingWindow: { start: '00:00', end: '24:00' },
+        callingWindow: WHOLE_DAY,
         maxAttemptsPerNumberPerDay: 1,
       }),
     });

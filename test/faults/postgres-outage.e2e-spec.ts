@@ -1,5 +1,6 @@
 import { Client } from 'pg';
 import { REDIS_URL } from '../support/api-harness';
+import { openCallingWindow } from '../support/calling-window';
 import { uniqueName } from '../support/databases';
 import { FAST_SIMULATOR, numbers } from '../support/engine-harness';
 import { AppProcess, freePort, PostgresServer, waitFor } from '../support/processes';
@@ -57,6 +58,7 @@ describe('PostgreSQL unavailable for a while', () => {
   };
 
   it('answers 503 during the outage, recovers by itself, and loses and doubles nothing', async () => {
+    await openCallingWindow(base, KEY);
     await call('PUT', '/v1/lines', { capacity: 4 });
     for (const id of ['ann', 'bob', 'cy']) {
       await call('PUT', `/v1/agents/${id}`, { name: id, skills: ['sales'], endpoint: `sip:${id}@pbx` });

@@ -1,3 +1,4 @@
+import { openCallingWindow } from '../support/calling-window';
 import { createSuiteDatabase, dropDatabase, uniqueName } from '../support/databases';
 import { FAST_SIMULATOR } from '../support/engine-harness';
 import { AppProcess, freePort, waitFor } from '../support/processes';
@@ -43,6 +44,7 @@ describe('logs of a full run', () => {
     try {
       await waitFor('the API', async () => (await fetch(`${base}/health/ready`)).ok, 30_000);
       await waitFor('the worker', async () => (await fetch(`http://127.0.0.1:${workerPort}/health/ready`)).ok, 30_000);
+      await openCallingWindow(base, ADMIN_KEY);
       await call('PUT', '/v1/lines', { capacity: 4 });
       for (const id of ['ann', 'bob']) {
         await call('PUT', `/v1/agents/${id}`, { name: id, skills: ['sales'], endpoint: `sip:${id}@pbx` });

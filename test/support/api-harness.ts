@@ -2,8 +2,9 @@ import type { INestApplication } from '@nestjs/common';
 import Redis from 'ioredis';
 import request from 'supertest';
 import { AppConfig } from '../../libs/config/src';
-import { complianceOverridesSchema, SettingsService, TenantsService } from '../../libs/tenancy/src';
+import { TenantsService } from '../../libs/tenancy/src';
 import { createApiApp } from '../../apps/api/src/app';
+import { OPEN_AT_ANY_HOUR } from './calling-window';
 import { createSuiteDatabase, dropDatabase, uniqueName } from './databases';
 
 export const REDIS_URL = process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379';
@@ -52,15 +53,15 @@ export class ApiHarness {
   }
 
   /**
-   * A tenant whose calling window is the whole day: the simulator's numbers are nobody's, and a
-   * test must not depend on the hour it runs at (the compliance tests set their own windows).
+   * A tenant whose calling window is open at every hour (see calling-window.ts): the simulator's
+   * numbers are nobody's, and a test must not depend on the hour it runs at (the compliance tests
+   * set their own windows).
    */
   async createTenant(name = 'tenant', lineCapacity = 10): Promise<TestTenant> {
     const created = await this.app.get(TenantsService).create({ name, lineCapacity });
-    await this.app.get(SettingsService).update(created.tenantId, {
-      compliance: complianceOverridesSchema.parse({ callingWindow: { start: '00:00', end: '24:00' } }),
-    });
-    return { tenantId: created.tenantId, adminKey: created.apiKey.key };
+    const tenant = { tenantId: created.tenantId, adminKey: created.apiKey.key };
+    await this.http().put('/v1/settings').set(bearer(tenant.adminKey)).send(OPEN_AT_ANY_HOUR).expect(200);
+    return tenant;
   }
 
   /** A key of the given role in the tenant (an agent key needs the agent to exist). */

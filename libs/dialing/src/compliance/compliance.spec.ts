@@ -133,3 +133,93 @@ describe('the guards', () => {
     expect(verdict).toMatchObject({ allowed: false, guard: 'calling_window' });
   });
 });
+
+/**
+ * The verdict at any instant: a sweep over a whole day and around both changes of the clocks in
+ * zones of both hemispheres (and with half- and quarter-hour offsets), checked against a reference
+ * read straight from the platform's zone data. The instants are chosen, never the machine's clock.
+ */
+describe('the calling window at any instant', () => {
+  const WEEKDAYS = ['Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat', 'Sun'];
+  const formats = new Map<string, Intl.DateTimeFormat>();
+  /** Local hour, minute and ISO weekday, from Intl directly (not from the code under test). */
+  const local = (instant: number, zone: string) => {
+    let format = formats.get(zone);
+    if (!format) {
+      format = new Intl.DateTimeFormat('en-US', {
+        timeZone: zone,
+        hourCycle: 'h23',
+        weekday: 'short',
+        hour: '2-digit',
+        minute: '2-digit',
+      });
+      formats.set(zone, format);
+    }
+    const parts = Object.fromEntries(format.formatToParts(new Date(instant)).map((p) => [p.type, p.value]));
+    return { minute: Number(parts.hour) * 60 + Number(parts.minute), weekday: WEEKDAYS.indexOf(parts.weekday) + 1 };
+  };
+  const minuteOf = (hhmm: string) => Number(hhmm.slice(0, 2)) * 60 + Number(hhmm.slice(3, 5));
+  const openAt = (window: typeof DAYTIME, zone: string, instant: number) => {
+    const { minute, weekday } = local(instant, zone);
+    const [start, end] = [minuteOf(window.start), minuteOf(window.end)];
+    if (!window.days.includes(weekday)) return false;
+    return start < end ? minute >= start && minute < end : minute >= start || minute < end;
+  };
+
+  const ZONES = [
+    'Asia/Tokyo',
+    'America/New_York',
+    'Europe/London',
+    'Australia/Sydney',
+    'Asia/Kolkata',
+    'Asia/Kathmandu',
+  ];
+  const WINDOWS = [
+    DAYTIME,
+    { start: '22:00', end: '02:00', days: [1, 2, 3, 4, 5, 6, 7] },
+    { start: '09:30', end: '17:00', days: [1, 2, 3, 4, 5] },
+  ];
+  const MINUTE = 60_000;
+  const span = (from: string, hours: number, stepMinutes: number) =>
+    Array.from(
+      { length: Math.floor((hours * 60) / stepMinutes) + 1 },
+      (_, i) => Date.parse(from) + i * stepMinutes * MINUTE,
+    );
+  const INSTANTS = [
+    // A whole day, at minutes that are not whole hours.
+    ...span('2026-06-10T00:07:00Z', 24, 37),
+    // Three hours either side of each change of the clocks, in 2026.
+    ...span('2026-03-08T04:00:00Z', 6, 11), // New York, forward
+    ...span('2026-11-01T03:00:00Z', 6, 11), // New York, back
+    ...span('2026-03-28T22:00:00Z', 6, 11), // London, forward
+    ...span('2026-10-24T22:00:00Z', 6, 11), // London, back
+    ...span('2026-04-04T13:00:00Z', 6, 11), // Sydney, back
+    ...span('2026-10-03T13:00:00Z', 6, 11), // Sydney, forward
+  ];
+
+  it.each(ZONES)('agrees with the local clock in %s, and names the first open minute', (zone) => {
+    const wrong: string[] = [];
+    let closed = 0;
+    for (const window of WINDOWS) {
+      for (const now of INSTANTS) {
+        const case_ = `${window.start}-${window.end} at ${new Date(now).toISOString()}`;
+        const verdict = callingWindowVerdict([window], [zone], new Date(now));
+        if (verdict.open !== openAt(window, zone, now)) wrong.push(`${case_}: open is ${verdict.open}`);
+        if (verdict.open) continue;
+        closed++;
+        const opens = verdict.opensAt!.getTime();
+        if (opens <= now || !openAt(window, zone, opens))
+          wrong.push(`${case_}: not open at ${verdict.opensAt!.toISOString()}`);
+        // Closed on the minute before, and at every quarter hour between (openings fall on quarter
+        // hours in every zone).
+        const first = Math.ceil(now / MINUTE) * MINUTE;
+        if (opens - MINUTE >= first && openAt(window, zone, opens - MINUTE))
+          wrong.push(`${case_}: open a minute earlier`);
+        for (let at = Math.ceil(first / (15 * MINUTE)) * 15 * MINUTE; at < opens; at += 15 * MINUTE)
+          if (openAt(window, zone, at)) wrong.push(`${case_}: already open at ${new Date(at).toISOString()}`);
+      }
+    }
+    expect(wrong).toEqual([]);
+    expect(closed).toBeGreaterThan(INSTANTS.length / 2); // closed instants were examined, not only open ones
+  });
+});
