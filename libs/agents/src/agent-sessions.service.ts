@@ -66,6 +66,26 @@ export class AgentSessionsService {
     await this.apply(tenantId, agentId, { type: 'log_out' }, { ...context, reason: context.reason ?? how }, how);
   }
 
+  /**
+   * Puts the agent on this call, once: safe to retry after a storage error, whether or not the
+   * first try committed. An agent already on this very call stays on it and the live view is told
+   * again (its publish may be what failed). 'refused' when the agent's state machine says no (they
+   * logged out, or are on another call); storage errors are thrown for the caller to retry.
+   */
+  async connectCall(tenantId: string, agentId: string, contactId: string): Promise<'connected' | 'refused'> {
+    const reason = `call:${contactId}`;
+    try {
+      await this.apply(tenantId, agentId, { type: 'connect_call' }, { reason, byKeyId: null });
+      return 'connected';
+    } catch (error) {
+      if (!(error instanceof ConflictError)) throw error;
+      const agent = await this.agents.find(tenantId, agentId);
+      if (agent.state !== 'on_call' || agent.stateReason !== reason) return 'refused';
+      await this.agents.publish(agent);
+      return 'connected';
+    }
+  }
+
   async apply(
     tenantId: string,
     agentId: string,

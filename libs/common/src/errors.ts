@@ -94,27 +94,42 @@ export class ServiceUnavailableError extends DomainError {
   readonly status = 503;
 }
 
+/**
+ * PostgreSQL's SQLSTATEs that mean "try again soon": the connection was lost or refused (class
+ * 08), the server is shutting down or starting (57P01–57P03), too many connections (53300), and a
+ * transaction that lost a serialization or deadlock race (40001, 40P01).
+ */
+const SQLSTATE = /^[0-9A-Z]{5}$/;
+const TRANSIENT_SQLSTATE = /^(08...|57P0[123]|53300|40001|40P01)$/;
+
+/**
+ * The SQLSTATE of a PostgreSQL error, however it reached us: from `pg` directly (`code`), from
+ * Prisma's driver adapter (`meta.driverAdapterError.cause.originalCode`, or `cause.originalCode`),
+ * or from a raw query's message ("Code: `57P01`"). (Prisma's own codes, like P2010, also have five
+ * characters: the wrapped SQLSTATE is preferred.)
+ */
+export function sqlStateOf(error: unknown): string | null {
+  const e = error as {
+    code?: unknown;
+    message?: string;
+    cause?: { originalCode?: unknown };
+    meta?: { driverAdapterError?: { cause?: { originalCode?: unknown } } };
+  };
+  const wrapped = [e?.meta?.driverAdapterError?.cause?.originalCode, e?.cause?.originalCode];
+  for (const code of wrapped) if (typeof code === 'string' && SQLSTATE.test(code)) return code;
+  const inMessage = /Code: `([0-9A-Z]{5})`/.exec(e?.message ?? '')?.[1];
+  if (inMessage) return inMessage;
+  return typeof e?.code === 'string' && SQLSTATE.test(e.code) ? e.code : null;
+}
+
 /** Errors of the storage layers that mean "try again soon", not "AutoCall is broken". */
 export function isStorageUnavailable(error: unknown): boolean {
   const e = error as { name?: string; code?: string; message?: string };
   const message = e?.message ?? '';
+  const state = sqlStateOf(error);
+  if (state && TRANSIENT_SQLSTATE.test(state)) return true;
   return (
-    [
-      'P1001',
-      'P1002',
-      'P1017',
-      'P2024',
-      'ECONNREFUSED',
-      'ECONNRESET',
-      'ETIMEDOUT',
-      '57P01',
-      '57P02',
-      '57P03',
-      '08000',
-      '08001',
-      '08003',
-      '08006',
-    ].includes(e?.code ?? '') ||
+    ['P1001', 'P1002', 'P1017', 'P2024', 'ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT'].includes(e?.code ?? '') ||
     /Stream isn't writeable|Connection is closed|connect ECONNREFUSED|Can't reach database|Connection terminated|timeout exceeded when trying to connect|terminating connection|database system is|Client has encountered a connection error/i.test(
       message,
     ) ||

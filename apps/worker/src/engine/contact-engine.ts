@@ -42,6 +42,8 @@ interface LiveContact {
   bridgingAgent: string | null;
   connectedAgent: string | null;
   abandonReason: string | null;
+  /** The abandon message was handed to the telephony (the call is being hung up). */
+  messagePlayed?: boolean;
   /** When a person answered (for the answer-to-agent delay). */
   answeredAt?: Date;
   /** Set when the worker that held the call died: the call is gone with it. */
@@ -417,26 +419,24 @@ export class ContactEngine implements OnModuleInit, OnApplicationShutdown {
     await this.telephony.connectToAgent(contact.id, agent.endpoint);
   }
 
+  /**
+   * The agent took the call. Safe to retry after a storage error at any of its writes: each write
+   * is idempotent (an agent already on this call stays on it, a contact already connected stays
+   * connected), and the contact is marked connected in memory only once all of them are stored.
+   */
   private async connected(contact: LiveContact, at: Date): Promise<void> {
     const agentId = contact.bridgingAgent;
     if (!agentId) return;
     this.clearWait(contact);
-    contact.bridgingAgent = null;
-    contact.connectedAgent = agentId;
-    try {
-      await this.agentSessions.apply(
-        contact.tenantId,
-        agentId,
-        { type: 'connect_call' },
-        // Names the call, so a recovery knows this agent is on this contact.
-        { reason: `call:${contact.id}`, byKeyId: null },
-      );
-    } catch (error) {
-      // The agent left 'available' between the claim and the answer; the call goes on regardless.
-      this.logger.warn(`agent ${agentId} took contact ${contact.id} while not available: ${(error as Error).message}`);
-    }
+    // Names the call, so a recovery knows this agent is on this contact. A refusal (the agent left
+    // between the claim and the answer) does not stop the call; a storage error retries the step.
+    if ((await this.agentSessions.connectCall(contact.tenantId, agentId, contact.id)) === 'refused')
+      this.logger.warn(`agent ${agentId} took contact ${contact.id} while not available`);
+    // The reservation ends; the live view already says on_call, so the agent is not offered again.
     await this.capacity.releaseAgent(contact.tenantId, contact.id);
     await this.recordConnected(contact.id, agentId, at);
+    contact.bridgingAgent = null;
+    contact.connectedAgent = agentId;
     if (contact.answeredAt) {
       answerToAgentDelay.observe(this.calleeSeconds(contact.answeredAt, at));
     }
@@ -473,13 +473,20 @@ export class ContactEngine implements OnModuleInit, OnApplicationShutdown {
     await this.connectOrWait(contact, contact.answeredAt ?? new Date());
   }
 
+  /**
+   * No agent in time: the caller hears the tenant's message and the call ends abandoned. Safe to
+   * retry after a storage error: leaving the waiting queue is idempotent, and only a message
+   * actually handed to the telephony counts as played.
+   */
   private async abandon(contact: LiveContact, reason: string): Promise<void> {
-    if (contact.connectedAgent || contact.abandonReason) return;
-    contact.abandonReason = reason;
+    if (contact.connectedAgent || contact.messagePlayed) return;
     // No longer waiting: the next free agent goes to the next caller, not to this message.
     await this.capacity.leaveWaiting(contact.tenantId, contact.id, contact.skill);
     const { abandonMessage } = await this.compliance.compliance(contact.tenantId);
+    // From here an agent served to this caller goes back at once (see serve).
+    contact.abandonReason = reason;
     await this.telephony.playAndHangUp(contact.id, abandonMessage);
+    contact.messagePlayed = true;
   }
 
   private async ended(contact: LiveContact, cause: EndCause, sipCode: number, at: Date): Promise<void> {
