@@ -1,7 +1,9 @@
 import Redis from 'ioredis';
 import { PrismaService } from '../../libs/database/src';
 import { bearer, TestTenant } from '../support/api-harness';
+import { windowOpenInClosedIn } from '../support/calling-window';
 import { EngineHarness, numbers } from '../support/engine-harness';
+import { auditTenant } from '../support/fault-audit';
 import { RedisServer, waitFor } from '../support/processes';
 import { WebhookReceiver } from '../support/webhook-receiver';
 
@@ -203,6 +205,64 @@ describe('scheduled callbacks', () => {
     } finally {
       await setState('cb-1', 'available');
     }
+  });
+
+  it('keeps the customer’s appointment at night, but not an owner who frees up hours later', async () => {
+    // Its own tenant: the calling window is closed now in Tokyo (the +8135 numbers' zone), with
+    // margins of two hours or more whatever the hour the test runs at.
+    const night = await engine.tenantWithAgents({ lines: 4, skill: 'care', agents: 1, prefix: 'nt' });
+    const nightAdmin = bearer(night.adminKey);
+    await engine
+      .http()
+      .put('/v1/settings')
+      .set(nightAdmin)
+      .send({ compliance: { callingWindow: windowOpenInClosedIn('America/Sao_Paulo', 'Asia/Tokyo') } })
+      .expect(200);
+    const createFor = (body: object) => engine.http().post('/v1/callbacks').set(nightAdmin).send(body).expect(201);
+    const callbackOf = async (id: string) =>
+      (await engine.http().get(`/v1/callbacks/${id}`).set(nightAdmin).expect(200)).body;
+    const nightState = (state: 'available' | 'unavailable') =>
+      engine.http().put('/v1/agents/nt-0/state').set(nightAdmin).send({ state }).expect(200);
+    await sleep(5_500); // the worker's cached settings (5 s) have the new window
+
+    // Asked for now: dialed to its owner although the window is closed (the customer chose the time).
+    const { body: asked } = await createFor({
+      phoneNumber: '+81355508000',
+      skill: 'care',
+      ownerAgentId: 'nt-0',
+      scheduledAt: inMs(800),
+    });
+    const kept = await waitFor(
+      'the appointment to be kept',
+      async () => {
+        const current = await callbackOf(asked.id);
+        return ['completed', 'failed'].includes(current.status) ? current : undefined;
+      },
+      30_000,
+    );
+    expect(kept.status).toBe('completed');
+    const contact = await prisma.contact.findFirst({ where: { targetId: kept.targetId } });
+    expect(contact?.agentId).toBe('nt-0');
+
+    // Asked for twenty minutes ago, its owner busy since: when the owner frees up, at night, the
+    // callback is not dialed; it keeps waiting (until the window opens or its ownership ends).
+    await nightState('unavailable');
+    const { body: late } = await createFor({
+      phoneNumber: '+81355508001',
+      skill: 'care',
+      ownerAgentId: 'nt-0',
+      scheduledAt: inMs(800),
+    });
+    await waitFor('the callback to wait for its owner', async () => (await callbackOf(late.id)).status === 'waiting');
+    await prisma.callback.update({ where: { id: late.id }, data: { scheduledAt: new Date(Date.now() - 20 * 60_000) } });
+    await nightState('available');
+    await sleep(2_500); // five looks for the owner
+    expect((await callbackOf(late.id)).status).toBe('waiting');
+    expect(await prisma.contact.count({ where: { tenantId: night.tenantId, phoneNumber: '+81355508001' } })).toBe(0);
+    // Cancelled for the night (the skill's queue would hold it for the window, as any target);
+    // then the shared audit of the tenant.
+    await engine.http().post(`/v1/callbacks/${late.id}/cancel`).set(nightAdmin).expect(200);
+    await auditTenant(engine, night, { lines: 4, webhooks: false });
   });
 
   it('fires once, at its new time, when rescheduled; never once cancelled', async () => {

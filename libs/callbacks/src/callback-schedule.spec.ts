@@ -1,4 +1,4 @@
-import { checkScheduledAt, dueAction, resolveScheduledAt, zonedTimeToInstant } from './callback-schedule';
+import { checkScheduledAt, dueAction, ownedDial, resolveScheduledAt, zonedTimeToInstant } from './callback-schedule';
 
 const iso = (d: Date | null) => d?.toISOString();
 
@@ -103,5 +103,59 @@ describe('what a due callback does', () => {
       recheckAtMs: ownerUntil.getTime(),
     });
     expect(dueAction(owned, ownerUntil)).toEqual({ kind: 'queue' });
+  });
+});
+
+describe('an owned callback and the compliance guards', () => {
+  const scheduledAt = new Date('2026-10-30T21:00:00Z');
+  const ownerUntil = new Date('2026-10-31T21:00:00Z');
+  const closed = (retryAt: string | null) =>
+    ({ allowed: false, guard: 'calling_window', retryAt: retryAt ? new Date(retryAt) : null }) as const;
+  const minutesAfter = (m: number) => new Date(scheduledAt.getTime() + m * 60_000);
+
+  it('is dialed when every guard allows it', () => {
+    expect(ownedDial({ scheduledAt, ownerUntil }, { allowed: true }, minutesAfter(300))).toEqual({
+      dial: true,
+      waived: null,
+    });
+  });
+
+  it('keeps the appointment outside the calling window only within the grace after the requested time', () => {
+    const window = closed('2026-10-31T08:00:00Z');
+    expect(ownedDial({ scheduledAt, ownerUntil }, window, minutesAfter(0))).toEqual({
+      dial: true,
+      waived: 'calling_window',
+    });
+    expect(ownedDial({ scheduledAt, ownerUntil }, window, minutesAfter(15))).toMatchObject({ dial: true });
+    // The owner freed up later, at night: held until the window opens.
+    expect(ownedDial({ scheduledAt, ownerUntil }, window, minutesAfter(16))).toEqual({
+      dial: false,
+      guard: 'calling_window',
+      recheckAtMs: Date.parse('2026-10-31T08:00:00Z'),
+    });
+  });
+
+  it('never waives the lock after an abandoned call or the attempts per day', () => {
+    const locked = { allowed: false, guard: 'redial_after_abandon', retryAt: minutesAfter(60) } as const;
+    expect(ownedDial({ scheduledAt, ownerUntil }, locked, minutesAfter(0))).toEqual({
+      dial: false,
+      guard: 'redial_after_abandon',
+      recheckAtMs: minutesAfter(60).getTime(),
+    });
+    const attempts = { allowed: false, guard: 'max_attempts_per_day', retryAt: minutesAfter(5) } as const;
+    expect(ownedDial({ scheduledAt, ownerUntil }, attempts, minutesAfter(1))).toMatchObject({ dial: false });
+  });
+
+  it('looks again no later than the end of its ownership, and never in the past', () => {
+    // The window opens only after the owner's time is over (or never): back at the ownership's end,
+    // when the callback goes to the skill's queue and the dispatcher holds it.
+    expect(ownedDial({ scheduledAt, ownerUntil }, closed('2026-11-02T08:00:00Z'), minutesAfter(60))).toMatchObject({
+      recheckAtMs: ownerUntil.getTime(),
+    });
+    expect(ownedDial({ scheduledAt, ownerUntil }, closed(null), minutesAfter(60))).toMatchObject({
+      recheckAtMs: ownerUntil.getTime(),
+    });
+    const late = new Date(ownerUntil.getTime() + 1_000);
+    expect(ownedDial({ scheduledAt, ownerUntil }, closed(null), late)).toMatchObject({ recheckAtMs: late.getTime() });
   });
 });

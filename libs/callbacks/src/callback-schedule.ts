@@ -102,3 +102,37 @@ export function dueAction(
   }
   return { kind: 'queue' };
 }
+
+/**
+ * From the time the customer asked for to this long after it, an owned callback keeps the
+ * appointment even outside the calling window: the customer chose that time. Past it, the call is
+ * like any other and every guard applies.
+ */
+export const APPOINTMENT_GRACE_MS = 15 * 60_000;
+
+/** What the compliance guards said about dialing the callback's number now. */
+export type GuardAnswer =
+  | { allowed: true }
+  | { allowed: false; guard: 'calling_window' | 'redial_after_abandon' | 'max_attempts_per_day'; retryAt: Date | null };
+
+export type OwnedDial =
+  { dial: true; waived: 'calling_window' | null } | { dial: false; guard: string; recheckAtMs: number };
+
+/**
+ * Whether a due callback may be dialed to its owner now. The calling window is waived only within
+ * the appointment's grace; the lock after an abandoned call and the attempts per day are never
+ * waived. A refused callback keeps waiting for its owner and looks again when the guard allows it
+ * (or when its ownership ends, after which the skill's queue holds it under the same guards).
+ */
+export function ownedDial(
+  callback: { scheduledAt: Date; ownerUntil: Date | null },
+  guards: GuardAnswer,
+  now: Date,
+): OwnedDial {
+  if (guards.allowed) return { dial: true, waived: null };
+  const withinGrace = now.getTime() - callback.scheduledAt.getTime() <= APPOINTMENT_GRACE_MS;
+  if (guards.guard === 'calling_window' && withinGrace) return { dial: true, waived: 'calling_window' };
+  const ownerUntil = callback.ownerUntil?.getTime() ?? now.getTime();
+  const retry = guards.retryAt?.getTime() ?? ownerUntil;
+  return { dial: false, guard: guards.guard, recheckAtMs: Math.max(now.getTime(), Math.min(retry, ownerUntil)) };
+}

@@ -1,9 +1,16 @@
 import { Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
 import { DelayedError, Job, Worker } from 'bullmq';
-import { CALLBACKS_QUEUE, CallbackJob, callbackJobId, CallbackQueue, dueAction } from '@autocall/callbacks';
+import { CALLBACKS_QUEUE, CallbackJob, callbackJobId, CallbackQueue, dueAction, ownedDial } from '@autocall/callbacks';
 import { Clock, uuidv7 } from '@autocall/common';
 import { Callback, Prisma, PrismaService } from '@autocall/database';
-import { AutoCallsService, CallStopsService, CapacityService, Queues, QUEUED_JOB_STATES } from '@autocall/dialing';
+import {
+  AutoCallsService,
+  CallStopsService,
+  CapacityService,
+  ComplianceService,
+  Queues,
+  QUEUED_JOB_STATES,
+} from '@autocall/dialing';
 import { WorkerIdentity } from '../engine/worker-identity';
 
 /** Callbacks are promises made to a customer: they go ahead of the skill's lists. */
@@ -20,7 +27,8 @@ class StaleCallback extends Error {}
  * nothing. A due callback becomes a one-target sequential AutoCall, in the same transaction that
  * marks it queued (guarded by its version), so a cancel or reschedule that commits first wins and
  * nothing dials. An owned callback waits for its owner (re-checked every half second) until the
- * ownership window ends, then goes to the skill's queue. A sweep re-holds from PostgreSQL any
+ * ownership window ends, then goes to the skill's queue; it is dialed to its owner only when the
+ * compliance guards allow it, the calling window waived within a grace after the requested time. A sweep re-holds from PostgreSQL any
  * callback whose job is gone (Redis loss), and every callback at boot.
  */
 @Injectable()
@@ -38,6 +46,7 @@ export class CallbackRunner implements OnApplicationBootstrap, OnApplicationShut
     private readonly queue: CallbackQueue,
     private readonly identity: WorkerIdentity,
     private readonly clock: Clock,
+    private readonly compliance: ComplianceService,
   ) {}
 
   async onApplicationBootstrap(): Promise<void> {
@@ -74,6 +83,15 @@ export class CallbackRunner implements OnApplicationBootstrap, OnApplicationShut
           await this.submit(callback, null);
           return 'queued (do not call)';
         }
+        // The law before the owner: the calling window is waived only within the appointment's
+        // grace, the other guards never (see ownedDial).
+        const guards = await this.compliance.check(
+          callback.tenantId,
+          { phoneNumber: callback.phoneNumber, timeZone: null },
+          null,
+        );
+        const verdict = ownedDial(callback, guards, this.clock.now());
+        if (!verdict.dial) return this.later(job, token, verdict.recheckAtMs);
         const contactId = uuidv7();
         let reserved: Awaited<ReturnType<CapacityService['reserveAgent']>>;
         try {
