@@ -19,6 +19,9 @@ describe('predictive mode and the compliance guards', () => {
       PACING_TICK_MS: '50',
       PACING_CONTROL_INTERVAL_MS: '500',
       SIMULATOR_ANSWER_PROBABILITY: '0.3',
+      // Callers wait about 0.4 s of real time before hanging up, far beyond the 2 s threshold
+      // (7 ms here): on a loaded machine the threshold, not their patience, still decides.
+      SIMULATOR_PATIENCE_SECONDS_MEAN: '120',
     });
     prisma = engine.api.app.get(PrismaService);
   });
