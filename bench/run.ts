@@ -1,13 +1,14 @@
 /**
  * Runs AutoCall's benchmarks against the local PostgreSQL and Redis and prints JSON results.
  *   npm run bench                  every benchmark
- *   npm run bench -- acceptance    one of: acceptance, dispatch, throughput, webhooks, soak (30 min)
+ *   npm run bench -- acceptance    one of: acceptance, dispatch, throughput, webhooks, cost, soak (30 min)
  * Results are recorded by hand in bench/RESULTS.md with the machine they ran on.
  */
 import { execSync } from 'node:child_process';
 import { cpus, totalmem } from 'node:os';
 import globalSetup from '../test/support/global-setup';
 import { acceptanceBench } from './acceptance.bench';
+import { costBench } from './cost.bench';
 import { dispatchBench, throughputBench } from './engine.bench';
 import { soakBench } from './soak.bench';
 import { webhooksBench } from './webhooks.bench';
@@ -28,7 +29,9 @@ async function main() {
   if (!which || which === 'dispatch') results.dispatch = await dispatchBench();
   if (!which || which === 'throughput') results.throughput = await throughputBench();
   if (!which || which === 'webhooks') results.webhooks = await webhooksBench();
-  // The soak runs 30 minutes: only when asked for by name.
+  // The cost of a call (about two minutes, a minute of it waiting to see what Redis keeps) and the
+  // soak (30 minutes): only when asked for by name.
+  if (which === 'cost') results.cost = await costBench();
   if (which === 'soak') results.soak = await soakBench();
   process.stdout.write(`${JSON.stringify(results, null, 2)}\n`);
   process.exit(0);
