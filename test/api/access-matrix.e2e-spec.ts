@@ -17,6 +17,7 @@ const ENDPOINTS: { method: Method; path: string; body?: object; allowed: Role[] 
   { method: 'get', path: '/v1/settings', allowed: ['admin', 'supervisor'] },
   { method: 'put', path: '/v1/settings', body: {}, allowed: ['admin'] },
   { method: 'put', path: '/v1/lines', body: { capacity: 5 }, allowed: ['admin'] },
+  { method: 'put', path: '/v1/lines/inbound', body: { inUse: 0 }, allowed: ['admin'] },
   { method: 'get', path: '/v1/lines/usage', allowed: ['admin', 'supervisor', 'integrator'] },
   { method: 'get', path: '/v1/pacing/sales', allowed: ['admin', 'supervisor', 'integrator'] },
   {

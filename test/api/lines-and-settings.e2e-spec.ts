@@ -1,3 +1,5 @@
+import request from 'supertest';
+import { PrismaService } from '../../libs/database/src';
 import { ApiHarness, bearer, TestTenant } from '../support/api-harness';
 
 describe('lines and settings', () => {
@@ -52,6 +54,77 @@ describe('lines and settings', () => {
       const keys = await api.redis.keys(`${prefix}:{${tenant.tenantId}}:*`);
       await api.redis.del(...keys);
       expect((await api.http().get('/v1/lines/usage').set(admin()).expect(200)).body.capacity).toBe(12);
+    });
+
+    it('agrees with PostgreSQL after concurrent changes through two replicas', async () => {
+      const replica = await api.replica();
+      const prisma = api.app.get(PrismaService);
+      try {
+        for (let round = 0; round < 5; round++) {
+          await Promise.all(
+            Array.from({ length: 16 }, (_, i) =>
+              request(i % 2 ? replica.getHttpServer() : api.app.getHttpServer())
+                .put('/v1/lines')
+                .set(admin())
+                .send({ capacity: 40 + round * 16 + i })
+                .expect(200),
+            ),
+          );
+          // No change after these: the live view must hold what PostgreSQL holds, not a loser.
+          const stored = await prisma.lineSettings.findUniqueOrThrow({ where: { tenantId: tenant.tenantId } });
+          const live = (await api.http().get('/v1/lines/usage').set(admin()).expect(200)).body.capacity;
+          expect([round, live]).toEqual([round, stored.capacity]);
+        }
+      } finally {
+        await replica.close();
+      }
+    });
+
+    it('counts inbound calls the PBX reports until the report expires, and refuses bad reports', async () => {
+      await api.http().put('/v1/lines').set(admin()).send({ capacity: 10 }).expect(200);
+      const inbound = (body: object) => api.http().put('/v1/lines/inbound').set(admin()).send(body);
+      expect((await inbound({ inUse: 4, ttlSeconds: 1 }).expect(200)).body).toEqual({
+        capacity: 10,
+        inUse: { total: 4, outbound: 0, inbound: 4 },
+        reserved: 0,
+        free: 6,
+      });
+      // Not refreshed: the reporter went silent, its calls stop holding lines.
+      await new Promise((resolve) => setTimeout(resolve, 1_300));
+      expect((await api.http().get('/v1/lines/usage').set(admin()).expect(200)).body.inUse.inbound).toBe(0);
+      // Refreshed with zero: nothing held.
+      await inbound({ inUse: 2 }).expect(200);
+      expect((await inbound({ inUse: 0 }).expect(200)).body.inUse.inbound).toBe(0);
+      for (const [body, field] of [
+        [{ inUse: -1 }, 'inUse'],
+        [{ inUse: 1.5 }, 'inUse'],
+        [{ inUse: 1, ttlSeconds: 0 }, 'ttlSeconds'],
+        [{ inUse: 1, ttlSeconds: 601 }, 'ttlSeconds'],
+      ] as const) {
+        const refused = await inbound(body).expect(400);
+        expect(refused.body.errors[0]).toMatchObject({ field });
+      }
+      await api.http().put('/v1/lines/inbound').set(bearer(supervisor)).send({ inUse: 1 }).expect(403);
+    });
+
+    it('takes the later change, even after a change made by an API whose clock ran an hour ahead', async () => {
+      // Only Date is shifted (as on a replica with a skewed clock); timers and the servers are real.
+      jest.useFakeTimers({
+        now: Date.now() + 3_600_000,
+        doNotFake: ['hrtime', 'nextTick', 'performance', 'queueMicrotask', 'setImmediate', 'clearImmediate'].concat([
+          'setInterval',
+          'clearInterval',
+          'setTimeout',
+          'clearTimeout',
+        ]) as never,
+      });
+      try {
+        await api.http().put('/v1/lines').set(admin()).send({ capacity: 50 }).expect(200);
+      } finally {
+        jest.useRealTimers();
+      }
+      await api.http().put('/v1/lines').set(admin()).send({ capacity: 20 }).expect(200);
+      expect((await api.http().get('/v1/lines/usage').set(admin()).expect(200)).body.capacity).toBe(20);
     });
   });
 

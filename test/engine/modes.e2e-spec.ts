@@ -1,5 +1,4 @@
 import { PrismaService } from '../../libs/database/src';
-import { CapacityService } from '../../libs/dialing/src';
 import { bearer } from '../support/api-harness';
 import { EngineHarness, numbers } from '../support/engine-harness';
 
@@ -48,12 +47,16 @@ describe('dialing modes on the simulator', () => {
     await engine.finished(tenant, submitted.id);
   });
 
-  it('immediate: inbound calls reported by telephony take lines too', async () => {
+  it('immediate: inbound calls reported by the PBX take lines too', async () => {
     const tenant = await engine.tenantWithAgents({ lines: 4, skill: 'inbound', agents: 10, prefix: 'in' });
-    // What the telephony adapter does when the trunk reports inbound calls.
-    await engine.api.app.get(CapacityService).setInbound(tenant.tenantId, 3);
-    const usage = await engine.http().get('/v1/lines/usage').set(bearer(tenant.adminKey)).expect(200);
-    expect(usage.body).toMatchObject({ capacity: 4, inUse: { inbound: 3 }, free: 1 });
+    // What the tenant's PBX or SBC reports: three inbound calls on the trunk now.
+    const report = await engine
+      .http()
+      .put('/v1/lines/inbound')
+      .set(bearer(tenant.adminKey))
+      .send({ inUse: 3, ttlSeconds: 60 })
+      .expect(200);
+    expect(report.body).toMatchObject({ capacity: 4, inUse: { inbound: 3 }, free: 1 });
     const submitted = await engine.submit(tenant, {
       mode: 'immediate',
       skill: 'inbound',

@@ -9,6 +9,7 @@ const ENDPOINTS: { method: Method; path: string; query?: boolean }[] = [
   { method: 'post', path: '/v1/api-keys' },
   { method: 'put', path: '/v1/settings' },
   { method: 'put', path: '/v1/lines' },
+  { method: 'put', path: '/v1/lines/inbound' },
   { method: 'put', path: '/v1/agents/fuzz-agent' },
   { method: 'post', path: '/v1/agents/fuzz-agent/session' },
   { method: 'put', path: '/v1/agents/fuzz-agent/state' },

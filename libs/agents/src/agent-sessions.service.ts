@@ -74,15 +74,39 @@ export class AgentSessionsService {
    */
   async connectCall(tenantId: string, agentId: string, contactId: string): Promise<'connected' | 'refused'> {
     const reason = `call:${contactId}`;
+    let agent: Agent;
     try {
-      await this.apply(tenantId, agentId, { type: 'connect_call' }, { reason, byKeyId: null });
-      return 'connected';
+      agent = (await this.apply(tenantId, agentId, { type: 'connect_call' }, { reason, byKeyId: null })).after;
     } catch (error) {
       if (!(error instanceof ConflictError)) throw error;
-      const agent = await this.agents.find(tenantId, agentId);
+      agent = await this.agents.find(tenantId, agentId);
       if (agent.state !== 'on_call' || agent.stateReason !== reason) return 'refused';
-      await this.agents.publish(agent);
-      return 'connected';
+    }
+    // The live view must say on_call before the agent's reservation ends, or the agent would be
+    // offered again: a failure here fails the step, which is retried.
+    await this.agents.publishOrThrow(agent);
+    return 'connected';
+  }
+
+  /**
+   * Takes the agent off this call (into wrap-up, or available), once: safe to retry after a storage
+   * error. Null when the agent is no longer on this call (a retry after the first try committed, or
+   * a supervisor logged them out); storage errors are thrown for the caller to retry.
+   */
+  async endCall(tenantId: string, agentId: string, contactId: string, wrapUp: boolean): Promise<Agent | null> {
+    const agent = await this.agents.find(tenantId, agentId);
+    if (agent.state !== 'on_call' || agent.stateReason !== `call:${contactId}`) return null;
+    try {
+      const change = await this.apply(
+        tenantId,
+        agentId,
+        { type: 'end_call', wrapUp },
+        { reason: wrapUp ? 'wrap_up' : 'call_ended', byKeyId: null },
+      );
+      return change.after;
+    } catch (error) {
+      if (error instanceof ConflictError) return null;
+      throw error;
     }
   }
 

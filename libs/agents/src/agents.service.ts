@@ -83,6 +83,14 @@ export class AgentsService {
     };
   }
 
+  /**
+   * Pushes the agent's current row to the live view, or throws: for a step that must not go on
+   * while the live view says otherwise (an agent put on a call must not stay offered as available).
+   */
+  async publishOrThrow(row: Agent): Promise<void> {
+    await this.liveView.apply(toAgentSnapshot(row));
+  }
+
   /** Pushes the agent's current row to the live view; a failure is repaired by the next rebuild. */
   async publish(row: Agent): Promise<void> {
     try {

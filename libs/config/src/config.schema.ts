@@ -80,6 +80,11 @@ const settings = z.object({
   /** How often the pacer re-reads its estimates and corrects its risk from the measured abandon rate. */
   PACING_CONTROL_INTERVAL_MS: z.coerce.number().int().min(100).max(600_000).default(5_000),
   DISPATCH_SWEEP_INTERVAL_MS: z.coerce.number().int().min(100).max(600_000).default(5_000),
+  /**
+   * A pending target this long past its next attempt with no job in its pool's queue lost its retry
+   * (a worker killed, or Redis refusing, between the commit and the enqueue) and is held again.
+   */
+  RETRY_RECONCILE_GRACE_SECONDS: z.coerce.number().int().min(1).max(3_600).default(30),
   DIAL_CONCURRENCY: z.coerce.number().int().min(1).max(1_000).default(100),
   SIMULATOR_SEED: z.string().min(1).max(100).default('autocall'),
   SIMULATOR_TIME_SCALE: z.coerce.number().min(0.01).max(100_000).default(1),

@@ -4,7 +4,8 @@
  * which the scripts name the per-skill and per-agent keys of the same cluster slot.
  *
  * Keys of a tenant:
- *   lines                HASH capacity, inbound, reserved (lines taken for dials not yet placed)
+ *   lines                HASH capacity, reserved (lines taken for dials not yet placed)
+ *   inbound              STRING inbound calls in progress, as reported (expires unless refreshed)
  *   contacts             ZSET live outbound contact ids (score: reservation time); one line each
  *   contact:<id>         HASH agent (reserved agent id or ''), skill, owner (worker), placed
  *   available:<skill>    ZSET available, unreserved agents (score: available since)
@@ -16,17 +17,25 @@
  *   pacer:<skill>        STRING the pacing leader's id (a lease)
  */
 
-// Gives an agent reserved for `contact` back to its skills' available sets, if it still is.
+// Gives an agent reserved for `contact` back to its skills' available sets, if it still is, and
+// wakes the dispatchers of the agent's other skills than the contact's own (a blended agent freed
+// by a sales dial is free for care too; the contact's own pool is woken by whoever freed it, or is
+// the pool being drained). The wake-up rides on the dispatch channel, <prefix>:events:dispatch, as
+// "<tenant>|<skill>|<ms>", like Queues.announcePool.
 const FREE_AGENT = `
-local function free_agent(tag, agent, contact)
+local function free_agent(tag, agent, contact, own_skill)
   if not agent or agent == '' then return 0 end
   local key = tag .. ':agent:' .. agent
   if redis.call('HGET', key, 'reservedFor') ~= contact then return 0 end
   redis.call('HDEL', key, 'reservedFor', 'bridging')
   if redis.call('HGET', key, 'state') == 'available' then
     local since = redis.call('HGET', key, 'since') or '0'
+    local prefix, tenant = string.match(tag, '^(.*):{([^}]*)}$')
+    local time = redis.call('TIME')
+    local at = tostring(tonumber(time[1]) * 1000 + math.floor(tonumber(time[2]) / 1000))
     for s in string.gmatch(redis.call('HGET', key, 'skills') or '', '[^,]+') do
       redis.call('ZADD', tag .. ':available:' .. s, since, agent)
+      if prefix and s ~= own_skill then redis.call('PUBLISH', prefix .. ':events:dispatch', tenant .. '|' .. s .. '|' .. at) end
     end
   end
   return 1
@@ -61,7 +70,7 @@ local line_reserve, agent_check, agent_reserve = tonumber(ARGV[4]), ARGV[5], ton
 local contact_key = tag .. ':contact:' .. contact
 if redis.call('EXISTS', contact_key) == 1 then return {1, redis.call('HGET', contact_key, 'agent')} end
 local capacity = tonumber(redis.call('HGET', KEYS[1], 'capacity') or '0')
-local inbound = tonumber(redis.call('HGET', KEYS[1], 'inbound') or '0')
+local inbound = tonumber(redis.call('GET', ARGV[1] .. ':inbound') or '0')
 if capacity - inbound - redis.call('ZCARD', KEYS[2]) - line_reserve < 1 then return {0, 'no_free_line'} end
 local agent = ''
 if agent_check == '1' then
@@ -86,7 +95,7 @@ local tag, contact, skill, agent = ARGV[1], ARGV[2], ARGV[3], ARGV[5]
 local contact_key = tag .. ':contact:' .. contact
 if redis.call('EXISTS', contact_key) == 1 then return {1, redis.call('HGET', contact_key, 'agent')} end
 local capacity = tonumber(redis.call('HGET', KEYS[1], 'capacity') or '0')
-local inbound = tonumber(redis.call('HGET', KEYS[1], 'inbound') or '0')
+local inbound = tonumber(redis.call('GET', ARGV[1] .. ':inbound') or '0')
 if capacity - inbound - redis.call('ZCARD', KEYS[2]) - tonumber(ARGV[4]) < 1 then return {0, 'no_free_line'} end
 if not redis.call('ZSCORE', tag .. ':available:' .. skill, agent) then return {0, 'agent_unavailable'} end
 local agent_key = tag .. ':agent:' .. agent
@@ -111,7 +120,7 @@ local tag, contact, skill, now = ARGV[1], ARGV[2], ARGV[3], tonumber(ARGV[5])
 local contact_key = tag .. ':contact:' .. contact
 if redis.call('EXISTS', contact_key) == 1 then return {1, ''} end
 local capacity = tonumber(redis.call('HGET', KEYS[1], 'capacity') or '0')
-local inbound = tonumber(redis.call('HGET', KEYS[1], 'inbound') or '0')
+local inbound = tonumber(redis.call('GET', ARGV[1] .. ':inbound') or '0')
 if capacity - inbound - redis.call('ZCARD', KEYS[2]) - tonumber(ARGV[4]) < 1 then return {0, 'no_free_line'} end
 local pace = tag .. ':pace:' .. skill
 local budget = redis.call('HMGET', pace, 'budget', 'budgetUntil')
@@ -150,7 +159,7 @@ local removed = redis.call('ZREM', KEYS[2], contact)
 if redis.call('EXISTS', key) == 0 then return removed end
 local fields = redis.call('HMGET', key, 'agent', 'skill', 'placed')
 if fields[3] == '0' then redis.call('HINCRBY', KEYS[1], 'reserved', -1) end
-free_agent(tag, fields[1], contact)
+free_agent(tag, fields[1], contact, fields[2])
 if fields[2] then
   redis.call('ZREM', tag .. ':waiting:' .. fields[2], contact)
   redis.call('ZREM', tag .. ':paced:' .. fields[2], contact)
@@ -163,12 +172,13 @@ return 1
 export const RELEASE_AGENT = `${FREE_AGENT}
 local key = ARGV[1] .. ':contact:' .. ARGV[2]
 local agent = redis.call('HGET', key, 'agent')
+local skill = redis.call('HGET', key, 'skill')
 if redis.call('EXISTS', key) == 1 then
   redis.call('HSET', key, 'agent', '')
   -- Answered (by a machine): no longer a dial in flight for the pacer.
-  redis.call('ZREM', ARGV[1] .. ':paced:' .. (redis.call('HGET', key, 'skill') or ''), ARGV[2])
+  redis.call('ZREM', ARGV[1] .. ':paced:' .. (skill or ''), ARGV[2])
 end
-return free_agent(ARGV[1], agent, ARGV[2])
+return free_agent(ARGV[1], agent, ARGV[2], skill)
 `;
 
 /**

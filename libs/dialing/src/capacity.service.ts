@@ -209,11 +209,6 @@ export class CapacityService {
     return served ? { contactId: served[0], agentId: served[1] } : null;
   }
 
-  /** Inbound calls reported by telephony take lines too. */
-  async setInbound(tenantId: string, inUse: number): Promise<void> {
-    await this.client.hset(this.lines(tenantId), 'inbound', String(Math.max(0, inUse)));
-  }
-
   async liveContacts(tenantId: string): Promise<string[]> {
     return this.client.zrange(this.contacts(tenantId), '0', '-1');
   }

@@ -1,14 +1,12 @@
 import { Injectable, OnModuleDestroy } from '@nestjs/common';
 import { Pool } from 'pg';
 import { AppConfig } from '@autocall/config';
+import { ContactStatus, contactSourcesOf } from './contact-lifecycle';
 import { isTerminal, OPEN_TARGET_STATUSES, sourcesOf, TargetStatus } from './target-status';
-
-export type ContactStatus = 'dialing' | 'ringing' | 'answered' | 'waiting' | 'connected' | 'ended';
 
 export interface TimelineStep {
   contactId: string;
-  /** The contact moves only from these statuses (else nothing is written: the step is stale). */
-  from: ContactStatus[];
+  /** The contact moves only from a status the contact state machine allows (else nothing is written). */
   to: ContactStatus;
   at: Date;
   agentId?: string | null;
@@ -101,7 +99,7 @@ export class ContactTimeline implements OnModuleDestroy {
       step.answeredBy ?? null,
       step.cause ?? null,
       step.sipCode ?? null,
-      step.from,
+      contactSourcesOf(step.to),
     ];
     if (target) {
       params.push(target.to, target.reason ?? null, target.nextAttemptAt ?? null, terminal, sourcesOf(target.to));

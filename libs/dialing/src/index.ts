@@ -1,4 +1,5 @@
 export * from './target-status';
+export * from './contact-lifecycle';
 export * from './target-store';
 export * from './capacity.service';
 export * from './live-calls-restorer';

@@ -135,6 +135,19 @@ export class Queues implements OnModuleDestroy {
     }
   }
 
+  /** Which of these targets have no held job in their pool's queue (one round trip for all). */
+  async heldJobsMissing(targets: { pool: Pool; targetId: string; attempts: number }[]): Promise<boolean[]> {
+    if (!targets.length) return [];
+    const pipeline = this.redis.client.pipeline();
+    for (const t of targets) pipeline.exists(this.held(t.pool).toKey(heldJobId(t.targetId, t.attempts)));
+    const replies = (await pipeline.exec()) ?? [];
+    return targets.map((_, i) => {
+      const [error, exists] = replies[i] ?? [new Error('no reply'), null];
+      if (error) throw error;
+      return exists === 0;
+    });
+  }
+
   /** Wakes the dispatchers of a pool (or, with skill '*', of every pool of the tenant). */
   async announcePool(pool: Pool): Promise<void> {
     // The time rides along so the dispatcher can measure capacity-freed-to-originate latency.

@@ -4,15 +4,19 @@ import { PrismaService } from '@autocall/database';
 import { RedisService } from '@autocall/redis';
 import { lineUsage, LineUsage } from './line-usage';
 
-// Capacity changes carry their PostgreSQL update time as a version; an older write never wins.
+// Capacity changes carry the revision PostgreSQL gave them; an older one never wins, whatever the
+// order the writes arrive in. (The field was capacityVersion, the application's clock, before.)
 const SET_LINE_CAPACITY = `
-local current = tonumber(redis.call('HGET', KEYS[1], 'capacityVersion') or '-1')
+local current = tonumber(redis.call('HGET', KEYS[1], 'capacityRevision') or '-1')
 if current > tonumber(ARGV[2]) then return 0 end
-redis.call('HSET', KEYS[1], 'capacity', ARGV[1], 'capacityVersion', ARGV[2])
+redis.call('HSET', KEYS[1], 'capacity', ARGV[1], 'capacityRevision', ARGV[2])
 return 1
 `;
 
-type LinesRedis = { setLineCapacity(key: string, capacity: string, version: string): Promise<number> };
+/** How long a report of inbound calls holds unless refreshed, by default. */
+export const INBOUND_REPORT_TTL_SECONDS = 30;
+
+type LinesRedis = { setLineCapacity(key: string, capacity: string, revision: string): Promise<number> };
 
 /**
  * Whatever takes lines in Redis for calls in progress (the dialing engine's live contacts): after a
@@ -46,13 +50,27 @@ export class LinesService implements LiveViewPart, OnModuleInit {
   }
 
   async setCapacity(tenantId: string, capacity: number): Promise<LineUsage> {
-    const row = await this.prisma.lineSettings.upsert({
-      where: { tenantId },
-      create: { tenantId, capacity },
-      update: { capacity },
-    });
+    // One statement: the row lock orders concurrent changes, and each gets the next revision.
+    const [row] = await this.prisma.$queryRaw<{ capacity: number; revision: number }[]>`
+      INSERT INTO line_settings (tenant_id, capacity, revision, updated_at)
+      VALUES (${tenantId}::uuid, ${capacity}, 1, now())
+      ON CONFLICT (tenant_id) DO UPDATE
+        SET capacity = EXCLUDED.capacity, revision = line_settings.revision + 1, updated_at = now()
+      RETURNING capacity, revision`;
     await this.ensureLive(tenantId);
-    await this.writeCapacity(tenantId, row.capacity, row.updatedAt);
+    await this.writeCapacity(tenantId, row.capacity, row.revision);
+    return this.usage(tenantId);
+  }
+
+  /**
+   * The tenant's PBX or SBC says how many inbound calls are in progress on the trunk: they take
+   * lines from the outbound bound until the report expires (a reporter that goes silent never
+   * holds lines for ever: its last word falls back to zero), or until the next report.
+   */
+  async reportInbound(tenantId: string, inUse: number, ttlSeconds: number): Promise<LineUsage> {
+    const key = this.redis.keys.inboundLines(tenantId);
+    if (inUse > 0) await this.redis.client.set(key, String(inUse), 'PX', ttlSeconds * 1_000);
+    else await this.redis.client.del(key);
     return this.usage(tenantId);
   }
 
@@ -68,11 +86,12 @@ export class LinesService implements LiveViewPart, OnModuleInit {
     // Every live outbound contact holds a line from its reservation on; `reserved` of them are
     // still being placed.
     const live = await this.redis.client.zcard(`${this.redis.keys.tenantTag(tenantId)}:contacts`);
+    const inbound = Number((await this.redis.client.get(this.redis.keys.inboundLines(tenantId))) ?? 0);
     const reserved = Math.max(0, Number(hash.reserved ?? 0));
     return lineUsage({
       capacity: Number(hash.capacity ?? 0),
       outbound: Math.max(0, live - reserved),
-      inbound: Number(hash.inbound ?? 0),
+      inbound,
       reserved,
     });
   }
@@ -93,14 +112,14 @@ export class LinesService implements LiveViewPart, OnModuleInit {
   async rebuild(tenantId: string, lost = false): Promise<void> {
     if (lost) return this.ensureLive(tenantId);
     const row = await this.prisma.lineSettings.findUnique({ where: { tenantId } });
-    await this.writeCapacity(tenantId, row?.capacity ?? 0, row?.updatedAt ?? new Date(0));
+    await this.writeCapacity(tenantId, row?.capacity ?? 0, row?.revision ?? 0);
   }
 
-  private async writeCapacity(tenantId: string, capacity: number, version: Date): Promise<void> {
+  private async writeCapacity(tenantId: string, capacity: number, revision: number): Promise<void> {
     await (this.redis.client as unknown as LinesRedis).setLineCapacity(
       this.redis.keys.lines(tenantId),
       String(capacity),
-      String(version.getTime()),
+      String(revision),
     );
   }
 }

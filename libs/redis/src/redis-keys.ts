@@ -32,6 +32,11 @@ export class RedisKeys {
     return `${this.tenantTag(tenantId)}:lines`;
   }
 
+  /** Inbound calls in progress, as last reported by the tenant's PBX or SBC (expires unless refreshed). */
+  inboundLines(tenantId: string): string {
+    return `${this.tenantTag(tenantId)}:inbound`;
+  }
+
   rateLimit(tenantId: string, action: string): string {
     return `${this.tenantTag(tenantId)}:rate:${action}`;
   }

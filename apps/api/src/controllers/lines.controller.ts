@@ -2,13 +2,23 @@ import { Controller, Get, Put } from '@nestjs/common';
 import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { z } from 'zod';
 import { Queues } from '@autocall/dialing';
-import { LinesService } from '@autocall/lines';
+import { INBOUND_REPORT_TTL_SECONDS, LinesService } from '@autocall/lines';
 import type { Caller } from '@autocall/tenancy';
 import { CurrentCaller } from '../http/caller.decorator';
 import { Roles } from '../http/roles.decorator';
 import { DocumentedBody, ZodBody } from '../http/zod';
 
 export const lineCapacitySchema = z.object({ capacity: z.int().min(0).max(100_000) }).strict();
+
+/** PUT /v1/lines/inbound: what the tenant's PBX or SBC reports, refreshed before it expires. */
+export const inboundReportSchema = z
+  .object({
+    /** Inbound calls in progress on the trunk now. */
+    inUse: z.int().min(0).max(100_000),
+    /** How long the report holds unless refreshed (then inbound use falls back to zero). */
+    ttlSeconds: z.int().min(1).max(600).default(INBOUND_REPORT_TTL_SECONDS),
+  })
+  .strict();
 
 @ApiTags('lines')
 @ApiBearerAuth()
@@ -29,6 +39,22 @@ export class LinesController {
   ) {
     const usage = await this.lines.setCapacity(caller.tenantId, body.capacity);
     // More lines may let held targets go: wake the tenant's dispatchers.
+    await this.queues.announcePool({ tenantId: caller.tenantId, skill: '*' }).catch(() => undefined);
+    return usage;
+  }
+
+  @Put('inbound')
+  @Roles()
+  @ApiOperation({
+    summary: 'Report the inbound calls in progress on the trunk (PBX or SBC); they take lines until the report expires',
+  })
+  @DocumentedBody(inboundReportSchema)
+  async reportInbound(
+    @CurrentCaller() caller: Caller,
+    @ZodBody(inboundReportSchema) body: z.infer<typeof inboundReportSchema>,
+  ) {
+    const usage = await this.lines.reportInbound(caller.tenantId, body.inUse, body.ttlSeconds);
+    // Fewer inbound calls may let held targets go.
     await this.queues.announcePool({ tenantId: caller.tenantId, skill: '*' }).catch(() => undefined);
     return usage;
   }

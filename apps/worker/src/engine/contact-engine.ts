@@ -13,8 +13,10 @@ import {
   Queues,
   RetryPolicy,
   retryDelay,
-  TargetStatus,
+  ContactOutcome,
+  contactOutcome,
 } from '@autocall/dialing';
+import { INBOUND_REPORT_TTL_SECONDS, LinesService } from '@autocall/lines';
 import { AnsweredBy, EndCause, TelephonyEvent, TelephonyPort, TelephonySimulator } from '@autocall/telephony';
 import { WorkerIdentity } from './worker-identity';
 
@@ -70,16 +72,6 @@ export interface NewContact {
   mode: string;
 }
 
-const CAUSE_OUTCOME: Record<EndCause, { status: TargetStatus; reason: string }> = {
-  normal_clearing: { status: 'failed', reason: 'ended_before_answer' },
-  no_answer: { status: 'no_answer', reason: 'no_answer' },
-  busy: { status: 'busy', reason: 'busy' },
-  rejected: { status: 'failed', reason: 'rejected' },
-  unreachable: { status: 'failed', reason: 'unreachable' },
-  failed: { status: 'failed', reason: 'network_failure' },
-  cancelled: { status: 'cancelled', reason: 'hung_up_by_autocall' },
-};
-
 /**
  * Drives each contact from the telephony events of its call: records its timeline, moves its
  * target, hands answered calls to agents (or lets them wait), and frees the line and the agent
@@ -102,6 +94,7 @@ export class ContactEngine implements OnModuleInit, OnApplicationShutdown {
     private readonly queues: Queues,
     private readonly config: AppConfig,
     private readonly compliance: ComplianceService,
+    private readonly lines: LinesService,
   ) {
     this.timeScale = telephony instanceof TelephonySimulator ? config.get('SIMULATOR_TIME_SCALE') : 1;
   }
@@ -296,8 +289,9 @@ export class ContactEngine implements OnModuleInit, OnApplicationShutdown {
 
   private enqueue(event: TelephonyEvent): void {
     if (event.type === 'inbound_lines') {
-      void this.capacity
-        .setInbound(event.tenantId, event.inUse)
+      // A telephony adapter's report holds as long as one from the API: adapters refresh it.
+      void this.lines
+        .reportInbound(event.tenantId, event.inUse, INBOUND_REPORT_TTL_SECONDS)
         .then(() => this.queues.announcePool({ tenantId: event.tenantId, skill: '*' }))
         .catch((error: unknown) => this.logger.warn(`inbound line report: ${(error as Error).message}`));
       return;
@@ -353,7 +347,6 @@ export class ContactEngine implements OnModuleInit, OnApplicationShutdown {
   private async ringing(contact: LiveContact, at: Date): Promise<void> {
     await this.timeline.record({
       contactId: contact.id,
-      from: ['dialing'],
       to: 'ringing',
       at,
       target: { to: 'ringing' },
@@ -364,7 +357,6 @@ export class ContactEngine implements OnModuleInit, OnApplicationShutdown {
     contact.answeredBy = answeredBy;
     await this.timeline.record({
       contactId: contact.id,
-      from: ['dialing', 'ringing'],
       to: 'answered',
       at,
       answeredBy,
@@ -373,6 +365,7 @@ export class ContactEngine implements OnModuleInit, OnApplicationShutdown {
     contact.answeredAt = at;
     if (answeredBy === 'machine') {
       // No agent for an answering machine: free the agent now, end the call.
+      // (Freeing the agent wakes their other skills' pools too: see FREE_AGENT.)
       if (await this.capacity.releaseAgent(contact.tenantId, contact.id)) await this.announce(contact);
       await this.telephony.hangUp(contact.id);
       return;
@@ -384,7 +377,7 @@ export class ContactEngine implements OnModuleInit, OnApplicationShutdown {
     const agentId = await this.capacity.claimAgent(contact.tenantId, contact.id, contact.skill);
     if (agentId) return this.bridge(contact, agentId);
     await this.capacity.enterWaiting(contact.tenantId, contact.id, contact.skill, answeredAt);
-    await this.timeline.record({ contactId: contact.id, from: ['answered'], to: 'waiting', at: new Date() });
+    await this.timeline.record({ contactId: contact.id, to: 'waiting', at: new Date() });
     if (contact.waitTimer) return;
     if (contact.predictive) {
       // Dialed ahead of agents: the law's connect threshold (2 s by default) from the answer,
@@ -446,7 +439,6 @@ export class ContactEngine implements OnModuleInit, OnApplicationShutdown {
   private async recordConnected(contactId: string, agentId: string, at: Date): Promise<void> {
     await this.timeline.record({
       contactId,
-      from: ['answered', 'waiting'],
       to: 'connected',
       at,
       agentId,
@@ -497,7 +489,6 @@ export class ContactEngine implements OnModuleInit, OnApplicationShutdown {
     const delay = wanted !== null && (await this.autocallActive(contact.autocallId)) ? wanted : null;
     const recorded = await this.timeline.record({
       contactId: contact.id,
-      from: ['dialing', 'ringing', 'answered', 'waiting', 'connected'],
       to: 'ended',
       at,
       cause,
@@ -523,10 +514,8 @@ export class ContactEngine implements OnModuleInit, OnApplicationShutdown {
       ]);
       this.logger.warn(`contact ${contact.id}: its target's move was refused; settled it as ${settled ?? 'it was'}`);
     }
-    this.live.delete(contact.id);
-    contactsEndedTotal.inc({ tenant: contact.tenantId, outcome: outcome.status });
     await this.capacity.release(contact.tenantId, contact.id);
-    if (contact.connectedAgent) await this.afterCall(contact.tenantId, contact.connectedAgent);
+    if (contact.connectedAgent) await this.afterCall(contact.tenantId, contact.connectedAgent, contact.id);
     if (retrying && delay !== null) {
       await this.queues.retries().add(
         'retry',
@@ -542,36 +531,37 @@ export class ContactEngine implements OnModuleInit, OnApplicationShutdown {
       );
     }
     await this.announce(contact);
+    // Only now, with every write stored: a storage error above retries the whole step, whose
+    // writes are each idempotent (the contact already ended stays so, the line is freed once, the
+    // agent is taken off this call once, the retry's job id is its own).
+    this.live.delete(contact.id);
+    contactsEndedTotal.inc({ tenant: contact.tenantId, outcome: outcome.status });
   }
 
-  private outcome(contact: LiveContact, cause: EndCause): { status: TargetStatus; reason: string } {
-    if (contact.connectedAgent) {
-      return { status: 'completed', reason: contact.lost ? 'worker_lost' : (contact.endRequested ?? 'completed') };
-    }
-    if (contact.lost) return { status: 'failed', reason: 'worker_lost' };
-    if (contact.endRequested) return { status: 'cancelled', reason: contact.endRequested };
-    if (contact.answeredBy === 'machine') return { status: 'machine', reason: 'answering_machine' };
-    if (contact.answeredBy === 'human') {
-      if (cause === 'cancelled') return { status: 'cancelled', reason: 'hung_up_by_autocall' };
-      return { status: 'abandoned', reason: contact.abandonReason ?? 'caller_hung_up_waiting' };
-    }
-    return CAUSE_OUTCOME[cause];
+  private outcome(contact: LiveContact, cause: EndCause): ContactOutcome {
+    return contactOutcome(
+      {
+        connectedAgent: contact.connectedAgent,
+        lost: contact.lost ?? false,
+        endRequested: contact.endRequested ?? null,
+        answeredBy: contact.answeredBy,
+        abandonReason: contact.abandonReason,
+      },
+      cause,
+    );
   }
 
-  /** The agent's call is over: wrap-up (simulated agents finish it on their own), then available. */
-  private async afterCall(tenantId: string, agentId: string): Promise<void> {
+  /**
+   * The agent's call is over: wrap-up (simulated agents finish it on their own), then available.
+   * A storage error fails the step, which is retried.
+   */
+  private async afterCall(tenantId: string, agentId: string, contactId: string): Promise<void> {
     const simulated = this.telephony instanceof TelephonySimulator;
     const wrapUpMean = this.config.get('SIMULATOR_WRAP_UP_SECONDS_MEAN');
     const wrapUp = simulated && wrapUpMean > 0;
-    await this.agentSessions
-      .apply(
-        tenantId,
-        agentId,
-        { type: 'end_call', wrapUp },
-        { reason: wrapUp ? 'wrap_up' : 'call_ended', byKeyId: null },
-      )
-      .catch(() => undefined);
-    if (wrapUp) {
+    // An agent available again wakes every pool of theirs (the agent-state event, see Dispatcher).
+    const after = await this.agentSessions.endCall(tenantId, agentId, contactId, wrapUp);
+    if (wrapUp && after) {
       const seconds = wrapUpMean * (0.5 + Math.random());
       this.after(
         seconds,

@@ -15,12 +15,15 @@ const RESTORE_GRACE_MS = 15_000;
 const UNQUEUED_GRACE_MS = 30_000;
 // A worker's heartbeat lives 15 s: its timers are trusted that long after its last beat.
 const HEARTBEAT_GRACE_MS = 20_000;
+// Pending targets looked at per pass: each pass goes on from where the last one stopped.
+const OVERDUE_BATCH = 1_000;
 
 /**
  * Keeps the engine whole across crashes and Redis losses:
  * - contacts held by a worker whose heartbeat stopped are recovered: a dial that was never placed
  *   is queued again (the originate ledger makes sure it is placed once), a placed call is ended;
  * - a reservation whose contact row never got committed is released;
+ * - a pending target whose retry was lost between its commit and its enqueue is held again;
  * - after a Redis loss, live contacts (lines, reserved agents, waiting callers), held targets and
  *   due retries are rebuilt from PostgreSQL.
  */
@@ -30,6 +33,8 @@ export class EngineKeeper implements LiveViewPart, OnApplicationBootstrap, OnApp
   private readonly logger = new Logger(EngineKeeper.name);
   private timer?: NodeJS.Timeout;
   private running = false;
+  /** Where the last pass over overdue pending targets stopped (next attempt, target id). */
+  private overdueCursor: { at: Date; id: string } | null = null;
 
   constructor(
     private readonly prisma: PrismaService,
@@ -116,6 +121,7 @@ export class EngineKeeper implements LiveViewPart, OnApplicationBootstrap, OnApp
       const tenants = await this.prisma.tenant.findMany({ select: { id: true } });
       for (const { id } of tenants) await this.sweepTenant(id);
       await this.requeueUnqueued();
+      await this.reholdOverdue();
       await this.finishLostWrapUps();
       await this.endOrphanedCalls();
       await this.timeline.completeAllDone();
@@ -123,6 +129,54 @@ export class EngineKeeper implements LiveViewPart, OnApplicationBootstrap, OnApp
       this.logger.warn(`janitor pass failed, will retry: ${(error as Error).message}`);
     } finally {
       this.running = false;
+    }
+  }
+
+  /**
+   * The target row is the durable intent of a retry: `ended` commits it pending with its next
+   * attempt, in the statement that ends the contact, and only then adds the retry job. A worker
+   * killed between the two, or a Redis that answers READONLY, OOM or LOADING there, leaves it
+   * pending with no job, and its AutoCall would never complete. A pending target overdue by more
+   * than the grace (PostgreSQL's clock) whose held job is not in its pool's queue is held again,
+   * under the same job id, so that a race with a late retry cannot hold it twice. Each pass looks
+   * at one batch, going on from where the last stopped, so its cost does not grow with the lists.
+   */
+  private async reholdOverdue(): Promise<void> {
+    const cursor = this.overdueCursor;
+    const grace = this.config.get('RETRY_RECONCILE_GRACE_SECONDS');
+    const rows = await this.prisma.$queryRaw<
+      {
+        id: string;
+        autocall_id: string;
+        tenant_id: string;
+        skill: string;
+        priority: number;
+        attempts: number;
+        at: Date;
+      }[]
+    >`
+      SELECT t.id, t.autocall_id, a.tenant_id, a.skill, a.priority, t.attempts, t.next_attempt_at AS at
+      FROM targets t JOIN autocalls a ON a.id = t.autocall_id
+      WHERE t.status = 'pending' AND t.next_attempt_at < now() - ${grace} * interval '1 second'
+        AND a.status = 'active' AND a.mode IN ('sequential', 'predictive')
+        AND (${cursor?.at ?? null}::timestamptz IS NULL
+             OR (t.next_attempt_at, t.id) > (${cursor?.at ?? null}::timestamptz, ${cursor?.id ?? null}::uuid))
+      ORDER BY t.next_attempt_at, t.id
+      LIMIT ${OVERDUE_BATCH}`;
+    this.overdueCursor =
+      rows.length === OVERDUE_BATCH ? { at: rows[rows.length - 1].at, id: rows[rows.length - 1].id } : null;
+    if (!rows.length) return;
+    // Which of them have no job: one round trip for the whole batch.
+    const missing = await this.queues.heldJobsMissing(
+      rows.map((r) => ({ pool: { tenantId: r.tenant_id, skill: r.skill }, targetId: r.id, attempts: r.attempts })),
+    );
+    const lost = rows.filter((_, i) => missing[i]);
+    const byAutocall = new Map<string, typeof lost>();
+    for (const row of lost) byAutocall.set(row.autocall_id, [...(byAutocall.get(row.autocall_id) ?? []), row]);
+    for (const targets of byAutocall.values()) {
+      const { tenant_id: tenantId, skill, autocall_id: id, priority } = targets[0];
+      this.logger.warn(`AutoCall ${id}: ${targets.length} pending target(s) had lost their retry; held again`);
+      await this.queues.holdTargets({ tenantId, skill }, { id, priority }, targets);
     }
   }
 
