@@ -2,7 +2,7 @@ import Redis from 'ioredis';
 import { PrismaService } from '../../libs/database/src';
 import { bearer, TestTenant } from '../support/api-harness';
 import { windowOpenInClosedIn } from '../support/calling-window';
-import { EngineHarness, numbers } from '../support/engine-harness';
+import { EngineHarness, EVERY_CALL_ANSWERED, numbers } from '../support/engine-harness';
 import { auditTenant } from '../support/fault-audit';
 import { RedisServer, waitFor } from '../support/processes';
 import { WebhookReceiver } from '../support/webhook-receiver';
@@ -31,11 +31,7 @@ describe('scheduled callbacks', () => {
     // Every call answered by a person: outcomes are deterministic here.
     engine = await EngineHarness.start('callbacks', {
       REDIS_URL: redisServer.url,
-      SIMULATOR_ANSWER_PROBABILITY: '1',
-      SIMULATOR_BUSY_RATE: '0',
-      SIMULATOR_FAILURE_RATE: '0',
-      SIMULATOR_UNREACHABLE_RATE: '0',
-      SIMULATOR_MACHINE_SHARE: '0',
+      ...EVERY_CALL_ANSWERED,
       WEBHOOK_ALLOWED_NETWORKS: '127.0.0.0/8',
     });
     tenant = await engine.tenantWithAgents({ lines: 10, skill: 'care', agents: 3, prefix: 'cb' });

@@ -1,6 +1,6 @@
 import { PrismaService } from '../../libs/database/src';
 import { bearer } from '../support/api-harness';
-import { EngineHarness, numbers } from '../support/engine-harness';
+import { EngineHarness, NO_CALL_ANSWERED, numbers } from '../support/engine-harness';
 import { waitFor } from '../support/processes';
 
 /**
@@ -18,10 +18,7 @@ describe('a blended agent whose reservation ends', () => {
       LIVE_VIEW_CHECK_INTERVAL_MS: '600000',
       // Slow enough to submit the second list while the first dial rings (20 s ring: 2 s here).
       SIMULATOR_TIME_SCALE: '10',
-      SIMULATOR_ANSWER_PROBABILITY: '0',
-      SIMULATOR_BUSY_RATE: '0',
-      SIMULATOR_FAILURE_RATE: '0',
-      SIMULATOR_UNREACHABLE_RATE: '0',
+      ...NO_CALL_ANSWERED,
     });
   });
   afterAll(() => engine.stop());

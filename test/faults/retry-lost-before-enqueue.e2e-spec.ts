@@ -1,6 +1,6 @@
 import { Queues } from '../../libs/dialing/src';
 import { PrismaService } from '../../libs/database/src';
-import { EngineHarness, numbers } from '../support/engine-harness';
+import { EngineHarness, NO_CALL_ANSWERED, numbers } from '../support/engine-harness';
 import { auditTenant } from '../support/fault-audit';
 import { waitFor } from '../support/processes';
 
@@ -16,10 +16,7 @@ describe('a retry lost between its commit and its enqueue', () => {
 
   beforeAll(async () => {
     engine = await EngineHarness.start('retry_lost', {
-      SIMULATOR_ANSWER_PROBABILITY: '0',
-      SIMULATOR_BUSY_RATE: '0',
-      SIMULATOR_FAILURE_RATE: '0',
-      SIMULATOR_UNREACHABLE_RATE: '0',
+      ...NO_CALL_ANSWERED,
       RETRY_RECONCILE_GRACE_SECONDS: '2',
       // The live view's check rebuilds a tenant it has not seen yet, retries included: off here, so
       // that only the reconciler can find the lost retry.

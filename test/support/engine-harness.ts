@@ -13,6 +13,21 @@ export const FAST_SIMULATOR: Record<string, string> = {
   DISPATCH_SWEEP_INTERVAL_MS: '1000',
 };
 
+/** Simulator settings in which every call is answered by a person: outcomes are certain. */
+export const EVERY_CALL_ANSWERED: Record<string, string> = {
+  SIMULATOR_ANSWER_PROBABILITY: '1',
+  SIMULATOR_BUSY_RATE: '0',
+  SIMULATOR_FAILURE_RATE: '0',
+  SIMULATOR_UNREACHABLE_RATE: '0',
+  SIMULATOR_MACHINE_SHARE: '0',
+};
+
+/** Simulator settings in which no call is answered: every one rings out (no_answer). */
+export const NO_CALL_ANSWERED: Record<string, string> = {
+  ...EVERY_CALL_ANSWERED,
+  SIMULATOR_ANSWER_PROBABILITY: '0',
+};
+
 /**
  * The API in-process (driven over HTTP) and real worker processes, all on one suite database and
  * Redis prefix. Workers are the built dist/apps/worker, as in production.

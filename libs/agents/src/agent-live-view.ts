@@ -26,7 +26,7 @@ export interface AgentStateChangedEvent {
 
 // Applies a snapshot only if it is newer than what Redis holds, so concurrent writers and a
 // rebuild racing live updates converge on PostgreSQL's latest version. Logged-out agents stay as
-// tombstones carrying their version. Skill keys share the tenant's hash tag (ARGV[1]).
+// tombstones carrying their version, out of the set of logged-in agents. Skill keys share the tenant's hash tag (ARGV[1]).
 const APPLY_AGENT_SNAPSHOT = `
 local current = tonumber(redis.call('HGET', KEYS[1], 'version') or '-1')
 local version = tonumber(ARGV[4])
@@ -38,7 +38,9 @@ if previous then
   end
 end
 redis.call('HSET', KEYS[1], 'state', ARGV[3], 'version', ARGV[4], 'skills', ARGV[5], 'reason', ARGV[6], 'since', ARGV[7])
-redis.call('SADD', KEYS[2], ARGV[2])
+-- The set holds logged-in agents only (what the pacing snapshot and the metrics walk); a logged-out
+-- agent's hash stays as a tombstone with its version.
+if ARGV[3] == 'logged_out' then redis.call('SREM', KEYS[2], ARGV[2]) else redis.call('SADD', KEYS[2], ARGV[2]) end
 if ARGV[3] == 'available' then
   -- An agent reserved for a dial stays out of the available sets until the reservation ends.
   if not redis.call('HGET', KEYS[1], 'reservedFor') then

@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { ConflictError, uuidv7 } from '@autocall/common';
+import { ConflictError, NotFoundError, uuidv7 } from '@autocall/common';
 import { Agent, PrismaService } from '@autocall/database';
 import { AgentCommand, RequestableState, transition, TRANSITION_REFUSALS } from './agent-state';
 import { AgentView, toAgentView } from './agent-view';
@@ -94,18 +94,19 @@ export class AgentSessionsService {
    * a supervisor logged them out); storage errors are thrown for the caller to retry.
    */
   async endCall(tenantId: string, agentId: string, contactId: string, wrapUp: boolean): Promise<Agent | null> {
-    const agent = await this.agents.find(tenantId, agentId);
-    if (agent.state !== 'on_call' || agent.stateReason !== `call:${contactId}`) return null;
     try {
       const change = await this.apply(
         tenantId,
         agentId,
         { type: 'end_call', wrapUp },
         { reason: wrapUp ? 'wrap_up' : 'call_ended', byKeyId: null },
+        'logged_out',
+        // Decided under the agent's row lock, in the same transaction: only from this very call.
+        (before) => before.state === 'on_call' && before.stateReason === `call:${contactId}`,
       );
       return change.after;
     } catch (error) {
-      if (error instanceof ConflictError) return null;
+      if (error instanceof ConflictError || error instanceof NotFoundError) return null;
       throw error;
     }
   }
@@ -116,10 +117,14 @@ export class AgentSessionsService {
     command: AgentCommand,
     context: StateChangeContext,
     endReason: 'logged_out' | 'terminated' = 'logged_out',
+    /** A condition on the agent as it is now, checked under its lock; a refusal is a conflict. */
+    onlyIf?: (before: Agent) => boolean,
   ): Promise<AppliedStateChange> {
     const change = await this.prisma.$transaction(async (tx) => {
       await tx.$queryRaw`SELECT 1 FROM agents WHERE tenant_id = ${tenantId}::uuid AND id = ${agentId} FOR UPDATE`;
       const before = await this.agents.find(tenantId, agentId, tx);
+      if (onlyIf && !onlyIf(before))
+        throw new ConflictError('The agent is no longer in the state this change was for.');
       const result = transition(before.state, command);
       if (!result.ok) throw new ConflictError(TRANSITION_REFUSALS[result.reason]);
 

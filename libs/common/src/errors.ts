@@ -96,11 +96,18 @@ export class ServiceUnavailableError extends DomainError {
 
 /**
  * PostgreSQL's SQLSTATEs that mean "try again soon": the connection was lost or refused (class
- * 08), the server is shutting down or starting (57P01–57P03), too many connections (53300), and a
- * transaction that lost a serialization or deadlock race (40001, 40P01).
+ * 08), the server is shutting down or starting (57P01–57P03), a statement cancelled by its timeout
+ * (57014), insufficient resources (class 53: disk, memory, connections), and a transaction that
+ * lost a serialization or deadlock race (40001, 40P01).
  */
 const SQLSTATE = /^[0-9A-Z]{5}$/;
-const TRANSIENT_SQLSTATE = /^(08...|57P0[123]|53300|40001|40P01)$/;
+const TRANSIENT_SQLSTATE = /^(08...|57P0[123]|57014|53...|40001|40P01)$/;
+/**
+ * Redis's answers that mean "try again soon": a replica or a failover in progress (READONLY,
+ * MASTERDOWN, NOREPLICAS), a server loading its data (LOADING), out of memory under noeviction
+ * (OOM), a script running too long (BUSY), a cluster resharding or down (TRYAGAIN, CLUSTERDOWN).
+ */
+const TRANSIENT_REDIS = /^(READONLY|MASTERDOWN|NOREPLICAS|LOADING|OOM|BUSY|TRYAGAIN|CLUSTERDOWN)\b/;
 
 /**
  * The SQLSTATE of a PostgreSQL error, however it reached us: from `pg` directly (`code`), from
@@ -128,6 +135,7 @@ export function isStorageUnavailable(error: unknown): boolean {
   const message = e?.message ?? '';
   const state = sqlStateOf(error);
   if (state && TRANSIENT_SQLSTATE.test(state)) return true;
+  if (e?.name === 'ReplyError' && TRANSIENT_REDIS.test(message)) return true;
   return (
     ['P1001', 'P1002', 'P1017', 'P2024', 'ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT'].includes(e?.code ?? '') ||
     /Stream isn't writeable|Connection is closed|connect ECONNREFUSED|Can't reach database|Connection terminated|timeout exceeded when trying to connect|terminating connection|database system is|Client has encountered a connection error/i.test(

@@ -156,6 +156,8 @@ export const RELEASE_CONTACT = `${FREE_AGENT}
 local tag, contact = ARGV[1], ARGV[2]
 local key = tag .. ':contact:' .. contact
 local removed = redis.call('ZREM', KEYS[2], contact)
+-- The placing claim ends with the contact (AutoCall's records refuse a second dial from here on).
+redis.call('DEL', tag .. ':placing:' .. contact)
 if redis.call('EXISTS', key) == 0 then return removed end
 local fields = redis.call('HMGET', key, 'agent', 'skill', 'placed')
 if fields[3] == '0' then redis.call('HINCRBY', KEYS[1], 'reserved', -1) end
@@ -243,7 +245,7 @@ local key = ARGV[1] .. ':contact:' .. ARGV[2]
 if redis.call('EXISTS', key) == 0 then return 0 end
 redis.call('ZADD', KEYS[1], 'NX', redis.call('TIME')[1] * 1000, ARGV[2])
 redis.call('HSET', key, 'owner', ARGV[3])
-redis.call('SET', ARGV[1] .. ':placing:' .. ARGV[2], ARGV[3], 'EX', 86400)
+redis.call('SET', ARGV[1] .. ':placing:' .. ARGV[2], ARGV[3], 'EX', 3600)
 return 1
 `;
 

@@ -224,10 +224,11 @@ export class CapacityService {
 
   /**
    * The engine-level guard against placing one contact's call twice: the first worker to claim a
-   * contact places it; anyone else backs off. Kept a day (longer than any call).
+   * contact places it; anyone else backs off. It lives an hour, renewed by every janitor pass of
+   * the worker holding the call (REASSERT), and is deleted with the contact's reservation.
    */
   async claimPlacing(tenantId: string, contactId: string, owner: string): Promise<boolean> {
-    const claimed = await this.client.set(this.placingKey(tenantId, contactId), owner, 'EX', 86_400, 'NX');
+    const claimed = await this.client.set(this.placingKey(tenantId, contactId), owner, 'EX', 3_600, 'NX');
     return claimed === 'OK';
   }
 

@@ -50,6 +50,12 @@ export const heldQueueName = (pool: Pool) => `held.${pool.tenantId}.${pool.skill
 export const bullPriority = (priority: number) => 101 - priority;
 
 const KEEP: JobsOptions = { removeOnComplete: { age: 3600, count: 10_000 }, removeOnFail: { age: 7 * 86_400 } };
+/**
+ * A held target's job is done once it is dialed: PostgreSQL has its contact, and the board shows
+ * the targets still held. It goes at once, so that Redis does not grow with the calls made. (A
+ * target held again under a finished job's id is dialed only if it is still pending.)
+ */
+const KEEP_HELD: JobsOptions = { ...KEEP, removeOnComplete: true };
 
 /**
  * Every BullMQ queue of AutoCall. Each queue's keys carry a hash tag of its own name, so a Redis
@@ -71,7 +77,12 @@ export class Queues implements OnModuleDestroy {
       // A dial job is named by its contact, and BullMQ ignores an add whose id it still holds in
       // any state: kept finished dial jobs would swallow the janitor's re-queue of a dial that
       // failed before it was placed. PostgreSQL keeps the history; the job goes when done.
-      defaultJobOptions: name === DIALS_QUEUE ? { removeOnComplete: true, removeOnFail: true } : KEEP,
+      defaultJobOptions:
+        name === DIALS_QUEUE
+          ? { removeOnComplete: true, removeOnFail: true }
+          : name.startsWith('held.')
+            ? KEEP_HELD
+            : KEEP,
     };
   }
 

@@ -18,7 +18,7 @@ export class RedisKeys {
     return `${this.tenantTag(tenantId)}:agent:${agentId}`;
   }
 
-  /** Set of the agent ids present in the live view. */
+  /** Set of the logged-in agents' ids (logged-out ones keep only their hash, as a tombstone). */
   agents(tenantId: string): string {
     return `${this.tenantTag(tenantId)}:agents`;
   }

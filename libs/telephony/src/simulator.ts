@@ -48,10 +48,10 @@ export const DEFAULT_SIMULATOR_SETTINGS: SimulatorSettings = {
  * INVITE with a known Call-ID a retransmission rather than a new call. Shared by every worker.
  */
 export interface OriginateLedger {
-  /** True the first time a callId is claimed, false for a repeat. */
+  /** True the first time a callId is claimed, false for a repeat (while the call lives). */
   claim(callId: string): Promise<boolean>;
-  /** How many calls to this number were placed before this one (makes outcomes reproducible). */
-  countPrevious(to: string): Promise<number>;
+  /** The call has ended: its claim is no longer needed (a repeat is refused by AutoCall's records). */
+  forget(callId: string): Promise<void>;
 }
 
 /**
@@ -113,8 +113,9 @@ export class TelephonySimulator extends TelephonyPort {
   async originate(request: OriginateRequest): Promise<void> {
     if (this.calls.has(request.callId)) return;
     if (!(await this.ledger.claim(request.callId))) return;
-    const previous = await this.ledger.countPrevious(request.to);
-    const random = new SeededRandom(`${this.settings.seed}:${request.to}:${previous}`);
+    // Seeded per (number, attempt): a scenario replays identically, and nothing about the number
+    // needs to be remembered anywhere.
+    const random = new SeededRandom(`${this.settings.seed}:${request.to}:${request.attempt - 1}`);
     const call: SimulatedCall = {
       id: request.callId,
       request,
@@ -229,6 +230,8 @@ export class TelephonySimulator extends TelephonyPort {
     this.clearTimers(call);
     this.emit(call, { type: 'ended', callId: call.id, cause, sipCode, at: this.scheduler.now() });
     void call.events.then(() => this.calls.delete(call.id));
+    // A claim left behind (Redis unavailable now) expires on its own.
+    void this.ledger.forget(call.id).catch(() => undefined);
   }
 
   private after(call: SimulatedCall, seconds: number, run: () => void): void {

@@ -30,6 +30,8 @@ export interface OriginateRequest {
   to: string;
   from: string | null;
   ringTimeoutSeconds: number;
+  /** Which attempt at its target this call is, from 1 (the simulator draws its outcome from it). */
+  attempt: number;
 }
 
 export type TelephonyEvent =

@@ -186,6 +186,7 @@ export class ContactEngine implements OnModuleInit, OnApplicationShutdown {
         to: contact.phoneNumber,
         from: contact.callerId,
         ringTimeoutSeconds: contact.ringTimeoutSeconds,
+        attempt: contact.attempt,
       });
     } catch (error) {
       this.logger.warn(`originate of contact ${contactId} failed: ${(error as Error).message}`);

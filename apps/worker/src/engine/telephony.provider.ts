@@ -4,7 +4,9 @@ import { AppConfig } from '@autocall/config';
 import { RedisService } from '@autocall/redis';
 import { OriginateLedger, SipTrunkTelephony, TelephonyPort, TelephonySimulator } from '@autocall/telephony';
 
-const LEDGER_TTL_SECONDS = 7 * 86_400;
+// A claim lives while its call does (it is forgotten when the call ends); at most this long if
+// the end could not reach Redis.
+const LEDGER_TTL_SECONDS = 3_600;
 
 /**
  * The carrier's memory of placed calls, shared by every worker (see OriginateLedger). It waits out
@@ -18,11 +20,8 @@ export function redisLedger(redis: RedisService, prefix: string): OriginateLedge
       );
       return claimed === 'OK';
     },
-    async countPrevious(to) {
-      const key = `${prefix}:telephony:attempts:${to}`;
-      const count = await untilAvailable(() => redis.client.incr(key));
-      await untilAvailable(() => redis.client.expire(key, LEDGER_TTL_SECONDS));
-      return count - 1;
+    async forget(callId) {
+      await redis.client.del(`${prefix}:telephony:placed:${callId}`);
     },
   };
 }

@@ -214,7 +214,6 @@ const settle = () => new Promise<void>((resolve) => setImmediate(resolve));
 /** The carrier's memory, in a Map (each dial here is a new number, so each is a new call). */
 class MemoryLedger implements OriginateLedger {
   private readonly claimed = new Set<string>();
-  private readonly placed = new Map<string, number>();
 
   async claim(callId: string): Promise<boolean> {
     if (this.claimed.has(callId)) return false;
@@ -222,10 +221,8 @@ class MemoryLedger implements OriginateLedger {
     return true;
   }
 
-  async countPrevious(to: string): Promise<number> {
-    const previous = this.placed.get(to) ?? 0;
-    this.placed.set(to, previous + 1);
-    return previous;
+  async forget(): Promise<void> {
+    // Claims are kept: a dial id is never reused in a simulation.
   }
 }
 
@@ -422,6 +419,7 @@ class PoolRun {
       to: `+1555${String(n).padStart(7, '0')}`,
       from: null,
       ringTimeoutSeconds: this.settings.ringTimeoutSeconds,
+      attempt: 1,
     });
   }
 

@@ -61,7 +61,14 @@ describe('SipTrunkTelephony against a fake trunk', () => {
       if (event.type === 'answered') void adapter.connectToAgent('c1', 'sip:agent@agents.test');
     });
     try {
-      const request = { callId: 'c1', tenantId: 't', to: '+14155550100', from: null, ringTimeoutSeconds: 15 };
+      const request = {
+        callId: 'c1',
+        tenantId: 't',
+        to: '+14155550100',
+        from: null,
+        ringTimeoutSeconds: 15,
+        attempt: 1,
+      };
       await adapter.originate(request);
       await adapter.originate(request);
       await new Promise((resolve) => setTimeout(resolve, 1_600));
