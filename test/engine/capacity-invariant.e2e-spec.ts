@@ -1,24 +1,7 @@
 import { PrismaService } from '../../libs/database/src';
 import { bearer, TestTenant } from '../support/api-harness';
 import { EngineHarness, numbers } from '../support/engine-harness';
-
-// One atomic look at a tenant's capacity in Redis: lines in use, and agents reserved for dials
-// that are not available (which must never happen).
-const SNAPSHOT = `
-local tag = ARGV[1]
-local capacity = tonumber(redis.call('HGET', tag .. ':lines', 'capacity') or '0')
-local outbound = redis.call('ZCARD', tag .. ':contacts')
-local reserved, reservedNotAvailable, available = 0, 0, 0
-for _, agent in ipairs(redis.call('SMEMBERS', tag .. ':agents')) do
-  local fields = redis.call('HMGET', tag .. ':agent:' .. agent, 'state', 'reservedFor')
-  if fields[1] == 'available' then available = available + 1 end
-  if fields[2] then
-    reserved = reserved + 1
-    if fields[1] ~= 'available' then reservedNotAvailable = reservedNotAvailable + 1 end
-  end
-end
-return {capacity, outbound, reserved, reservedNotAvailable, available}
-`;
+import { BOUNDS_SNAPSHOT } from '../support/fault-audit';
 
 const LINES = 8;
 const AGENTS = 6;
@@ -27,7 +10,8 @@ const AGENTS = 6;
  * The core invariant under concurrency: several worker processes and concurrent AutoCalls of
  * every kind, agents flapping between states all along. At every sample (an atomic snapshot
  * every few milliseconds) and over the whole recorded history, outbound contacts never exceed
- * lines − reserve, and reserved agents are always available agents; every target ends exactly once.
+ * lines − reserve, reserved agents are available ones (or keep the call their phone rings for), and
+ * reserved and busy agents never outnumber the logged-in ones; every target ends exactly once.
  */
 describe('capacity invariant under concurrency', () => {
   let engine: EngineHarness;
@@ -47,8 +31,8 @@ describe('capacity invariant under concurrency', () => {
     let monitoring = true;
     const monitor = (async () => {
       while (monitoring) {
-        const [capacity, outbound, reserved, reservedNotAvailable, available] = (await engine.api.redis.eval(
-          SNAPSHOT,
+        const [capacity, outbound, reserved, reservedNotAvailable, busy, loggedIn] = (await engine.api.redis.eval(
+          BOUNDS_SNAPSHOT,
           0,
           tag,
         )) as number[];
@@ -56,8 +40,11 @@ describe('capacity invariant under concurrency', () => {
         maxOutbound = Math.max(maxOutbound, outbound);
         // Every AutoCall here keeps at least one line in reserve.
         if (outbound > capacity - 1) violations.push(`outbound ${outbound} > lines ${capacity} − 1`);
+        // The same rule as every fault case's (an agent whose phone rings for a call may ask to be
+        // unavailable and keeps that call): this snapshot did not know the bridging mark.
         if (reservedNotAvailable > 0) violations.push(`${reservedNotAvailable} reserved agent(s) not available`);
-        if (reserved > available) violations.push(`reserved ${reserved} > available ${available}`);
+        if (reserved + busy > loggedIn)
+          violations.push(`reserved ${reserved} + on call ${busy} > logged in ${loggedIn}`);
         await new Promise((resolve) => setTimeout(resolve, 2));
       }
     })();

@@ -7,9 +7,13 @@ import { waitFor } from './processes';
 
 const TERMINAL = [...TERMINAL_STATUSES];
 
-// One atomic look at a tenant's bounds in Redis: lines, live contacts, and the agents (reserved
-// ones must be available; reserved and busy agents never outnumber the logged-in ones).
-const SNAPSHOT = `
+/**
+ * One atomic look at a tenant's bounds in Redis: lines, live contacts, and the agents (reserved
+ * ones must be available, but for an agent who asked to be unavailable while a call was being
+ * connected to them: the 'bridging' mark; reserved and busy agents never outnumber the logged-in
+ * ones). ARGV: the tenant's tag. Returns {capacity, live, reserved, reservedNotAvailable, busy, loggedIn}.
+ */
+export const BOUNDS_SNAPSHOT = `
 local tag = ARGV[1]
 local capacity = tonumber(redis.call('HGET', tag .. ':lines', 'capacity') or '-1')
 local live = redis.call('ZCARD', tag .. ':contacts')
@@ -74,7 +78,7 @@ export class BoundsSampler {
       while (this.running) {
         try {
           const [, live, reserved, reservedNotAvailable, busy, loggedIn] = (await this.redis.eval(
-            SNAPSHOT,
+            BOUNDS_SNAPSHOT,
             0,
             tag,
           )) as number[];
