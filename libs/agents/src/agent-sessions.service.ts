@@ -76,14 +76,26 @@ export class AgentSessionsService {
     const reason = `call:${contactId}`;
     let agent: Agent;
     try {
-      agent = (await this.apply(tenantId, agentId, { type: 'connect_call' }, { reason, byKeyId: null })).after;
+      // The live view must say on_call before the agent's reservation ends, or the agent would be
+      // offered again: a failure to tell it fails the step, which is retried.
+      await this.apply(
+        tenantId,
+        agentId,
+        { type: 'connect_call' },
+        { reason, byKeyId: null },
+        'logged_out',
+        undefined,
+        {
+          strictPublish: true,
+        },
+      );
+      return 'connected';
     } catch (error) {
       if (!(error instanceof ConflictError)) throw error;
       agent = await this.agents.find(tenantId, agentId);
       if (agent.state !== 'on_call' || agent.stateReason !== reason) return 'refused';
     }
-    // The live view must say on_call before the agent's reservation ends, or the agent would be
-    // offered again: a failure here fails the step, which is retried.
+    // Already on this very call (a retry): the live view is told again, its update may be what failed.
     await this.agents.publishOrThrow(agent);
     return 'connected';
   }
@@ -119,6 +131,8 @@ export class AgentSessionsService {
     endReason: 'logged_out' | 'terminated' = 'logged_out',
     /** A condition on the agent as it is now, checked under its lock; a refusal is a conflict. */
     onlyIf?: (before: Agent) => boolean,
+    /** strictPublish: a failure to update the live view fails the call (else the rebuild repairs it). */
+    options: { strictPublish?: boolean } = {},
   ): Promise<AppliedStateChange> {
     const change = await this.prisma.$transaction(async (tx) => {
       await tx.$queryRaw`SELECT 1 FROM agents WHERE tenant_id = ${tenantId}::uuid AND id = ${agentId} FOR UPDATE`;
@@ -166,7 +180,8 @@ export class AgentSessionsService {
       });
       return { before, after, sessionId };
     });
-    await this.agents.publish(change.after);
+    if (options.strictPublish) await this.agents.publishOrThrow(change.after);
+    else await this.agents.publish(change.after);
     return change;
   }
 }

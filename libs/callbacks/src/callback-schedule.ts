@@ -3,6 +3,7 @@
  * service reads it from its Clock), so that tests drive them at any instant.
  */
 import { isTimeZone, zonedTimeToInstant } from '@autocall/common';
+import type { GuardVerdict } from '@autocall/dialing';
 
 export { isTimeZone, zonedTimeToInstant };
 
@@ -110,11 +111,6 @@ export function dueAction(
  */
 export const APPOINTMENT_GRACE_MS = 15 * 60_000;
 
-/** What the compliance guards said about dialing the callback's number now. */
-export type GuardAnswer =
-  | { allowed: true }
-  | { allowed: false; guard: 'calling_window' | 'redial_after_abandon' | 'max_attempts_per_day'; retryAt: Date | null };
-
 export type OwnedDial =
   { dial: true; waived: 'calling_window' | null } | { dial: false; guard: string; recheckAtMs: number };
 
@@ -126,7 +122,7 @@ export type OwnedDial =
  */
 export function ownedDial(
   callback: { scheduledAt: Date; ownerUntil: Date | null },
-  guards: GuardAnswer,
+  guards: GuardVerdict,
   now: Date,
 ): OwnedDial {
   if (guards.allowed) return { dial: true, waived: null };

@@ -17,6 +17,9 @@
  *   pacer:<skill>        STRING the pacing leader's id (a lease)
  */
 
+/** How long a placing claim lives unless renewed (REASSERT, every janitor pass) or deleted. */
+export const PLACING_CLAIM_SECONDS = 3_600;
+
 // Gives an agent reserved for `contact` back to its skills' available sets, if it still is, and
 // wakes the dispatchers of the agent's other skills than the contact's own (a blended agent freed
 // by a sales dial is free for care too; the contact's own pool is woken by whoever freed it, or is
@@ -245,7 +248,7 @@ local key = ARGV[1] .. ':contact:' .. ARGV[2]
 if redis.call('EXISTS', key) == 0 then return 0 end
 redis.call('ZADD', KEYS[1], 'NX', redis.call('TIME')[1] * 1000, ARGV[2])
 redis.call('HSET', key, 'owner', ARGV[3])
-redis.call('SET', ARGV[1] .. ':placing:' .. ARGV[2], ARGV[3], 'EX', 3600)
+redis.call('SET', ARGV[1] .. ':placing:' .. ARGV[2], ARGV[3], 'EX', ${PLACING_CLAIM_SECONDS})
 return 1
 `;
 

@@ -6,6 +6,7 @@ import {
   CLAIM_AGENT,
   ENTER_WAITING,
   MARK_PLACED,
+  PLACING_CLAIM_SECONDS,
   RELEASE_AGENT,
   REASSERT,
   RELEASE_CONTACT,
@@ -228,7 +229,13 @@ export class CapacityService {
    * the worker holding the call (REASSERT), and is deleted with the contact's reservation.
    */
   async claimPlacing(tenantId: string, contactId: string, owner: string): Promise<boolean> {
-    const claimed = await this.client.set(this.placingKey(tenantId, contactId), owner, 'EX', 3_600, 'NX');
+    const claimed = await this.client.set(
+      this.placingKey(tenantId, contactId),
+      owner,
+      'EX',
+      PLACING_CLAIM_SECONDS,
+      'NX',
+    );
     return claimed === 'OK';
   }
 

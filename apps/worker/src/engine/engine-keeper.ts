@@ -89,13 +89,7 @@ export class EngineKeeper implements LiveViewPart, OnApplicationBootstrap, OnApp
     const now = Date.now();
     const due = pending.filter((t) => !t.next_attempt_at || t.next_attempt_at.getTime() <= now);
     // Held again AutoCall by AutoCall, in the order of the query (priority, submission, position).
-    const byAutocall = new Map<string, typeof due>();
-    for (const target of due)
-      byAutocall.set(target.autocall_id, [...(byAutocall.get(target.autocall_id) ?? []), target]);
-    for (const [autocallId, targets] of byAutocall) {
-      const { skill, priority } = targets[0];
-      await this.queues.holdTargets({ tenantId, skill }, { id: autocallId, priority }, targets);
-    }
+    await this.holdByAutocall(due.map((t) => ({ ...t, tenant_id: tenantId })));
     for (const target of pending.filter((t) => !due.includes(t))) {
       await this.queues.retries().add(
         'retry',
@@ -171,12 +165,30 @@ export class EngineKeeper implements LiveViewPart, OnApplicationBootstrap, OnApp
       rows.map((r) => ({ pool: { tenantId: r.tenant_id, skill: r.skill }, targetId: r.id, attempts: r.attempts })),
     );
     const lost = rows.filter((_, i) => missing[i]);
-    const byAutocall = new Map<string, typeof lost>();
-    for (const row of lost) byAutocall.set(row.autocall_id, [...(byAutocall.get(row.autocall_id) ?? []), row]);
-    for (const targets of byAutocall.values()) {
-      const { tenant_id: tenantId, skill, autocall_id: id, priority } = targets[0];
-      this.logger.warn(`AutoCall ${id}: ${targets.length} pending target(s) had lost their retry; held again`);
-      await this.queues.holdTargets({ tenantId, skill }, { id, priority }, targets);
+    if (lost.length) this.logger.warn(`${lost.length} pending target(s) had lost their retry; held again`);
+    await this.holdByAutocall(lost);
+  }
+
+  /** Holds pending targets in their pools' queues, one AutoCall at a time, in the order given. */
+  private async holdByAutocall(
+    targets: {
+      id: string;
+      attempts: number;
+      autocall_id: string;
+      tenant_id: string;
+      skill: string;
+      priority: number;
+    }[],
+  ): Promise<void> {
+    const byAutocall = new Map<string, typeof targets>();
+    for (const target of targets) {
+      const group = byAutocall.get(target.autocall_id);
+      if (group) group.push(target);
+      else byAutocall.set(target.autocall_id, [target]);
+    }
+    for (const [id, group] of byAutocall) {
+      const { tenant_id: tenantId, skill, priority } = group[0];
+      await this.queues.holdTargets({ tenantId, skill }, { id, priority }, group);
     }
   }
 
