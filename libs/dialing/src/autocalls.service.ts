@@ -15,6 +15,7 @@ import { SettingsService } from '@autocall/tenancy';
 import { SubmitAutoCall } from './autocall-schemas';
 import { CapacityService, DialChecks } from './capacity.service';
 import { ComplianceService, effectiveCompliance } from './compliance/compliance.service';
+import { DialRefused } from './dial-bounds';
 import { normalizePhoneNumber } from './phone-number';
 import { heldQueueName, Queues } from './queues';
 import { TargetStatus, TARGET_STATUSES } from './target-status';
@@ -140,6 +141,9 @@ export class AutoCallsService {
     const reserved = input.mode === 'immediate' ? await this.reserveImmediate(tenantId, input, planned) : [];
     try {
       const autocall = await this.store(tenantId, autocallId, input, planned, idempotencyKey, requestHash);
+      // Dials PostgreSQL found no line for (Redis's view was stale) were stored not dialed.
+      const refused = reserved.filter((contactId) => !planned.some((t) => t.contactId === contactId));
+      await Promise.all(refused.map((contactId) => this.capacity.release(tenantId, contactId)));
       if (input.mode === 'immediate') await this.queueDials(tenantId, planned);
       // Held targets are queued after the answer: the AutoCall is accepted once it is stored, and
       // the worker re-queues it if this process dies first (autocalls.queued_at stays null).
@@ -219,6 +223,7 @@ export class AutoCallsService {
             queuedAt: input.mode === 'immediate' ? new Date() : null,
           },
         });
+        await this.takeLines(tx, tenantId, input, planned, link ? 'refuse' : 'not_dial');
         await tx.$executeRaw`
           INSERT INTO targets (id, tenant_id, autocall_id, position, phone_number, reference, data, time_zone, status,
                                reason, attempts, last_contact_id, completed_at)
@@ -253,6 +258,31 @@ export class AutoCallsService {
       },
       { timeout: 30_000 },
     );
+  }
+
+  /**
+   * The dials of this submission take their lines in PostgreSQL, which decides (the contacts'
+   * trigger refuses a contact without a free line): under the row lock of the tenant's lines, as
+   * many as fit, in list order; the rest are not dialed (no_free_line), or, for a callback, the
+   * whole submission is refused so that it is tried again later.
+   */
+  private async takeLines(
+    tx: Prisma.TransactionClient,
+    tenantId: string,
+    input: SubmitAutoCall,
+    planned: PlannedTarget[],
+    overflow: 'not_dial' | 'refuse',
+  ): Promise<void> {
+    const dialing = planned.filter((t) => t.status === 'dialing');
+    if (!dialing.length) return;
+    const [lines] = await tx.$queryRaw<{ free: number }[]>`
+      SELECT capacity - outbound_in_use - CASE WHEN inbound_until > now() THEN inbound_in_use ELSE 0 END AS free
+      FROM line_settings WHERE tenant_id = ${tenantId}::uuid FOR UPDATE`;
+    const free = Math.max(0, (lines?.free ?? 0) - (input.checks.freeLines?.reserve ?? 0));
+    if (dialing.length <= free) return;
+    if (overflow === 'refuse') throw new DialRefused('no_free_line');
+    for (const target of dialing.slice(free))
+      Object.assign(target, { status: 'not_dialed', reason: 'no_free_line', contactId: null });
   }
 
   /**

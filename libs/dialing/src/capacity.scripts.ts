@@ -15,6 +15,8 @@
  *   pace:<skill>         HASH the pacing leader's word: budget (dials allowed now), budgetUntil,
  *                        dialed (every paced dial ever, a counter), and its control state
  *   pacer:<skill>        STRING the pacing leader's id (a lease)
+ *   withdrawn            SET agents taken out of the available sets because PostgreSQL refused
+ *                        them (not free there): the keeper offers them again once they are
  */
 
 /** How long a placing claim lives unless renewed (REASSERT, every janitor pass) or deleted. */
@@ -236,6 +238,47 @@ if not agent then return false end
 redis.call('ZREM', tag .. ':waiting:' .. skill, contact)
 redis.call('HSET', tag .. ':agent:' .. agent, 'bridging', contact)
 return {contact, agent}
+`;
+
+/**
+ * PostgreSQL refused this agent (not available there, or another live contact's agent): the agent
+ * leaves every available set of theirs and is noted as withdrawn, until the keeper finds them free
+ * in PostgreSQL (RETURN_WITHDRAWN) or their next state change puts them back. ARGV: tag, agent.
+ */
+export const WITHDRAW_AGENT = `
+local key = ARGV[1] .. ':agent:' .. ARGV[2]
+for s in string.gmatch(redis.call('HGET', key, 'skills') or '', '[^,]+') do
+  redis.call('ZREM', ARGV[1] .. ':available:' .. s, ARGV[2])
+end
+redis.call('SADD', ARGV[1] .. ':withdrawn', ARGV[2])
+return 1
+`;
+
+/**
+ * The keeper's word on withdrawn agents, from PostgreSQL: each one free there (available, nobody's
+ * agent) goes back to the available sets if Redis too says available and reserves them for nobody.
+ * An agent no longer available in Redis is left to their next state change. ARGV: tag, then
+ * (agent, free 1|0) pairs. Returns how many went back.
+ */
+export const RETURN_WITHDRAWN = `
+local tag = ARGV[1]
+local returned = 0
+for i = 2, #ARGV, 2 do
+  local agent, free = ARGV[i], ARGV[i + 1]
+  local key = tag .. ':agent:' .. agent
+  local state = redis.call('HGET', key, 'state')
+  if state ~= 'available' or redis.call('HGET', key, 'reservedFor') then
+    redis.call('SREM', tag .. ':withdrawn', agent)
+  elseif free == '1' then
+    local since = redis.call('HGET', key, 'since') or '0'
+    for s in string.gmatch(redis.call('HGET', key, 'skills') or '', '[^,]+') do
+      redis.call('ZADD', tag .. ':available:' .. s, since, agent)
+    end
+    redis.call('SREM', tag .. ':withdrawn', agent)
+    returned = returned + 1
+  end
+end
+return returned
 `;
 
 /**

@@ -14,7 +14,9 @@ import {
   RESERVE_DIAL,
   RESERVE_PACED_DIAL,
   RESTORE_CONTACT,
+  RETURN_WITHDRAWN,
   SERVE_WAITING,
+  WITHDRAW_AGENT,
 } from './capacity.scripts';
 
 export interface DialChecks {
@@ -38,6 +40,8 @@ type CapacityRedis = Redis & {
   serveWaiting(...args: string[]): Promise<[string, string] | null>;
   reassertContact(contacts: string, ...args: string[]): Promise<number>;
   restoreContact(contacts: string, ...args: string[]): Promise<number>;
+  withdrawAgent(...args: string[]): Promise<number>;
+  returnWithdrawn(...args: string[]): Promise<number>;
 };
 
 /** A call in progress as PostgreSQL knows it, for the rebuild after a Redis loss. */
@@ -76,6 +80,8 @@ export class CapacityService {
     define('serveWaiting', SERVE_WAITING, 0);
     define('reassertContact', REASSERT, 1);
     define('restoreContact', RESTORE_CONTACT, 1);
+    define('withdrawAgent', WITHDRAW_AGENT, 0);
+    define('returnWithdrawn', RETURN_WITHDRAWN, 0);
     this.client = client;
   }
 
@@ -174,6 +180,22 @@ export class CapacityService {
 
   async releaseAgent(tenantId: string, contactId: string): Promise<boolean> {
     return (await this.client.releaseAgent(this.tag(tenantId), contactId)) === 1;
+  }
+
+  /** PostgreSQL refused this agent: no longer offered until found free there (see WITHDRAW_AGENT). */
+  async withdrawAgent(tenantId: string, agentId: string): Promise<void> {
+    await this.client.withdrawAgent(this.tag(tenantId), agentId);
+  }
+
+  /** Agents withdrawn from the available sets, for the keeper to check in PostgreSQL. */
+  async withdrawnAgents(tenantId: string): Promise<string[]> {
+    return this.client.smembers(`${this.tag(tenantId)}:withdrawn`);
+  }
+
+  /** Withdrawn agents that PostgreSQL says are free go back to the available sets (RETURN_WITHDRAWN). */
+  async returnWithdrawn(tenantId: string, agents: { id: string; free: boolean }[]): Promise<number> {
+    if (!agents.length) return 0;
+    return this.client.returnWithdrawn(this.tag(tenantId), ...agents.flatMap((a) => [a.id, a.free ? '1' : '0']));
   }
 
   async claimAgent(tenantId: string, contactId: string, skill: string): Promise<string | null> {

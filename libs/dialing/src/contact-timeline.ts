@@ -2,6 +2,7 @@ import { Injectable, OnModuleDestroy } from '@nestjs/common';
 import { Pool } from 'pg';
 import { AppConfig } from '@autocall/config';
 import { ContactStatus, contactSourcesOf } from './contact-lifecycle';
+import { BoundRefusal, boundRefusalOf } from './dial-bounds';
 import { isTerminal, OPEN_TARGET_STATUSES, sourcesOf, TargetStatus } from './target-status';
 
 export interface TimelineStep {
@@ -13,6 +14,8 @@ export interface TimelineStep {
   answeredBy?: string | null;
   cause?: string | null;
   sipCode?: number | null;
+  /** The contact no longer has an agent (a machine answered): the agent's assignment ends with the move. */
+  releaseAgent?: boolean;
   /** The target's move that goes with it, if any (guarded by the target state machine). */
   target?: { to: TargetStatus; reason?: string | null; nextAttemptAt?: Date | null };
 }
@@ -65,7 +68,7 @@ export class ContactTimeline implements OnModuleDestroy {
       WITH c AS (
         UPDATE contacts SET status = $2::contact_status
           ${atColumn ? `, ${atColumn} = $3` : ''}
-          , agent_id = COALESCE($4, agent_id)
+          , agent_id = CASE WHEN $9::boolean THEN NULL ELSE COALESCE($4, agent_id) END
           , answered_by = COALESCE($5, answered_by)
           , cause = COALESCE($6, cause)
           , sip_code = COALESCE($7, sip_code)
@@ -79,13 +82,13 @@ export class ContactTimeline implements OnModuleDestroy {
           ? `, old AS (
         SELECT t.id, t.status FROM targets t JOIN c ON t.id = c.target_id FOR UPDATE OF t),
       t AS (
-        UPDATE targets SET status = $9::target_status, reason = $10, last_contact_id = $1::uuid,
-          next_attempt_at = $11, updated_at = now(), completed_at = CASE WHEN $12 THEN now() ELSE NULL END
-        FROM old WHERE targets.id = old.id AND old.status = ANY($13::target_status[])
+        UPDATE targets SET status = $10::target_status, reason = $11, last_contact_id = $1::uuid,
+          next_attempt_at = $12, updated_at = now(), completed_at = CASE WHEN $13 THEN now() ELSE NULL END
+        FROM old WHERE targets.id = old.id AND old.status = ANY($14::target_status[])
         RETURNING targets.id, old.status AS from_status),
       te AS (
         INSERT INTO target_events (target_id, from_status, to_status, reason, contact_id, at)
-        SELECT id, from_status, $9::target_status, $10, $1::uuid, $3 FROM t)`
+        SELECT id, from_status, $10::target_status, $11, $1::uuid, $3 FROM t)`
           : ''
       }
       SELECT (SELECT count(*) FROM c)::int AS contact_moved,
@@ -100,6 +103,7 @@ export class ContactTimeline implements OnModuleDestroy {
       step.cause ?? null,
       step.sipCode ?? null,
       contactSourcesOf(step.to),
+      step.releaseAgent ?? false,
     ];
     if (target) {
       params.push(target.to, target.reason ?? null, target.nextAttemptAt ?? null, terminal, sourcesOf(target.to));
@@ -150,7 +154,9 @@ export class ContactTimeline implements OnModuleDestroy {
 
   /**
    * A held target starts dialing: the target moves pending → dialing (only if still pending) and
-   * its contact is created with its first event, in one statement. False when the target had
+   * its contact is created with its first event, in one statement. The contact takes its line (and
+   * its agent, if one was reserved for it) in that same statement, or PostgreSQL refuses it (see
+   * dial-bounds.ts): then nothing is written and the refusal is returned. 'gone' when the target had
    * moved on (cancelled, skipped) and nothing was written.
    */
   async startDial(dial: {
@@ -163,29 +169,75 @@ export class ContactTimeline implements OnModuleDestroy {
     phoneNumber: string;
     callerId: string | null;
     agentId: string | null;
-  }): Promise<boolean> {
+  }): Promise<'dialing' | 'gone' | BoundRefusal> {
+    try {
+      const { rows } = await this.pool.query(
+        `WITH t AS (
+           UPDATE targets SET status = 'dialing', reason = NULL, attempts = attempts + 1, last_contact_id = $1,
+                  next_attempt_at = NULL, updated_at = now()
+           WHERE id = $4 AND status = 'pending' RETURNING id),
+         c AS (
+           INSERT INTO contacts (id, tenant_id, autocall_id, target_id, attempt, skill, phone_number, caller_id, agent_id)
+           SELECT $1, $2, $3, id, $5, $6, $7, $8, $9 FROM t RETURNING id),
+         ce AS (INSERT INTO contact_events (contact_id, status, agent_id) SELECT id, 'dialing', $9 FROM c),
+         te AS (INSERT INTO target_events (target_id, from_status, to_status, contact_id) SELECT id, 'pending', 'dialing', $1 FROM t)
+         SELECT count(*)::int AS moved FROM t`,
+        [
+          dial.contactId,
+          dial.tenantId,
+          dial.autocallId,
+          dial.targetId,
+          dial.attempt,
+          dial.skill,
+          dial.phoneNumber,
+          dial.callerId,
+          dial.agentId,
+        ],
+      );
+      return rows[0].moved > 0 ? 'dialing' : 'gone';
+    } catch (error) {
+      const refusal = boundRefusalOf(error);
+      if (refusal) return refusal;
+      throw error;
+    }
+  }
+
+  /**
+   * The agent about to be connected to an answered contact becomes its agent, in one statement
+   * that PostgreSQL refuses if the agent is not available or is another live contact's agent
+   * ('agent_taken'). 'gone' when the contact has ended. Idempotent: the contact's own agent again
+   * is 'assigned'.
+   */
+  async assignAgent(contactId: string, agentId: string): Promise<'assigned' | 'gone' | 'agent_taken'> {
+    try {
+      const { rowCount } = await this.pool.query(
+        `UPDATE contacts SET agent_id = $2 WHERE id = $1 AND status = ANY($3::contact_status[])`,
+        // Only a contact that may yet be connected takes an agent.
+        [contactId, agentId, contactSourcesOf('connected')],
+      );
+      return rowCount ? 'assigned' : 'gone';
+    } catch (error) {
+      if (boundRefusalOf(error) === 'agent_taken') return 'agent_taken';
+      throw error;
+    }
+  }
+
+  /**
+   * An answered contact waits for an agent: it moves to waiting (recorded once, from answered) and
+   * has no agent any more (one whose phone did not pick up is let go), in one statement. Safe to
+   * repeat. False when the contact is no longer answered or waiting.
+   */
+  async waitForAgent(contactId: string, at: Date): Promise<boolean> {
     const { rows } = await this.pool.query(
-      `WITH t AS (
-         UPDATE targets SET status = 'dialing', reason = NULL, attempts = attempts + 1, last_contact_id = $1,
-                next_attempt_at = NULL, updated_at = now()
-         WHERE id = $4 AND status = 'pending' RETURNING id),
+      `WITH old AS (SELECT id, status FROM contacts WHERE id = $1 FOR UPDATE),
        c AS (
-         INSERT INTO contacts (id, tenant_id, autocall_id, target_id, attempt, skill, phone_number, caller_id, agent_id)
-         SELECT $1, $2, $3, id, $5, $6, $7, $8, $9 FROM t RETURNING id),
-       ce AS (INSERT INTO contact_events (contact_id, status, agent_id) SELECT id, 'dialing', $9 FROM c),
-       te AS (INSERT INTO target_events (target_id, from_status, to_status, contact_id) SELECT id, 'pending', 'dialing', $1 FROM t)
-       SELECT count(*)::int AS moved FROM t`,
-      [
-        dial.contactId,
-        dial.tenantId,
-        dial.autocallId,
-        dial.targetId,
-        dial.attempt,
-        dial.skill,
-        dial.phoneNumber,
-        dial.callerId,
-        dial.agentId,
-      ],
+         UPDATE contacts SET status = 'waiting', agent_id = NULL
+         FROM old WHERE contacts.id = old.id AND old.status = ANY($3::contact_status[])
+         RETURNING contacts.id, old.status AS from_status),
+       ce AS (INSERT INTO contact_events (contact_id, status, at) SELECT id, 'waiting', $2 FROM c WHERE from_status <> 'waiting')
+       SELECT count(*)::int AS moved FROM c`,
+      // From answered, or again from waiting (its agent did not pick up).
+      [contactId, at, [...contactSourcesOf('waiting'), 'waiting']],
     );
     return rows[0].moved > 0;
   }

@@ -1,5 +1,6 @@
 export * from './target-status';
 export * from './contact-lifecycle';
+export * from './dial-bounds';
 export * from './target-store';
 export * from './capacity.service';
 export * from './live-calls-restorer';

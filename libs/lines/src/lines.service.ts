@@ -68,6 +68,11 @@ export class LinesService implements LiveViewPart, OnModuleInit {
    * holds lines for ever: its last word falls back to zero), or until the next report.
    */
   async reportInbound(tenantId: string, inUse: number, ttlSeconds: number): Promise<LineUsage> {
+    // PostgreSQL decides with it (contacts_take_line), by its own clock; Redis's copy only admits.
+    await this.prisma.$executeRaw`
+      UPDATE line_settings SET inbound_in_use = ${inUse},
+        inbound_until = CASE WHEN ${inUse}::int > 0 THEN now() + ${ttlSeconds}::int * interval '1 second' END
+      WHERE tenant_id = ${tenantId}::uuid`;
     const key = this.redis.keys.inboundLines(tenantId);
     if (inUse > 0) await this.redis.client.set(key, String(inUse), 'PX', ttlSeconds * 1_000);
     else await this.redis.client.del(key);

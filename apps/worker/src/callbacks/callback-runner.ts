@@ -8,6 +8,7 @@ import {
   CallStopsService,
   CapacityService,
   ComplianceService,
+  DialRefused,
   Queues,
   QUEUED_JOB_STATES,
 } from '@autocall/dialing';
@@ -108,7 +109,13 @@ export class CallbackRunner implements OnApplicationBootstrap, OnApplicationShut
           throw error;
         }
         if (!reserved.ok) return this.later(job, token, action.recheckAtMs);
-        await this.submit(callback, contactId);
+        try {
+          await this.submit(callback, contactId);
+        } catch (error) {
+          // Redis had a line that PostgreSQL, which decides, did not: like no line at all.
+          if (error instanceof DialRefused) return this.later(job, token, action.recheckAtMs);
+          throw error;
+        }
         return 'dialed to its owner';
       }
       await this.submit(callback, null);

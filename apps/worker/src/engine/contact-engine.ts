@@ -15,6 +15,7 @@ import {
   retryDelay,
   ContactOutcome,
   contactOutcome,
+  TargetStatus,
 } from '@autocall/dialing';
 import { INBOUND_REPORT_TTL_SECONDS, LinesService } from '@autocall/lines';
 import { AnsweredBy, EndCause, TelephonyEvent, TelephonyPort, TelephonySimulator } from '@autocall/telephony';
@@ -305,9 +306,54 @@ export class ContactEngine implements OnModuleInit, OnApplicationShutdown {
   private run(contact: LiveContact, step: () => Promise<void>): void {
     contact.queue = contact.queue
       .then(() => this.untilStored(contact, step))
-      .catch((error: unknown) => {
-        this.logger.error(`contact ${contact.id}: ${(error as Error).stack ?? error}`);
-      });
+      .catch((error: unknown) => this.failed(contact, error));
+  }
+
+  /**
+   * A step failed for a reason that is not storage being away (a bug, a refused write, an adapter's
+   * surprise): the call must not stay held, with its line and its agent, until the worker restarts.
+   * It is hung up and ended as failed (engine_error). Each write of that end is idempotent, and it
+   * is tried until stored, whatever the error, with a growing pause.
+   */
+  private async failed(contact: LiveContact, error: unknown): Promise<void> {
+    this.logger.error(`contact ${contact.id}: ${(error as Error).stack ?? error}; ending it`);
+    if (!this.live.has(contact.id)) return;
+    await this.telephony.hangUp(contact.id).catch(() => undefined);
+    for (let pause = 250; ; pause = Math.min(pause * 2, 5_000)) {
+      try {
+        return await this.endAfterError(contact);
+      } catch (again) {
+        this.logger.error(`contact ${contact.id}: ending it failed (${(again as Error).message}); trying again`);
+        await new Promise((resolve) => setTimeout(resolve, pause));
+      }
+    }
+  }
+
+  /**
+   * The end of a call whose step failed: fewer writes than `ended`, none of them optional. The
+   * contact ends (which frees its line and its agent in PostgreSQL); if it ends only now, its
+   * target ends too, failed with reason engine_error (completed if an agent had taken the call);
+   * Redis's reservations go, and a connected agent leaves the call.
+   */
+  private async endAfterError(contact: LiveContact): Promise<void> {
+    this.clearWait(contact);
+    const recorded = await this.timeline.record({
+      contactId: contact.id,
+      to: 'ended',
+      at: new Date(),
+      cause: 'failed',
+      sipCode: 500,
+    });
+    if (recorded.contactMoved) {
+      const outcomes: TargetStatus[] = contact.connectedAgent ? ['completed', 'failed'] : ['failed', 'completed'];
+      await this.timeline.settleTarget(contact.targetId, contact.id, 'engine_error', outcomes);
+    }
+    await this.capacity.release(contact.tenantId, contact.id);
+    if (contact.connectedAgent)
+      await this.agentSessions.endCall(contact.tenantId, contact.connectedAgent, contact.id, false);
+    await this.announce(contact);
+    this.live.delete(contact.id);
+    contactsEndedTotal.inc({ tenant: contact.tenantId, outcome: 'failed' });
   }
 
   /**
@@ -361,6 +407,8 @@ export class ContactEngine implements OnModuleInit, OnApplicationShutdown {
       to: 'answered',
       at,
       answeredBy,
+      // An answering machine gets no agent: the one reserved for the dial is let go with the move.
+      releaseAgent: answeredBy === 'machine',
       target: { to: 'answered' },
     });
     contact.answeredAt = at;
@@ -378,7 +426,8 @@ export class ContactEngine implements OnModuleInit, OnApplicationShutdown {
     const agentId = await this.capacity.claimAgent(contact.tenantId, contact.id, contact.skill);
     if (agentId) return this.bridge(contact, agentId);
     await this.capacity.enterWaiting(contact.tenantId, contact.id, contact.skill, answeredAt);
-    await this.timeline.record({ contactId: contact.id, to: 'waiting', at: new Date() });
+    // Waiting, with no agent in PostgreSQL either (one whose phone did not pick up is let go).
+    await this.timeline.waitForAgent(contact.id, new Date());
     if (contact.waitTimer) return;
     if (contact.predictive) {
       // Dialed ahead of agents: the law's connect threshold (2 s by default) from the answer,
@@ -408,8 +457,21 @@ export class ContactEngine implements OnModuleInit, OnApplicationShutdown {
       await this.capacity.releaseAgent(contact.tenantId, contact.id);
       return this.connectOrWait(contact, contact.answeredAt ?? new Date());
     }
+    // PostgreSQL decides: the agent becomes this contact's only if available and nobody else's.
+    const assigned = await this.timeline.assignAgent(contact.id, agentId);
+    if (assigned === 'gone') {
+      await this.capacity.releaseAgent(contact.tenantId, contact.id);
+      return;
+    }
+    if (assigned === 'agent_taken') {
+      // Redis's view offered an agent who is not free (it was lost, or restored without a bridge
+      // in progress): not offered again until the keeper finds them free; another agent, or wait.
+      this.logger.warn(`contact ${contact.id}: agent ${agentId} is not free in PostgreSQL; not connected`);
+      await this.capacity.releaseAgent(contact.tenantId, contact.id);
+      await this.capacity.withdrawAgent(contact.tenantId, agentId);
+      return this.connectOrWait(contact, contact.answeredAt ?? new Date());
+    }
     contact.bridgingAgent = agentId;
-    await this.prisma.contact.update({ where: { id: contact.id }, data: { agentId } });
     await this.telephony.connectToAgent(contact.id, agent.endpoint);
   }
 

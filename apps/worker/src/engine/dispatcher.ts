@@ -7,6 +7,7 @@ import { uuidv7 } from '@autocall/common';
 import { AppConfig } from '@autocall/config';
 import { PrismaService } from '@autocall/database';
 import {
+  BoundRefusal,
   CallingWindow,
   CallStopsService,
   CapacityService,
@@ -15,6 +16,7 @@ import {
   DialChecks,
   HeldTargetJob,
   heldQueueName,
+  LiveCallsRestorer,
   Pool,
   poolId,
   Queues,
@@ -32,7 +34,12 @@ interface DrainState {
   again: boolean;
   /** The earliest capacity-freed time not yet followed by a dial. */
   freedAt?: number;
+  /** PostgreSQL refused a dial that Redis had admitted: this drain stops, the next event resumes. */
+  refused?: boolean;
 }
+
+// Redis's lines, repaired from PostgreSQL after a refusal, at most this often per tenant.
+const LINES_REPAIR_INTERVAL_MS = 5_000;
 
 const MAX_DIALS_IN_FLIGHT = 32;
 // How long an AutoCall's 'active' is trusted before it is read again (a cancel is also seen by
@@ -70,6 +77,7 @@ export class Dispatcher implements OnApplicationBootstrap, OnApplicationShutdown
   /** Recent capacity-freed-to-originate latencies in ms (the benchmark reads them). */
   readonly latencies: number[] = [];
   private readonly autocalls = new Map<string, AutoCallInfo>();
+  private readonly linesRepairedAt = new Map<string, number>();
   private subscriber?: Redis;
   private sweep?: NodeJS.Timeout;
   private stopping = false;
@@ -88,6 +96,7 @@ export class Dispatcher implements OnApplicationBootstrap, OnApplicationShutdown
     private readonly lines: LinesService,
     private readonly timeline: ContactTimeline,
     private readonly compliance: ComplianceService,
+    private readonly restorer: LiveCallsRestorer,
   ) {}
 
   async onApplicationBootstrap(): Promise<void> {
@@ -147,6 +156,7 @@ export class Dispatcher implements OnApplicationBootstrap, OnApplicationShutdown
       await this.lines.ensureLive(pool.tenantId);
       while (state.again && !this.stopping) {
         state.again = false;
+        state.refused = false;
         await this.serveWaiting(pool);
         await this.drain(pool, state);
       }
@@ -216,7 +226,7 @@ export class Dispatcher implements OnApplicationBootstrap, OnApplicationShutdown
     inFlight: Set<Promise<void>>,
   ): Promise<void> {
     for (;;) {
-      if (this.stopping) return;
+      if (this.stopping || state.refused) return;
       const [head] = await queue.getJobs(['prioritized', 'wait'], 0, 0, true);
       // Without a visible head, a fetch still promotes jobs that were put back (delayed).
       let job = head
@@ -352,9 +362,17 @@ export class Dispatcher implements OnApplicationBootstrap, OnApplicationShutdown
         callerId: target.autocall.callerId,
         agentId: reservation.agentId,
       });
-      if (!dialed) {
+      if (dialed === 'gone') {
         await release();
         await job.moveToCompleted('gone', token, false);
+        return;
+      }
+      if (dialed !== 'dialing') {
+        // Redis admitted a dial that PostgreSQL, which decides, refused: its view was stale.
+        state.refused = true;
+        await release();
+        await job.moveToDelayed(Date.now(), token);
+        await this.repairAfterRefusal(pool.tenantId, dialed, reservation.agentId);
         return;
       }
       started = true;
@@ -377,6 +395,22 @@ export class Dispatcher implements OnApplicationBootstrap, OnApplicationShutdown
       if (contactId && !started) await this.capacity.release(pool.tenantId, contactId).catch(() => undefined);
       throw error;
     }
+  }
+
+  /**
+   * After PostgreSQL refused a dial: an agent it says is not free is offered no more until the
+   * keeper finds them free; a line count Redis lost is restored from the live contacts.
+   */
+  private async repairAfterRefusal(tenantId: string, refusal: BoundRefusal, agentId: string | null): Promise<void> {
+    this.logger.warn(`tenant ${tenantId}: a dial was refused by PostgreSQL (${refusal}); repairing the live view`);
+    if (refusal === 'agent_taken' && agentId) {
+      await this.capacity.withdrawAgent(tenantId, agentId);
+      return;
+    }
+    const last = this.linesRepairedAt.get(tenantId) ?? 0;
+    if (Date.now() - last < LINES_REPAIR_INTERVAL_MS) return;
+    this.linesRepairedAt.set(tenantId, Date.now());
+    await this.restorer.restoreLiveLines(tenantId);
   }
 
   private async callStopReason(

@@ -113,7 +113,10 @@ export class EngineKeeper implements LiveViewPart, OnApplicationBootstrap, OnApp
     try {
       await this.engine.reassertAll();
       const tenants = await this.prisma.tenant.findMany({ select: { id: true } });
-      for (const { id } of tenants) await this.sweepTenant(id);
+      for (const { id } of tenants) {
+        await this.sweepTenant(id);
+        await this.returnWithdrawnAgents(id);
+      }
       await this.requeueUnqueued();
       await this.reholdOverdue();
       await this.finishLostWrapUps();
@@ -228,6 +231,30 @@ export class EngineKeeper implements LiveViewPart, OnApplicationBootstrap, OnApp
       await this.agentSessions
         .apply(agent.tenant_id, agent.id, { type: 'end_call', wrapUp: false }, { reason: 'call_ended', byKeyId: null })
         .catch(() => undefined);
+    }
+  }
+
+  /**
+   * Agents the engine stopped offering because PostgreSQL refused them (not free there, while
+   * Redis's view said they were) are offered again once PostgreSQL says they are free: available
+   * and the agent of no live contact. One read of each store, and only when some were withdrawn.
+   */
+  private async returnWithdrawnAgents(tenantId: string): Promise<void> {
+    const withdrawn = await this.capacity.withdrawnAgents(tenantId);
+    if (!withdrawn.length) return;
+    const rows = await this.prisma.$queryRaw<{ id: string; free: boolean }[]>`
+      SELECT a.id, a.state = 'available' AND NOT EXISTS (
+               SELECT 1 FROM contacts c WHERE c.tenant_id = a.tenant_id AND c.agent_id = a.id AND c.status <> 'ended'
+             ) AS free
+      FROM agents a WHERE a.tenant_id = ${tenantId}::uuid AND a.id = ANY(${withdrawn}::varchar[])`;
+    const free = new Set(rows.filter((r) => r.free).map((r) => r.id));
+    const returned = await this.capacity.returnWithdrawn(
+      tenantId,
+      withdrawn.map((id) => ({ id, free: free.has(id) })),
+    );
+    if (returned) {
+      this.logger.log(`${returned} agent(s) free again in PostgreSQL are offered again`);
+      await this.queues.announcePool({ tenantId, skill: '*' });
     }
   }
 

@@ -1,0 +1,222 @@
+import { randomUUID } from 'node:crypto';
+import { Client } from 'pg';
+import { boundRefusalOf } from '../../libs/dialing/src/dial-bounds';
+import { createSuiteDatabase, dropDatabase } from '../support/databases';
+
+/**
+ * The line and agent bounds are PostgreSQL's to decide (migration
+ * lines_and_agents_decided_in_postgres): whatever Redis's admission cache says, a contact is
+ * stored only with a free line of its tenant, and an agent becomes the agent of a contact only
+ * while available and the agent of no other live contact. These tests write the rows directly, as
+ * a buggy or stale caller would, and from many connections at once.
+ */
+describe('the dial bounds PostgreSQL keeps', () => {
+  let db: { name: string; url: string };
+  let client: Client;
+
+  beforeAll(async () => {
+    db = await createSuiteDatabase('dial_bounds');
+    client = new Client({ connectionString: db.url });
+    await client.connect();
+  });
+  afterAll(async () => {
+    await client.end();
+    await dropDatabase(db.name);
+  });
+
+  interface Tenant {
+    id: string;
+    autocallId: string;
+  }
+
+  async function tenantWith(lines: number, lineReserve = 0): Promise<Tenant> {
+    const id = randomUUID();
+    const autocallId = randomUUID();
+    await client.query(`INSERT INTO tenants (id, name) VALUES ($1, 'bounds')`, [id]);
+    await client.query(`INSERT INTO line_settings (tenant_id, capacity) VALUES ($1, $2)`, [id, lines]);
+    await client.query(
+      `INSERT INTO autocalls (id, tenant_id, mode, skill, checks, ring_timeout_seconds, retry, target_count)
+       VALUES ($1, $2, 'sequential', 'sales', $3, 30, '{}', 0)`,
+      [autocallId, id, JSON.stringify({ freeLines: { reserve: lineReserve }, freeAgents: null, callStop: false })],
+    );
+    return { id, autocallId };
+  }
+
+  let position = 0;
+  /** Stores a live contact (with its target) as a dial would; the error PostgreSQL raised, if any. */
+  async function dial(tenant: Tenant, agentId: string | null = null, via: Client = client): Promise<string> {
+    const targetId = randomUUID();
+    const contactId = randomUUID();
+    await via.query(
+      `WITH t AS (INSERT INTO targets (id, tenant_id, autocall_id, position, phone_number, status)
+                  VALUES ($1, $2, $3, $4, '+441632960000', 'dialing') RETURNING id)
+       INSERT INTO contacts (id, tenant_id, autocall_id, target_id, attempt, skill, phone_number, agent_id)
+       SELECT $5, $2, $3, id, 1, 'sales', '+441632960000', $6 FROM t`,
+      [targetId, tenant.id, tenant.autocallId, (position += 1), contactId, agentId],
+    );
+    return contactId;
+  }
+
+  async function refusalOf(attempt: Promise<unknown>): Promise<string | null> {
+    try {
+      await attempt;
+      return null;
+    } catch (error) {
+      return boundRefusalOf(error) ?? `unexpected: ${(error as Error).message}`;
+    }
+  }
+
+  const end = (contactId: string) => client.query(`UPDATE contacts SET status = 'ended' WHERE id = $1`, [contactId]);
+  const outboundInUse = async (tenant: Tenant) =>
+    (await client.query(`SELECT outbound_in_use FROM line_settings WHERE tenant_id = $1`, [tenant.id])).rows[0]
+      .outbound_in_use as number;
+
+  describe('lines', () => {
+    it('stores a contact only while its tenant has a free line, and counts the live ones', async () => {
+      const tenant = await tenantWith(2);
+      const first = await dial(tenant);
+      await dial(tenant);
+      expect(await refusalOf(dial(tenant))).toBe('no_free_line');
+      expect(await outboundInUse(tenant)).toBe(2);
+
+      await end(first);
+      expect(await outboundInUse(tenant)).toBe(1);
+      const third = await dial(tenant);
+      expect(await outboundInUse(tenant)).toBe(2);
+
+      // Deleting a live contact gives its line back too; an ended one had already.
+      await client.query(`DELETE FROM contacts WHERE id = $1`, [third]);
+      await client.query(`DELETE FROM contacts WHERE id = $1`, [first]);
+      expect(await outboundInUse(tenant)).toBe(1);
+    });
+
+    it("keeps the AutoCall's line reserve free", async () => {
+      const tenant = await tenantWith(3, 1);
+      await dial(tenant);
+      await dial(tenant);
+      expect(await refusalOf(dial(tenant))).toBe('no_free_line');
+    });
+
+    it("counts the reported inbound calls until PostgreSQL's clock passes the report's end", async () => {
+      const tenant = await tenantWith(2);
+      await client.query(
+        `UPDATE line_settings SET inbound_in_use = 1, inbound_until = now() + interval '1 hour' WHERE tenant_id = $1`,
+        [tenant.id],
+      );
+      await dial(tenant);
+      expect(await refusalOf(dial(tenant))).toBe('no_free_line');
+
+      await client.query(`UPDATE line_settings SET inbound_until = now() - interval '1 second' WHERE tenant_id = $1`, [
+        tenant.id,
+      ]);
+      expect(await refusalOf(dial(tenant))).toBeNull();
+    });
+
+    it('never stores more live contacts than lines, however many dial at once', async () => {
+      const tenant = await tenantWith(5);
+      const clients = await Promise.all(
+        Array.from({ length: 24 }, async () => {
+          const c = new Client({ connectionString: db.url });
+          await c.connect();
+          return c;
+        }),
+      );
+      try {
+        const outcomes = await Promise.all(clients.map((c) => refusalOf(dial(tenant, null, c))));
+        expect(outcomes.filter((o) => o === null)).toHaveLength(5);
+        expect(outcomes.filter((o) => o === 'no_free_line')).toHaveLength(19);
+        const { rows } = await client.query(
+          `SELECT count(*)::int AS live FROM contacts WHERE tenant_id = $1 AND status <> 'ended'`,
+          [tenant.id],
+        );
+        expect(rows[0].live).toBe(5);
+        expect(await outboundInUse(tenant)).toBe(5);
+      } finally {
+        await Promise.all(clients.map((c) => c.end()));
+      }
+    });
+  });
+
+  describe('agents', () => {
+    async function agent(tenant: Tenant, state: string): Promise<string> {
+      const id = `agent-${randomUUID().slice(0, 8)}`;
+      await client.query(
+        `INSERT INTO agents (tenant_id, id, name, skills, endpoint, state)
+         VALUES ($1, $2, 'Agent', '{sales}', 'sip:agent@example.test', $3)`,
+        [tenant.id, id, state],
+      );
+      return id;
+    }
+    const assign = (contactId: string, agentId: string, via: Client = client) =>
+      via.query(`UPDATE contacts SET agent_id = $2 WHERE id = $1`, [contactId, agentId]);
+
+    it('makes an available agent the agent of one live contact at most', async () => {
+      const tenant = await tenantWith(10);
+      const alice = await agent(tenant, 'available');
+      const first = await dial(tenant, alice);
+      expect(await refusalOf(dial(tenant, alice))).toBe('agent_taken');
+      const second = await dial(tenant);
+      expect(await refusalOf(assign(second, alice))).toBe('agent_taken');
+      // Naming the contact's own agent again is no new assignment.
+      expect(await refusalOf(assign(first, alice))).toBeNull();
+
+      await end(first);
+      expect(await refusalOf(assign(second, alice))).toBeNull();
+    });
+
+    it('refuses an agent who is not available', async () => {
+      const tenant = await tenantWith(10);
+      for (const state of ['unavailable', 'on_call', 'wrap_up', 'logged_out']) {
+        const bob = await agent(tenant, state);
+        expect(await refusalOf(dial(tenant, bob))).toBe('agent_taken');
+        const contact = await dial(tenant);
+        expect(await refusalOf(assign(contact, bob))).toBe('agent_taken');
+      }
+      expect(await refusalOf(dial(tenant, 'nobody'))).toBe('agent_taken');
+    });
+
+    it('puts an agent on one of many contacts bridged to them at once', async () => {
+      const tenant = await tenantWith(30);
+      const carol = await agent(tenant, 'available');
+      const contacts: string[] = [];
+      for (let i = 0; i < 16; i += 1) contacts.push(await dial(tenant));
+      const clients = await Promise.all(
+        contacts.map(async () => {
+          const c = new Client({ connectionString: db.url });
+          await c.connect();
+          return c;
+        }),
+      );
+      try {
+        const outcomes = await Promise.all(contacts.map((id, i) => refusalOf(assign(id, carol, clients[i]))));
+        expect(outcomes.filter((o) => o === null)).toHaveLength(1);
+        expect(outcomes.filter((o) => o === 'agent_taken')).toHaveLength(15);
+      } finally {
+        await Promise.all(clients.map((c) => c.end()));
+      }
+    });
+
+    it('orders an assignment after the agent leaving availability: the agent is then refused', async () => {
+      const tenant = await tenantWith(10);
+      const dave = await agent(tenant, 'available');
+      const contact = await dial(tenant);
+      const other = new Client({ connectionString: db.url });
+      await other.connect();
+      try {
+        // The agent's state change holds the agent's row (as agent-sessions does) while a bridge
+        // tries to assign them: the bridge waits, then sees the new state.
+        await other.query('BEGIN');
+        await other.query(`SELECT 1 FROM agents WHERE tenant_id = $1 AND id = $2 FOR UPDATE`, [tenant.id, dave]);
+        const bridged = refusalOf(assign(contact, dave));
+        await other.query(`UPDATE agents SET state = 'unavailable' WHERE tenant_id = $1 AND id = $2`, [
+          tenant.id,
+          dave,
+        ]);
+        await other.query('COMMIT');
+        expect(await bridged).toBe('agent_taken');
+      } finally {
+        await other.end();
+      }
+    });
+  });
+});
