@@ -26,6 +26,8 @@ export interface SimulatorSettings {
   patienceSecondsMean: number;
   agentAnswerSeconds: number;
   messageSeconds: number;
+  /** The simulated agents' mean wrap-up after a call (0 or absent: none). */
+  wrapUpSecondsMean?: number;
 }
 
 export const DEFAULT_SIMULATOR_SETTINGS: SimulatorSettings = {
@@ -171,6 +173,16 @@ export class TelephonySimulator extends TelephonyPort {
         listener({ type: 'inbound_lines', callId: '', tenantId, inUse, at: this.scheduler.now() }),
       ).catch(() => undefined);
     }
+  }
+
+  override get timeScale(): number {
+    return this.settings.timeScale;
+  }
+
+  /** Simulated agents wrap up for half to one and a half times the mean. */
+  override agentWrapUpSeconds(): number | null {
+    const mean = this.settings.wrapUpSecondsMean ?? 0;
+    return mean > 0 ? mean * (0.5 + Math.random()) : null;
   }
 
   /** Stops every call at once (process shutdown): the network would drop them too. */

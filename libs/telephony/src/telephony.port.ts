@@ -58,4 +58,18 @@ export abstract class TelephonyPort {
   /** Calls this adapter has in progress now (to rebuild line usage and find lost calls). */
   abstract liveCalls(): string[];
   abstract onEvent(listener: TelephonyListener): void;
+
+  /** The network's seconds per real second: 1 for a real network; the simulator may run faster. */
+  get timeScale(): number {
+    return 1;
+  }
+
+  /**
+   * How long an agent's wrap-up lasts after a call, in the network's seconds, when the network
+   * plays the agents too (the simulator): the engine ends the wrap-up after it. Null when agents
+   * have no wrap-up AutoCall ends for them: they are available again as soon as the call ends.
+   */
+  agentWrapUpSeconds(): number | null {
+    return null;
+  }
 }

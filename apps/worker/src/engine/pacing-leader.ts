@@ -17,7 +17,7 @@ import {
   poolPacingSettings,
   Queues,
 } from '@autocall/dialing';
-import { TelephonyPort, TelephonySimulator } from '@autocall/telephony';
+import { TelephonyPort } from '@autocall/telephony';
 import { WorkerIdentity } from './worker-identity';
 
 const pacingDials = new Gauge({
@@ -77,7 +77,7 @@ export class PacingLeader implements OnApplicationBootstrap, OnApplicationShutdo
     private readonly config: AppConfig,
     telephony: TelephonyPort,
   ) {
-    this.timeScale = telephony instanceof TelephonySimulator ? config.get('SIMULATOR_TIME_SCALE') : 1;
+    this.timeScale = telephony.timeScale;
   }
 
   onApplicationBootstrap(): void {

@@ -31,7 +31,13 @@ export const telephonyProvider: Provider = {
   inject: [AppConfig, RedisService],
   useFactory: async (config: AppConfig, redis: RedisService): Promise<TelephonyPort> => {
     if (config.get('TELEPHONY') === 'sip') return sipTrunk(config);
-    return new TelephonySimulator(
+    // Its calls stop with the process (Nest calls onApplicationShutdown), as the network's would.
+    const Simulator = class extends TelephonySimulator {
+      onApplicationShutdown(): void {
+        this.shutdown();
+      }
+    };
+    return new Simulator(
       {
         seed: config.get('SIMULATOR_SEED'),
         timeScale: config.get('SIMULATOR_TIME_SCALE'),
@@ -45,6 +51,7 @@ export const telephonyProvider: Provider = {
         patienceSecondsMean: config.get('SIMULATOR_PATIENCE_SECONDS_MEAN'),
         agentAnswerSeconds: 0.6,
         messageSeconds: 4,
+        wrapUpSecondsMean: config.get('SIMULATOR_WRAP_UP_SECONDS_MEAN'),
       },
       redisLedger(redis, config.get('REDIS_KEY_PREFIX')),
     );
