@@ -1,4 +1,4 @@
-import { Injectable } from '@nestjs/common';
+import { Injectable, Logger } from '@nestjs/common';
 import { decodeCursor, pageOf, isUuid, NotFoundError } from '@autocall/common';
 import { Prisma, PrismaService } from '@autocall/database';
 import { RedisService } from '@autocall/redis';
@@ -33,6 +33,8 @@ export interface ContactCommand {
  */
 @Injectable()
 export class ContactsService {
+  private readonly logger = new Logger(ContactsService.name);
+
   constructor(
     private readonly prisma: PrismaService,
     private readonly redis: RedisService,
@@ -99,8 +101,18 @@ export class ContactsService {
   async end(tenantId: string, contactId: string, reason: string) {
     const contact = await this.find(tenantId, contactId);
     if (contact.status !== 'ended') {
+      // The intent is durable first (the first reason asked stays); the message only makes it quick.
+      await this.prisma.$executeRaw`
+        UPDATE contacts SET end_requested = COALESCE(end_requested, ${reason})
+        WHERE id = ${contactId}::uuid AND tenant_id = ${tenantId}::uuid AND status <> 'ended'`;
       const command: ContactCommand = { type: 'end', tenantId, contactId, reason };
-      await this.redis.client.publish(this.commandChannel(), JSON.stringify(command));
+      await this.redis.client
+        .publish(this.commandChannel(), JSON.stringify(command))
+        .catch((error: unknown) =>
+          this.logger.warn(
+            `End a Contact ${contactId}: the message was not sent (${(error as Error).message}); the worker's keeper will act`,
+          ),
+        );
     }
     return { contactId, status: contact.status, endRequested: contact.status !== 'ended', endedAt: contact.endedAt };
   }

@@ -18,7 +18,7 @@ import {
   TargetStatus,
 } from '@autocall/dialing';
 import { INBOUND_REPORT_TTL_SECONDS, LinesService } from '@autocall/lines';
-import { AnsweredBy, EndCause, TelephonyEvent, TelephonyPort, TelephonySimulator } from '@autocall/telephony';
+import { AnsweredBy, EndCause, TelephonyEvent, TelephonyPort } from '@autocall/telephony';
 import { WorkerIdentity } from './worker-identity';
 
 /** From a person answering to an agent on the line (seconds, in the callee's time). */
@@ -97,7 +97,7 @@ export class ContactEngine implements OnModuleInit, OnApplicationShutdown {
     private readonly compliance: ComplianceService,
     private readonly lines: LinesService,
   ) {
-    this.timeScale = telephony instanceof TelephonySimulator ? config.get('SIMULATOR_TIME_SCALE') : 1;
+    this.timeScale = telephony.timeScale;
   }
 
   onModuleInit(): void {
@@ -106,7 +106,6 @@ export class ContactEngine implements OnModuleInit, OnApplicationShutdown {
 
   onApplicationShutdown(): void {
     for (const timer of this.timers) clearTimeout(timer);
-    if (this.telephony instanceof TelephonySimulator) this.telephony.shutdown();
   }
 
   liveCount(): number {
@@ -136,6 +135,12 @@ export class ContactEngine implements OnModuleInit, OnApplicationShutdown {
     } else {
       const row = await this.prisma.contact.findUnique({ where: { id: contactId }, include: { autocall: true } });
       if (!row || row.status !== 'dialing') return;
+      if (row.endRequested) {
+        // Asked to end before it was placed: it never is.
+        if (await this.capacity.claimPlacing(row.tenantId, contactId, this.identity.id))
+          await this.endUnplaced(contactId, row.endRequested);
+        return;
+      }
       contact = {
         tenantId: row.tenantId,
         autocallId: row.autocallId,
@@ -214,6 +219,24 @@ export class ContactEngine implements OnModuleInit, OnApplicationShutdown {
     if (!agentId) return null;
     const agent = await this.prisma.agent.findUnique({ where: { tenantId_id: { tenantId, id: agentId } } });
     return agent?.state === 'on_call' && agent.stateReason === `call:${contactId}` ? agentId : null;
+  }
+
+  /**
+   * End a Contact requests recorded on the calls this worker holds, acted on (the keeper's pass):
+   * what makes a request whose message was lost still end its call. One read for all of them.
+   */
+  async actOnEndRequests(): Promise<void> {
+    const held = [...this.live.keys()];
+    if (!held.length) return;
+    const requested = await this.prisma.contact.findMany({
+      where: { id: { in: held }, endRequested: { not: null }, status: { not: 'ended' } },
+      select: { id: true, endRequested: true },
+    });
+    for (const row of requested) {
+      if (this.live.get(row.id)?.endRequested) continue; // already acted on
+      this.logger.warn(`contact ${row.id}: End a Contact found recorded (its message was lost?); ending it`);
+      await this.endByRequest(row.id, row.endRequested!);
+    }
   }
 
   /** End a Contact for a dial that was never placed (this worker holds its placing claim). */
@@ -615,19 +638,17 @@ export class ContactEngine implements OnModuleInit, OnApplicationShutdown {
   }
 
   /**
-   * The agent's call is over: wrap-up (simulated agents finish it on their own), then available.
-   * A storage error fails the step, which is retried.
+   * The agent's call is over: wrap-up, then available. A telephony that plays the agents (the
+   * simulator) says how long their wrap-up lasts, and the engine ends it then; otherwise the agent
+   * is available at once. A storage error fails the step, which is retried.
    */
   private async afterCall(tenantId: string, agentId: string, contactId: string): Promise<void> {
-    const simulated = this.telephony instanceof TelephonySimulator;
-    const wrapUpMean = this.config.get('SIMULATOR_WRAP_UP_SECONDS_MEAN');
-    const wrapUp = simulated && wrapUpMean > 0;
+    const wrapUpSeconds = this.telephony.agentWrapUpSeconds();
     // An agent available again wakes every pool of theirs (the agent-state event, see Dispatcher).
-    const after = await this.agentSessions.endCall(tenantId, agentId, contactId, wrapUp);
-    if (wrapUp && after) {
-      const seconds = wrapUpMean * (0.5 + Math.random());
+    const after = await this.agentSessions.endCall(tenantId, agentId, contactId, wrapUpSeconds !== null);
+    if (wrapUpSeconds !== null && after) {
       this.after(
-        seconds,
+        wrapUpSeconds,
         () =>
           void this.agentSessions
             .apply(tenantId, agentId, { type: 'finish_wrap_up' }, { reason: 'wrap_up_done', byKeyId: null })
