@@ -6,7 +6,7 @@
  * Keys of a tenant:
  *   lines                HASH capacity, reserved (lines taken for dials not yet placed)
  *   inbound              STRING inbound calls in progress, as reported (expires unless refreshed)
- *   contacts             ZSET live outbound contact ids (score: reservation time); one line each
+ *   contacts             ZSET live outbound contact ids (score: reservation time, Redis's clock); one line each
  *   contact:<id>         HASH agent (reserved agent id or ''), skill, owner (worker), placed
  *   available:<skill>    ZSET available, unreserved agents (score: available since)
  *   agent:<id>           HASH state, skills, since, reservedFor (libs/agents AgentLiveView)
@@ -18,6 +18,15 @@
  *   withdrawn            SET agents taken out of the available sets because PostgreSQL refused
  *                        them (not free there): the keeper offers them again once they are
  */
+
+// Redis's clock in milliseconds: the time a line was reserved (the contacts set's score) is
+// judged by the keeper against the same clock, never against another process's.
+const REDIS_MS = `
+local function redis_ms()
+  local time = redis.call('TIME')
+  return tonumber(time[1]) * 1000 + math.floor(tonumber(time[2]) / 1000)
+end
+`;
 
 /** How long a placing claim lives unless renewed (REASSERT, every janitor pass) or deleted. */
 export const PLACING_CLAIM_SECONDS = 3_600;
@@ -69,7 +78,7 @@ end
  * KEYS: lines, contacts. ARGV: tag, contact, skill, lineReserve, agentCheck (1|0), agentReserve, now, owner.
  * Returns {1, agentId or ''} or {0, 'no_free_line' | 'no_free_agent'}.
  */
-export const RESERVE_DIAL = `${TAKE_AGENT}
+export const RESERVE_DIAL = `${TAKE_AGENT}${REDIS_MS}
 local tag, contact, skill = ARGV[1], ARGV[2], ARGV[3]
 local line_reserve, agent_check, agent_reserve = tonumber(ARGV[4]), ARGV[5], tonumber(ARGV[6])
 local contact_key = tag .. ':contact:' .. contact
@@ -83,7 +92,7 @@ if agent_check == '1' then
   local free = redis.call('ZCARD', tag .. ':available:' .. skill) - redis.call('ZCARD', tag .. ':waiting:' .. skill)
   if free - agent_reserve < 1 then return {0, 'no_free_agent'} end
 end
-redis.call('ZADD', KEYS[2], ARGV[7], contact)
+redis.call('ZADD', KEYS[2], redis_ms(), contact)
 redis.call('HINCRBY', KEYS[1], 'reserved', 1)
 redis.call('HSET', contact_key, 'agent', '', 'skill', skill, 'owner', ARGV[8], 'placed', '0')
 if agent_check == '1' then agent = take_agent(tag, skill, contact) end
@@ -95,7 +104,7 @@ return {1, agent}
  * available and unreserved for the skill. KEYS: lines, contacts. ARGV: tag, contact, skill,
  * lineReserve, agent, now, owner. Returns {1, agent} or {0, 'no_free_line' | 'agent_unavailable'}.
  */
-export const RESERVE_AGENT_DIAL = `
+export const RESERVE_AGENT_DIAL = `${REDIS_MS}
 local tag, contact, skill, agent = ARGV[1], ARGV[2], ARGV[3], ARGV[5]
 local contact_key = tag .. ':contact:' .. contact
 if redis.call('EXISTS', contact_key) == 1 then return {1, redis.call('HGET', contact_key, 'agent')} end
@@ -108,7 +117,7 @@ for s in string.gmatch(redis.call('HGET', agent_key, 'skills') or '', '[^,]+') d
   redis.call('ZREM', tag .. ':available:' .. s, agent)
 end
 redis.call('HSET', agent_key, 'reservedFor', contact)
-redis.call('ZADD', KEYS[2], ARGV[6], contact)
+redis.call('ZADD', KEYS[2], redis_ms(), contact)
 redis.call('HINCRBY', KEYS[1], 'reserved', 1)
 redis.call('HSET', contact_key, 'agent', agent, 'skill', skill, 'owner', ARGV[7], 'placed', '0')
 return {1, agent}
@@ -120,7 +129,7 @@ return {1, agent}
  * KEYS: lines, contacts. ARGV: tag, contact, skill, lineReserve, now, owner.
  * Returns {1, ''} or {0, 'no_free_line' | 'pacing'}.
  */
-export const RESERVE_PACED_DIAL = `
+export const RESERVE_PACED_DIAL = `${REDIS_MS}
 local tag, contact, skill, now = ARGV[1], ARGV[2], ARGV[3], tonumber(ARGV[5])
 local contact_key = tag .. ':contact:' .. contact
 if redis.call('EXISTS', contact_key) == 1 then return {1, ''} end
@@ -135,7 +144,7 @@ local redis_now = tonumber(time[1]) * 1000 + math.floor(tonumber(time[2]) / 1000
 if tonumber(budget[1] or '0') < 1 or tonumber(budget[2] or '0') < redis_now then return {0, 'pacing'} end
 redis.call('HINCRBY', pace, 'budget', -1)
 redis.call('HINCRBY', pace, 'dialed', 1)
-redis.call('ZADD', KEYS[2], now, contact)
+redis.call('ZADD', KEYS[2], redis_ms(), contact)
 redis.call('HINCRBY', KEYS[1], 'reserved', 1)
 redis.call('HSET', contact_key, 'agent', '', 'skill', skill, 'owner', ARGV[6], 'placed', '0')
 redis.call('ZADD', tag .. ':paced:' .. skill, now, contact)

@@ -236,6 +236,12 @@ export class CapacityService {
     return this.client.zrange(this.contacts(tenantId), '0', '-1');
   }
 
+  /** Redis's clock, in milliseconds (what reservation times are written in). */
+  async redisNow(): Promise<number> {
+    const [seconds, micros] = await this.client.time();
+    return Number(seconds) * 1000 + Math.floor(Number(micros) / 1000);
+  }
+
   async reservationScore(tenantId: string, contactId: string): Promise<number | null> {
     const score = await this.client.zscore(this.contacts(tenantId), contactId);
     return score === null ? null : Number(score);

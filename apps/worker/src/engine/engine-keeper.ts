@@ -301,12 +301,14 @@ export class EngineKeeper implements LiveViewPart, OnApplicationBootstrap, OnApp
       // After a Redis loss, give the workers that hold calls time to re-assert them.
       if (info.owner === 'unknown' && Date.now() - Number(info.restoredAt ?? 0) < RESTORE_GRACE_MS) continue;
       if (!row) {
-        // A reservation whose contact row was never committed. A live worker may be committing it
-        // right now; an API replica (no heartbeat) gets a grace period.
+        // A reservation whose contact row was never committed: its reserver may be committing it
+        // right now. A dead worker's goes at once; any other (an API replica's, or a live worker's
+        // whose own release failed, e.g. on a cut connection) once older than the grace by Redis's
+        // clock. Released too early, it costs nothing: the dial's line is PostgreSQL's to decide.
         const owner = info.owner ?? '';
-        if (owner.startsWith('worker-') && (await this.identity.isAlive(owner))) continue;
+        const deadWorker = owner.startsWith('worker-') && !(await this.identity.isAlive(owner));
         const reservedAt = (await this.capacity.reservationScore(tenantId, contactId)) ?? 0;
-        if (owner.startsWith('worker-') || Date.now() - reservedAt > ORPHAN_GRACE_MS) {
+        if (deadWorker || (await this.capacity.redisNow()) - reservedAt > ORPHAN_GRACE_MS) {
           await this.capacity.release(tenantId, contactId);
         }
         continue;
