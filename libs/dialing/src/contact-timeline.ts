@@ -169,6 +169,8 @@ export class ContactTimeline implements OnModuleDestroy {
     phoneNumber: string;
     callerId: string | null;
     agentId: string | null;
+    /** The worker that will place the call (its placing claim, taken with the dial). */
+    placedBy: string | null;
   }): Promise<'dialing' | 'gone' | BoundRefusal> {
     try {
       const { rows } = await this.pool.query(
@@ -177,8 +179,8 @@ export class ContactTimeline implements OnModuleDestroy {
                   next_attempt_at = NULL, updated_at = now()
            WHERE id = $4 AND status = 'pending' RETURNING id),
          c AS (
-           INSERT INTO contacts (id, tenant_id, autocall_id, target_id, attempt, skill, phone_number, caller_id, agent_id)
-           SELECT $1, $2, $3, id, $5, $6, $7, $8, $9 FROM t RETURNING id),
+           INSERT INTO contacts (id, tenant_id, autocall_id, target_id, attempt, skill, phone_number, caller_id, agent_id, placed_by)
+           SELECT $1, $2, $3, id, $5, $6, $7, $8, $9, $10 FROM t RETURNING id),
          ce AS (INSERT INTO contact_events (contact_id, status, agent_id) SELECT id, 'dialing', $9 FROM c),
          te AS (INSERT INTO target_events (target_id, from_status, to_status, contact_id) SELECT id, 'pending', 'dialing', $1 FROM t)
          SELECT count(*)::int AS moved FROM t`,
@@ -192,6 +194,7 @@ export class ContactTimeline implements OnModuleDestroy {
           dial.phoneNumber,
           dial.callerId,
           dial.agentId,
+          dial.placedBy,
         ],
       );
       return rows[0].moved > 0 ? 'dialing' : 'gone';
@@ -200,6 +203,19 @@ export class ContactTimeline implements OnModuleDestroy {
       if (refusal) return refusal;
       throw error;
     }
+  }
+
+  /**
+   * The placing claim of a dial not placed yet: the first worker to ask gets it (or a worker that
+   * already holds it asks again); true only then. No loss of Redis can give it to a second worker.
+   */
+  async claimPlacing(contactId: string, worker: string): Promise<boolean> {
+    const { rowCount } = await this.pool.query(
+      `UPDATE contacts SET placed_by = $2
+       WHERE id = $1 AND status = 'dialing' AND (placed_by IS NULL OR placed_by = $2)`,
+      [contactId, worker],
+    );
+    return (rowCount ?? 0) > 0;
   }
 
   /**

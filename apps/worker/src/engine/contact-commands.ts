@@ -1,14 +1,14 @@
 import { Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
 import type Redis from 'ioredis';
-import { CapacityService, ContactCommand, ContactsService } from '@autocall/dialing';
+import { ContactCommand, ContactsService, ContactTimeline } from '@autocall/dialing';
 import { RedisService } from '@autocall/redis';
 import { ContactEngine } from './contact-engine';
 import { WorkerIdentity } from './worker-identity';
 
 /**
  * Commands on live contacts (End a Contact) reach every worker; the one holding the call acts.
- * A dial not placed yet is claimed by whichever worker gets its placing claim first, which ends
- * it without a call.
+ * A dial not placed yet is claimed by whichever worker gets its placing claim first (in
+ * PostgreSQL), which ends it without a call.
  */
 @Injectable()
 export class ContactCommands implements OnApplicationBootstrap, OnApplicationShutdown {
@@ -18,7 +18,7 @@ export class ContactCommands implements OnApplicationBootstrap, OnApplicationShu
   constructor(
     private readonly redis: RedisService,
     private readonly contacts: ContactsService,
-    private readonly capacity: CapacityService,
+    private readonly timeline: ContactTimeline,
     private readonly engine: ContactEngine,
     private readonly identity: WorkerIdentity,
   ) {}
@@ -43,9 +43,9 @@ export class ContactCommands implements OnApplicationBootstrap, OnApplicationShu
       await this.engine.endByRequest(command.contactId, command.reason);
       return;
     }
-    const placer = await this.capacity.placingOwner(command.tenantId, command.contactId);
-    if (placer) return; // its holder acts (or, if dead, the janitor ends the call)
-    if (await this.capacity.claimPlacing(command.tenantId, command.contactId, this.identity.id)) {
+    // A dial nobody has claimed yet is claimed here, and ended unplaced; a claimed one is its
+    // holder's to end (the request is recorded: its keeper acts even without this message).
+    if (await this.timeline.claimPlacing(command.contactId, this.identity.id)) {
       await this.engine.endUnplaced(command.contactId, command.reason);
     }
   }

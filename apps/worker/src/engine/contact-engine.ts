@@ -124,8 +124,8 @@ export class ContactEngine implements OnModuleInit, OnApplicationShutdown {
   }
 
   /**
-   * Places the call of a contact stored as `dialing`; idempotent: the placing claim lets one worker
-   * place it, once. `known` spares a read when the caller has just written the contact.
+   * Places the call of a contact stored as `dialing`; idempotent: the placing claim in PostgreSQL
+   * (contacts.placed_by) lets one worker place it, once. `known` spares a read when the caller has just written the contact.
    */
   async place(contactId: string, known?: NewContact): Promise<void> {
     if (this.live.has(contactId)) return;
@@ -135,10 +135,11 @@ export class ContactEngine implements OnModuleInit, OnApplicationShutdown {
     } else {
       const row = await this.prisma.contact.findUnique({ where: { id: contactId }, include: { autocall: true } });
       if (!row || row.status !== 'dialing') return;
+      // PostgreSQL says which worker places it: the first to claim it, once.
+      if (!(await this.timeline.claimPlacing(contactId, this.identity.id))) return;
       if (row.endRequested) {
         // Asked to end before it was placed: it never is.
-        if (await this.capacity.claimPlacing(row.tenantId, contactId, this.identity.id))
-          await this.endUnplaced(contactId, row.endRequested);
+        await this.endUnplaced(contactId, row.endRequested);
         return;
       }
       contact = {
@@ -155,7 +156,9 @@ export class ContactEngine implements OnModuleInit, OnApplicationShutdown {
         mode: row.autocall.mode,
       };
     }
-    if (!(await this.capacity.claimPlacing(contact.tenantId, contactId, this.identity.id))) return;
+    // Redis's placing key is a cache of the claim, for the keeper; PostgreSQL's decided (the
+    // dispatcher's dial was stored with it, a queued dial claimed it above).
+    await this.capacity.claimPlacing(contact.tenantId, contactId, this.identity.id);
     const live: LiveContact = {
       id: contactId,
       tenantId: contact.tenantId,

@@ -361,6 +361,7 @@ export class Dispatcher implements OnApplicationBootstrap, OnApplicationShutdown
         phoneNumber: target.phoneNumber,
         callerId: target.autocall.callerId,
         agentId: reservation.agentId,
+        placedBy: this.identity.id,
       });
       if (dialed === 'gone') {
         await release();

@@ -289,14 +289,18 @@ export class EngineKeeper implements LiveViewPart, OnApplicationBootstrap, OnApp
   private async sweepTenant(tenantId: string): Promise<void> {
     for (const contactId of await this.capacity.liveContacts(tenantId)) {
       if (this.engine.holds(contactId)) continue;
-      const row = await this.prisma.contact.findUnique({ where: { id: contactId }, select: { status: true } });
+      const row = await this.prisma.contact.findUnique({
+        where: { id: contactId },
+        select: { status: true, placedBy: true },
+      });
       if (row?.status === 'ended') {
         // PostgreSQL says the call is over: whatever still holds its line in Redis is stale.
         await this.capacity.release(tenantId, contactId);
         continue;
       }
       const info = await this.capacity.contactInfo(tenantId, contactId);
-      const placer = await this.capacity.placingOwner(tenantId, contactId);
+      // Who places the call: PostgreSQL's claim (Redis's key only for dials stored before it existed).
+      const placer = row?.placedBy ?? (await this.capacity.placingOwner(tenantId, contactId));
       if (placer && (await this.identity.isAlive(placer))) continue;
       // After a Redis loss, give the workers that hold calls time to re-assert them.
       if (info.owner === 'unknown' && Date.now() - Number(info.restoredAt ?? 0) < RESTORE_GRACE_MS) continue;
