@@ -125,7 +125,8 @@ export class ContactEngine implements OnModuleInit, OnApplicationShutdown {
 
   /**
    * Places the call of a contact stored as `dialing`; idempotent: the placing claim in PostgreSQL
-   * (contacts.placed_by) lets one worker place it, once. `known` spares a read when the caller has just written the contact.
+   * (contacts.placed_by) lets one worker place it, once. `known` spares a read when the caller has
+   * just written the contact (with this worker's claim).
    */
   async place(contactId: string, known?: NewContact): Promise<void> {
     if (this.live.has(contactId)) return;
@@ -156,9 +157,6 @@ export class ContactEngine implements OnModuleInit, OnApplicationShutdown {
         mode: row.autocall.mode,
       };
     }
-    // Redis's placing key is a cache of the claim, for the keeper; PostgreSQL's decided (the
-    // dispatcher's dial was stored with it, a queued dial claimed it above).
-    await this.capacity.claimPlacing(contact.tenantId, contactId, this.identity.id);
     const live: LiveContact = {
       id: contactId,
       tenantId: contact.tenantId,
@@ -177,13 +175,16 @@ export class ContactEngine implements OnModuleInit, OnApplicationShutdown {
     };
     this.live.set(contactId, live);
     try {
+      // Redis's placing key is a cache of the claim, for the keeper: PostgreSQL's decided (the
+      // dispatcher's dial was stored with it, a queued dial claimed it above).
+      await this.capacity.claimPlacing(contact.tenantId, contactId, this.identity.id);
       // A reservation lost with Redis comes back from PostgreSQL in the rebuild. (Both wait out a
       // Redis outage.)
       await this.capacity.reassert(contact.tenantId, contactId, this.identity.id);
       await this.capacity.markPlaced(contact.tenantId, contactId, this.identity.id);
     } catch (error) {
-      // Not placed: this worker must not look as if it held the call, or the janitor would skip
-      // it forever; it re-queues the dial instead.
+      // Not placed: this worker must not look as if it held the call; its keeper places it at a
+      // later pass (resumeUnheld: the claim is this worker's).
       this.live.delete(contactId);
       throw error;
     }
@@ -222,6 +223,24 @@ export class ContactEngine implements OnModuleInit, OnApplicationShutdown {
     if (!agentId) return null;
     const agent = await this.prisma.agent.findUnique({ where: { tenantId_id: { tenantId, id: agentId } } });
     return agent?.state === 'on_call' && agent.stateReason === `call:${contactId}` ? agentId : null;
+  }
+
+  /**
+   * Live contacts this worker claimed in PostgreSQL but does not hold: a placing that failed half-way
+   * (Redis or PostgreSQL cut off between the dial's commit and the originate). Nobody else may place
+   * them, so this worker does, now (a telephony adapter never sends one callId twice); one that
+   * got further than dialing is ended as lost. The last few seconds' dials are left to their placing.
+   */
+  async resumeUnheld(): Promise<void> {
+    const rows = await this.prisma.$queryRaw<{ id: string; status: string }[]>`
+      SELECT id, status::text AS status FROM contacts
+      WHERE placed_by = ${this.identity.id} AND status <> 'ended' AND created_at < now() - interval '5 seconds'`;
+    for (const row of rows) {
+      if (this.live.has(row.id)) continue;
+      this.logger.warn(`contact ${row.id}: claimed by this worker but not held (${row.status}); resuming it`);
+      if (row.status === 'dialing') await this.place(row.id);
+      else await this.recoverLost(row.id);
+    }
   }
 
   /**

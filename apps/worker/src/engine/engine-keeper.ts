@@ -113,6 +113,7 @@ export class EngineKeeper implements LiveViewPart, OnApplicationBootstrap, OnApp
     try {
       await this.engine.reassertAll();
       await this.engine.actOnEndRequests();
+      await this.engine.resumeUnheld();
       const tenants = await this.prisma.tenant.findMany({ select: { id: true } });
       for (const { id } of tenants) {
         await this.sweepTenant(id);
