@@ -1,7 +1,7 @@
 import { PrismaService } from '../../libs/database/src';
 import { TestTenant } from '../support/api-harness';
 import { EngineHarness, numbers } from '../support/engine-harness';
-import { agentOverlaps, auditTenant, expectNoDoubleDial } from '../support/fault-audit';
+import { agentOverlaps, auditTenant, expectNoDoubleDial, injectFaults } from '../support/fault-audit';
 
 const LINES = 6;
 
@@ -47,7 +47,7 @@ describe('a storage error while a call connects', () => {
     engine = await EngineHarness.start('connect_errors', { SIMULATOR_TALK_SECONDS_MEAN: '120' });
     prisma = engine.api.app.get(PrismaService);
     tenant = await engine.tenantWithAgents({ lines: LINES, skill: 'sales', agents: 2, prefix: 'ce' });
-    for (const statement of INJECT.split(/;\n(?=\s*CREATE)/)) await prisma.$executeRawUnsafe(statement);
+    await injectFaults(prisma, INJECT);
   });
   afterAll(() => engine.stop());
 

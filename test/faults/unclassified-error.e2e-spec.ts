@@ -1,7 +1,7 @@
 import { PrismaService } from '../../libs/database/src';
 import { TestTenant } from '../support/api-harness';
 import { EngineHarness, numbers } from '../support/engine-harness';
-import { auditTenant, expectNoDoubleDial } from '../support/fault-audit';
+import { auditTenant, expectNoDoubleDial, injectFaults } from '../support/fault-audit';
 
 const LINES = 4;
 
@@ -33,7 +33,7 @@ describe('an unclassified error while a call ends', () => {
     engine = await EngineHarness.start('unclassified_error');
     prisma = engine.api.app.get(PrismaService);
     tenant = await engine.tenantWithAgents({ lines: LINES, skill: 'sales', agents: 2, prefix: 'ue' });
-    for (const statement of INJECT.split(/;\n(?=\s*CREATE)/)) await prisma.$executeRawUnsafe(statement);
+    await injectFaults(prisma, INJECT);
   });
   afterAll(() => engine.stop());
 

@@ -257,3 +257,11 @@ export async function workerCounter(baseUrl: string, metric: string, tenantId: s
   const line = text.split('\n').find((l) => l.startsWith(`${metric}{`) && l.includes(`tenant="${tenantId}"`));
   return line ? Number(line.split(' ').at(-1)) : 0;
 }
+
+/**
+ * Installs test-only fault injection (sequences, trigger functions, triggers), one statement at a
+ * time: a script whose statements each begin with CREATE.
+ */
+export async function injectFaults(prisma: PrismaService, sql: string): Promise<void> {
+  for (const statement of sql.split(/;\n(?=\s*CREATE)/)) await prisma.$executeRawUnsafe(statement);
+}

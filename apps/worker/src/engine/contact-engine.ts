@@ -184,7 +184,7 @@ export class ContactEngine implements OnModuleInit, OnApplicationShutdown {
       await this.capacity.markPlaced(contact.tenantId, contactId, this.identity.id);
     } catch (error) {
       // Not placed: this worker must not look as if it held the call; its keeper places it at a
-      // later pass (resumeUnheld: the claim is this worker's).
+      // later pass (keepOwnContacts: the claim is this worker's).
       this.live.delete(contactId);
       throw error;
     }
@@ -226,38 +226,34 @@ export class ContactEngine implements OnModuleInit, OnApplicationShutdown {
   }
 
   /**
-   * Live contacts this worker claimed in PostgreSQL but does not hold: a placing that failed half-way
-   * (Redis or PostgreSQL cut off between the dial's commit and the originate). Nobody else may place
-   * them, so this worker does, now (a telephony adapter never sends one callId twice); one that
-   * got further than dialing is ended as lost. The last few seconds' dials are left to their placing.
+   * The keeper's look at this worker's own live contacts in PostgreSQL (its placing claims), one
+   * read for both of what it may find:
+   * - an End a Contact request recorded on a call it holds, not acted on yet (its message was
+   *   lost): acted on now;
+   * - a contact it claimed but does not hold (a placing that failed half-way, Redis or PostgreSQL
+   *   cut off between the dial's commit and the originate): nobody else may place it, so this
+   *   worker does, now (a telephony adapter never sends one callId twice); one that got further
+   *   than dialing is ended as lost. The last few seconds' dials are left to their placing.
    */
-  async resumeUnheld(): Promise<void> {
-    const rows = await this.prisma.$queryRaw<{ id: string; status: string }[]>`
-      SELECT id, status::text AS status FROM contacts
-      WHERE placed_by = ${this.identity.id} AND status <> 'ended' AND created_at < now() - interval '5 seconds'`;
+  async keepOwnContacts(): Promise<void> {
+    const rows = await this.prisma.$queryRaw<
+      { id: string; status: string; end_requested: string | null; settled: boolean }[]
+    >`
+      SELECT id, status::text AS status, end_requested, created_at < now() - interval '5 seconds' AS settled
+      FROM contacts WHERE placed_by = ${this.identity.id} AND status <> 'ended'`;
     for (const row of rows) {
-      if (this.live.has(row.id)) continue;
+      const held = this.live.get(row.id);
+      if (held) {
+        if (row.end_requested && !held.endRequested) {
+          this.logger.warn(`contact ${row.id}: End a Contact found recorded (its message was lost?); ending it`);
+          await this.endByRequest(row.id, row.end_requested);
+        }
+        continue;
+      }
+      if (!row.settled) continue;
       this.logger.warn(`contact ${row.id}: claimed by this worker but not held (${row.status}); resuming it`);
       if (row.status === 'dialing') await this.place(row.id);
       else await this.recoverLost(row.id);
-    }
-  }
-
-  /**
-   * End a Contact requests recorded on the calls this worker holds, acted on (the keeper's pass):
-   * what makes a request whose message was lost still end its call. One read for all of them.
-   */
-  async actOnEndRequests(): Promise<void> {
-    const held = [...this.live.keys()];
-    if (!held.length) return;
-    const requested = await this.prisma.contact.findMany({
-      where: { id: { in: held }, endRequested: { not: null }, status: { not: 'ended' } },
-      select: { id: true, endRequested: true },
-    });
-    for (const row of requested) {
-      if (this.live.get(row.id)?.endRequested) continue; // already acted on
-      this.logger.warn(`contact ${row.id}: End a Contact found recorded (its message was lost?); ending it`);
-      await this.endByRequest(row.id, row.endRequested!);
     }
   }
 

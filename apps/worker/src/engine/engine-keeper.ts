@@ -112,8 +112,7 @@ export class EngineKeeper implements LiveViewPart, OnApplicationBootstrap, OnApp
     this.running = true;
     try {
       await this.engine.reassertAll();
-      await this.engine.actOnEndRequests();
-      await this.engine.resumeUnheld();
+      await this.engine.keepOwnContacts();
       const tenants = await this.prisma.tenant.findMany({ select: { id: true } });
       for (const { id } of tenants) {
         await this.sweepTenant(id);
