@@ -17,6 +17,10 @@
  *   pacer:<skill>        STRING the pacing leader's id (a lease)
  *   withdrawn            SET agents taken out of the available sets because PostgreSQL refused
  *                        them (not free there): the keeper offers them again once they are
+ *   owners               ZSET workers holding callers of this tenant who wait for an agent (score:
+ *                        when their lease ends, Redis's clock): a caller whose worker's lease has
+ *                        ended is passed over when agents are handed out (its worker is gone, or
+ *                        cut off from Redis: nobody could connect that call now)
  */
 
 // Redis's clock in milliseconds: the time a line was reserved (the contacts set's score) is
@@ -25,6 +29,29 @@ const REDIS_MS = `
 local function redis_ms()
   local time = redis.call('TIME')
   return tonumber(time[1]) * 1000 + math.floor(tonumber(time[2]) / 1000)
+end
+`;
+
+/** How long a worker's lease on its waiting callers lasts unless renewed (every second while they wait). */
+export const OWNER_LEASE_MS = 5_000;
+
+// The oldest caller of a skill waiting for an agent whose worker still holds its lease (see
+// `owners`), and that worker. Callers of a dead worker are passed over, not removed: their worker's
+// calls are ended by the keeper once its heartbeat has expired; until then nobody blocks behind them.
+const OLDEST_SERVABLE = `
+local function owner_alive(tag, contact, now)
+  local owner = redis.call('HGET', tag .. ':contact:' .. contact, 'owner')
+  if not owner then return nil end
+  local lease = redis.call('ZSCORE', tag .. ':owners', owner)
+  if lease and tonumber(lease) >= now then return owner end
+  return nil
+end
+local function oldest_servable(tag, skill, now)
+  for _, contact in ipairs(redis.call('ZRANGE', tag .. ':waiting:' .. skill, 0, 99)) do
+    local owner = owner_alive(tag, contact, now)
+    if owner then return contact, owner end
+  end
+  return nil, nil
 end
 `;
 
@@ -201,7 +228,7 @@ return free_agent(ARGV[1], agent, ARGV[2], skill)
  * An answered contact needs its agent: the one reserved for it if still so, else the longest-idle
  * available agent of the skill (if nobody waits longer). ARGV: tag, contact, skill. Returns the agent or false.
  */
-export const CLAIM_AGENT = `${TAKE_AGENT}
+export const CLAIM_AGENT = `${TAKE_AGENT}${REDIS_MS}${OLDEST_SERVABLE}
 local tag, contact, skill = ARGV[1], ARGV[2], ARGV[3]
 local key = tag .. ':contact:' .. contact
 if redis.call('EXISTS', key) == 0 then return false end
@@ -214,7 +241,8 @@ if agent and agent ~= '' and redis.call('HGET', tag .. ':agent:' .. agent, 'rese
   redis.call('HSET', tag .. ':agent:' .. agent, 'bridging', contact)
   return agent
 end
-local oldest = redis.call('ZRANGE', tag .. ':waiting:' .. skill, 0, 0)[1]
+-- Callers served in order: one who has waited longer goes first (unless their worker is gone).
+local oldest = oldest_servable(tag, skill, redis_ms())
 if oldest and oldest ~= contact then return false end
 local taken = take_agent(tag, skill, contact)
 if taken then
@@ -224,24 +252,39 @@ end
 return taken or false
 `;
 
-/** The contact waits for an agent. ARGV: tag, contact, skill, answeredAt. */
-export const ENTER_WAITING = `
+/**
+ * The contact waits for an agent; the worker holding it takes (or renews) its lease on waiting
+ * callers of the tenant. ARGV: tag, contact, skill, answeredAt, owner (worker), lease (ms).
+ */
+export const ENTER_WAITING = `${REDIS_MS}
 if redis.call('EXISTS', ARGV[1] .. ':contact:' .. ARGV[2]) == 0 then return 0 end
+redis.call('ZADD', ARGV[1] .. ':owners', redis_ms() + tonumber(ARGV[6]), ARGV[5])
 redis.call('ZREM', ARGV[1] .. ':paced:' .. ARGV[3], ARGV[2])
 redis.call('ZADD', ARGV[1] .. ':waiting:' .. ARGV[3], 'NX', ARGV[4], ARGV[2])
 return 1
 `;
 
 /**
- * An agent may have become free: hand the longest-waiting contact of the skill an agent, but only
- * when the caller's own worker asks (it holds the call). ARGV: tag, skill, owner.
- * Returns {contact, agent} or false.
+ * A worker renews its lease on the waiting callers it holds in a tenant; leases ended a minute ago
+ * are dropped (the set stays as small as the workers alive). ARGV: tag, owner, lease (ms).
  */
-export const SERVE_WAITING = `${TAKE_AGENT}
+export const RENEW_OWNER_LEASE = `${REDIS_MS}
+local now = redis_ms()
+redis.call('ZADD', ARGV[1] .. ':owners', now + tonumber(ARGV[3]), ARGV[2])
+redis.call('ZREMRANGEBYSCORE', ARGV[1] .. ':owners', '-inf', now - 60000)
+return 1
+`;
+
+/**
+ * An agent may have become free: hand the longest-waiting contact of the skill an agent, but only
+ * when the caller's own worker asks (it holds the call; every worker is woken). Callers whose
+ * worker's lease has ended are passed over: a dead worker's caller does not hold up the skill.
+ * ARGV: tag, skill, owner. Returns {contact, agent} or false.
+ */
+export const SERVE_WAITING = `${TAKE_AGENT}${REDIS_MS}${OLDEST_SERVABLE}
 local tag, skill, owner = ARGV[1], ARGV[2], ARGV[3]
-local contact = redis.call('ZRANGE', tag .. ':waiting:' .. skill, 0, 0)[1]
-if not contact then return false end
-if redis.call('HGET', tag .. ':contact:' .. contact, 'owner') ~= owner then return false end
+local contact, holder = oldest_servable(tag, skill, redis_ms())
+if not contact or holder ~= owner then return false end
 local agent = take_agent(tag, skill, contact)
 if not agent then return false end
 redis.call('ZREM', tag .. ':waiting:' .. skill, contact)

@@ -6,10 +6,12 @@ import {
   CLAIM_AGENT,
   ENTER_WAITING,
   MARK_PLACED,
+  OWNER_LEASE_MS,
   PLACING_CLAIM_SECONDS,
   RELEASE_AGENT,
   REASSERT,
   RELEASE_CONTACT,
+  RENEW_OWNER_LEASE,
   RESERVE_AGENT_DIAL,
   RESERVE_DIAL,
   RESERVE_PACED_DIAL,
@@ -38,6 +40,7 @@ type CapacityRedis = Redis & {
   claimAgent(...args: string[]): Promise<string | null>;
   enterWaiting(...args: string[]): Promise<number>;
   serveWaiting(...args: string[]): Promise<[string, string] | null>;
+  renewOwnerLease(...args: string[]): Promise<number>;
   reassertContact(contacts: string, ...args: string[]): Promise<number>;
   restoreContact(contacts: string, ...args: string[]): Promise<number>;
   withdrawAgent(...args: string[]): Promise<number>;
@@ -78,6 +81,7 @@ export class CapacityService {
     define('claimAgent', CLAIM_AGENT, 0);
     define('enterWaiting', ENTER_WAITING, 0);
     define('serveWaiting', SERVE_WAITING, 0);
+    define('renewOwnerLease', RENEW_OWNER_LEASE, 0);
     define('reassertContact', REASSERT, 1);
     define('restoreContact', RESTORE_CONTACT, 1);
     define('withdrawAgent', WITHDRAW_AGENT, 0);
@@ -202,8 +206,27 @@ export class CapacityService {
     return (await this.client.claimAgent(this.tag(tenantId), contactId, skill)) || null;
   }
 
-  async enterWaiting(tenantId: string, contactId: string, skill: string, answeredAt: Date): Promise<void> {
-    await this.client.enterWaiting(this.tag(tenantId), contactId, skill, String(answeredAt.getTime()));
+  /** The contact waits for an agent; `owner`, the worker holding it, takes its lease (see OWNER_LEASE_MS). */
+  async enterWaiting(
+    tenantId: string,
+    contactId: string,
+    skill: string,
+    answeredAt: Date,
+    owner: string,
+  ): Promise<void> {
+    await this.client.enterWaiting(
+      this.tag(tenantId),
+      contactId,
+      skill,
+      String(answeredAt.getTime()),
+      owner,
+      String(OWNER_LEASE_MS),
+    );
+  }
+
+  /** A worker holding waiting callers in the tenant says it is still alive (see OWNER_LEASE_MS). */
+  async renewOwnerLease(tenantId: string, owner: string): Promise<void> {
+    await this.client.renewOwnerLease(this.tag(tenantId), owner, String(OWNER_LEASE_MS));
   }
 
   /** The contact stops waiting for an agent (it is being abandoned). */

@@ -28,6 +28,9 @@ const answerToAgentDelay = new Histogram({
   buckets: [0.1, 0.25, 0.5, 1, 2, 3, 5, 10, 20, 30, 60],
 });
 
+// A worker holding waiting callers renews its lease on them this often (the lease lasts 5 s).
+const LEASE_RENEWAL_MS = 1_000;
+
 /** What the engine keeps in memory about a contact whose call this worker holds. */
 interface LiveContact {
   id: string;
@@ -84,6 +87,7 @@ export class ContactEngine implements OnModuleInit, OnApplicationShutdown {
   private readonly live = new Map<string, LiveContact>();
   private readonly timers = new Set<NodeJS.Timeout>();
   private readonly timeScale: number;
+  private leaseTimer?: NodeJS.Timeout;
 
   constructor(
     private readonly prisma: PrismaService,
@@ -102,10 +106,29 @@ export class ContactEngine implements OnModuleInit, OnApplicationShutdown {
 
   onModuleInit(): void {
     this.telephony.onEvent((event) => this.enqueue(event));
+    this.leaseTimer = setInterval(() => void this.renewOwnerLeases(), LEASE_RENEWAL_MS);
+    this.leaseTimer.unref();
   }
 
   onApplicationShutdown(): void {
+    if (this.leaseTimer) clearInterval(this.leaseTimer);
     for (const timer of this.timers) clearTimeout(timer);
+  }
+
+  /**
+   * While callers of this worker wait for an agent, it renews its lease on them in their tenants:
+   * agents are handed out to the oldest caller whose worker holds a lease, so the callers of a
+   * worker that died (or lost Redis) stop holding up the others within seconds (engine review,
+   * defect 4), long before its heartbeat expires and its calls are ended.
+   */
+  private async renewOwnerLeases(): Promise<void> {
+    const tenants = new Set<string>();
+    for (const contact of this.live.values()) if (contact.waitTimer) tenants.add(contact.tenantId);
+    for (const tenantId of tenants) {
+      await this.capacity
+        .renewOwnerLease(tenantId, this.identity.id)
+        .catch((error: unknown) => this.logger.warn(`lease of waiting callers: ${(error as Error).message}`));
+    }
   }
 
   liveCount(): number {
@@ -466,7 +489,7 @@ export class ContactEngine implements OnModuleInit, OnApplicationShutdown {
   private async connectOrWait(contact: LiveContact, answeredAt: Date): Promise<void> {
     const agentId = await this.capacity.claimAgent(contact.tenantId, contact.id, contact.skill);
     if (agentId) return this.bridge(contact, agentId);
-    await this.capacity.enterWaiting(contact.tenantId, contact.id, contact.skill, answeredAt);
+    await this.capacity.enterWaiting(contact.tenantId, contact.id, contact.skill, answeredAt, this.identity.id);
     // Waiting, with no agent in PostgreSQL either (one whose phone did not pick up is let go).
     await this.timeline.waitForAgent(contact.id, new Date());
     if (contact.waitTimer) return;
