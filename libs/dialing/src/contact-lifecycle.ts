@@ -1,11 +1,12 @@
-import type { EndCause } from '@autocall/telephony';
-import type { TargetStatus } from './target-status';
+import type { AnsweredBy, EndCause } from '@autocall/telephony';
+import { RetryPolicy, retryDelay, TargetStatus } from './target-status';
 
 /**
  * The contact state machine (shared/DESIGN.md §3): the one place that says which moves of a call's
- * contact are legal, and what its end means for its target. Pure; the timeline's statements are
- * guarded by it (a move it does not allow writes nothing), and the contact engine in the worker
- * executes it.
+ * contact are legal, what each event of its call does (`step`), and what its end means for its
+ * target (`contactOutcome`). Pure; the timeline's statements are guarded by the same moves (a move
+ * it does not allow writes nothing), and the contact engine in the worker only executes the effects
+ * `step` returns.
  *
  *   dialing ──▶ ringing ──▶ answered ──▶ connected ──▶ ended
  *      │           │          │  ▲            ▲
@@ -88,4 +89,311 @@ export function contactOutcome(facts: CallFacts, cause: EndCause): ContactOutcom
     return { status: 'abandoned', reason: facts.abandonReason ?? 'caller_hung_up_waiting' };
   }
   return CAUSE_OUTCOME[cause];
+}
+
+/**
+ * What the worker holding a call knows of its contact: everything `step` decides from. It changes
+ * only once every effect of a step has been carried out (see ContactEngine), so a step that failed
+ * half-way on a storage error is tried again from the same state, with the same effects, each of
+ * them idempotent.
+ */
+export interface ContactState {
+  status: ContactStatus;
+  /** Dialed ahead of agents (predictive): no agent within the connect threshold means abandoned. */
+  predictive: boolean;
+  attempt: number;
+  retry: RetryPolicy;
+  answeredBy: AnsweredBy | null;
+  answeredAt: Date | null;
+  /** The agent whose phone is ringing for this call, until they take it or do not. */
+  bridgingAgent: string | null;
+  /** The agent on the call. */
+  connectedAgent: string | null;
+  /** The caller's wait for an agent is being timed (once per call, from its first wait). */
+  timed: boolean;
+  /** The caller is being abandoned (the tenant's message is playing): why. */
+  abandonReason: string | null;
+  /** Someone ended the contact on purpose (End a Contact, cancel with hang-up, …): why. */
+  endRequested: string | null;
+  /** The worker that held the call died: the call is gone with it. */
+  lost: boolean;
+}
+
+/** A contact just stored as dialing, about to be placed. */
+export function dialingContact(call: { predictive: boolean; attempt: number; retry: RetryPolicy }): ContactState {
+  return {
+    status: 'dialing',
+    predictive: call.predictive,
+    attempt: call.attempt,
+    retry: call.retry,
+    answeredBy: null,
+    answeredAt: null,
+    bridgingAgent: null,
+    connectedAgent: null,
+    timed: false,
+    abandonReason: null,
+    endRequested: null,
+    lost: false,
+  };
+}
+
+/** What happens to a contact: its call's telephony events, and the engine's own. */
+export type ContactEvent =
+  | { type: 'ringing'; at: Date }
+  | { type: 'answered'; answeredBy: AnsweredBy; at: Date }
+  /** The answer to `claim_agent`: the agent reserved for the dial or the longest-idle one, or none. */
+  | { type: 'agent_claimed'; agentId: string | null }
+  /** A waiting caller was handed a free agent (the dispatcher's serving of waiting callers). */
+  | { type: 'served'; agentId: string }
+  /** PostgreSQL's answer to `assign_agent`, with the agent's endpoint when assigned. */
+  | { type: 'agent_assigned'; agentId: string; result: 'assigned' | 'gone' | 'agent_taken'; endpoint: string | null }
+  /** The agent took the call. */
+  | { type: 'connected'; at: Date }
+  /** The agent's phone did not take the call; the caller is still on the line. */
+  | { type: 'agent_failed' }
+  /** The caller's wait ran out: the longest wait, or the connect threshold of a predictive dial. */
+  | { type: 'wait_over'; reason: 'max_wait' | 'no_agent_within_threshold' }
+  | { type: 'end_requested'; reason: string }
+  | { type: 'ended'; cause: EndCause; sipCode: number; at: Date }
+  /** A step failed for a reason that is not storage being away: the call must not stay held. */
+  | { type: 'engine_error' };
+
+/**
+ * What the engine must do, in order. The executor (ContactEngine) carries them out; each is
+ * idempotent. `claim_agent` and `assign_agent` answer with an event (`agent_claimed`,
+ * `agent_assigned`), which is the next step.
+ */
+export type ContactEffect =
+  /** The contact and its target move (one statement, guarded by both state machines). */
+  | {
+      type: 'record';
+      to: 'ringing' | 'answered' | 'connected';
+      at: Date;
+      answeredBy?: AnsweredBy;
+      agentId?: string;
+      /** The contact's agent is let go with the move (a machine answered). */
+      releaseAgent?: boolean;
+      /** When the person answered (for the answer-to-agent delay). */
+      answeredAt?: Date | null;
+    }
+  /** The agent reserved for this contact in Redis goes back to the available sets (if still reserved). */
+  | { type: 'release_agent'; announce: boolean }
+  | { type: 'hang_up'; bestEffort?: boolean }
+  | { type: 'claim_agent' }
+  | { type: 'assign_agent'; agentId: string }
+  /** Not offered again until PostgreSQL says the agent is free. */
+  | { type: 'withdraw_agent'; agentId: string }
+  | { type: 'ring_agent'; agentId: string; endpoint: string }
+  /** The caller waits for an agent (Redis's queue and PostgreSQL's status; no agent any more). */
+  | { type: 'wait_for_agent'; answeredAt: Date | null }
+  | { type: 'time_wait'; limit: 'connect_threshold' | 'max_wait'; answeredAt: Date | null }
+  | { type: 'stop_wait_timer' }
+  | { type: 'put_agent_on_call'; agentId: string }
+  /** An agent whose phone did not pick up is made unavailable (redirect on no answer). */
+  | { type: 'agent_unavailable'; agentId: string }
+  | { type: 'leave_waiting' }
+  | { type: 'play_abandon_message' }
+  /** The contact ends, its target with the outcome (or pending again for a retry, then re-held). */
+  | {
+      type: 'end';
+      cause: EndCause;
+      sipCode: number;
+      at: Date;
+      outcome: ContactOutcome;
+      retryAfterSeconds: number | null;
+    }
+  /** The end after an engine error: failed (engine_error), completed if an agent had the call. */
+  | { type: 'end_after_error'; outcomes: TargetStatus[] }
+  | { type: 'release_line' }
+  /** The agent's part in the call ends: wrap-up as the telephony says, or none. */
+  | { type: 'agent_off_call'; agentId: string; wrapUp: boolean }
+  /** The contact's pool is woken (capacity may have been freed). */
+  | { type: 'announce' }
+  /** The worker stops holding the call. */
+  | { type: 'forget'; outcome: TargetStatus };
+
+export interface ContactStep {
+  state: ContactState;
+  effects: ContactEffect[];
+}
+
+const nothing = (state: ContactState): ContactStep => ({ state, effects: [] });
+
+/** A caller who may yet be given an agent. */
+const awaitsAgent = (state: ContactState) =>
+  (state.status === 'answered' || state.status === 'waiting') && !state.abandonReason && !state.connectedAgent;
+
+/**
+ * The contact's life, one event at a time: the state it moves to and what the engine must do.
+ *
+ * - Ringing and answered are recorded (contact and target). A machine's answer lets the reserved
+ *   agent go and hangs up; a person's answer claims an agent: the one reserved for the dial, else
+ *   the longest-idle one, unless a caller waits longer.
+ * - An agent claimed or served is assigned in PostgreSQL first (which refuses an agent not free
+ *   there), and only then is their phone rung. A refused agent is withdrawn and another claimed.
+ * - No agent: the caller waits, timed once from the answer (the connect threshold when dialed
+ *   ahead of agents, else the longest wait); when the time runs out the message plays and the call
+ *   is hung up (abandoned).
+ * - The agent takes the call: on the call, recorded connected. The agent's phone does not pick up:
+ *   that agent becomes unavailable and the caller claims another, keeping their place and time.
+ * - The call ends: its outcome (contactOutcome), a retry if the policy wants one, the line and the
+ *   agent freed, the pool woken.
+ */
+export function step(state: ContactState, event: ContactEvent): ContactStep {
+  if (state.status === 'ended') {
+    // Over: an agent handed to it now goes straight back.
+    return event.type === 'served' || (event.type === 'agent_claimed' && event.agentId)
+      ? { state, effects: [{ type: 'release_agent', announce: true }] }
+      : nothing(state);
+  }
+  switch (event.type) {
+    case 'ringing':
+      if (!canMoveContact(state.status, 'ringing')) return nothing(state);
+      return { state: { ...state, status: 'ringing' }, effects: [{ type: 'record', to: 'ringing', at: event.at }] };
+
+    case 'answered': {
+      if (!canMoveContact(state.status, 'answered')) return nothing(state);
+      const machine = event.answeredBy === 'machine';
+      const next: ContactState = { ...state, status: 'answered', answeredBy: event.answeredBy, answeredAt: event.at };
+      const record: ContactEffect = {
+        type: 'record',
+        to: 'answered',
+        at: event.at,
+        answeredBy: event.answeredBy,
+        releaseAgent: machine,
+      };
+      // No agent for an answering machine: the one reserved goes back (waking their other skills
+      // too), and the call is hung up.
+      if (machine)
+        return { state: next, effects: [record, { type: 'release_agent', announce: true }, { type: 'hang_up' }] };
+      return { state: next, effects: [record, { type: 'claim_agent' }] };
+    }
+
+    case 'agent_claimed':
+      if (!awaitsAgent(state))
+        return { state, effects: event.agentId ? [{ type: 'release_agent', announce: false }] : [] };
+      if (event.agentId) return { state, effects: [{ type: 'assign_agent', agentId: event.agentId }] };
+      return {
+        state: { ...state, status: 'waiting', timed: true },
+        effects: [
+          { type: 'wait_for_agent', answeredAt: state.answeredAt },
+          ...(state.timed
+            ? []
+            : [
+                {
+                  type: 'time_wait',
+                  limit: state.predictive ? 'connect_threshold' : 'max_wait',
+                  answeredAt: state.answeredAt,
+                } as const,
+              ]),
+        ],
+      };
+
+    case 'served':
+      // Served while being abandoned (the message is playing), or already given one: it goes back.
+      if (!awaitsAgent(state) || state.bridgingAgent)
+        return { state, effects: [{ type: 'release_agent', announce: false }] };
+      return { state, effects: [{ type: 'assign_agent', agentId: event.agentId }] };
+
+    case 'agent_assigned':
+      switch (event.result) {
+        case 'assigned':
+          return {
+            state: { ...state, bridgingAgent: event.agentId },
+            effects: [{ type: 'ring_agent', agentId: event.agentId, endpoint: event.endpoint ?? '' }],
+          };
+        case 'gone':
+          return { state, effects: [{ type: 'release_agent', announce: false }] };
+        case 'agent_taken':
+          // Redis offered an agent PostgreSQL says is not free: not offered again until they are;
+          // another agent, or the caller waits.
+          return {
+            state,
+            effects: [
+              { type: 'release_agent', announce: false },
+              { type: 'withdraw_agent', agentId: event.agentId },
+              { type: 'claim_agent' },
+            ],
+          };
+      }
+      return nothing(state);
+
+    case 'connected': {
+      const agentId = state.bridgingAgent;
+      if (!agentId || !canMoveContact(state.status, 'connected')) return nothing(state);
+      return {
+        state: { ...state, status: 'connected', bridgingAgent: null, connectedAgent: agentId },
+        effects: [
+          { type: 'stop_wait_timer' },
+          // The agent is on this call before the reservation ends: never offered in between.
+          { type: 'put_agent_on_call', agentId },
+          { type: 'release_agent', announce: false },
+          { type: 'record', to: 'connected', at: event.at, agentId, answeredAt: state.answeredAt },
+        ],
+      };
+    }
+
+    case 'agent_failed': {
+      const agentId = state.bridgingAgent;
+      // The caller keeps their place and their time: the wait counts from the answer.
+      return {
+        state: { ...state, bridgingAgent: null },
+        effects: [
+          { type: 'release_agent', announce: false },
+          ...(agentId ? [{ type: 'agent_unavailable', agentId } as const] : []),
+          { type: 'claim_agent' },
+        ],
+      };
+    }
+
+    case 'wait_over':
+      if (state.connectedAgent || state.abandonReason) return nothing(state);
+      // No longer waiting (the next free agent goes to the next caller), then the message.
+      return {
+        state: { ...state, abandonReason: event.reason },
+        effects: [{ type: 'leave_waiting' }, { type: 'play_abandon_message' }],
+      };
+
+    case 'end_requested':
+      return { state: { ...state, endRequested: state.endRequested ?? event.reason }, effects: [{ type: 'hang_up' }] };
+
+    case 'ended': {
+      const outcome = contactOutcome(state, event.cause);
+      const agentId = state.connectedAgent;
+      return {
+        state: { ...state, status: 'ended', timed: false },
+        effects: [
+          { type: 'stop_wait_timer' },
+          {
+            type: 'end',
+            cause: event.cause,
+            sipCode: event.sipCode,
+            at: event.at,
+            outcome,
+            retryAfterSeconds: retryDelay(state.retry, outcome.status, state.attempt),
+          },
+          { type: 'release_line' },
+          ...(agentId ? [{ type: 'agent_off_call', agentId, wrapUp: true } as const] : []),
+          { type: 'announce' },
+          { type: 'forget', outcome: outcome.status },
+        ],
+      };
+    }
+
+    case 'engine_error': {
+      const agentId = state.connectedAgent;
+      return {
+        state: { ...state, status: 'ended', timed: false },
+        effects: [
+          { type: 'stop_wait_timer' },
+          { type: 'hang_up', bestEffort: true },
+          { type: 'end_after_error', outcomes: agentId ? ['completed', 'failed'] : ['failed', 'completed'] },
+          { type: 'release_line' },
+          ...(agentId ? [{ type: 'agent_off_call', agentId, wrapUp: false } as const] : []),
+          { type: 'announce' },
+          { type: 'forget', outcome: 'failed' },
+        ],
+      };
+    }
+  }
 }

@@ -221,19 +221,23 @@ export class ContactTimeline implements OnModuleDestroy {
   /**
    * The agent about to be connected to an answered contact becomes its agent, in one statement
    * that PostgreSQL refuses if the agent is not available or is another live contact's agent
-   * ('agent_taken'). 'gone' when the contact has ended. Idempotent: the contact's own agent again
-   * is 'assigned'.
+   * ('agent_taken'); the statement returns the agent's endpoint, to ring. 'gone' when the contact
+   * has ended. Idempotent: the contact's own agent again is 'assigned'.
    */
-  async assignAgent(contactId: string, agentId: string): Promise<'assigned' | 'gone' | 'agent_taken'> {
+  async assignAgent(
+    contactId: string,
+    agentId: string,
+  ): Promise<{ result: 'assigned' | 'gone' | 'agent_taken'; endpoint: string | null }> {
     try {
-      const { rowCount } = await this.pool.query(
-        `UPDATE contacts SET agent_id = $2 WHERE id = $1 AND status = ANY($3::contact_status[])`,
+      const { rows } = await this.pool.query(
+        `UPDATE contacts c SET agent_id = $2 WHERE c.id = $1 AND c.status = ANY($3::contact_status[])
+         RETURNING (SELECT a.endpoint FROM agents a WHERE a.tenant_id = c.tenant_id AND a.id = $2) AS endpoint`,
         // Only a contact that may yet be connected takes an agent.
         [contactId, agentId, contactSourcesOf('connected')],
       );
-      return rowCount ? 'assigned' : 'gone';
+      return rows.length ? { result: 'assigned', endpoint: rows[0].endpoint } : { result: 'gone', endpoint: null };
     } catch (error) {
-      if (boundRefusalOf(error) === 'agent_taken') return 'agent_taken';
+      if (boundRefusalOf(error) === 'agent_taken') return { result: 'agent_taken', endpoint: null };
       throw error;
     }
   }

@@ -7,18 +7,19 @@ import { PrismaService } from '@autocall/database';
 import {
   CapacityService,
   ComplianceService,
+  ContactEffect,
+  ContactEvent,
+  ContactState,
   ContactTimeline,
   contactsEndedTotal,
+  dialingContact,
   dialsTotal,
   Queues,
   RetryPolicy,
-  retryDelay,
-  ContactOutcome,
-  contactOutcome,
-  TargetStatus,
+  step,
 } from '@autocall/dialing';
 import { INBOUND_REPORT_TTL_SECONDS, LinesService } from '@autocall/lines';
-import { AnsweredBy, EndCause, TelephonyEvent, TelephonyPort } from '@autocall/telephony';
+import { AnsweredBy, TelephonyEvent, TelephonyPort } from '@autocall/telephony';
 import { WorkerIdentity } from './worker-identity';
 
 /** From a person answering to an agent on the line (seconds, in the callee's time). */
@@ -31,31 +32,15 @@ const answerToAgentDelay = new Histogram({
 // A worker holding waiting callers renews its lease on them this often (the lease lasts 5 s).
 const LEASE_RENEWAL_MS = 1_000;
 
-/** What the engine keeps in memory about a contact whose call this worker holds. */
+/** A call this worker holds: who it is, the state machine's state, and its in-memory resources. */
 interface LiveContact {
   id: string;
   tenantId: string;
   autocallId: string;
   targetId: string;
   skill: string;
-  attempt: number;
   priority: number;
-  retry: RetryPolicy;
-  /** Predictive contacts have no agent reserved: no agent within the threshold means abandoned. */
-  predictive: boolean;
-  answeredBy: AnsweredBy | null;
-  /** The agent the call is being bridged to, until it connects or fails. */
-  bridgingAgent: string | null;
-  connectedAgent: string | null;
-  abandonReason: string | null;
-  /** The abandon message was handed to the telephony (the call is being hung up). */
-  messagePlayed?: boolean;
-  /** When a person answered (for the answer-to-agent delay). */
-  answeredAt?: Date;
-  /** Set when the worker that held the call died: the call is gone with it. */
-  lost?: boolean;
-  /** Set when someone ended the contact on purpose (End a Contact, cancel with hang-up, …). */
-  endRequested?: string;
+  state: ContactState;
   waitTimer?: NodeJS.Timeout;
   /** Events of one contact are handled one at a time, in order. */
   queue: Promise<void>;
@@ -77,9 +62,11 @@ export interface NewContact {
 }
 
 /**
- * Drives each contact from the telephony events of its call: records its timeline, moves its
- * target, hands answered calls to agents (or lets them wait), and frees the line and the agent
- * when the call ends. One instance per worker; it holds the calls this worker placed.
+ * The executor of the contact state machine (`step` in libs/dialing/src/contact-lifecycle.ts) for
+ * the calls this worker placed: it turns telephony events, agents served and timers into the
+ * machine's events, carries out the effects each step returns, and keeps the new state only once
+ * all of them are done. Nothing here decides what a call does next; it decides how each effect is
+ * done (which store, which command) and when a failed step is tried again.
  */
 @Injectable()
 export class ContactEngine implements OnModuleInit, OnApplicationShutdown {
@@ -105,7 +92,7 @@ export class ContactEngine implements OnModuleInit, OnApplicationShutdown {
   }
 
   onModuleInit(): void {
-    this.telephony.onEvent((event) => this.enqueue(event));
+    this.telephony.onEvent((event) => this.onTelephonyEvent(event));
     this.leaseTimer = setInterval(() => void this.renewOwnerLeases(), LEASE_RENEWAL_MS);
     this.leaseTimer.unref();
   }
@@ -113,6 +100,21 @@ export class ContactEngine implements OnModuleInit, OnApplicationShutdown {
   onApplicationShutdown(): void {
     if (this.leaseTimer) clearInterval(this.leaseTimer);
     for (const timer of this.timers) clearTimeout(timer);
+  }
+
+  liveCount(): number {
+    return this.live.size;
+  }
+
+  holds(contactId: string): boolean {
+    return this.live.has(contactId);
+  }
+
+  /** Says again, in Redis, which calls this worker holds (repairs the view after a Redis loss). */
+  async reassertAll(): Promise<void> {
+    for (const contact of this.live.values()) {
+      await this.capacity.reassert(contact.tenantId, contact.id, this.identity.id);
+    }
   }
 
   /**
@@ -129,21 +131,6 @@ export class ContactEngine implements OnModuleInit, OnApplicationShutdown {
         .renewOwnerLease(tenantId, this.identity.id)
         .catch((error: unknown) => this.logger.warn(`lease of waiting callers: ${(error as Error).message}`));
     }
-  }
-
-  liveCount(): number {
-    return this.live.size;
-  }
-
-  /** Says again, in Redis, which calls this worker holds (repairs the view after a Redis loss). */
-  async reassertAll(): Promise<void> {
-    for (const contact of this.live.values()) {
-      await this.capacity.reassert(contact.tenantId, contact.id, this.identity.id);
-    }
-  }
-
-  holds(contactId: string): boolean {
-    return this.live.has(contactId);
   }
 
   /**
@@ -186,14 +173,12 @@ export class ContactEngine implements OnModuleInit, OnApplicationShutdown {
       autocallId: contact.autocallId,
       targetId: contact.targetId,
       skill: contact.skill,
-      attempt: contact.attempt,
       priority: contact.priority,
-      retry: contact.retry,
-      predictive: contact.mode === 'predictive',
-      answeredBy: null,
-      bridgingAgent: null,
-      connectedAgent: null,
-      abandonReason: null,
+      state: dialingContact({
+        predictive: contact.mode === 'predictive',
+        attempt: contact.attempt,
+        retry: contact.retry,
+      }),
       queue: Promise.resolve(),
     };
     this.live.set(contactId, live);
@@ -223,7 +208,7 @@ export class ContactEngine implements OnModuleInit, OnApplicationShutdown {
       });
     } catch (error) {
       this.logger.warn(`originate of contact ${contactId} failed: ${(error as Error).message}`);
-      this.enqueue({ type: 'ended', callId: contactId, cause: 'failed', sipCode: 500, at: new Date() });
+      this.run(live, { type: 'ended', cause: 'failed', sipCode: 500, at: new Date() });
     }
   }
 
@@ -234,18 +219,6 @@ export class ContactEngine implements OnModuleInit, OnApplicationShutdown {
    */
   async recoverLost(contactId: string): Promise<void> {
     await this.adoptAndEnd(contactId, { lost: true });
-  }
-
-  private async autocallActive(autocallId: string): Promise<boolean> {
-    const row = await this.prisma.autoCall.findUnique({ where: { id: autocallId }, select: { status: true } });
-    return row?.status === 'active';
-  }
-
-  /** The agent put on this call just before its worker died, if the contact did not record it. */
-  private async agentOnThisCall(tenantId: string, agentId: string | null, contactId: string): Promise<string | null> {
-    if (!agentId) return null;
-    const agent = await this.prisma.agent.findUnique({ where: { tenantId_id: { tenantId, id: agentId } } });
-    return agent?.state === 'on_call' && agent.stateReason === `call:${contactId}` ? agentId : null;
   }
 
   /**
@@ -267,7 +240,7 @@ export class ContactEngine implements OnModuleInit, OnApplicationShutdown {
     for (const row of rows) {
       const held = this.live.get(row.id);
       if (held) {
-        if (row.end_requested && !held.endRequested) {
+        if (row.end_requested && !held.state.endRequested) {
           this.logger.warn(`contact ${row.id}: End a Contact found recorded (its message was lost?); ending it`);
           await this.endByRequest(row.id, row.end_requested);
         }
@@ -288,11 +261,20 @@ export class ContactEngine implements OnModuleInit, OnApplicationShutdown {
   /** End a Contact whose call this worker holds: CANCEL before the answer, BYE after. */
   async endByRequest(contactId: string, reason: string): Promise<void> {
     const contact = this.live.get(contactId);
-    if (!contact) return;
-    contact.endRequested ??= reason;
-    this.run(contact, () => this.telephony.hangUp(contactId));
+    if (contact) this.run(contact, { type: 'end_requested', reason });
   }
 
+  /** Hands a waiting contact of this worker the agent the capacity service picked for it. */
+  async serve(contactId: string, agentId: string): Promise<void> {
+    const contact = this.live.get(contactId);
+    if (contact) return this.run(contact, { type: 'served', agentId });
+    await this.capacity.releaseAgent((await this.tenantOf(contactId)) ?? '', contactId).catch(() => undefined);
+  }
+
+  /**
+   * Takes on a contact this worker does not hold (its worker died, or it was never placed) and ends
+   * it: from its row, with what PostgreSQL knows (answered by whom, the agent on it).
+   */
   private async adoptAndEnd(contactId: string, how: { lost?: boolean; endRequested?: string }): Promise<void> {
     if (this.live.has(contactId)) return;
     const row = await this.prisma.contact.findUnique({ where: { id: contactId }, include: { autocall: true } });
@@ -301,51 +283,55 @@ export class ContactEngine implements OnModuleInit, OnApplicationShutdown {
       await this.capacity.release(row.tenantId, row.id);
       return;
     }
+    const connectedAgent =
+      row.status === 'connected' ? row.agentId : await this.agentOnThisCall(row.tenantId, row.agentId, row.id);
+    if (connectedAgent && row.status !== 'connected') {
+      // The agent took the call but its worker died before the contact said so: record the
+      // connection first, so that the target ends completed (connected → completed).
+      await this.timeline.record({
+        contactId,
+        to: 'connected',
+        at: new Date(),
+        agentId: connectedAgent,
+        target: { to: 'connected' },
+      });
+    }
     const contact: LiveContact = {
       id: row.id,
       tenantId: row.tenantId,
       autocallId: row.autocallId,
       targetId: row.targetId,
       skill: row.skill,
-      attempt: row.attempt,
       priority: row.autocall.priority,
-      retry: row.autocall.retry as RetryPolicy,
-      predictive: row.autocall.mode === 'predictive',
-      answeredBy: (row.answeredBy as AnsweredBy | null) ?? null,
-      bridgingAgent: null,
-      connectedAgent:
-        row.status === 'connected' ? row.agentId : await this.agentOnThisCall(row.tenantId, row.agentId, row.id),
-      abandonReason: null,
-      lost: how.lost,
-      endRequested: how.endRequested,
+      state: {
+        ...dialingContact({
+          predictive: row.autocall.mode === 'predictive',
+          attempt: row.attempt,
+          retry: row.autocall.retry as RetryPolicy,
+        }),
+        status: connectedAgent ? 'connected' : row.status,
+        answeredBy: (row.answeredBy as AnsweredBy | null) ?? null,
+        connectedAgent,
+        lost: how.lost ?? false,
+        endRequested: how.endRequested ?? null,
+      },
       queue: Promise.resolve(),
     };
-    if (contact.connectedAgent && row.status !== 'connected') {
-      // The agent took the call but its worker died before the contact said so: record the
-      // connection first, so that the target ends completed (connected → completed).
-      await this.recordConnected(row.id, contact.connectedAgent, new Date());
-    }
     this.live.set(contact.id, contact);
-    const cause = how.lost ? 'failed' : 'cancelled';
-    this.run(contact, () => this.ended(contact, cause, how.lost ? 500 : 487, new Date()));
+    this.run(
+      contact,
+      how.lost
+        ? { type: 'ended', cause: 'failed', sipCode: 500, at: new Date() }
+        : { type: 'ended', cause: 'cancelled', sipCode: 487, at: new Date() },
+    );
     await contact.queue;
   }
 
-  /** Hands a waiting contact of this worker the agent the capacity service picked for it. */
-  async serve(contactId: string, agentId: string): Promise<void> {
-    const contact = this.live.get(contactId);
-    if (!contact) {
-      await this.capacity.releaseAgent((await this.tenantOf(contactId)) ?? '', contactId).catch(() => undefined);
-      return;
-    }
-    this.run(contact, async () => {
-      // Served while it was being abandoned (the message is playing): the agent goes back at once.
-      if (contact.abandonReason) {
-        await this.capacity.releaseAgent(contact.tenantId, contactId);
-        return;
-      }
-      await this.bridge(contact, agentId);
-    });
+  /** The agent put on this call just before its worker died, if the contact did not record it. */
+  private async agentOnThisCall(tenantId: string, agentId: string | null, contactId: string): Promise<string | null> {
+    if (!agentId) return null;
+    const agent = await this.prisma.agent.findUnique({ where: { tenantId_id: { tenantId, id: agentId } } });
+    return agent?.state === 'on_call' && agent.stateReason === `call:${contactId}` ? agentId : null;
   }
 
   private async tenantOf(contactId: string): Promise<string | null> {
@@ -353,7 +339,7 @@ export class ContactEngine implements OnModuleInit, OnApplicationShutdown {
     return row?.tenantId ?? null;
   }
 
-  private enqueue(event: TelephonyEvent): void {
+  private onTelephonyEvent(event: TelephonyEvent): void {
     if (event.type === 'inbound_lines') {
       // A telephony adapter's report holds as long as one from the API: adapters refresh it.
       void this.lines
@@ -364,28 +350,62 @@ export class ContactEngine implements OnModuleInit, OnApplicationShutdown {
     }
     const contact = this.live.get(event.callId);
     if (!contact) return;
-    this.run(contact, () => this.handle(contact, event));
+    switch (event.type) {
+      case 'ringing':
+        return this.run(contact, { type: 'ringing', at: event.at });
+      case 'answered':
+        return this.run(contact, { type: 'answered', answeredBy: event.answeredBy, at: event.at });
+      case 'connected':
+        return this.run(contact, { type: 'connected', at: event.at });
+      case 'agent_failed':
+        return this.run(contact, { type: 'agent_failed' });
+      case 'ended':
+        return this.run(contact, { type: 'ended', cause: event.cause, sipCode: event.sipCode, at: event.at });
+    }
   }
 
-  private run(contact: LiveContact, step: () => Promise<void>): void {
+  /** Queues an event of the contact behind its earlier ones. */
+  private run(contact: LiveContact, event: ContactEvent): void {
     contact.queue = contact.queue
-      .then(() => this.untilStored(contact, step))
+      .then(() => this.drive(contact, event))
       .catch((error: unknown) => this.failed(contact, error));
+  }
+
+  /**
+   * One event, and the events its effects answer with, each a step of the machine: its effects
+   * are carried out in order, and tried again from the same state while storage is unavailable;
+   * the contact takes the step's state only once all of them are done.
+   */
+  private async drive(contact: LiveContact, event: ContactEvent): Promise<void> {
+    let next: ContactEvent | null = event;
+    while (next) {
+      const { state, effects } = step(contact.state, next);
+      next = await this.untilStored(contact, () => this.perform(contact, effects));
+      contact.state = state;
+    }
+  }
+
+  private async perform(contact: LiveContact, effects: ContactEffect[]): Promise<ContactEvent | null> {
+    let answer: ContactEvent | null = null;
+    for (const effect of effects) answer = (await this.effect(contact, effect)) ?? answer;
+    return answer;
   }
 
   /**
    * A step failed for a reason that is not storage being away (a bug, a refused write, an adapter's
    * surprise): the call must not stay held, with its line and its agent, until the worker restarts.
-   * It is hung up and ended as failed (engine_error). Each write of that end is idempotent, and it
-   * is tried until stored, whatever the error, with a growing pause.
+   * The machine's `engine_error` step hangs it up and ends it as failed (engine_error); its effects
+   * are tried until done, whatever the error, with a growing pause.
    */
   private async failed(contact: LiveContact, error: unknown): Promise<void> {
     this.logger.error(`contact ${contact.id}: ${(error as Error).stack ?? error}; ending it`);
     if (!this.live.has(contact.id)) return;
-    await this.telephony.hangUp(contact.id).catch(() => undefined);
+    const { state, effects } = step(contact.state, { type: 'engine_error' });
     for (let pause = 250; ; pause = Math.min(pause * 2, 5_000)) {
       try {
-        return await this.endAfterError(contact);
+        await this.perform(contact, effects);
+        contact.state = state;
+        return;
       } catch (again) {
         this.logger.error(`contact ${contact.id}: ending it failed (${(again as Error).message}); trying again`);
         await new Promise((resolve) => setTimeout(resolve, pause));
@@ -394,42 +414,15 @@ export class ContactEngine implements OnModuleInit, OnApplicationShutdown {
   }
 
   /**
-   * The end of a call whose step failed: fewer writes than `ended`, none of them optional. The
-   * contact ends (which frees its line and its agent in PostgreSQL); if it ends only now, its
-   * target ends too, failed with reason engine_error (completed if an agent had taken the call);
-   * Redis's reservations go, and a connected agent leaves the call.
+   * A step is kept, not dropped, while PostgreSQL or Redis is unavailable: it is tried again with a
+   * growing pause (up to 5 s) until it is done, so that the call's record catches up with the call
+   * once storage is back. Each effect is idempotent, so a step that half-happened changes nothing
+   * twice.
    */
-  private async endAfterError(contact: LiveContact): Promise<void> {
-    this.clearWait(contact);
-    const recorded = await this.timeline.record({
-      contactId: contact.id,
-      to: 'ended',
-      at: new Date(),
-      cause: 'failed',
-      sipCode: 500,
-    });
-    if (recorded.contactMoved) {
-      const outcomes: TargetStatus[] = contact.connectedAgent ? ['completed', 'failed'] : ['failed', 'completed'];
-      await this.timeline.settleTarget(contact.targetId, contact.id, 'engine_error', outcomes);
-    }
-    await this.capacity.release(contact.tenantId, contact.id);
-    if (contact.connectedAgent)
-      await this.agentSessions.endCall(contact.tenantId, contact.connectedAgent, contact.id, false);
-    await this.announce(contact);
-    this.live.delete(contact.id);
-    contactsEndedTotal.inc({ tenant: contact.tenantId, outcome: 'failed' });
-  }
-
-  /**
-   * A call's step is kept, not dropped, while PostgreSQL or Redis is unavailable: it is tried again
-   * with a growing pause (up to 5 s) until it is stored, so that the call's record catches up with
-   * the call once storage is back. Steps are guarded by the state machines, so a retry of a step
-   * that half-happened changes nothing twice.
-   */
-  private async untilStored(contact: LiveContact, step: () => Promise<void>): Promise<void> {
+  private async untilStored<T>(contact: LiveContact, attempt: () => Promise<T>): Promise<T> {
     for (let pause = 250; ; pause = Math.min(pause * 2, 5_000)) {
       try {
-        return await step();
+        return await attempt();
       } catch (error) {
         if (!isStorageUnavailable(error)) throw error;
         this.logger.warn(`contact ${contact.id}: storage unavailable; trying again in ${pause} ms`);
@@ -438,188 +431,151 @@ export class ContactEngine implements OnModuleInit, OnApplicationShutdown {
     }
   }
 
-  private async handle(contact: LiveContact, event: TelephonyEvent): Promise<void> {
-    switch (event.type) {
-      case 'ringing':
-        return this.ringing(contact, event.at);
-      case 'answered':
-        return this.answered(contact, event.answeredBy, event.at);
-      case 'connected':
-        return this.connected(contact, event.at);
-      case 'agent_failed':
-        return this.agentFailed(contact);
-      case 'ended':
-        return this.ended(contact, event.cause, event.sipCode, event.at);
-      case 'inbound_lines':
-        return;
+  /** Carries out one effect; the answer of `claim_agent` and `assign_agent` is the next event. */
+  private async effect(contact: LiveContact, effect: ContactEffect): Promise<ContactEvent | null> {
+    const { id, tenantId } = contact;
+    switch (effect.type) {
+      case 'record':
+        await this.timeline.record({
+          contactId: id,
+          to: effect.to,
+          at: effect.at,
+          answeredBy: effect.answeredBy,
+          agentId: effect.agentId,
+          releaseAgent: effect.releaseAgent,
+          target: { to: effect.to },
+        });
+        if (effect.to === 'connected' && effect.answeredAt)
+          answerToAgentDelay.observe(this.calleeSeconds(effect.answeredAt, effect.at));
+        return null;
+      case 'release_agent':
+        if ((await this.capacity.releaseAgent(tenantId, id)) && effect.announce) await this.announce(contact);
+        return null;
+      case 'hang_up':
+        if (effect.bestEffort) await this.telephony.hangUp(id).catch(() => undefined);
+        else await this.telephony.hangUp(id);
+        return null;
+      case 'claim_agent':
+        return { type: 'agent_claimed', agentId: await this.capacity.claimAgent(tenantId, id, contact.skill) };
+      case 'assign_agent': {
+        // PostgreSQL decides: the agent becomes this contact's only if available and nobody else's.
+        const { result, endpoint } = await this.timeline.assignAgent(id, effect.agentId);
+        if (result === 'agent_taken')
+          this.logger.warn(`contact ${id}: agent ${effect.agentId} is not free in PostgreSQL; not connected`);
+        return { type: 'agent_assigned', agentId: effect.agentId, result, endpoint };
+      }
+      case 'withdraw_agent':
+        await this.capacity.withdrawAgent(tenantId, effect.agentId);
+        return null;
+      case 'ring_agent':
+        await this.telephony.connectToAgent(id, effect.endpoint);
+        return null;
+      case 'wait_for_agent':
+        await this.capacity.enterWaiting(
+          tenantId,
+          id,
+          contact.skill,
+          effect.answeredAt ?? new Date(),
+          this.identity.id,
+        );
+        // Waiting, with no agent in PostgreSQL either (one whose phone did not pick up is let go).
+        await this.timeline.waitForAgent(id, new Date());
+        return null;
+      case 'time_wait':
+        await this.timeWait(contact, effect.limit, effect.answeredAt ?? new Date());
+        return null;
+      case 'stop_wait_timer':
+        this.clearWait(contact);
+        return null;
+      case 'put_agent_on_call':
+        // Names the call, so a recovery knows this agent is on this contact. A refusal (the agent
+        // left between the claim and the answer) does not stop the call.
+        if ((await this.agentSessions.connectCall(tenantId, effect.agentId, id)) === 'refused')
+          this.logger.warn(`agent ${effect.agentId} took contact ${id} while not available`);
+        return null;
+      case 'agent_unavailable':
+        await this.agentSessions
+          .apply(
+            tenantId,
+            effect.agentId,
+            { type: 'request_state', state: 'unavailable' },
+            { reason: 'no_answer', byKeyId: null },
+          )
+          .catch(() => undefined);
+        return null;
+      case 'leave_waiting':
+        await this.capacity.leaveWaiting(tenantId, id, contact.skill);
+        return null;
+      case 'play_abandon_message': {
+        const { abandonMessage } = await this.compliance.compliance(tenantId);
+        await this.telephony.playAndHangUp(id, abandonMessage);
+        return null;
+      }
+      case 'end':
+        await this.end(contact, effect);
+        return null;
+      case 'end_after_error': {
+        const recorded = await this.timeline.record({
+          contactId: id,
+          to: 'ended',
+          at: new Date(),
+          cause: 'failed',
+          sipCode: 500,
+        });
+        if (recorded.contactMoved)
+          await this.timeline.settleTarget(contact.targetId, id, 'engine_error', effect.outcomes);
+        return null;
+      }
+      case 'release_line':
+        await this.capacity.release(tenantId, id);
+        return null;
+      case 'agent_off_call':
+        if (effect.wrapUp) await this.afterCall(tenantId, effect.agentId, id);
+        else await this.agentSessions.endCall(tenantId, effect.agentId, id, false);
+        return null;
+      case 'announce':
+        await this.announce(contact);
+        return null;
+      case 'forget':
+        if (this.live.delete(id)) contactsEndedTotal.inc({ tenant: tenantId, outcome: effect.outcome });
+        return null;
     }
   }
 
-  private async ringing(contact: LiveContact, at: Date): Promise<void> {
-    await this.timeline.record({
-      contactId: contact.id,
-      to: 'ringing',
-      at,
-      target: { to: 'ringing' },
-    });
-  }
-
-  private async answered(contact: LiveContact, answeredBy: AnsweredBy, at: Date): Promise<void> {
-    contact.answeredBy = answeredBy;
-    await this.timeline.record({
-      contactId: contact.id,
-      to: 'answered',
-      at,
-      answeredBy,
-      // An answering machine gets no agent: the one reserved for the dial is let go with the move.
-      releaseAgent: answeredBy === 'machine',
-      target: { to: 'answered' },
-    });
-    contact.answeredAt = at;
-    if (answeredBy === 'machine') {
-      // No agent for an answering machine: free the agent now, end the call.
-      // (Freeing the agent wakes their other skills' pools too: see FREE_AGENT.)
-      if (await this.capacity.releaseAgent(contact.tenantId, contact.id)) await this.announce(contact);
-      await this.telephony.hangUp(contact.id);
-      return;
-    }
-    await this.connectOrWait(contact, at);
-  }
-
-  private async connectOrWait(contact: LiveContact, answeredAt: Date): Promise<void> {
-    const agentId = await this.capacity.claimAgent(contact.tenantId, contact.id, contact.skill);
-    if (agentId) return this.bridge(contact, agentId);
-    await this.capacity.enterWaiting(contact.tenantId, contact.id, contact.skill, answeredAt, this.identity.id);
-    // Waiting, with no agent in PostgreSQL either (one whose phone did not pick up is let go).
-    await this.timeline.waitForAgent(contact.id, new Date());
+  /** Arms the caller's wait (once: a timer already running is kept). */
+  private async timeWait(
+    contact: LiveContact,
+    limit: 'connect_threshold' | 'max_wait',
+    answeredAt: Date,
+  ): Promise<void> {
     if (contact.waitTimer) return;
-    if (contact.predictive) {
-      // Dialed ahead of agents: the law's connect threshold (2 s by default) from the answer,
-      // then the tenant's message and the call is abandoned.
+    let seconds = this.config.get('MAX_WAIT_SECONDS');
+    if (limit === 'connect_threshold') {
+      // Dialed ahead of agents: the law's connect threshold (2 s by default) from the answer.
       const { connectThresholdSeconds } = await this.compliance.compliance(contact.tenantId);
-      const left = Math.max(0, connectThresholdSeconds - this.calleeSeconds(answeredAt));
-      contact.waitTimer = this.after(left, () =>
-        this.run(contact, () => this.abandon(contact, 'no_agent_within_threshold')),
-      );
-      return;
+      seconds = Math.max(0, connectThresholdSeconds - this.calleeSeconds(answeredAt));
     }
-    contact.waitTimer = this.after(this.config.get('MAX_WAIT_SECONDS'), () =>
-      this.run(contact, () => this.abandon(contact, 'max_wait')),
-    );
-  }
-
-  /** Seconds between two instants in the callee's time (the simulator's time scale undone). */
-  private calleeSeconds(from: Date, to = new Date()): number {
-    return ((to.getTime() - from.getTime()) / 1_000) * this.timeScale;
-  }
-
-  private async bridge(contact: LiveContact, agentId: string): Promise<void> {
-    const agent = await this.prisma.agent.findUnique({
-      where: { tenantId_id: { tenantId: contact.tenantId, id: agentId } },
-    });
-    if (!agent) {
-      await this.capacity.releaseAgent(contact.tenantId, contact.id);
-      return this.connectOrWait(contact, contact.answeredAt ?? new Date());
-    }
-    // PostgreSQL decides: the agent becomes this contact's only if available and nobody else's.
-    const assigned = await this.timeline.assignAgent(contact.id, agentId);
-    if (assigned === 'gone') {
-      await this.capacity.releaseAgent(contact.tenantId, contact.id);
-      return;
-    }
-    if (assigned === 'agent_taken') {
-      // Redis's view offered an agent who is not free (it was lost, or restored without a bridge
-      // in progress): not offered again until the keeper finds them free; another agent, or wait.
-      this.logger.warn(`contact ${contact.id}: agent ${agentId} is not free in PostgreSQL; not connected`);
-      await this.capacity.releaseAgent(contact.tenantId, contact.id);
-      await this.capacity.withdrawAgent(contact.tenantId, agentId);
-      return this.connectOrWait(contact, contact.answeredAt ?? new Date());
-    }
-    contact.bridgingAgent = agentId;
-    await this.telephony.connectToAgent(contact.id, agent.endpoint);
+    const reason = limit === 'connect_threshold' ? 'no_agent_within_threshold' : 'max_wait';
+    contact.waitTimer = this.after(seconds, () => this.run(contact, { type: 'wait_over', reason }));
   }
 
   /**
-   * The agent took the call. Safe to retry after a storage error at any of its writes: each write
-   * is idempotent (an agent already on this call stays on it, a contact already connected stays
-   * connected), and the contact is marked connected in memory only once all of them are stored.
+   * The contact and its target end, in one statement: the outcome the machine worked out, or
+   * pending again when the retry policy wants another attempt and the AutoCall still dials; the
+   * retry's job follows (the target row is its durable intent: the keeper holds it again if the job
+   * is lost). A target whose own move is refused (its status was not what this contact believed,
+   * e.g. after a crash between two writes) is still ended, never left open.
    */
-  private async connected(contact: LiveContact, at: Date): Promise<void> {
-    const agentId = contact.bridgingAgent;
-    if (!agentId) return;
-    this.clearWait(contact);
-    // Names the call, so a recovery knows this agent is on this contact. A refusal (the agent left
-    // between the claim and the answer) does not stop the call; a storage error retries the step.
-    if ((await this.agentSessions.connectCall(contact.tenantId, agentId, contact.id)) === 'refused')
-      this.logger.warn(`agent ${agentId} took contact ${contact.id} while not available`);
-    // The reservation ends; the live view already says on_call, so the agent is not offered again.
-    await this.capacity.releaseAgent(contact.tenantId, contact.id);
-    await this.recordConnected(contact.id, agentId, at);
-    contact.bridgingAgent = null;
-    contact.connectedAgent = agentId;
-    if (contact.answeredAt) {
-      answerToAgentDelay.observe(this.calleeSeconds(contact.answeredAt, at));
-    }
-  }
-
-  /** The contact and its target move to connected, with the agent on the call. */
-  private async recordConnected(contactId: string, agentId: string, at: Date): Promise<void> {
-    await this.timeline.record({
-      contactId,
-      to: 'connected',
-      at,
-      agentId,
-      target: { to: 'connected' },
-    });
-  }
-
-  private async agentFailed(contact: LiveContact): Promise<void> {
-    const agentId = contact.bridgingAgent;
-    contact.bridgingAgent = null;
-    await this.capacity.releaseAgent(contact.tenantId, contact.id);
-    if (agentId) {
-      // Redirect on no answer: the agent who did not pick up is made unavailable.
-      await this.agentSessions
-        .apply(
-          contact.tenantId,
-          agentId,
-          { type: 'request_state', state: 'unavailable' },
-          { reason: 'no_answer', byKeyId: null },
-        )
-        .catch(() => undefined);
-    }
-    // The caller keeps its place and its time: the wait counts from the answer, not from now.
-    await this.connectOrWait(contact, contact.answeredAt ?? new Date());
-  }
-
-  /**
-   * No agent in time: the caller hears the tenant's message and the call ends abandoned. Safe to
-   * retry after a storage error: leaving the waiting queue is idempotent, and only a message
-   * actually handed to the telephony counts as played.
-   */
-  private async abandon(contact: LiveContact, reason: string): Promise<void> {
-    if (contact.connectedAgent || contact.messagePlayed) return;
-    // No longer waiting: the next free agent goes to the next caller, not to this message.
-    await this.capacity.leaveWaiting(contact.tenantId, contact.id, contact.skill);
-    const { abandonMessage } = await this.compliance.compliance(contact.tenantId);
-    // From here an agent served to this caller goes back at once (see serve).
-    contact.abandonReason = reason;
-    await this.telephony.playAndHangUp(contact.id, abandonMessage);
-    contact.messagePlayed = true;
-  }
-
-  private async ended(contact: LiveContact, cause: EndCause, sipCode: number, at: Date): Promise<void> {
-    this.clearWait(contact);
-    const outcome = this.outcome(contact, cause);
-    // Only a retryable outcome needs to know whether its AutoCall still dials (it may be cancelled).
-    const wanted = retryDelay(contact.retry, outcome.status, contact.attempt);
-    const delay = wanted !== null && (await this.autocallActive(contact.autocallId)) ? wanted : null;
+  private async end(contact: LiveContact, effect: Extract<ContactEffect, { type: 'end' }>): Promise<void> {
+    const { outcome, retryAfterSeconds } = effect;
+    const delay =
+      retryAfterSeconds !== null && (await this.autocallActive(contact.autocallId)) ? retryAfterSeconds : null;
     const recorded = await this.timeline.record({
       contactId: contact.id,
       to: 'ended',
-      at,
-      cause,
-      sipCode,
+      at: effect.at,
+      cause: effect.cause,
+      sipCode: effect.sipCode,
       target:
         delay !== null
           ? {
@@ -629,53 +585,33 @@ export class ContactEngine implements OnModuleInit, OnApplicationShutdown {
             }
           : { to: outcome.status, reason: outcome.reason },
     });
-    let retrying = delay !== null;
     if (recorded.contactMoved && !recorded.targetMoved) {
-      // The target's state machine refused this end (its status was not what this contact
-      // believed, e.g. after a crash between two writes): it must still end, never stay open.
-      retrying = false;
       const settled = await this.timeline.settleTarget(contact.targetId, contact.id, outcome.reason, [
         outcome.status,
         'failed',
         'completed',
       ]);
       this.logger.warn(`contact ${contact.id}: its target's move was refused; settled it as ${settled ?? 'it was'}`);
+      return;
     }
-    await this.capacity.release(contact.tenantId, contact.id);
-    if (contact.connectedAgent) await this.afterCall(contact.tenantId, contact.connectedAgent, contact.id);
-    if (retrying && delay !== null) {
-      await this.queues.retries().add(
-        'retry',
-        {
-          tenantId: contact.tenantId,
-          skill: contact.skill,
-          autocallId: contact.autocallId,
-          targetId: contact.targetId,
-          priority: contact.priority,
-          attempts: contact.attempt,
-        },
-        { jobId: `r-${contact.targetId}-${contact.attempt}`, delay: (delay * 1000) / this.timeScale },
-      );
-    }
-    await this.announce(contact);
-    // Only now, with every write stored: a storage error above retries the whole step, whose
-    // writes are each idempotent (the contact already ended stays so, the line is freed once, the
-    // agent is taken off this call once, the retry's job id is its own).
-    this.live.delete(contact.id);
-    contactsEndedTotal.inc({ tenant: contact.tenantId, outcome: outcome.status });
+    if (delay === null) return;
+    await this.queues.retries().add(
+      'retry',
+      {
+        tenantId: contact.tenantId,
+        skill: contact.skill,
+        autocallId: contact.autocallId,
+        targetId: contact.targetId,
+        priority: contact.priority,
+        attempts: contact.state.attempt,
+      },
+      { jobId: `r-${contact.targetId}-${contact.state.attempt}`, delay: (delay * 1000) / this.timeScale },
+    );
   }
 
-  private outcome(contact: LiveContact, cause: EndCause): ContactOutcome {
-    return contactOutcome(
-      {
-        connectedAgent: contact.connectedAgent,
-        lost: contact.lost ?? false,
-        endRequested: contact.endRequested ?? null,
-        answeredBy: contact.answeredBy,
-        abandonReason: contact.abandonReason,
-      },
-      cause,
-    );
+  private async autocallActive(autocallId: string): Promise<boolean> {
+    const row = await this.prisma.autoCall.findUnique({ where: { id: autocallId }, select: { status: true } });
+    return row?.status === 'active';
   }
 
   /**
@@ -696,6 +632,11 @@ export class ContactEngine implements OnModuleInit, OnApplicationShutdown {
             .catch(() => undefined),
       );
     }
+  }
+
+  /** Seconds between two instants in the callee's time (the simulator's time scale undone). */
+  private calleeSeconds(from: Date, to = new Date()): number {
+    return ((to.getTime() - from.getTime()) / 1_000) * this.timeScale;
   }
 
   private async announce(contact: LiveContact): Promise<void> {
