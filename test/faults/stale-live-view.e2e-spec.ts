@@ -2,7 +2,7 @@ import type Redis from 'ioredis';
 import { PrismaService } from '../../libs/database/src';
 import { bearer, TestTenant } from '../support/api-harness';
 import { EngineHarness, EVERY_CALL_ANSWERED, numbers } from '../support/engine-harness';
-import { agentOverlaps, auditTenant, expectNoDoubleDial, sleep } from '../support/fault-audit';
+import { agentOverlaps, auditTenant, expectNoDoubleDial, sleep, workerCounter } from '../support/fault-audit';
 
 /**
  * Redis's live view is an admission cache: it may be lost, restored late or restored wrong, and the
@@ -132,6 +132,38 @@ describe('a live view in Redis that is wrong', () => {
     const { body } = await engine.http().get(`/v1/autocalls/${submitted.id}`).set(bearer(tenant.adminKey)).expect(200);
     expect(body.status).toBe('completed');
     await auditTenant(engine, tenant, { lines: LINES, webhooks: false });
+    await expectNoDoubleDial(engine, tenant);
+  });
+
+  it('keeps list order when PostgreSQL refuses dials Redis admitted (defect 10)', async () => {
+    const tenant = await engine.tenantWithAgents({ lines: 1, skill: 'order', agents: 2, prefix: 'so' });
+    const tag = tagOf(tenant);
+    // Redis's view says two lines where PostgreSQL has one: while a call is up, Redis admits the
+    // next dial, which PostgreSQL refuses, and the target goes back to its queue. It must go back to
+    // its place, not behind the targets after it. (One dial over at a time: with more, the dials in
+    // flight when one is refused could pass it, which is not what this case is about.)
+    const submitted = await engine.submit(tenant, {
+      mode: 'sequential',
+      skill: 'order',
+      checks: { freeLines: { reserve: 0 }, freeAgents: null, callStop: false },
+      targets: numbers(8, '+4422'),
+    });
+    const lies = await lyingUntil(engine.finished(tenant, submitted.id, 120_000), async () => {
+      await redis.hset(`${tag}:lines`, 'capacity', '2');
+      return 1;
+    });
+    expect(lies).toBeGreaterThan(0);
+    const refused = await workerCounter(
+      engine.workerUrl(engine.workers[0]),
+      'autocall_dials_refused_total',
+      tenant.tenantId,
+    );
+    expect(refused).toBeGreaterThan(0);
+    const dialed = await prisma.$queryRaw<{ position: number }[]>`
+      SELECT t.position FROM contacts c JOIN targets t ON t.id = c.target_id
+      WHERE c.tenant_id = ${tenant.tenantId}::uuid ORDER BY c.id`;
+    expect(dialed.map((d) => d.position)).toEqual([...Array(8).keys()]);
+    await auditTenant(engine, tenant, { lines: 1, webhooks: false });
     await expectNoDoubleDial(engine, tenant);
   });
 });

@@ -173,7 +173,8 @@ redis.call('HINCRBY', pace, 'budget', -1)
 redis.call('HINCRBY', pace, 'dialed', 1)
 redis.call('ZADD', KEYS[2], redis_ms(), contact)
 redis.call('HINCRBY', KEYS[1], 'reserved', 1)
-redis.call('HSET', contact_key, 'agent', '', 'skill', skill, 'owner', ARGV[6], 'placed', '0')
+-- Which budget the dial was taken from (its end is unique to one decision of the leader).
+redis.call('HSET', contact_key, 'agent', '', 'skill', skill, 'owner', ARGV[6], 'placed', '0', 'pace', budget[2])
 redis.call('ZADD', tag .. ':paced:' .. skill, now, contact)
 return {1, ''}
 `;
@@ -189,11 +190,8 @@ end
 return 0
 `;
 
-/**
- * The contact ended (or never got placed): free its line, its agent reservation and its place in
- * the waiting queue. Idempotent: returns 1 only the first time. KEYS: lines, contacts. ARGV: tag, contact.
- */
-export const RELEASE_CONTACT = `${FREE_AGENT}
+// Frees a contact's line, its agent reservation and its place in the waiting queue.
+const RELEASE_BODY = `
 local tag, contact = ARGV[1], ARGV[2]
 local key = tag .. ':contact:' .. contact
 local removed = redis.call('ZREM', KEYS[2], contact)
@@ -210,6 +208,31 @@ end
 redis.call('DEL', key)
 return 1
 `;
+
+/**
+ * The contact ended (or never got placed): free its line, its agent reservation and its place in
+ * the waiting queue. Idempotent: returns 1 only the first time. KEYS: lines, contacts. ARGV: tag, contact.
+ */
+export const RELEASE_CONTACT = `${FREE_AGENT}${RELEASE_BODY}`;
+
+/**
+ * A reservation that did not become a dial (its target was gone, held by a guard, taken by another
+ * worker, refused by PostgreSQL): released like RELEASE_CONTACT, and a predictive reservation gives
+ * its unit back to the budget it was taken from, if that budget still stands (the pacing leader has
+ * not decided since: a new decision already counted it as a dial, and a refund then would grant one
+ * dial more than decided). The pool's count of paced dials is never lowered, so no decision can
+ * over-grant. KEYS: lines, contacts. ARGV: tag, contact.
+ */
+export const RELEASE_UNDIALED = `${FREE_AGENT}
+do
+  local key = ARGV[1] .. ':contact:' .. ARGV[2]
+  local fields = redis.call('HMGET', key, 'placed', 'skill', 'pace')
+  if fields[1] == '0' and fields[3] then
+    local pace = ARGV[1] .. ':pace:' .. fields[2]
+    if redis.call('HGET', pace, 'budgetUntil') == fields[3] then redis.call('HINCRBY', pace, 'budget', 1) end
+  end
+end
+${RELEASE_BODY}`;
 
 /** Ends the agent reservation of a contact that keeps its line (e.g. a machine answered). ARGV: tag, contact. */
 export const RELEASE_AGENT = `${FREE_AGENT}

@@ -11,6 +11,7 @@ import {
   RELEASE_AGENT,
   REASSERT,
   RELEASE_CONTACT,
+  RELEASE_UNDIALED,
   RENEW_OWNER_LEASE,
   RESERVE_AGENT_DIAL,
   RESERVE_DIAL,
@@ -36,6 +37,7 @@ type CapacityRedis = Redis & {
   reserveAgentDial(lines: string, contacts: string, ...args: string[]): Promise<[number, string]>;
   markPlaced(lines: string, ...args: string[]): Promise<number>;
   releaseContact(lines: string, contacts: string, ...args: string[]): Promise<number>;
+  releaseUndialed(lines: string, contacts: string, ...args: string[]): Promise<number>;
   releaseAgent(...args: string[]): Promise<number>;
   claimAgent(...args: string[]): Promise<string | null>;
   enterWaiting(...args: string[]): Promise<number>;
@@ -77,6 +79,7 @@ export class CapacityService {
     define('reservePacedDial', RESERVE_PACED_DIAL, 2);
     define('markPlaced', MARK_PLACED, 1);
     define('releaseContact', RELEASE_CONTACT, 2);
+    define('releaseUndialed', RELEASE_UNDIALED, 2);
     define('releaseAgent', RELEASE_AGENT, 0);
     define('claimAgent', CLAIM_AGENT, 0);
     define('enterWaiting', ENTER_WAITING, 0);
@@ -182,6 +185,21 @@ export class CapacityService {
     );
   }
 
+  /**
+   * A reservation that did not become a dial: released, and a predictive one's unit of budget given
+   * back if the budget it came from still stands (RELEASE_UNDIALED).
+   */
+  async releaseUndialed(tenantId: string, contactId: string): Promise<boolean> {
+    return (
+      (await this.client.releaseUndialed(
+        this.lines(tenantId),
+        this.contacts(tenantId),
+        this.tag(tenantId),
+        contactId,
+      )) === 1
+    );
+  }
+
   async releaseAgent(tenantId: string, contactId: string): Promise<boolean> {
     return (await this.client.releaseAgent(this.tag(tenantId), contactId)) === 1;
   }
@@ -232,18 +250,6 @@ export class CapacityService {
   /** The contact stops waiting for an agent (it is being abandoned). */
   async leaveWaiting(tenantId: string, contactId: string, skill: string): Promise<void> {
     await this.client.zrem(`${this.tag(tenantId)}:waiting:${skill}`, contactId);
-  }
-
-  /**
-   * A paced reservation that never became a dial (a guard held its target, the target was gone):
-   * the budget it took is given back, and the dial it counted is uncounted.
-   */
-  async refundPaced(tenantId: string, skill: string): Promise<void> {
-    await this.client
-      .multi()
-      .hincrby(`${this.tag(tenantId)}:pace:${skill}`, 'budget', 1)
-      .hincrby(`${this.tag(tenantId)}:pace:${skill}`, 'dialed', -1)
-      .exec();
   }
 
   async serveWaiting(

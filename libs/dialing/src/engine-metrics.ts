@@ -9,6 +9,11 @@ import { DIALS_QUEUE, Queues, RETRIES_QUEUE } from './queues';
 
 /** Counted by the worker as calls happen. Labels are bounded: tenant ids and fixed words only. */
 export const dialsTotal = new Counter({ name: 'autocall_dials_total', help: 'Calls placed', labelNames: ['tenant'] });
+export const dialsRefusedTotal = new Counter({
+  name: 'autocall_dials_refused_total',
+  help: "Dials Redis's view admitted and PostgreSQL refused (no free line, agent not free): the view was stale",
+  labelNames: ['tenant', 'reason'],
+});
 export const contactsEndedTotal = new Counter({
   name: 'autocall_contacts_ended_total',
   help: 'Contacts ended, by the outcome of their attempt',

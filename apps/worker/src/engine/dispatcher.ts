@@ -14,6 +14,7 @@ import {
   ComplianceService,
   ContactTimeline,
   DialChecks,
+  dialsRefusedTotal,
   HeldTargetJob,
   heldQueueName,
   LiveCallsRestorer,
@@ -237,20 +238,20 @@ export class Dispatcher implements OnApplicationBootstrap, OnApplicationShutdown
       const contactId = uuidv7();
       let reservation = await this.reserveFor(pool, expected, contactId);
       if (reservation && !reservation.ok) {
-        if (job) await job.moveToDelayed(Date.now(), token);
+        if (job) await this.putBack(job, token);
         return; // the head waits for capacity; an event will wake the pool again
       }
       job ??= (await worker.getNextJob(token, { block: false })) as Job<HeldTargetJob> | undefined;
       if (!job) {
-        if (reservation) await this.capacity.release(pool.tenantId, contactId);
+        if (reservation) await this.capacity.releaseUndialed(pool.tenantId, contactId);
         return;
       }
       if (job.data.autocallId !== expected) {
         // Another worker took the head meanwhile; the reservation was made for other checks.
-        if (reservation) await this.capacity.release(pool.tenantId, contactId);
+        if (reservation) await this.capacity.releaseUndialed(pool.tenantId, contactId);
         reservation = await this.reserveFor(pool, job.data.autocallId, contactId);
         if (reservation && !reservation.ok) {
-          await job.moveToDelayed(Date.now(), token);
+          await this.putBack(job, token);
           return;
         }
       }
@@ -260,6 +261,16 @@ export class Dispatcher implements OnApplicationBootstrap, OnApplicationShutdown
       inFlight.add(dial);
       if (inFlight.size >= MAX_DIALS_IN_FLIGHT) await Promise.race(inFlight);
     }
+  }
+
+  /**
+   * A held target taken but not dialed now (no capacity, or PostgreSQL refused the dial) goes back
+   * to the front of its priority class, where it was, not behind the targets held after it (engine
+   * review, defect 10: a delayed job is re-promoted with a new place). Targets put back together
+   * keep list order among themselves: their job ids sort as their lists and positions do.
+   */
+  private async putBack(job: Job<HeldTargetJob>, token: string): Promise<void> {
+    await job.moveToWait(token);
   }
 
   /** A reservation for the next target of this AutoCall; null when the AutoCall no longer dials. */
@@ -290,16 +301,10 @@ export class Dispatcher implements OnApplicationBootstrap, OnApplicationShutdown
         where: { id: job.data.targetId },
         include: { autocall: true },
       });
+      // A predictive reservation that does not become a dial gives its budget back, so that held
+      // or vanished targets at the head cannot use up what the pacer allowed.
       const release = async () => {
-        if (!contactId) return;
-        // A predictive reservation that does not become a dial gives its budget back, so that
-        // held or vanished targets at the head cannot use up what the pacer allowed.
-        if (
-          (await this.capacity.release(pool.tenantId, contactId)) &&
-          reservation?.ok &&
-          target?.autocall.mode === 'predictive'
-        )
-          await this.capacity.refundPaced(pool.tenantId, pool.skill);
+        if (contactId) await this.capacity.releaseUndialed(pool.tenantId, contactId);
       };
       if (!target || target.status !== 'pending' || target.autocall.status !== 'active') {
         await release();
@@ -307,7 +312,7 @@ export class Dispatcher implements OnApplicationBootstrap, OnApplicationShutdown
         return;
       }
       if (!contactId || !reservation?.ok) {
-        await job.moveToDelayed(Date.now(), token);
+        await this.putBack(job, token);
         return;
       }
       const stop = await this.callStopReason(
@@ -371,8 +376,9 @@ export class Dispatcher implements OnApplicationBootstrap, OnApplicationShutdown
       if (dialed !== 'dialing') {
         // Redis admitted a dial that PostgreSQL, which decides, refused: its view was stale.
         state.refused = true;
+        dialsRefusedTotal.inc({ tenant: pool.tenantId, reason: dialed });
         await release();
-        await job.moveToDelayed(Date.now(), token);
+        await this.putBack(job, token);
         await this.repairAfterRefusal(pool.tenantId, dialed, reservation.agentId);
         return;
       }
@@ -393,7 +399,7 @@ export class Dispatcher implements OnApplicationBootstrap, OnApplicationShutdown
       this.recordDial(state);
       await job.moveToCompleted('dialed', token, false);
     } catch (error) {
-      if (contactId && !started) await this.capacity.release(pool.tenantId, contactId).catch(() => undefined);
+      if (contactId && !started) await this.capacity.releaseUndialed(pool.tenantId, contactId).catch(() => undefined);
       throw error;
     }
   }
