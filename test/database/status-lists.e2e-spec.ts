@@ -1,6 +1,6 @@
 import { Client } from 'pg';
 import { CONTACT_STATUSES } from '../../libs/dialing/src/contact-lifecycle';
-import { TARGET_STATUSES, TERMINAL_STATUSES } from '../../libs/dialing/src/target-status';
+import { OPEN_TARGET_STATUSES, TARGET_STATUSES, TERMINAL_STATUSES } from '../../libs/dialing/src/target-status';
 import { AGENT_STATES } from '../../libs/agents/src/agent-state';
 import { createSuiteDatabase, dropDatabase } from '../support/databases';
 
@@ -47,6 +47,18 @@ describe('the status lists PostgreSQL keeps', () => {
       );
       expect(lists.length).toBeGreaterThan(0);
       for (const list of lists) expect(list).toEqual([...TERMINAL_STATUSES].sort());
+    },
+  );
+
+  it.each(['targets_count_open_inserted', 'targets_count_open_ended'])(
+    'names exactly the open target statuses in the trigger function %s',
+    async (fn) => {
+      const { rows } = await client.query<{ def: string }>('SELECT pg_get_functiondef($1::regproc) AS def', [fn]);
+      const lists = [...rows[0].def.matchAll(/status\s+(?:NOT\s+)?IN\s*\(([^)]*)\)/gi)].map((m) =>
+        [...m[1].matchAll(/'([a-z_]+)'/g)].map((v) => v[1]).sort(),
+      );
+      expect(lists.length).toBeGreaterThan(0);
+      for (const list of lists) expect(list).toEqual([...OPEN_TARGET_STATUSES].sort());
     },
   );
 });

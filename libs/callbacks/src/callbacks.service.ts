@@ -208,21 +208,20 @@ export class CallbacksService {
         return;
       }
       if (locked.status === 'queued' && locked.target_id) {
-        // The target row lock orders this against the dispatcher's pending → dialing.
+        // The target row lock orders this against the dispatcher's pending → dialing. Its AutoCall
+        // (its only target) is cancelled in the same statement, and finished by the target's end.
         const cancelled = await tx.$queryRaw<{ autocall_id: string }[]>`
           WITH t AS (
             UPDATE targets SET status = 'cancelled', reason = 'callback_cancelled', updated_at = now(), completed_at = now()
             WHERE id = ${locked.target_id}::uuid AND status = 'pending' RETURNING id, autocall_id),
           te AS (
             INSERT INTO target_events (target_id, from_status, to_status, reason)
-            SELECT id, 'pending', 'cancelled', 'callback_cancelled' FROM t)
+            SELECT id, 'pending', 'cancelled', 'callback_cancelled' FROM t),
+          a AS (
+            UPDATE autocalls SET status = 'cancelled', cancelled_at = now()
+            WHERE id IN (SELECT autocall_id FROM t) AND completed_at IS NULL)
           SELECT autocall_id FROM t`;
-        if (cancelled.length > 0) {
-          await tx.$executeRaw`
-            UPDATE autocalls SET status = 'cancelled', cancelled_at = now(), completed_at = now()
-            WHERE id = ${cancelled[0].autocall_id}::uuid AND completed_at IS NULL`;
-          return;
-        }
+        if (cancelled.length > 0) return;
       }
       throw new ConflictError(
         locked.status === 'queued'

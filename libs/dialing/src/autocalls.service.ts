@@ -501,7 +501,6 @@ export class AutoCallsService {
           WHERE autocall_id = ${autocallId}::uuid AND status = 'pending' RETURNING id)
         INSERT INTO target_events (target_id, from_status, to_status, reason)
         SELECT id, 'pending', 'cancelled', 'autocall_cancelled' FROM cancelled`;
-      await this.targets.completeIfDone(tx, autocallId);
     });
     const view = await this.get(tenantId, autocallId);
     await this.queues.announcePool({ tenantId, skill: view.skill }).catch(() => undefined);

@@ -3,7 +3,7 @@ import { Pool } from 'pg';
 import { AppConfig } from '@autocall/config';
 import { ContactStatus, contactSourcesOf } from './contact-lifecycle';
 import { BoundRefusal, boundRefusalOf } from './dial-bounds';
-import { isTerminal, OPEN_TARGET_STATUSES, sourcesOf, TargetStatus } from './target-status';
+import { isTerminal, sourcesOf, TargetStatus } from './target-status';
 
 export interface TimelineStep {
   contactId: string;
@@ -31,12 +31,12 @@ export const FINISH = `status = CASE WHEN status = 'active' THEN 'completed'::au
   completed_at = now()`;
 
 /**
- * Finishes AutoCall $1 if none of its targets is in one of the statuses $2 (the open ones): the
- * one statement for it, used in a transaction (TargetStore) and on the hot path (this class).
+ * Finishes AutoCall $1 if it has no open target. The statement that ends an AutoCall's last open
+ * target finishes it already (the targets_count_open_ended trigger); this is for an AutoCall whose
+ * targets were all stored terminal (an immediate submission that could dial none).
  */
 export const FINISH_IF_DONE = `UPDATE autocalls SET ${FINISH}
-  WHERE id = $1::uuid AND completed_at IS NULL
-    AND NOT EXISTS (SELECT 1 FROM targets WHERE autocall_id = $1::uuid AND status = ANY($2::target_status[]))`;
+  WHERE id = $1::uuid AND completed_at IS NULL AND open_targets = 0`;
 
 const AT_COLUMN: Partial<Record<ContactStatus, string>> = {
   ringing: 'ringing_at',
@@ -108,16 +108,15 @@ export class ContactTimeline implements OnModuleDestroy {
     if (target) {
       params.push(target.to, target.reason ?? null, target.nextAttemptAt ?? null, terminal, sourcesOf(target.to));
     }
+    // A target's terminal move finishes its AutoCall in the same statement when it was the last open
+    // one (the targets_count_open_ended trigger).
     const { rows } = await this.pool.query(sql, params);
     const row = rows[0] as { contact_moved: number; target_moved: number; autocall_id: string | null };
-    const result = {
+    return {
       contactMoved: row.contact_moved > 0,
       targetMoved: row.target_moved > 0,
       autocallId: row.autocall_id,
     };
-    // Checked after the commit, so that of two targets ending at once the later one sees both.
-    if (terminal && result.targetMoved && result.autocallId) await this.completeIfDone(result.autocallId);
-    return result;
   }
 
   /**
@@ -144,10 +143,7 @@ export class ContactTimeline implements OnModuleDestroy {
          SELECT autocall_id FROM t`,
         [targetId, to, reason, sourcesOf(to), contactId],
       );
-      if (rows.length) {
-        await this.completeIfDone(rows[0].autocall_id);
-        return to;
-      }
+      if (rows.length) return to;
     }
     return null;
   }
@@ -262,22 +258,10 @@ export class ContactTimeline implements OnModuleDestroy {
     return rows[0].moved > 0;
   }
 
-  /**
-   * An AutoCall is finished once every target is terminal: an active one becomes completed, a
-   * cancelled one keeps its status; both get completed_at (and so their autocall.completed event).
-   */
-  async completeIfDone(autocallId: string): Promise<boolean> {
-    const { rowCount } = await this.pool.query(FINISH_IF_DONE, [autocallId, OPEN_TARGET_STATUSES]);
-    return (rowCount ?? 0) > 0;
-  }
-
-  /** Safety net: completes every active AutoCall whose targets are all terminal. */
+  /** Safety net: finishes every unfinished AutoCall with no open target (see FINISH_IF_DONE). */
   async completeAllDone(): Promise<number> {
     const { rowCount } = await this.pool.query(
-      `UPDATE autocalls a SET ${FINISH}
-       WHERE a.completed_at IS NULL AND NOT EXISTS (SELECT 1 FROM targets t WHERE t.autocall_id = a.id
-         AND t.status = ANY($1::target_status[]))`,
-      [OPEN_TARGET_STATUSES],
+      `UPDATE autocalls SET ${FINISH} WHERE completed_at IS NULL AND open_targets = 0`,
     );
     return rowCount ?? 0;
   }

@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { Prisma, PrismaService } from '@autocall/database';
 import { FINISH_IF_DONE } from './contact-timeline';
-import { isTerminal, OPEN_TARGET_STATUSES, sourcesOf, TargetStatus } from './target-status';
+import { isTerminal, sourcesOf, TargetStatus } from './target-status';
 
 type Db = Prisma.TransactionClient;
 
@@ -24,8 +24,9 @@ export class TargetStore {
   constructor(private readonly prisma: PrismaService) {}
 
   /**
-   * Returns the previous status, or null when the move was not allowed (already moved on). After
-   * the transaction commits, a caller whose move was terminal calls completeIfDone.
+   * Returns the previous status, or null when the move was not allowed (already moved on). A
+   * terminal move that ends the AutoCall's last open target finishes the AutoCall in the same
+   * statement (the targets_count_open_ended trigger).
    */
   async move(db: Db, targetId: string, move: TargetMove): Promise<{ from: TargetStatus; autocallId: string } | null> {
     const sources = sourcesOf(move.to);
@@ -50,9 +51,9 @@ export class TargetStore {
     return { from, autocallId };
   }
 
-  /** An AutoCall is finished once every target is terminal (see ContactTimeline.completeIfDone). */
+  /** Finishes an AutoCall whose targets were all stored terminal (see FINISH_IF_DONE). */
   async completeIfDone(db: Db, autocallId: string): Promise<boolean> {
-    const updated = await db.$executeRawUnsafe(FINISH_IF_DONE, autocallId, [...OPEN_TARGET_STATUSES]);
+    const updated = await db.$executeRawUnsafe(FINISH_IF_DONE, autocallId);
     return updated > 0;
   }
 

@@ -326,7 +326,6 @@ export class Dispatcher implements OnApplicationBootstrap, OnApplicationShutdown
       );
       if (stop) {
         await this.prisma.$transaction((tx) => this.targets.move(tx, target.id, { to: 'skipped', reason: stop }));
-        await this.timeline.completeIfDone(target.autocallId);
         await release();
         await job.moveToCompleted('skipped', token, false);
         return;
@@ -343,7 +342,6 @@ export class Dispatcher implements OnApplicationBootstrap, OnApplicationShutdown
           await this.prisma.$transaction((tx) =>
             this.targets.move(tx, target.id, { to: 'skipped', reason: verdict.guard }),
           );
-          await this.timeline.completeIfDone(target.autocallId);
           await job.moveToCompleted('skipped', token, false);
           return;
         }
