@@ -80,6 +80,8 @@ const settings = z.object({
   /** How often the pacer re-reads its estimates and corrects its risk from the measured abandon rate. */
   PACING_CONTROL_INTERVAL_MS: z.coerce.number().int().min(100).max(600_000).default(5_000),
   DISPATCH_SWEEP_INTERVAL_MS: z.coerce.number().int().min(100).max(600_000).default(5_000),
+  /** A pool's queue worker (two Redis connections) is closed after this long unused; made again when needed. */
+  POOL_WORKER_IDLE_MS: z.coerce.number().int().min(100).max(86_400_000).default(60_000),
   /**
    * A pending target this long past its next attempt with no job in its pool's queue lost its retry
    * (a worker killed, or Redis refusing, between the commit and the enqueue) and is held again.

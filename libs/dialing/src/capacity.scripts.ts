@@ -380,11 +380,13 @@ return 1
  * KEYS: contacts. ARGV: tag, contact, skill, status, agent or '', answeredAt (ms) or '', predictive (1|0), now.
  * Returns 1 when restored.
  */
-export const RESTORE_CONTACT = `
+export const RESTORE_CONTACT = `${REDIS_MS}
 local tag, contact, skill, status, agent = ARGV[1], ARGV[2], ARGV[3], ARGV[4], ARGV[5]
+-- Redis's clock: the keeper judges a restore's age (RESTORE_GRACE_MS) by the same clock.
+local now = redis_ms()
 local key = tag .. ':contact:' .. contact
 if redis.call('EXISTS', key) == 1 then return 0 end
-redis.call('ZADD', KEYS[1], 'NX', ARGV[8], contact)
+redis.call('ZADD', KEYS[1], 'NX', now, contact)
 local reserved = ''
 if status == 'dialing' or status == 'ringing' then
   if agent ~= '' then
@@ -398,11 +400,12 @@ if status == 'dialing' or status == 'ringing' then
       reserved = agent
     end
   end
+  -- (The pacer's in-flight times are the dispatchers' clocks, as RESERVE_PACED_DIAL writes them.)
   if ARGV[7] == '1' then redis.call('ZADD', tag .. ':paced:' .. skill, 'NX', ARGV[8], contact) end
 elseif status == 'waiting' and ARGV[6] ~= '' then
   redis.call('ZADD', tag .. ':waiting:' .. skill, 'NX', ARGV[6], contact)
 end
-redis.call('HSET', key, 'agent', reserved, 'skill', skill, 'owner', 'unknown', 'placed', '1', 'restoredAt', ARGV[8])
+redis.call('HSET', key, 'agent', reserved, 'skill', skill, 'owner', 'unknown', 'placed', '1', 'restoredAt', now)
 return 1
 `;
 

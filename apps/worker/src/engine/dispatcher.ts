@@ -1,6 +1,6 @@
 import { Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
 import { Job, Worker } from 'bullmq';
-import { Histogram } from 'prom-client';
+import { Gauge, Histogram, register } from 'prom-client';
 import type Redis from 'ioredis';
 import { AgentStateChangedEvent } from '@autocall/agents';
 import { uuidv7 } from '@autocall/common';
@@ -73,7 +73,8 @@ interface AutoCallInfo {
 @Injectable()
 export class Dispatcher implements OnApplicationBootstrap, OnApplicationShutdown {
   private readonly logger = new Logger(Dispatcher.name);
-  private readonly workers = new Map<string, Worker<HeldTargetJob>>();
+  /** Each pool's BullMQ worker, made when the pool has jobs to take, closed when unused a while. */
+  private readonly workers = new Map<string, { worker: Worker<HeldTargetJob>; pool: Pool; usedAt: number }>();
   private readonly draining = new Map<string, DrainState>();
   /** Recent capacity-freed-to-originate latencies in ms (the benchmark reads them). */
   readonly latencies: number[] = [];
@@ -101,6 +102,16 @@ export class Dispatcher implements OnApplicationBootstrap, OnApplicationShutdown
   ) {}
 
   async onApplicationBootstrap(): Promise<void> {
+    if (!register.getSingleMetric('autocall_pool_queue_workers')) {
+      const workers = this.workers;
+      new Gauge({
+        name: 'autocall_pool_queue_workers',
+        help: 'Pools whose BullMQ worker this process holds open (closed when unused: POOL_WORKER_IDLE_MS)',
+        collect() {
+          this.set(workers.size);
+        },
+      });
+    }
     this.subscriber = this.redis.connect('dispatch-subscriber');
     const dispatchChannel = this.queues.dispatchChannel();
     const agentChannel = this.redis.keys.agentStateChannel();
@@ -125,11 +136,12 @@ export class Dispatcher implements OnApplicationBootstrap, OnApplicationShutdown
     this.stopping = true;
     if (this.sweep) clearInterval(this.sweep);
     this.subscriber?.disconnect();
-    await Promise.all([...this.workers.values()].map((w) => w.close()));
+    await Promise.all([...this.workers.values()].map((w) => w.worker.close()));
   }
 
   /** The slow safety sweep: every known pool, in case a wake-up was lost. */
   async wakeAll(): Promise<void> {
+    this.closeIdleWorkers();
     try {
       for (const pool of await this.queues.pools()) void this.wake(pool);
     } catch (error) {
@@ -186,33 +198,48 @@ export class Dispatcher implements OnApplicationBootstrap, OnApplicationShutdown
     }
   }
 
+  /**
+   * A pool's queue worker holds two Redis connections and a stalled-jobs timer: one unused for
+   * POOL_WORKER_IDLE_MS (its pool not being drained) is closed, so that connections and timers
+   * follow the pools in use, not every pool ever seen. The next drain that needs it makes it again.
+   */
+  private closeIdleWorkers(): void {
+    const idleBefore = Date.now() - this.config.get('POOL_WORKER_IDLE_MS');
+    for (const [name, entry] of this.workers) {
+      if (entry.usedAt > idleBefore || this.draining.has(poolId(entry.pool))) continue;
+      this.workers.delete(name);
+      void entry.worker.close().catch((error: unknown) => this.logger.warn(`${name}: ${(error as Error).message}`));
+    }
+  }
+
   private worker(pool: Pool): Worker<HeldTargetJob> {
     const name = heldQueueName(pool);
-    let worker = this.workers.get(name);
-    if (!worker) {
-      // Holding a job takes milliseconds: a short lock gets a dead worker's job back within seconds.
-      worker = this.queues.createWorker<HeldTargetJob>(name, null, {
-        autorun: false,
-        lockDuration: 10_000,
-        stalledInterval: 5_000,
-        maxStalledCount: 10,
-      });
-      worker.on('error', (error) => this.logger.warn(`${name}: ${error.message}`));
-      void worker.startStalledCheckTimer();
-      this.workers.set(name, worker);
+    const known = this.workers.get(name);
+    if (known) {
+      known.usedAt = Date.now();
+      return known.worker;
     }
+    // Holding a job takes milliseconds: a short lock gets a dead worker's job back within seconds.
+    const worker = this.queues.createWorker<HeldTargetJob>(name, null, {
+      autorun: false,
+      lockDuration: 10_000,
+      stalledInterval: 5_000,
+      maxStalledCount: 10,
+    });
+    worker.on('error', (error) => this.logger.warn(`${name}: ${error.message}`));
+    void worker.startStalledCheckTimer();
+    this.workers.set(name, { worker, pool, usedAt: Date.now() });
     return worker;
   }
 
   private async drain(pool: Pool, state: DrainState): Promise<void> {
     const queue = this.queues.held(pool);
-    const worker = this.worker(pool);
     const token = uuidv7();
     // Taking jobs and reserving capacity stays in order, one at a time; the dials themselves
     // (database writes, originate) overlap, up to MAX_DIALS_IN_FLIGHT.
     const inFlight = new Set<Promise<void>>();
     try {
-      await this.takeAndDial(pool, state, queue, worker, token, inFlight);
+      await this.takeAndDial(pool, state, queue, token, inFlight);
     } finally {
       await Promise.all(inFlight);
     }
@@ -222,18 +249,21 @@ export class Dispatcher implements OnApplicationBootstrap, OnApplicationShutdown
     pool: Pool,
     state: DrainState,
     queue: ReturnType<Queues['held']>,
-    worker: Worker<HeldTargetJob>,
     token: string,
     inFlight: Set<Promise<void>>,
   ): Promise<void> {
     for (;;) {
       if (this.stopping || state.refused) return;
       const [head] = await queue.getJobs(['prioritized', 'wait'], 0, 0, true);
-      // Without a visible head, a fetch still promotes jobs that were put back (delayed).
-      let job = head
-        ? undefined
-        : ((await worker.getNextJob(token, { block: false })) as Job<HeldTargetJob> | undefined);
-      if (!head && !job) return;
+      let job: Job<HeldTargetJob> | undefined;
+      if (!head) {
+        // Without a visible head, only jobs delayed until a time (a calling window) or taken by a
+        // worker that died (active, back after the stalled check) need the pool's queue worker: a
+        // fetch promotes the first. An empty pool needs none (see closeIdleWorkers).
+        if ((await queue.getJobCountByTypes('delayed', 'active')) === 0) return;
+        job = (await this.worker(pool).getNextJob(token, { block: false })) as Job<HeldTargetJob> | undefined;
+        if (!job) return;
+      }
       const expected = (head ?? job)!.data.autocallId;
       const contactId = uuidv7();
       let reservation = await this.reserveFor(pool, expected, contactId);
@@ -241,7 +271,7 @@ export class Dispatcher implements OnApplicationBootstrap, OnApplicationShutdown
         if (job) await this.putBack(job, token);
         return; // the head waits for capacity; an event will wake the pool again
       }
-      job ??= (await worker.getNextJob(token, { block: false })) as Job<HeldTargetJob> | undefined;
+      job ??= (await this.worker(pool).getNextJob(token, { block: false })) as Job<HeldTargetJob> | undefined;
       if (!job) {
         if (reservation) await this.capacity.releaseUndialed(pool.tenantId, contactId);
         return;

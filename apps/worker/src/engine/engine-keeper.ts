@@ -303,7 +303,12 @@ export class EngineKeeper implements LiveViewPart, OnApplicationBootstrap, OnApp
       const placer = row?.placedBy ?? (await this.capacity.placingOwner(tenantId, contactId));
       if (placer && (await this.identity.isAlive(placer))) continue;
       // After a Redis loss, give the workers that hold calls time to re-assert them.
-      if (info.owner === 'unknown' && Date.now() - Number(info.restoredAt ?? 0) < RESTORE_GRACE_MS) continue;
+      // (Both times are Redis's: RESTORE_CONTACT stamps the restore with its clock.)
+      if (
+        info.owner === 'unknown' &&
+        (await this.capacity.redisNow()) - Number(info.restoredAt ?? 0) < RESTORE_GRACE_MS
+      )
+        continue;
       if (!row) {
         // A reservation whose contact row was never committed: its reserver may be committing it
         // right now. A dead worker's goes at once; any other (an API replica's, or a live worker's
