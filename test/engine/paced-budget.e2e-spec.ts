@@ -56,11 +56,11 @@ describe('the predictive budget', () => {
   it('gives nothing back for a dial that was placed', async () => {
     await decide(3, later(600));
     await reserve('00000000-0000-7000-8000-000000000003');
-    await capacity.markPlaced(tenant.tenantId, '00000000-0000-7000-8000-000000000003', 'worker-x');
+    await capacity.reassert(tenant.tenantId, '00000000-0000-7000-8000-000000000003', 'worker-x');
     await capacity.releaseUndialed(tenant.tenantId, '00000000-0000-7000-8000-000000000003');
     expect(await budget()).toBe(2);
     await reserve('00000000-0000-7000-8000-000000000004');
-    await capacity.markPlaced(tenant.tenantId, '00000000-0000-7000-8000-000000000004', 'worker-x');
+    await capacity.reassert(tenant.tenantId, '00000000-0000-7000-8000-000000000004', 'worker-x');
     await capacity.release(tenant.tenantId, '00000000-0000-7000-8000-000000000004');
     expect(await budget()).toBe(1);
     // Every line is free again.

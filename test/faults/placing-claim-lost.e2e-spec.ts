@@ -11,9 +11,10 @@ const DUPLICATE_DIALS = 10;
  * The engine review's suspected double dial: Redis loses a call's placing claim (restarted empty,
  * or failed over) and its dial is queued again (a restore later than the janitor's grace), while
  * the worker that placed it still holds the call, not yet ringing (its contact still `dialing`).
- * The simulator runs twenty times slower than real time here, so a call takes 6 to 30 s to ring. Here the claim and the simulated carrier's own
- * memory of the call are deleted on purpose, and the contact's dial is queued ten times more, for
- * two workers to take. Which worker places a contact is PostgreSQL's to say (contacts.placed_by):
+ * The simulator runs twenty times slower than real time here, so a call takes 6 to 30 s to ring.
+ * Redis no longer keeps a placing claim at all (it was a cache of PostgreSQL's); here the simulated
+ * carrier's own memory of the call is deleted on purpose, and the contact's dial is queued ten
+ * times more, for two workers to take. Which worker places a contact is PostgreSQL's to say (contacts.placed_by):
  * none of them may place it again.
  */
 describe('a placing claim lost while its call is up', () => {
@@ -52,10 +53,7 @@ describe('a placing claim lost while its call is up', () => {
 
     const prefix = engine.api.config.get('REDIS_KEY_PREFIX');
     const redis = engine.api.redis;
-    await redis.del(
-      `${prefix}:{${tenant.tenantId}}:placing:${contact!.id}`,
-      `${prefix}:telephony:placed:${contact!.id}`,
-    );
+    await redis.del(`${prefix}:telephony:placed:${contact!.id}`);
     const dials = engine.api.app.get(Queues).dials();
     for (let i = 0; i < DUPLICATE_DIALS; i++)
       await dials.add(

@@ -55,9 +55,6 @@ local function oldest_servable(tag, skill, now)
 end
 `;
 
-/** How long a placing claim lives unless renewed (REASSERT, every janitor pass) or deleted. */
-export const PLACING_CLAIM_SECONDS = 3_600;
-
 // Gives an agent reserved for `contact` back to its skills' available sets, if it still is, and
 // wakes the dispatchers of the agent's other skills than the contact's own (a blended agent freed
 // by a sales dial is free for care too; the contact's own pool is woken by whoever freed it, or is
@@ -179,24 +176,11 @@ redis.call('ZADD', tag .. ':paced:' .. skill, now, contact)
 return {1, ''}
 `;
 
-/** The dial has left AutoCall: its line moves from reserved to in use. KEYS: lines. ARGV: tag, contact, owner. */
-export const MARK_PLACED = `
-local key = ARGV[1] .. ':contact:' .. ARGV[2]
-if redis.call('HGET', key, 'placed') == '0' then
-  redis.call('HSET', key, 'placed', '1', 'owner', ARGV[3])
-  redis.call('HINCRBY', KEYS[1], 'reserved', -1)
-  return 1
-end
-return 0
-`;
-
 // Frees a contact's line, its agent reservation and its place in the waiting queue.
 const RELEASE_BODY = `
 local tag, contact = ARGV[1], ARGV[2]
 local key = tag .. ':contact:' .. contact
 local removed = redis.call('ZREM', KEYS[2], contact)
--- The placing claim ends with the contact (AutoCall's records refuse a second dial from here on).
-redis.call('DEL', tag .. ':placing:' .. contact)
 if redis.call('EXISTS', key) == 0 then return removed end
 local fields = redis.call('HMGET', key, 'agent', 'skill', 'placed')
 if fields[3] == '0' then redis.call('HINCRBY', KEYS[1], 'reserved', -1) end
@@ -357,16 +341,18 @@ return returned
 `;
 
 /**
- * The worker holding a call says so (after a Redis loss, or when it places it). Only an existing
+ * The worker holding a call says so: when it places it (its line moves from reserved to in use:
+ * the dial has left AutoCall), and at every keeper pass (after a Redis loss). Only an existing
  * contact is touched: re-creating one that was just released would leave a phantom line in use.
- * KEYS: contacts. ARGV: tag, contact, owner. Returns 1 when the contact exists.
+ * Which worker places a call is PostgreSQL's to decide (contacts.placed_by); this is its cache.
+ * KEYS: lines, contacts. ARGV: tag, contact, owner. Returns 1 when the contact exists.
  */
 export const REASSERT = `
 local key = ARGV[1] .. ':contact:' .. ARGV[2]
 if redis.call('EXISTS', key) == 0 then return 0 end
-redis.call('ZADD', KEYS[1], 'NX', redis.call('TIME')[1] * 1000, ARGV[2])
-redis.call('HSET', key, 'owner', ARGV[3])
-redis.call('SET', ARGV[1] .. ':placing:' .. ARGV[2], ARGV[3], 'EX', ${PLACING_CLAIM_SECONDS})
+redis.call('ZADD', KEYS[2], 'NX', redis.call('TIME')[1] * 1000, ARGV[2])
+if redis.call('HGET', key, 'placed') == '0' then redis.call('HINCRBY', KEYS[1], 'reserved', -1) end
+redis.call('HSET', key, 'owner', ARGV[3], 'placed', '1')
 return 1
 `;
 

@@ -5,9 +5,7 @@ import { RedisService } from '@autocall/redis';
 import {
   CLAIM_AGENT,
   ENTER_WAITING,
-  MARK_PLACED,
   OWNER_LEASE_MS,
-  PLACING_CLAIM_SECONDS,
   RELEASE_AGENT,
   REASSERT,
   RELEASE_CONTACT,
@@ -35,7 +33,6 @@ type CapacityRedis = Redis & {
   reserveDial(lines: string, contacts: string, ...args: string[]): Promise<[number, string]>;
   reservePacedDial(lines: string, contacts: string, ...args: string[]): Promise<[number, string]>;
   reserveAgentDial(lines: string, contacts: string, ...args: string[]): Promise<[number, string]>;
-  markPlaced(lines: string, ...args: string[]): Promise<number>;
   releaseContact(lines: string, contacts: string, ...args: string[]): Promise<number>;
   releaseUndialed(lines: string, contacts: string, ...args: string[]): Promise<number>;
   releaseAgent(...args: string[]): Promise<number>;
@@ -43,7 +40,7 @@ type CapacityRedis = Redis & {
   enterWaiting(...args: string[]): Promise<number>;
   serveWaiting(...args: string[]): Promise<[string, string] | null>;
   renewOwnerLease(...args: string[]): Promise<number>;
-  reassertContact(contacts: string, ...args: string[]): Promise<number>;
+  reassertContact(lines: string, contacts: string, ...args: string[]): Promise<number>;
   restoreContact(contacts: string, ...args: string[]): Promise<number>;
   withdrawAgent(...args: string[]): Promise<number>;
   returnWithdrawn(...args: string[]): Promise<number>;
@@ -77,7 +74,6 @@ export class CapacityService {
     define('reserveDial', RESERVE_DIAL, 2);
     define('reserveAgentDial', RESERVE_AGENT_DIAL, 2);
     define('reservePacedDial', RESERVE_PACED_DIAL, 2);
-    define('markPlaced', MARK_PLACED, 1);
     define('releaseContact', RELEASE_CONTACT, 2);
     define('releaseUndialed', RELEASE_UNDIALED, 2);
     define('releaseAgent', RELEASE_AGENT, 0);
@@ -85,7 +81,7 @@ export class CapacityService {
     define('enterWaiting', ENTER_WAITING, 0);
     define('serveWaiting', SERVE_WAITING, 0);
     define('renewOwnerLease', RENEW_OWNER_LEASE, 0);
-    define('reassertContact', REASSERT, 1);
+    define('reassertContact', REASSERT, 2);
     define('restoreContact', RESTORE_CONTACT, 1);
     define('withdrawAgent', WITHDRAW_AGENT, 0);
     define('returnWithdrawn', RETURN_WITHDRAWN, 0);
@@ -169,10 +165,6 @@ export class CapacityService {
    * already this worker's to place (its placing claim is taken), and a throw here would leave it
    * claimed but never placed, nor ended, nor recovered.
    */
-  async markPlaced(tenantId: string, contactId: string, owner: string): Promise<void> {
-    await untilAvailable(() => this.client.markPlaced(this.lines(tenantId), this.tag(tenantId), contactId, owner));
-  }
-
   /** Frees the contact's line, agent reservation and waiting place; true only the first time. */
   async release(tenantId: string, contactId: string): Promise<boolean> {
     return (
@@ -281,30 +273,6 @@ export class CapacityService {
   }
 
   /**
-   * The engine-level guard against placing one contact's call twice: the first worker to claim a
-   * contact places it; anyone else backs off. It lives an hour, renewed by every janitor pass of
-   * the worker holding the call (REASSERT), and is deleted with the contact's reservation.
-   */
-  async claimPlacing(tenantId: string, contactId: string, owner: string): Promise<boolean> {
-    const claimed = await this.client.set(
-      this.placingKey(tenantId, contactId),
-      owner,
-      'EX',
-      PLACING_CLAIM_SECONDS,
-      'NX',
-    );
-    return claimed === 'OK';
-  }
-
-  async placingOwner(tenantId: string, contactId: string): Promise<string | null> {
-    return this.client.get(this.placingKey(tenantId, contactId));
-  }
-
-  private placingKey(tenantId: string, contactId: string): string {
-    return `${this.tag(tenantId)}:placing:${contactId}`;
-  }
-
-  /**
    * Rebuild after a Redis loss: a live contact found in PostgreSQL takes its line again, with the
    * agent reserved for its dial, or its place in the waiting queue (see RESTORE_CONTACT). Its owner
    * is unknown until the worker holding the call re-asserts it (see reassert).
@@ -325,12 +293,12 @@ export class CapacityService {
   }
 
   /**
-   * The worker holding a call says so again (see REASSERT); false when the contact is gone. Waits
-   * out a Redis outage, as markPlaced does: it is a step of placing a call.
+   * The worker holding a call says so, and that its line is in use (see REASSERT); false when the
+   * contact is gone. Waits out a Redis outage: it is a step of placing a call.
    */
   async reassert(tenantId: string, contactId: string, owner: string): Promise<boolean> {
     const reasserted = await untilAvailable(() =>
-      this.client.reassertContact(this.contacts(tenantId), this.tag(tenantId), contactId, owner),
+      this.client.reassertContact(this.lines(tenantId), this.contacts(tenantId), this.tag(tenantId), contactId, owner),
     );
     return reasserted === 1;
   }

@@ -183,13 +183,11 @@ export class ContactEngine implements OnModuleInit, OnApplicationShutdown {
     };
     this.live.set(contactId, live);
     try {
-      // Redis's placing key is a cache of the claim, for the keeper: PostgreSQL's decided (the
-      // dispatcher's dial was stored with it, a queued dial claimed it above).
-      await this.capacity.claimPlacing(contact.tenantId, contactId, this.identity.id);
-      // A reservation lost with Redis comes back from PostgreSQL in the rebuild. (Both wait out a
-      // Redis outage.)
+      // PostgreSQL decided who places it (the dispatcher's dial was stored with this worker's
+      // claim, a queued dial was claimed above); Redis's view learns it, and that the line is in
+      // use now. A reservation lost with Redis comes back from PostgreSQL in the rebuild. (Waits out
+      // a Redis outage.)
       await this.capacity.reassert(contact.tenantId, contactId, this.identity.id);
-      await this.capacity.markPlaced(contact.tenantId, contactId, this.identity.id);
     } catch (error) {
       // Not placed: this worker must not look as if it held the call; its keeper places it at a
       // later pass (keepOwnContacts: the claim is this worker's).

@@ -299,8 +299,8 @@ export class EngineKeeper implements LiveViewPart, OnApplicationBootstrap, OnApp
         continue;
       }
       const info = await this.capacity.contactInfo(tenantId, contactId);
-      // Who places the call: PostgreSQL's claim (Redis's key only for dials stored before it existed).
-      const placer = row?.placedBy ?? (await this.capacity.placingOwner(tenantId, contactId));
+      // Who places the call: PostgreSQL's claim.
+      const placer = row?.placedBy ?? null;
       if (placer && (await this.identity.isAlive(placer))) continue;
       // After a Redis loss, give the workers that hold calls time to re-assert them.
       // (Both times are Redis's: RESTORE_CONTACT stamps the restore with its clock.)
