@@ -1,6 +1,6 @@
 import { Injectable, Logger, OnApplicationShutdown, OnModuleInit } from '@nestjs/common';
 import { Histogram } from 'prom-client';
-import { isStorageUnavailable } from '@autocall/common';
+import { Clock, isStorageUnavailable } from '@autocall/common';
 import { AgentSessionsService } from '@autocall/agents';
 import { AppConfig } from '@autocall/config';
 import { PrismaService } from '@autocall/database';
@@ -87,6 +87,7 @@ export class ContactEngine implements OnModuleInit, OnApplicationShutdown {
     private readonly config: AppConfig,
     private readonly compliance: ComplianceService,
     private readonly lines: LinesService,
+    private readonly clock: Clock,
   ) {
     this.timeScale = telephony.timeScale;
   }
@@ -579,7 +580,8 @@ export class ContactEngine implements OnModuleInit, OnApplicationShutdown {
           ? {
               to: 'pending',
               reason: outcome.reason,
-              nextAttemptAt: new Date(Date.now() + (delay * 1000) / this.timeScale),
+              // Business time: the retry's due time is read through the Clock port.
+              nextAttemptAt: new Date(this.clock.now().getTime() + (delay * 1000) / this.timeScale),
             }
           : { to: outcome.status, reason: outcome.reason },
     });
