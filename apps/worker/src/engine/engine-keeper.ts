@@ -286,22 +286,40 @@ export class EngineKeeper implements LiveViewPart, OnApplicationBootstrap, OnApp
     }
   }
 
+  /**
+   * The calls in Redis's live view that this worker does not hold: each is another live worker's
+   * (left alone), over in PostgreSQL (its stale reservation released), a dead worker's (ended, or
+   * queued again if never claimed), or a reservation whose contact was never stored. The cost is
+   * bounded whatever the number of workers and calls: one read of the live view, one query for all
+   * of the contacts, one round trip for the liveness of all their placers; only the calls found
+   * to need something cost more.
+   */
   private async sweepTenant(tenantId: string): Promise<void> {
-    for (const contactId of await this.capacity.liveContacts(tenantId)) {
+    const notHeld = (await this.capacity.liveContacts(tenantId)).filter((id) => !this.engine.holds(id));
+    if (!notHeld.length) return;
+    const rows = new Map(
+      (
+        await this.prisma.contact.findMany({
+          where: { id: { in: notHeld } },
+          select: { id: true, status: true, placedBy: true },
+        })
+      ).map((row) => [row.id, row]),
+    );
+    const placers = [...new Set([...rows.values()].flatMap((row) => (row.placedBy ? [row.placedBy] : [])))];
+    const alive = await this.identity.aliveAmong(placers);
+    for (const contactId of notHeld) {
+      // A call placed meanwhile by this worker is its own.
       if (this.engine.holds(contactId)) continue;
-      const row = await this.prisma.contact.findUnique({
-        where: { id: contactId },
-        select: { status: true, placedBy: true },
-      });
+      const row = rows.get(contactId);
       if (row?.status === 'ended') {
         // PostgreSQL says the call is over: whatever still holds its line in Redis is stale.
         await this.capacity.release(tenantId, contactId);
         continue;
       }
-      const info = await this.capacity.contactInfo(tenantId, contactId);
       // Who places the call: PostgreSQL's claim.
       const placer = row?.placedBy ?? null;
-      if (placer && (await this.identity.isAlive(placer))) continue;
+      if (placer && alive.has(placer)) continue;
+      const info = await this.capacity.contactInfo(tenantId, contactId);
       // After a Redis loss, give the workers that hold calls time to re-assert them.
       // (Both times are Redis's: RESTORE_CONTACT stamps the restore with its clock.)
       if (

@@ -40,6 +40,22 @@ export class WorkerIdentity implements OnApplicationBootstrap, OnApplicationShut
     return (await this.redis.client.exists(this.key(id))) === 1;
   }
 
+  /** Which of these workers are alive (heartbeat not expired): one round trip for all of them. */
+  async aliveAmong(ids: string[]): Promise<Set<string>> {
+    const others = ids.filter((id) => id !== this.id);
+    const alive = new Set(ids.filter((id) => id === this.id));
+    if (!others.length) return alive;
+    const pipeline = this.redis.client.pipeline();
+    for (const id of others) pipeline.exists(this.key(id));
+    const answers = (await pipeline.exec()) ?? [];
+    others.forEach((id, i) => {
+      const [error, exists] = answers[i] ?? [null, 0];
+      if (error) throw error;
+      if (exists === 1) alive.add(id);
+    });
+    return alive;
+  }
+
   private async beat(): Promise<void> {
     await this.redis.client.set(this.key(), new Date().toISOString(), 'EX', HEARTBEAT_TTL_SECONDS);
   }
