@@ -1,5 +1,5 @@
 import { Client } from 'pg';
-import { CONTACT_STATUSES } from '../../libs/dialing/src/contact-lifecycle';
+import { CONTACT_STATUSES, contactSourcesOf } from '../../libs/dialing/src/contact-lifecycle';
 import { OPEN_TARGET_STATUSES, TARGET_STATUSES, TERMINAL_STATUSES } from '../../libs/dialing/src/target-status';
 import { AGENT_STATES } from '../../libs/agents/src/agent-state';
 import { createSuiteDatabase, dropDatabase } from '../support/databases';
@@ -61,4 +61,14 @@ describe('the status lists PostgreSQL keeps', () => {
       for (const list of lists) expect(list).toEqual([...OPEN_TARGET_STATUSES].sort());
     },
   );
+
+  it('names exactly the contact statuses before an answer in agents_leaving_free_dial_reservations', async () => {
+    const { rows } = await client.query<{ def: string }>(
+      "SELECT pg_get_functiondef('agents_leaving_free_dial_reservations'::regproc) AS def",
+    );
+    const lists = [...rows[0].def.matchAll(/status\s+IN\s*\(([^)]*)\)/gi)].map((m) =>
+      [...m[1].matchAll(/'([a-z_]+)'/g)].map((v) => v[1]),
+    );
+    expect(lists).toEqual([contactSourcesOf('answered')]);
+  });
 });

@@ -165,15 +165,8 @@ export class AgentSessionsService {
           sessionId: result.state === 'logged_out' ? null : sessionId,
         },
       });
-      if (before.state === 'available' && (result.state === 'unavailable' || result.state === 'logged_out')) {
-        // Leaving availability ends a reservation for a dial not yet answered (the live view drops
-        // it too); a call already being connected to the agent keeps them (their phone is ringing).
-        // Contacts are assigned agents only under a share lock of this row (contacts_assign_agent).
-        await tx.$executeRaw`
-          UPDATE contacts SET agent_id = NULL
-          WHERE tenant_id = ${tenantId}::uuid AND agent_id = ${agentId} AND status <> 'ended'
-            AND status IN ('dialing', 'ringing')`;
-      }
+      // Leaving availability ends a reservation for a dial not yet answered, in this same statement
+      // (the agents_leaving_free_dial_reservations trigger; the live view drops it too).
       await tx.agentStateChange.create({
         data: {
           tenantId,

@@ -10,7 +10,7 @@ import {
   uuidv7,
 } from '@autocall/common';
 import { Callback, Prisma, PrismaService } from '@autocall/database';
-import { normalizePhoneNumber } from '@autocall/dialing';
+import { CallRecords, normalizePhoneNumber } from '@autocall/dialing';
 import { SettingsService } from '@autocall/tenancy';
 import { CallbackQueue } from './callback-queue';
 import { checkScheduledAt, resolveScheduledAt } from './callback-schedule';
@@ -30,6 +30,7 @@ export class CallbacksService {
     private readonly settings: SettingsService,
     private readonly queue: CallbackQueue,
     private readonly clock: Clock,
+    private readonly records: CallRecords,
   ) {}
 
   async create(tenantId: string, input: CreateCallback) {
@@ -208,20 +209,8 @@ export class CallbacksService {
         return;
       }
       if (locked.status === 'queued' && locked.target_id) {
-        // The target row lock orders this against the dispatcher's pending → dialing. Its AutoCall
-        // (its only target) is cancelled in the same statement, and finished by the target's end.
-        const cancelled = await tx.$queryRaw<{ autocall_id: string }[]>`
-          WITH t AS (
-            UPDATE targets SET status = 'cancelled', reason = 'callback_cancelled', updated_at = now(), completed_at = now()
-            WHERE id = ${locked.target_id}::uuid AND status = 'pending' RETURNING id, autocall_id),
-          te AS (
-            INSERT INTO target_events (target_id, from_status, to_status, reason)
-            SELECT id, 'pending', 'cancelled', 'callback_cancelled' FROM t),
-          a AS (
-            UPDATE autocalls SET status = 'cancelled', cancelled_at = now()
-            WHERE id IN (SELECT autocall_id FROM t) AND completed_at IS NULL)
-          SELECT autocall_id FROM t`;
-        if (cancelled.length > 0) return;
+        // Cancelled with its AutoCall, unless the dispatcher took it meanwhile (see cancelCallbackTarget).
+        if (await this.records.cancelCallbackTarget(tx, locked.target_id)) return;
       }
       throw new ConflictError(
         locked.status === 'queued'

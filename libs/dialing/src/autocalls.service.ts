@@ -19,7 +19,7 @@ import { DialRefused } from './dial-bounds';
 import { normalizePhoneNumber } from './phone-number';
 import { heldQueueName, Queues } from './queues';
 import { TargetStatus, TARGET_STATUSES } from './target-status';
-import { TargetStore } from './target-store';
+import { CallRecords } from './call-records';
 
 export interface SubmittedTarget {
   targetId: string;
@@ -69,7 +69,7 @@ export class AutoCallsService {
     private readonly settings: SettingsService,
     private readonly capacity: CapacityService,
     private readonly queues: Queues,
-    private readonly targets: TargetStore,
+    private readonly records: CallRecords,
     private readonly lines: LinesService,
     private readonly compliance: ComplianceService,
   ) {}
@@ -224,35 +224,13 @@ export class AutoCallsService {
           },
         });
         await this.takeLines(tx, tenantId, input, planned, link ? 'refuse' : 'not_dial');
-        await tx.$executeRaw`
-          INSERT INTO targets (id, tenant_id, autocall_id, position, phone_number, reference, data, time_zone, status,
-                               reason, attempts, last_contact_id, completed_at)
-          SELECT t.id, ${tenantId}::uuid, ${autocallId}::uuid, t.position, t.phone_number, t.reference, t.data,
-                 t.time_zone, t.status, t.reason, CASE WHEN t.status = 'dialing' THEN 1 ELSE 0 END, t.contact_id,
-                 CASE WHEN t.status IN ('skipped', 'not_dialed') THEN now() END
-          FROM unnest(${planned.map((t) => t.targetId)}::uuid[], ${planned.map((t) => t.position)}::int[],
-                      ${planned.map((t) => t.phoneNumber)}::varchar[], ${planned.map((t) => t.reference)}::varchar[],
-                      ${planned.map((t) => (t.data === null ? null : JSON.stringify(t.data)))}::jsonb[],
-                      ${planned.map((t) => t.timeZone)}::varchar[],
-                      ${planned.map((t) => t.status)}::target_status[], ${planned.map((t) => t.reason)}::varchar[],
-                      ${planned.map((t) => t.contactId)}::uuid[])
-            AS t(id, position, phone_number, reference, data, time_zone, status, reason, contact_id)`;
-        await tx.$executeRaw`
-          INSERT INTO target_events (target_id, from_status, to_status, reason, contact_id)
-          SELECT id, 'pending', status, reason, last_contact_id FROM targets
-          WHERE autocall_id = ${autocallId}::uuid AND status <> 'pending'`;
-        const dialing = planned.filter((t) => t.status === 'dialing');
-        if (dialing.length) {
-          await tx.$executeRaw`
-            INSERT INTO contacts (id, tenant_id, autocall_id, target_id, attempt, skill, phone_number, caller_id)
-            SELECT c.id, ${tenantId}::uuid, ${autocallId}::uuid, c.target_id, 1, ${input.skill}, c.phone_number,
-                   ${input.callerId ?? null}
-            FROM unnest(${dialing.map((t) => t.contactId)}::uuid[], ${dialing.map((t) => t.targetId)}::uuid[],
-                        ${dialing.map((t) => t.phoneNumber)}::varchar[]) AS c(id, target_id, phone_number)`;
-          await tx.$executeRaw`
-            INSERT INTO contact_events (contact_id, status) SELECT unnest(${dialing.map((t) => t.contactId)}::uuid[]), 'dialing'`;
-        }
-        await this.targets.completeIfDone(tx, autocallId);
+        await this.records.insertList(tx, {
+          tenantId,
+          autocallId,
+          skill: input.skill,
+          callerId: input.callerId ?? null,
+          targets: planned,
+        });
         if (link) await link(tx, autocallId, planned[0].targetId);
         return this.view(tx, tenantId, autocallId);
       },
@@ -495,12 +473,7 @@ export class AutoCallsService {
       if (!row) throw new NotFoundError('not_found', 'No AutoCall with this id.');
       if (row.status !== 'active') throw new ConflictError(`This AutoCall is ${row.status} already.`);
       await tx.$executeRaw`UPDATE autocalls SET status = 'cancelled', cancelled_at = now() WHERE id = ${autocallId}::uuid`;
-      await tx.$executeRaw`
-        WITH cancelled AS (
-          UPDATE targets SET status = 'cancelled', reason = 'autocall_cancelled', updated_at = now(), completed_at = now()
-          WHERE autocall_id = ${autocallId}::uuid AND status = 'pending' RETURNING id)
-        INSERT INTO target_events (target_id, from_status, to_status, reason)
-        SELECT id, 'pending', 'cancelled', 'autocall_cancelled' FROM cancelled`;
+      await this.records.cancelHeld(tx, autocallId);
     });
     const view = await this.get(tenantId, autocallId);
     await this.queues.announcePool({ tenantId, skill: view.skill }).catch(() => undefined);

@@ -2,6 +2,7 @@ import { Injectable, Logger } from '@nestjs/common';
 import { decodeCursor, pageOf, isUuid, NotFoundError } from '@autocall/common';
 import { Prisma, PrismaService } from '@autocall/database';
 import { RedisService } from '@autocall/redis';
+import { CallRecords } from './call-records';
 import { CapacityService } from './capacity.service';
 
 export interface ContactQuery {
@@ -39,6 +40,7 @@ export class ContactsService {
     private readonly prisma: PrismaService,
     private readonly redis: RedisService,
     private readonly capacity: CapacityService,
+    private readonly records: CallRecords,
   ) {}
 
   commandChannel(): string {
@@ -102,9 +104,7 @@ export class ContactsService {
     const contact = await this.find(tenantId, contactId);
     if (contact.status !== 'ended') {
       // The intent is durable first (the first reason asked stays); the message only makes it quick.
-      await this.prisma.$executeRaw`
-        UPDATE contacts SET end_requested = COALESCE(end_requested, ${reason})
-        WHERE id = ${contactId}::uuid AND tenant_id = ${tenantId}::uuid AND status <> 'ended'`;
+      await this.records.requestEnd(tenantId, contactId, reason);
       const command: ContactCommand = { type: 'end', tenantId, contactId, reason };
       await this.redis.client
         .publish(this.commandChannel(), JSON.stringify(command))

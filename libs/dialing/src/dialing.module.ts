@@ -8,14 +8,13 @@ import { CallStopsService } from './call-stops.service';
 import { CapacityService } from './capacity.service';
 import { ComplianceService } from './compliance/compliance.service';
 import { ContactRates } from './contact-rates';
-import { ContactTimeline } from './contact-timeline';
+import { CallRecords } from './call-records';
 import { ContactsService } from './contacts.service';
 import { EngineMetrics } from './engine-metrics';
 import { LiveCallsRestorer } from './live-calls-restorer';
 import { PacingStats } from './pacing/pacing-stats';
 import { PacingStore } from './pacing/pacing-store';
 import { Queues } from './queues';
-import { TargetStore } from './target-store';
 
 const services = [
   AutoCallsService,
@@ -23,14 +22,13 @@ const services = [
   CapacityService,
   ComplianceService,
   ContactRates,
-  ContactTimeline,
+  CallRecords,
   ContactsService,
   EngineMetrics,
   LiveCallsRestorer,
   PacingStats,
   PacingStore,
   Queues,
-  TargetStore,
 ];
 
 @Module({

@@ -1,7 +1,6 @@
 export * from './target-status';
 export * from './contact-lifecycle';
 export * from './dial-bounds';
-export * from './target-store';
 export * from './capacity.service';
 export * from './live-calls-restorer';
 export * from './queues';
@@ -10,7 +9,7 @@ export * from './autocall-schemas';
 export * from './autocalls.service';
 export * from './call-stops.service';
 export * from './dialing.module';
-export * from './contact-timeline';
+export * from './call-records';
 export * from './contacts.service';
 export * from './engine-metrics';
 export * from './contact-rates';

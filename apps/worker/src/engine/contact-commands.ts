@@ -1,6 +1,6 @@
 import { Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
 import type Redis from 'ioredis';
-import { ContactCommand, ContactsService, ContactTimeline } from '@autocall/dialing';
+import { ContactCommand, ContactsService, CallRecords } from '@autocall/dialing';
 import { RedisService } from '@autocall/redis';
 import { ContactEngine } from './contact-engine';
 import { WorkerIdentity } from './worker-identity';
@@ -18,7 +18,7 @@ export class ContactCommands implements OnApplicationBootstrap, OnApplicationShu
   constructor(
     private readonly redis: RedisService,
     private readonly contacts: ContactsService,
-    private readonly timeline: ContactTimeline,
+    private readonly records: CallRecords,
     private readonly engine: ContactEngine,
     private readonly identity: WorkerIdentity,
   ) {}
@@ -45,7 +45,7 @@ export class ContactCommands implements OnApplicationBootstrap, OnApplicationShu
     }
     // A dial nobody has claimed yet is claimed here, and ended unplaced; a claimed one is its
     // holder's to end (the request is recorded: its keeper acts even without this message).
-    if (await this.timeline.claimPlacing(command.contactId, this.identity.id)) {
+    if (await this.records.claimPlacing(command.contactId, this.identity.id)) {
       await this.engine.endUnplaced(command.contactId, command.reason);
     }
   }

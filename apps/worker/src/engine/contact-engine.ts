@@ -10,7 +10,7 @@ import {
   ContactEffect,
   ContactEvent,
   ContactState,
-  ContactTimeline,
+  CallRecords,
   contactsEndedTotal,
   dialingContact,
   dialsTotal,
@@ -80,7 +80,7 @@ export class ContactEngine implements OnModuleInit, OnApplicationShutdown {
     private readonly prisma: PrismaService,
     private readonly telephony: TelephonyPort,
     private readonly capacity: CapacityService,
-    private readonly timeline: ContactTimeline,
+    private readonly records: CallRecords,
     private readonly agentSessions: AgentSessionsService,
     private readonly identity: WorkerIdentity,
     private readonly queues: Queues,
@@ -148,7 +148,7 @@ export class ContactEngine implements OnModuleInit, OnApplicationShutdown {
       const row = await this.prisma.contact.findUnique({ where: { id: contactId }, include: { autocall: true } });
       if (!row || row.status !== 'dialing') return;
       // PostgreSQL says which worker places it: the first to claim it, once.
-      if (!(await this.timeline.claimPlacing(contactId, this.identity.id))) return;
+      if (!(await this.records.claimPlacing(contactId, this.identity.id))) return;
       if (row.endRequested) {
         // Asked to end before it was placed: it never is.
         await this.endUnplaced(contactId, row.endRequested);
@@ -287,7 +287,7 @@ export class ContactEngine implements OnModuleInit, OnApplicationShutdown {
     if (connectedAgent && row.status !== 'connected') {
       // The agent took the call but its worker died before the contact said so: record the
       // connection first, so that the target ends completed (connected → completed).
-      await this.timeline.record({
+      await this.records.record({
         contactId,
         to: 'connected',
         at: new Date(),
@@ -435,7 +435,7 @@ export class ContactEngine implements OnModuleInit, OnApplicationShutdown {
     const { id, tenantId } = contact;
     switch (effect.type) {
       case 'record':
-        await this.timeline.record({
+        await this.records.record({
           contactId: id,
           to: effect.to,
           at: effect.at,
@@ -458,7 +458,7 @@ export class ContactEngine implements OnModuleInit, OnApplicationShutdown {
         return { type: 'agent_claimed', agentId: await this.capacity.claimAgent(tenantId, id, contact.skill) };
       case 'assign_agent': {
         // PostgreSQL decides: the agent becomes this contact's only if available and nobody else's.
-        const { result, endpoint } = await this.timeline.assignAgent(id, effect.agentId);
+        const { result, endpoint } = await this.records.assignAgent(id, effect.agentId);
         if (result === 'agent_taken')
           this.logger.warn(`contact ${id}: agent ${effect.agentId} is not free in PostgreSQL; not connected`);
         return { type: 'agent_assigned', agentId: effect.agentId, result, endpoint };
@@ -478,7 +478,7 @@ export class ContactEngine implements OnModuleInit, OnApplicationShutdown {
           this.identity.id,
         );
         // Waiting, with no agent in PostgreSQL either (one whose phone did not pick up is let go).
-        await this.timeline.waitForAgent(id, new Date());
+        await this.records.waitForAgent(id, new Date());
         return null;
       case 'time_wait':
         await this.timeWait(contact, effect.limit, effect.answeredAt ?? new Date());
@@ -514,7 +514,7 @@ export class ContactEngine implements OnModuleInit, OnApplicationShutdown {
         await this.end(contact, effect);
         return null;
       case 'end_after_error': {
-        const recorded = await this.timeline.record({
+        const recorded = await this.records.record({
           contactId: id,
           to: 'ended',
           at: new Date(),
@@ -522,7 +522,7 @@ export class ContactEngine implements OnModuleInit, OnApplicationShutdown {
           sipCode: 500,
         });
         if (recorded.contactMoved)
-          await this.timeline.settleTarget(contact.targetId, id, 'engine_error', effect.outcomes);
+          await this.records.settleTarget(contact.targetId, id, 'engine_error', effect.outcomes);
         return null;
       }
       case 'release_line':
@@ -569,7 +569,7 @@ export class ContactEngine implements OnModuleInit, OnApplicationShutdown {
     const { outcome, retryAfterSeconds } = effect;
     const delay =
       retryAfterSeconds !== null && (await this.autocallActive(contact.autocallId)) ? retryAfterSeconds : null;
-    const recorded = await this.timeline.record({
+    const recorded = await this.records.record({
       contactId: contact.id,
       to: 'ended',
       at: effect.at,
@@ -586,7 +586,7 @@ export class ContactEngine implements OnModuleInit, OnApplicationShutdown {
           : { to: outcome.status, reason: outcome.reason },
     });
     if (recorded.contactMoved && !recorded.targetMoved) {
-      const settled = await this.timeline.settleTarget(contact.targetId, contact.id, outcome.reason, [
+      const settled = await this.records.settleTarget(contact.targetId, contact.id, outcome.reason, [
         outcome.status,
         'failed',
         'completed',

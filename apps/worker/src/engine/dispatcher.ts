@@ -12,7 +12,7 @@ import {
   CallStopsService,
   CapacityService,
   ComplianceService,
-  ContactTimeline,
+  CallRecords,
   DialChecks,
   dialsRefusedTotal,
   HeldTargetJob,
@@ -23,7 +23,6 @@ import {
   Queues,
   Reservation,
   RetryPolicy,
-  TargetStore,
 } from '@autocall/dialing';
 import { LinesService } from '@autocall/lines';
 import { RedisService } from '@autocall/redis';
@@ -87,7 +86,6 @@ export class Dispatcher implements OnApplicationBootstrap, OnApplicationShutdown
   constructor(
     private readonly queues: Queues,
     private readonly capacity: CapacityService,
-    private readonly targets: TargetStore,
     private readonly callStops: CallStopsService,
     private readonly callStopCheck: CallStopCheck,
     private readonly engine: ContactEngine,
@@ -96,7 +94,7 @@ export class Dispatcher implements OnApplicationBootstrap, OnApplicationShutdown
     private readonly redis: RedisService,
     private readonly config: AppConfig,
     private readonly lines: LinesService,
-    private readonly timeline: ContactTimeline,
+    private readonly records: CallRecords,
     private readonly compliance: ComplianceService,
     private readonly restorer: LiveCallsRestorer,
   ) {}
@@ -355,7 +353,7 @@ export class Dispatcher implements OnApplicationBootstrap, OnApplicationShutdown
         },
       );
       if (stop) {
-        await this.prisma.$transaction((tx) => this.targets.move(tx, target.id, { to: 'skipped', reason: stop }));
+        await this.records.skip(target.id, stop);
         await release();
         await job.moveToCompleted('skipped', token, false);
         return;
@@ -369,22 +367,17 @@ export class Dispatcher implements OnApplicationBootstrap, OnApplicationShutdown
         await release();
         if (!verdict.retryAt) {
           // A window that never opens (e.g. no common hour across the number's zones).
-          await this.prisma.$transaction((tx) =>
-            this.targets.move(tx, target.id, { to: 'skipped', reason: verdict.guard }),
-          );
+          await this.records.skip(target.id, verdict.guard);
           await job.moveToCompleted('skipped', token, false);
           return;
         }
         // Held until the guard allows it; the target says which guard and until when.
-        await this.prisma.target.updateMany({
-          where: { id: target.id, status: 'pending' },
-          data: { reason: verdict.guard, nextAttemptAt: verdict.retryAt },
-        });
+        await this.records.holdUntil(target.id, verdict.guard, verdict.retryAt);
         await job.moveToDelayed(verdict.retryAt.getTime(), token);
         return;
       }
       const attempt = target.attempts + 1;
-      const dialed = await this.timeline.startDial({
+      const dialed = await this.records.startDial({
         contactId,
         tenantId: pool.tenantId,
         autocallId: target.autocallId,

@@ -2,7 +2,7 @@ import { Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } fro
 import { AgentSessionsService, LiveViewPart, LiveViewRebuilder } from '@autocall/agents';
 import { AppConfig } from '@autocall/config';
 import { PrismaService } from '@autocall/database';
-import { CapacityService, ContactTimeline, Queues } from '@autocall/dialing';
+import { CapacityService, CallRecords, Queues } from '@autocall/dialing';
 import { LinesService } from '@autocall/lines';
 import { ContactEngine } from './contact-engine';
 import { WorkerIdentity } from './worker-identity';
@@ -42,7 +42,7 @@ export class EngineKeeper implements LiveViewPart, OnApplicationBootstrap, OnApp
     private readonly queues: Queues,
     private readonly engine: ContactEngine,
     private readonly identity: WorkerIdentity,
-    private readonly timeline: ContactTimeline,
+    private readonly records: CallRecords,
     private readonly agentSessions: AgentSessionsService,
     private readonly config: AppConfig,
     private readonly lines: LinesService,
@@ -122,7 +122,7 @@ export class EngineKeeper implements LiveViewPart, OnApplicationBootstrap, OnApp
       await this.reholdOverdue();
       await this.finishLostWrapUps();
       await this.endOrphanedCalls();
-      await this.timeline.completeAllDone();
+      await this.records.completeAllDone();
     } catch (error) {
       this.logger.warn(`janitor pass failed, will retry: ${(error as Error).message}`);
     } finally {

@@ -1,6 +1,7 @@
 import { Injectable, OnModuleDestroy } from '@nestjs/common';
 import { Pool } from 'pg';
 import { AppConfig } from '@autocall/config';
+import type { Prisma } from '@autocall/database';
 import { ContactStatus, contactSourcesOf } from './contact-lifecycle';
 import { BoundRefusal, boundRefusalOf } from './dial-bounds';
 import { isTerminal, sourcesOf, TargetStatus } from './target-status';
@@ -45,14 +46,34 @@ const AT_COLUMN: Partial<Record<ContactStatus, string>> = {
   ended: 'ended_at',
 };
 
+/** A transaction a write joins (the submission's, a cancel's). */
+type Tx = Prisma.TransactionClient;
+
+/** A target of a new list, as the submission planned it (dialing ones with their contact). */
+export interface NewTarget {
+  targetId: string;
+  position: number;
+  phoneNumber: string;
+  reference: string | null;
+  data: unknown;
+  timeZone: string | null;
+  status: TargetStatus;
+  reason: string | null;
+  contactId: string | null;
+}
+
 /**
- * The hot path of a call's life in PostgreSQL: each telephony event is one SQL statement that
- * moves the contact, records its event, moves its target (guarded by the target state machine)
- * and records that too, atomically. One round trip per event instead of an interactive
- * transaction of five; this is what bounds the dial rate (see bench/RESULTS.md).
+ * The one repository of the call aggregate: every write to targets, contacts and their event
+ * tables is a method here (a test keeps it so: call-records-ownership.spec.ts). Each is one SQL
+ * statement, guarded by the state machines (a move the machine does not allow writes nothing), that
+ * moves the row, records its event, and moves what goes with it, atomically; PostgreSQL's triggers
+ * decide the bounds in the same statement (lines, agents, an AutoCall's end). On the hot path one
+ * round trip per event instead of an interactive transaction of five: this is what bounds the dial
+ * rate (see bench/RESULTS.md). The writes that belong to a larger transaction (a submission, a
+ * cancel) take it as their first argument.
  */
 @Injectable()
-export class ContactTimeline implements OnModuleDestroy {
+export class CallRecords implements OnModuleDestroy {
   private readonly pool: Pool;
 
   constructor(config: AppConfig) {
@@ -199,6 +220,112 @@ export class ContactTimeline implements OnModuleDestroy {
       if (refusal) return refusal;
       throw error;
     }
+  }
+
+  /**
+   * A new list's targets, their first events (for those not stored pending) and the contacts of
+   * the ones dialed at once, in the submission's transaction; an AutoCall none of whose targets is
+   * open is finished at once.
+   */
+  async insertList(
+    tx: Tx,
+    list: { tenantId: string; autocallId: string; skill: string; callerId: string | null; targets: NewTarget[] },
+  ): Promise<void> {
+    const { tenantId, autocallId, targets } = list;
+    await tx.$executeRaw`
+      INSERT INTO targets (id, tenant_id, autocall_id, position, phone_number, reference, data, time_zone, status,
+                           reason, attempts, last_contact_id, completed_at)
+      SELECT t.id, ${tenantId}::uuid, ${autocallId}::uuid, t.position, t.phone_number, t.reference, t.data,
+             t.time_zone, t.status, t.reason, CASE WHEN t.status = 'dialing' THEN 1 ELSE 0 END, t.contact_id,
+             CASE WHEN t.status IN ('skipped', 'not_dialed') THEN now() END
+      FROM unnest(${targets.map((t) => t.targetId)}::uuid[], ${targets.map((t) => t.position)}::int[],
+                  ${targets.map((t) => t.phoneNumber)}::varchar[], ${targets.map((t) => t.reference)}::varchar[],
+                  ${targets.map((t) => (t.data === null ? null : JSON.stringify(t.data)))}::jsonb[],
+                  ${targets.map((t) => t.timeZone)}::varchar[],
+                  ${targets.map((t) => t.status)}::target_status[], ${targets.map((t) => t.reason)}::varchar[],
+                  ${targets.map((t) => t.contactId)}::uuid[])
+        AS t(id, position, phone_number, reference, data, time_zone, status, reason, contact_id)`;
+    await tx.$executeRaw`
+      INSERT INTO target_events (target_id, from_status, to_status, reason, contact_id)
+      SELECT id, 'pending', status, reason, last_contact_id FROM targets
+      WHERE autocall_id = ${autocallId}::uuid AND status <> 'pending'`;
+    const dialing = targets.filter((t) => t.status === 'dialing');
+    if (dialing.length) {
+      await tx.$executeRaw`
+        INSERT INTO contacts (id, tenant_id, autocall_id, target_id, attempt, skill, phone_number, caller_id)
+        SELECT c.id, ${tenantId}::uuid, ${autocallId}::uuid, c.target_id, 1, ${list.skill}, c.phone_number,
+               ${list.callerId}
+        FROM unnest(${dialing.map((t) => t.contactId)}::uuid[], ${dialing.map((t) => t.targetId)}::uuid[],
+                    ${dialing.map((t) => t.phoneNumber)}::varchar[]) AS c(id, target_id, phone_number)`;
+      await tx.$executeRaw`
+        INSERT INTO contact_events (contact_id, status) SELECT unnest(${dialing.map((t) => t.contactId)}::uuid[]), 'dialing'`;
+    }
+    await tx.$executeRawUnsafe(FINISH_IF_DONE, autocallId);
+  }
+
+  /** Every held (pending) target of an AutoCall is cancelled, in the cancel's transaction. */
+  async cancelHeld(tx: Tx, autocallId: string): Promise<void> {
+    await tx.$executeRaw`
+      WITH cancelled AS (
+        UPDATE targets SET status = 'cancelled', reason = 'autocall_cancelled', updated_at = now(), completed_at = now()
+        WHERE autocall_id = ${autocallId}::uuid AND status = 'pending' RETURNING id)
+      INSERT INTO target_events (target_id, from_status, to_status, reason)
+      SELECT id, 'pending', 'cancelled', 'autocall_cancelled' FROM cancelled`;
+  }
+
+  /**
+   * A callback's held target is cancelled with its AutoCall (its only target), in one statement of
+   * the callback's transaction; the target's row lock orders it against the dispatcher's
+   * pending → dialing. False when the target was no longer pending (nothing written).
+   */
+  async cancelCallbackTarget(tx: Tx, targetId: string): Promise<boolean> {
+    const cancelled = await tx.$queryRaw<{ autocall_id: string }[]>`
+      WITH t AS (
+        UPDATE targets SET status = 'cancelled', reason = 'callback_cancelled', updated_at = now(), completed_at = now()
+        WHERE id = ${targetId}::uuid AND status = 'pending' RETURNING id, autocall_id),
+      te AS (
+        INSERT INTO target_events (target_id, from_status, to_status, reason)
+        SELECT id, 'pending', 'cancelled', 'callback_cancelled' FROM t),
+      a AS (
+        UPDATE autocalls SET status = 'cancelled', cancelled_at = now()
+        WHERE id IN (SELECT autocall_id FROM t) AND completed_at IS NULL)
+      SELECT autocall_id FROM t`;
+    return cancelled.length > 0;
+  }
+
+  /** A held target the dispatcher will not dial (do-not-call, a window that never opens): skipped, once. */
+  async skip(targetId: string, reason: string): Promise<boolean> {
+    const { rows } = await this.pool.query(
+      `WITH t AS (
+         UPDATE targets SET status = 'skipped', reason = $2, next_attempt_at = NULL, updated_at = now(), completed_at = now()
+         WHERE id = $1 AND status = ANY($3::target_status[]) RETURNING id),
+       te AS (INSERT INTO target_events (target_id, from_status, to_status, reason) SELECT id, 'pending', 'skipped', $2 FROM t)
+       SELECT count(*)::int AS moved FROM t`,
+      [targetId, reason, sourcesOf('skipped')],
+    );
+    return rows[0].moved > 0;
+  }
+
+  /** A held target waits for a compliance guard until `until`: the target says which and until when. */
+  async holdUntil(targetId: string, guard: string, until: Date): Promise<void> {
+    await this.pool.query(`UPDATE targets SET reason = $2, next_attempt_at = $3 WHERE id = $1 AND status = 'pending'`, [
+      targetId,
+      guard,
+      until,
+    ]);
+  }
+
+  /**
+   * End a Contact, as a durable intent: written on the live contact (the first reason asked stays);
+   * the worker holding the call acts on it. False when the contact is not live (nothing written).
+   */
+  async requestEnd(tenantId: string, contactId: string, reason: string): Promise<boolean> {
+    const { rowCount } = await this.pool.query(
+      `UPDATE contacts SET end_requested = COALESCE(end_requested, $3)
+       WHERE id = $1 AND tenant_id = $2 AND status <> 'ended'`,
+      [contactId, tenantId, reason],
+    );
+    return (rowCount ?? 0) > 0;
   }
 
   /**
