@@ -19,6 +19,11 @@ export interface TimelineStep {
   releaseAgent?: boolean;
   /** The target's move that goes with it, if any (guarded by the target state machine). */
   target?: { to: TargetStatus; reason?: string | null; nextAttemptAt?: Date | null };
+  /**
+   * The worker writing as the call's holder: the move is refused (nothing written) unless the
+   * contact's placing claim is still this worker's (fencing: see takeOver).
+   */
+  holder?: string;
 }
 
 export interface TimelineResult {
@@ -94,6 +99,7 @@ export class CallRecords implements OnModuleDestroy {
           , cause = COALESCE($6, cause)
           , sip_code = COALESCE($7, sip_code)
         WHERE id = $1::uuid AND status = ANY($8::contact_status[])
+          AND ($${target ? 15 : 10}::text IS NULL OR placed_by = $${target ? 15 : 10})
         RETURNING id, target_id, autocall_id),
       ce AS (
         INSERT INTO contact_events (contact_id, status, cause, agent_id, at)
@@ -129,6 +135,7 @@ export class CallRecords implements OnModuleDestroy {
     if (target) {
       params.push(target.to, target.reason ?? null, target.nextAttemptAt ?? null, terminal, sourcesOf(target.to));
     }
+    params.push(step.holder ?? null);
     // A target's terminal move finishes its AutoCall in the same statement when it was the last open
     // one (the targets_count_open_ended trigger).
     const { rows } = await this.pool.query(sql, params);
@@ -329,6 +336,22 @@ export class CallRecords implements OnModuleDestroy {
   }
 
   /**
+   * A worker takes over a live contact whose holder is gone (its heartbeat expired) or that it
+   * holds itself: the placing claim moves from `from` to `to` only if it is still `from`'s. From
+   * then on every write of the old holder (`holder` in record, assignAgent, waitForAgent) is
+   * refused: a worker thought dead that comes back cannot overwrite what its successor recorded.
+   * False when another worker took it over first, or the contact has ended.
+   */
+  async takeOver(contactId: string, from: string | null, to: string): Promise<boolean> {
+    const { rowCount } = await this.pool.query(
+      `UPDATE contacts SET placed_by = $3
+       WHERE id = $1 AND status <> 'ended' AND placed_by IS NOT DISTINCT FROM $2`,
+      [contactId, from, to],
+    );
+    return (rowCount ?? 0) > 0;
+  }
+
+  /**
    * The placing claim of a dial not placed yet: the first worker to ask gets it (or a worker that
    * already holds it asks again); true only then. No loss of Redis can give it to a second worker.
    */
@@ -350,13 +373,15 @@ export class CallRecords implements OnModuleDestroy {
   async assignAgent(
     contactId: string,
     agentId: string,
+    holder: string,
   ): Promise<{ result: 'assigned' | 'gone' | 'agent_taken'; endpoint: string | null }> {
     try {
       const { rows } = await this.pool.query(
-        `UPDATE contacts c SET agent_id = $2 WHERE c.id = $1 AND c.status = ANY($3::contact_status[])
+        `UPDATE contacts c SET agent_id = $2
+         WHERE c.id = $1 AND c.status = ANY($3::contact_status[]) AND c.placed_by = $4
          RETURNING (SELECT a.endpoint FROM agents a WHERE a.tenant_id = c.tenant_id AND a.id = $2) AS endpoint`,
-        // Only a contact that may yet be connected takes an agent.
-        [contactId, agentId, contactSourcesOf('connected')],
+        // Only a contact that may yet be connected takes an agent, and only from its holder.
+        [contactId, agentId, contactSourcesOf('connected'), holder],
       );
       return rows.length ? { result: 'assigned', endpoint: rows[0].endpoint } : { result: 'gone', endpoint: null };
     } catch (error) {
@@ -370,9 +395,9 @@ export class CallRecords implements OnModuleDestroy {
    * has no agent any more (one whose phone did not pick up is let go), in one statement. Safe to
    * repeat. False when the contact is no longer answered or waiting.
    */
-  async waitForAgent(contactId: string, at: Date): Promise<boolean> {
+  async waitForAgent(contactId: string, at: Date, holder: string): Promise<boolean> {
     const { rows } = await this.pool.query(
-      `WITH old AS (SELECT id, status FROM contacts WHERE id = $1 FOR UPDATE),
+      `WITH old AS (SELECT id, status FROM contacts WHERE id = $1 AND placed_by = $4 FOR UPDATE),
        c AS (
          UPDATE contacts SET status = 'waiting', agent_id = NULL
          FROM old WHERE contacts.id = old.id AND old.status = ANY($3::contact_status[])
@@ -380,7 +405,7 @@ export class CallRecords implements OnModuleDestroy {
        ce AS (INSERT INTO contact_events (contact_id, status, at) SELECT id, 'waiting', $2 FROM c WHERE from_status <> 'waiting')
        SELECT count(*)::int AS moved FROM c`,
       // From answered, or again from waiting (its agent did not pick up).
-      [contactId, at, [...contactSourcesOf('waiting'), 'waiting']],
+      [contactId, at, [...contactSourcesOf('waiting'), 'waiting'], holder],
     );
     return rows[0].moved > 0;
   }

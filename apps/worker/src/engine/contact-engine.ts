@@ -282,6 +282,9 @@ export class ContactEngine implements OnModuleInit, OnApplicationShutdown {
       await this.capacity.release(row.tenantId, row.id);
       return;
     }
+    // The contact becomes this worker's (its placing claim moves here), so that its old holder,
+    // should it come back, can write nothing more to it; another worker that took it first wins.
+    if (!(await this.records.takeOver(row.id, row.placedBy, this.identity.id))) return;
     const connectedAgent =
       row.status === 'connected' ? row.agentId : await this.agentOnThisCall(row.tenantId, row.agentId, row.id);
     if (connectedAgent && row.status !== 'connected') {
@@ -293,6 +296,7 @@ export class ContactEngine implements OnModuleInit, OnApplicationShutdown {
         at: new Date(),
         agentId: connectedAgent,
         target: { to: 'connected' },
+        holder: this.identity.id,
       });
     }
     const contact: LiveContact = {
@@ -443,6 +447,7 @@ export class ContactEngine implements OnModuleInit, OnApplicationShutdown {
           agentId: effect.agentId,
           releaseAgent: effect.releaseAgent,
           target: { to: effect.to },
+          holder: this.identity.id,
         });
         if (effect.to === 'connected' && effect.answeredAt)
           answerToAgentDelay.observe(this.calleeSeconds(effect.answeredAt, effect.at));
@@ -458,7 +463,7 @@ export class ContactEngine implements OnModuleInit, OnApplicationShutdown {
         return { type: 'agent_claimed', agentId: await this.capacity.claimAgent(tenantId, id, contact.skill) };
       case 'assign_agent': {
         // PostgreSQL decides: the agent becomes this contact's only if available and nobody else's.
-        const { result, endpoint } = await this.records.assignAgent(id, effect.agentId);
+        const { result, endpoint } = await this.records.assignAgent(id, effect.agentId, this.identity.id);
         if (result === 'agent_taken')
           this.logger.warn(`contact ${id}: agent ${effect.agentId} is not free in PostgreSQL; not connected`);
         return { type: 'agent_assigned', agentId: effect.agentId, result, endpoint };
@@ -478,7 +483,7 @@ export class ContactEngine implements OnModuleInit, OnApplicationShutdown {
           this.identity.id,
         );
         // Waiting, with no agent in PostgreSQL either (one whose phone did not pick up is let go).
-        await this.records.waitForAgent(id, new Date());
+        await this.records.waitForAgent(id, new Date(), this.identity.id);
         return null;
       case 'time_wait':
         await this.timeWait(contact, effect.limit, effect.answeredAt ?? new Date());
@@ -520,6 +525,7 @@ export class ContactEngine implements OnModuleInit, OnApplicationShutdown {
           at: new Date(),
           cause: 'failed',
           sipCode: 500,
+          holder: this.identity.id,
         });
         if (recorded.contactMoved)
           await this.records.settleTarget(contact.targetId, id, 'engine_error', effect.outcomes);
@@ -584,6 +590,7 @@ export class ContactEngine implements OnModuleInit, OnApplicationShutdown {
               nextAttemptAt: new Date(this.clock.now().getTime() + (delay * 1000) / this.timeScale),
             }
           : { to: outcome.status, reason: outcome.reason },
+      holder: this.identity.id,
     });
     if (recorded.contactMoved && !recorded.targetMoved) {
       const settled = await this.records.settleTarget(contact.targetId, contact.id, outcome.reason, [
