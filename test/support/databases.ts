@@ -3,7 +3,8 @@ import { Client } from 'pg';
 
 /** Where the tests find PostgreSQL; the local server by default (override with TEST_DATABASE_URL). */
 const BASE_URL = process.env.TEST_DATABASE_URL ?? 'postgresql://postgres@127.0.0.1:5432/postgres';
-export const TEMPLATE_DATABASE = 'autocall_test_template';
+// Two test runs at once (two checkouts on one machine) each name their own template.
+export const TEMPLATE_DATABASE = process.env.TEST_TEMPLATE_DATABASE ?? 'autocall_test_template';
 
 export function databaseUrl(database: string): string {
   const url = new URL(BASE_URL);
