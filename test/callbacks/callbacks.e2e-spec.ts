@@ -242,6 +242,12 @@ describe('scheduled callbacks', () => {
 
     // Asked for twenty minutes ago, its owner busy since: when the owner frees up, at night, the
     // callback is not dialed; it keeps waiting (until the window opens or its ownership ends).
+    // (The callback is completed by the statement that ends its call; the owner leaves the call and
+    // its wrap-up a moment later: only then can they be made unavailable.)
+    await waitFor('the owner free again', async () => {
+      const { body } = await engine.http().get('/v1/agents/nt-0').set(nightAdmin).expect(200);
+      return body.state === 'available';
+    });
     await nightState('unavailable');
     const { body: late } = await createFor({
       phoneNumber: '+81355508001',
