@@ -160,21 +160,9 @@ export class CapacityService {
     return { ok: false, reason: value as 'no_free_line' | 'agent_unavailable' };
   }
 
-  /**
-   * The dial has left AutoCall. Waits out a Redis outage rather than failing: the contact is
-   * already this worker's to place (its placing claim is taken), and a throw here would leave it
-   * claimed but never placed, nor ended, nor recovered.
-   */
   /** Frees the contact's line, agent reservation and waiting place; true only the first time. */
   async release(tenantId: string, contactId: string): Promise<boolean> {
-    return (
-      (await this.client.releaseContact(
-        this.lines(tenantId),
-        this.contacts(tenantId),
-        this.tag(tenantId),
-        contactId,
-      )) === 1
-    );
+    return this.releaseWith(this.client.releaseContact.bind(this.client), tenantId, contactId);
   }
 
   /**
@@ -182,14 +170,15 @@ export class CapacityService {
    * back if the budget it came from still stands (RELEASE_UNDIALED).
    */
   async releaseUndialed(tenantId: string, contactId: string): Promise<boolean> {
-    return (
-      (await this.client.releaseUndialed(
-        this.lines(tenantId),
-        this.contacts(tenantId),
-        this.tag(tenantId),
-        contactId,
-      )) === 1
-    );
+    return this.releaseWith(this.client.releaseUndialed.bind(this.client), tenantId, contactId);
+  }
+
+  private async releaseWith(
+    script: (lines: string, contacts: string, ...args: string[]) => Promise<number>,
+    tenantId: string,
+    contactId: string,
+  ): Promise<boolean> {
+    return (await script(this.lines(tenantId), this.contacts(tenantId), this.tag(tenantId), contactId)) === 1;
   }
 
   async releaseAgent(tenantId: string, contactId: string): Promise<boolean> {
