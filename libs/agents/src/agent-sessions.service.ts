@@ -135,14 +135,17 @@ export class AgentSessionsService {
     options: { strictPublish?: boolean } = {},
   ): Promise<AppliedStateChange> {
     const change = await this.prisma.$transaction(async (tx) => {
-      await tx.$queryRaw`SELECT 1 FROM agents WHERE tenant_id = ${tenantId}::uuid AND id = ${agentId} FOR UPDATE`;
+      // The agent's lock, and PostgreSQL's clock for the change: staleness of an agent's state
+      // (a wrap-up nobody ended) is judged by the database against the time it wrote.
+      const [locked] = await tx.$queryRaw<{ now: Date }[]>`
+        SELECT now() AS now FROM agents WHERE tenant_id = ${tenantId}::uuid AND id = ${agentId} FOR UPDATE`;
       const before = await this.agents.find(tenantId, agentId, tx);
       if (onlyIf && !onlyIf(before))
         throw new ConflictError('The agent is no longer in the state this change was for.');
       const result = transition(before.state, command);
       if (!result.ok) throw new ConflictError(TRANSITION_REFUSALS[result.reason]);
 
-      const now = new Date();
+      const now = locked?.now ?? new Date();
       let sessionId = before.sessionId;
       if (command.type === 'log_in') {
         sessionId = uuidv7();

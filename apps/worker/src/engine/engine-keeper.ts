@@ -204,13 +204,13 @@ export class EngineKeeper implements LiveViewPart, OnApplicationBootstrap, OnApp
     if (this.config.get('TELEPHONY') !== 'simulator') return;
     const scale = this.config.get('SIMULATOR_TIME_SCALE');
     const limitMs = (this.config.get('SIMULATOR_WRAP_UP_SECONDS_MEAN') * 3 * 1000) / scale + HEARTBEAT_GRACE_MS;
-    const stuck = await this.prisma.agent.findMany({
-      where: { state: 'wrap_up', stateChangedAt: { lt: new Date(Date.now() - limitMs) } },
-      select: { tenantId: true, id: true },
-    });
+    // Judged by PostgreSQL's clock, which wrote state_changed_at: no two processes' clocks compared.
+    const stuck = await this.prisma.$queryRaw<{ tenant_id: string; id: string }[]>`
+      SELECT tenant_id, id FROM agents
+      WHERE state = 'wrap_up' AND state_changed_at < now() - ${Math.ceil(limitMs)} * interval '1 millisecond'`;
     for (const agent of stuck) {
       await this.agentSessions
-        .apply(agent.tenantId, agent.id, { type: 'finish_wrap_up' }, { reason: 'wrap_up_done', byKeyId: null })
+        .apply(agent.tenant_id, agent.id, { type: 'finish_wrap_up' }, { reason: 'wrap_up_done', byKeyId: null })
         .catch(() => undefined);
     }
   }
@@ -261,15 +261,13 @@ export class EngineKeeper implements LiveViewPart, OnApplicationBootstrap, OnApp
 
   /** Sequential and predictive AutoCalls whose API replica died before it queued their held targets. */
   private async requeueUnqueued(): Promise<void> {
-    const stale = await this.prisma.autoCall.findMany({
-      where: {
-        status: 'active',
-        mode: { in: ['sequential', 'predictive'] },
-        queuedAt: null,
-        createdAt: { lt: new Date(Date.now() - UNQUEUED_GRACE_MS) },
-      },
-      select: { id: true, tenantId: true, skill: true, priority: true },
-    });
+    // Judged by PostgreSQL's clock, which wrote created_at (a column default, not the API's clock).
+    const stale = (
+      await this.prisma.$queryRaw<{ id: string; tenant_id: string; skill: string; priority: number }[]>`
+        SELECT id, tenant_id, skill, priority FROM autocalls
+        WHERE status = 'active' AND mode IN ('sequential', 'predictive') AND queued_at IS NULL
+          AND created_at < now() - ${UNQUEUED_GRACE_MS} * interval '1 millisecond'`
+    ).map((row) => ({ id: row.id, tenantId: row.tenant_id, skill: row.skill, priority: row.priority }));
     for (const autocall of stale) {
       const pool = { tenantId: autocall.tenantId, skill: autocall.skill };
       const pending = await this.prisma.target.findMany({
