@@ -13,6 +13,8 @@ export type ProblemCode =
   | 'payload_too_large'
   | 'too_many_requests'
   | 'conflict'
+  | 'idempotency_key_reused'
+  | 'idempotency_request_in_flight'
   | 'service_unavailable'
   | 'internal_error';
 
@@ -74,8 +76,14 @@ export class InvalidRequestError extends DomainError {
 }
 
 export class ConflictError extends DomainError {
-  readonly code = 'conflict' as const;
   readonly status = 409;
+  constructor(
+    message: string,
+    /** `conflict` unless a more specific 409 applies (the Idempotency-Key's own two). */
+    readonly code: 'conflict' | 'idempotency_key_reused' | 'idempotency_request_in_flight' = 'conflict',
+  ) {
+    super(message);
+  }
 }
 
 export class TooManyRequestsError extends DomainError {

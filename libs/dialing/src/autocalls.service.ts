@@ -1,4 +1,3 @@
-import { createHash } from 'node:crypto';
 import { Injectable, Logger } from '@nestjs/common';
 import {
   ConflictError,
@@ -9,7 +8,7 @@ import {
   NotFoundError,
   uuidv7,
 } from '@autocall/common';
-import { Prisma, PrismaService } from '@autocall/database';
+import { KeyedRequest, IdempotentRequests, Prisma, PrismaService, StoredAnswer } from '@autocall/database';
 import { LinesService } from '@autocall/lines';
 import { SettingsService } from '@autocall/tenancy';
 import { SubmitAutoCall } from './autocall-schemas';
@@ -30,6 +29,9 @@ export interface SubmittedTarget {
   reason: string | null;
   contactId: string | null;
 }
+
+/** The answer to a submission: the AutoCall, and every target as the submission left it. */
+export type SubmissionAnswer = AutoCallView & { targets: SubmittedTarget[] };
 
 export interface AutoCallView {
   id: string;
@@ -72,18 +74,22 @@ export class AutoCallsService {
     private readonly records: CallRecords,
     private readonly lines: LinesService,
     private readonly compliance: ComplianceService,
+    private readonly idempotency: IdempotentRequests,
   ) {}
 
   async submit(
     tenantId: string,
     input: SubmitAutoCall,
     idempotencyKey: string | null,
-  ): Promise<{ replayed: boolean; autocall: AutoCallView; targets: SubmittedTarget[] }> {
-    const requestHash = createHash('sha256').update(JSON.stringify(input)).digest('hex');
-    if (idempotencyKey) {
-      const replay = await this.replay(tenantId, idempotencyKey, requestHash);
-      if (replay) return replay;
-    }
+  ): Promise<{ replayed: boolean; answer: SubmissionAnswer }> {
+    const requestHash = IdempotentRequests.hashOf(input);
+    const keyed: KeyedRequest | null = idempotencyKey
+      ? { tenantId, operation: 'autocalls.submit', key: idempotencyKey, body: input }
+      : null;
+    // A retry of a request that has answered: its answer at once, before any work (the transaction
+    // below decides again under the key's lock, for a retry that raced its first request).
+    const earlier = keyed ? await this.idempotency.peek(keyed) : null;
+    if (earlier) return { replayed: true, answer: earlier.answer as SubmissionAnswer };
     const errors: FieldError[] = [];
     if (input.mode === 'immediate' && input.checks.callStop) {
       errors.push({
@@ -140,7 +146,13 @@ export class AutoCallsService {
     if (input.mode === 'immediate') await this.lines.ensureLive(tenantId);
     const reserved = input.mode === 'immediate' ? await this.reserveImmediate(tenantId, input, planned) : [];
     try {
-      const autocall = await this.store(tenantId, autocallId, input, planned, idempotencyKey, requestHash);
+      const stored = await this.store(tenantId, autocallId, input, planned, keyed, requestHash);
+      if ('replay' in stored) {
+        // The key's first request committed meanwhile: its answer, exactly; nothing of this one kept.
+        await Promise.all(reserved.map((contactId) => this.capacity.release(tenantId, contactId)));
+        return { replayed: true, answer: stored.replay.answer as SubmissionAnswer };
+      }
+      const { autocall, answer } = stored;
       // Dials PostgreSQL found no line for (Redis's view was stale) were stored not dialed.
       const refused = reserved.filter((contactId) => !planned.some((t) => t.contactId === contactId));
       await Promise.all(refused.map((contactId) => this.capacity.release(tenantId, contactId)));
@@ -148,13 +160,9 @@ export class AutoCallsService {
       // Held targets are queued after the answer: the AutoCall is accepted once it is stored, and
       // the worker re-queues it if this process dies first (autocalls.queued_at stays null).
       else void this.queueHeld(tenantId, autocall, input, planned);
-      return { replayed: false, autocall, targets: planned.map(({ data: _data, timeZone: _zone, ...t }) => t) };
+      return { replayed: false, answer };
     } catch (error) {
       await Promise.all(reserved.map((contactId) => this.capacity.release(tenantId, contactId)));
-      if (idempotencyKey && (error as { code?: string }).code === 'P2002') {
-        const replay = await this.replay(tenantId, idempotencyKey, requestHash);
-        if (replay) return replay;
-      }
       throw error;
     }
   }
@@ -194,17 +202,23 @@ export class AutoCallsService {
     return reserved;
   }
 
+  /**
+   * One transaction: the key claimed (a replay found instead ends it with nothing written), the
+   * AutoCall, its lines and its targets stored, and the answer remembered for the key.
+   */
   private async store(
     tenantId: string,
     autocallId: string,
     input: SubmitAutoCall,
     planned: PlannedTarget[],
-    idempotencyKey: string | null,
+    keyed: KeyedRequest | null,
     requestHash: string,
     link?: (tx: Prisma.TransactionClient, autocallId: string, targetId: string) => Promise<void>,
-  ): Promise<AutoCallView> {
+  ): Promise<{ replay: StoredAnswer } | { autocall: AutoCallView; answer: SubmissionAnswer }> {
     return this.prisma.$transaction(
       async (tx) => {
+        const replay = keyed ? await this.idempotency.claim(tx, keyed) : null;
+        if (replay) return { replay };
         await tx.autoCall.create({
           data: {
             id: autocallId,
@@ -217,7 +231,7 @@ export class AutoCallsService {
             ringTimeoutSeconds: input.ringTimeoutSeconds,
             callingWindow: input.callingWindow ?? Prisma.DbNull,
             retry: input.retry,
-            idempotencyKey,
+            idempotencyKey: keyed?.key ?? null,
             requestHash,
             targetCount: planned.length,
             queuedAt: input.mode === 'immediate' ? new Date() : null,
@@ -232,7 +246,15 @@ export class AutoCallsService {
           targets: planned,
         });
         if (link) await link(tx, autocallId, planned[0].targetId);
-        return this.view(tx, tenantId, autocallId);
+        const autocall = await this.view(tx, tenantId, autocallId);
+        const answer: SubmissionAnswer = {
+          ...autocall,
+          targets: planned.map(({ data: _data, timeZone: _zone, ...t }) => t),
+        };
+        // The answer as the integrator receives it (JSON): what a replay gives back, byte for byte.
+        if (keyed)
+          await this.idempotency.remember(tx, keyed, { statusCode: 202, answer: JSON.parse(JSON.stringify(answer)) });
+        return { autocall, answer };
       },
       { timeout: 30_000 },
     );
@@ -290,9 +312,11 @@ export class AutoCallsService {
         contactId: reservedContact,
       },
     ];
-    const requestHash = createHash('sha256').update(JSON.stringify(input)).digest('hex');
+    const requestHash = IdempotentRequests.hashOf(input);
     try {
-      const autocall = await this.store(tenantId, uuidv7(), input, planned, null, requestHash, link);
+      const stored = await this.store(tenantId, uuidv7(), input, planned, null, requestHash, link);
+      if ('replay' in stored) throw new Error('an AutoCall without an Idempotency-Key cannot be a replay');
+      const { autocall } = stored;
       if (reservedContact) {
         await this.queueDials(tenantId, planned);
         // Nothing to hold: it is queued as it is (the janitor must not take it for unqueued).
@@ -333,38 +357,6 @@ export class AutoCallsService {
         `queueing AutoCall ${autocall.id} in ${heldQueueName({ tenantId, skill: input.skill })} failed; the worker will: ${(error as Error).message}`,
       );
     }
-  }
-
-  private async replay(tenantId: string, idempotencyKey: string, requestHash: string) {
-    const existing = await this.prisma.autoCall.findUnique({
-      where: { tenantId_idempotencyKey: { tenantId, idempotencyKey } },
-    });
-    if (!existing) return null;
-    if (existing.requestHash !== requestHash) {
-      throw new ConflictError('This Idempotency-Key was used with a different request body.');
-    }
-    const rows = await this.prisma.target.findMany({
-      where: { autocallId: existing.id },
-      orderBy: { position: 'asc' },
-    });
-    const contacts = await this.prisma.contact.findMany({
-      where: { autocallId: existing.id, attempt: 1 },
-      select: { id: true, targetId: true },
-    });
-    const contactOf = new Map(contacts.map((c) => [c.targetId, c.id]));
-    return {
-      replayed: true,
-      autocall: await this.view(this.prisma, tenantId, existing.id),
-      targets: rows.map((t) => ({
-        targetId: t.id,
-        position: t.position,
-        phoneNumber: t.phoneNumber,
-        reference: t.reference,
-        status: t.status,
-        reason: t.reason,
-        contactId: contactOf.get(t.id) ?? null,
-      })),
-    };
   }
 
   private async stoppedNumbers(tenantId: string, numbers: string[]): Promise<Set<string>> {

@@ -50,10 +50,15 @@ export class AutoCallsController {
   @ApiHeader({
     name: 'Idempotency-Key',
     required: false,
-    description: 'replays the first response for the same key and body',
+    description:
+      "the first answer (202 and its body) is stored and replayed exactly, with Idempotent-Replayed: true, for 24 hours; then the key is forgotten. The same key with another body: 409 idempotency_key_reused; while the key's first request is still in progress: 409 idempotency_request_in_flight",
   })
   @DocumentedBody(submitAutoCallSchema)
   @ApiResponse({ status: 202, description: 'accepted, with the status of every target' })
+  @ApiResponse({
+    status: 409,
+    description: 'idempotency_key_reused (same key, another body) or idempotency_request_in_flight (retry later)',
+  })
   @ApiResponse({ status: 429, description: "past the tenant's submission rate limit (Retry-After)" })
   async submit(
     @CurrentCaller() caller: Caller,
@@ -73,7 +78,7 @@ export class AutoCallsController {
     );
     const result = await this.autocalls.submit(caller.tenantId, body, idempotencyKey ?? null);
     if (result.replayed) res.setHeader('Idempotent-Replayed', 'true');
-    return { ...result.autocall, targets: result.targets };
+    return result.answer;
   }
 
   @Get()

@@ -1,7 +1,7 @@
 import { Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
 import { AgentSessionsService, LiveViewPart, LiveViewRebuilder } from '@autocall/agents';
 import { AppConfig } from '@autocall/config';
-import { PrismaService } from '@autocall/database';
+import { IdempotentRequests, PrismaService } from '@autocall/database';
 import { CapacityService, CallRecords, Queues } from '@autocall/dialing';
 import { LinesService } from '@autocall/lines';
 import { ContactEngine } from './contact-engine';
@@ -17,6 +17,8 @@ const UNQUEUED_GRACE_MS = 30_000;
 const HEARTBEAT_GRACE_MS = 20_000;
 // Pending targets looked at per pass: each pass goes on from where the last one stopped.
 const OVERDUE_BATCH = 1_000;
+// Forgotten Idempotency-Key answers are deleted every this many passes (about a minute).
+const FORGET_EVERY_PASSES = 12;
 
 /**
  * Keeps the engine whole across crashes and Redis losses:
@@ -35,6 +37,7 @@ export class EngineKeeper implements LiveViewPart, OnApplicationBootstrap, OnApp
   private running = false;
   /** Where the last pass over overdue pending targets stopped (next attempt, target id). */
   private overdueCursor: { at: Date; id: string } | null = null;
+  private passes = 0;
 
   constructor(
     private readonly prisma: PrismaService,
@@ -46,6 +49,7 @@ export class EngineKeeper implements LiveViewPart, OnApplicationBootstrap, OnApp
     private readonly agentSessions: AgentSessionsService,
     private readonly config: AppConfig,
     private readonly lines: LinesService,
+    private readonly idempotency: IdempotentRequests,
     rebuilder: LiveViewRebuilder,
   ) {
     rebuilder.register(this);
@@ -123,6 +127,8 @@ export class EngineKeeper implements LiveViewPart, OnApplicationBootstrap, OnApp
       await this.finishLostWrapUps();
       await this.endOrphanedCalls();
       await this.records.completeAllDone();
+      // Stored answers hold personal data: deleted once their keys are forgotten (24 hours).
+      if (this.passes++ % FORGET_EVERY_PASSES === 0) await this.idempotency.forgetExpired();
     } catch (error) {
       this.logger.warn(`janitor pass failed, will retry: ${(error as Error).message}`);
     } finally {
