@@ -99,4 +99,39 @@ describe('Idempotency-Key on POST /v1/autocalls', () => {
     expect(await engine.api.app.get(IdempotentRequests).forgetExpired()).toBeGreaterThanOrEqual(1);
     expect(await prisma.idempotentRequest.count({ where: { tenantId: tenant.tenantId } })).toBe(0);
   });
+
+  it('replays POST /v1/callbacks and POST /v1/call-stops the same way', async () => {
+    const tenant = await engine.tenantWithAgents({ lines: 1, skill: 'sales', agents: 1, prefix: 'ib' });
+    const post = (path: string, key: string, body: object) =>
+      engine.http().post(path).set(bearer(tenant.adminKey)).set('Idempotency-Key', key).send(body);
+
+    const callback = {
+      phoneNumber: '+442071234567',
+      skill: 'sales',
+      scheduledAt: new Date(Date.now() + 3_600_000).toISOString(),
+    };
+    const first = await post('/v1/callbacks', 'cb-1', callback).expect(201);
+    const again = await post('/v1/callbacks', 'cb-1', callback).expect(201);
+    expect(again.headers['idempotent-replayed']).toBe('true');
+    expect(again.body).toEqual(first.body);
+    const { body: list } = await engine.http().get('/v1/callbacks').set(bearer(tenant.adminKey)).expect(200);
+    expect(list.items).toHaveLength(1);
+    const reused = await post('/v1/callbacks', 'cb-1', { ...callback, phoneNumber: '+442071234568' }).expect(409);
+    expect(reused.body.code).toBe('idempotency_key_reused');
+
+    const stop = { phoneNumber: '+442071234569', reason: 'asked' };
+    const added = await post('/v1/call-stops', 'cs-1', stop).expect(201);
+    // The stop changed since; the key's answer did not.
+    await engine
+      .http()
+      .post('/v1/call-stops')
+      .set(bearer(tenant.adminKey))
+      .send({ ...stop, reason: 'asked twice' })
+      .expect(201);
+    const replayed = await post('/v1/call-stops', 'cs-1', stop).expect(201);
+    expect(replayed.headers['idempotent-replayed']).toBe('true');
+    expect(replayed.body).toEqual(added.body);
+    // One key space per operation: the same key on another operation is another request.
+    await post('/v1/call-stops', 'cb-1', { phoneNumber: '+442071234570' }).expect(201);
+  });
 });

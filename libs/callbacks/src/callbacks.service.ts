@@ -9,7 +9,7 @@ import {
   pageOf,
   uuidv7,
 } from '@autocall/common';
-import { Callback, Prisma, PrismaService } from '@autocall/database';
+import { Callback, IdempotentRequests, KeyedRequest, Prisma, PrismaService } from '@autocall/database';
 import { CallRecords, normalizePhoneNumber } from '@autocall/dialing';
 import { SettingsService } from '@autocall/tenancy';
 import { CallbackQueue } from './callback-queue';
@@ -31,9 +31,16 @@ export class CallbacksService {
     private readonly queue: CallbackQueue,
     private readonly clock: Clock,
     private readonly records: CallRecords,
+    private readonly idempotency: IdempotentRequests,
   ) {}
 
-  async create(tenantId: string, input: CreateCallback) {
+  /** Schedules a callback; with an Idempotency-Key, the first answer is replayed. */
+  async create(tenantId: string, input: CreateCallback, idempotencyKey: string | null = null) {
+    const keyed: KeyedRequest | null = idempotencyKey
+      ? { tenantId, operation: 'callbacks.create', key: idempotencyKey, body: input }
+      : null;
+    const earlier = keyed ? await this.idempotency.peek(keyed) : null;
+    if (earlier) return { replayed: true, answer: earlier.answer as ReturnType<typeof view> };
     const now = this.clock.now();
     const settings = await this.settings.get(tenantId);
     const errors: FieldError[] = [];
@@ -59,7 +66,9 @@ export class CallbacksService {
     if (errors.length || !scheduledAt || !phoneNumber) throw new InvalidRequestError(errors);
 
     const window = input.ownershipWindowSeconds ?? settings.callbackOwnershipWindowSeconds;
-    const row = await this.prisma.$transaction(async (tx) => {
+    const stored = await this.prisma.$transaction(async (tx) => {
+      const replay = keyed ? await this.idempotency.claim(tx, keyed) : null;
+      if (replay) return { replay, created: null };
       if (input.contactId) {
         // One open callback per contact: the contact row serializes concurrent requests.
         await tx.$queryRaw`SELECT id FROM contacts WHERE id = ${input.contactId}::uuid FOR UPDATE`;
@@ -68,7 +77,7 @@ export class CallbacksService {
         });
         if (open) throw new ConflictError(`This contact has an open callback already (${open.id}).`);
       }
-      return tx.callback.create({
+      const created = await tx.callback.create({
         data: {
           id: uuidv7(),
           tenantId,
@@ -84,9 +93,17 @@ export class CallbacksService {
           data: (input.data as Prisma.InputJsonValue) ?? Prisma.JsonNull,
         },
       });
+      if (keyed) {
+        await this.idempotency.remember(tx, keyed, {
+          statusCode: 201,
+          answer: JSON.parse(JSON.stringify(view(created))) as Prisma.InputJsonValue,
+        });
+      }
+      return { replay: null, created };
     });
-    await this.hold(row);
-    return view(row);
+    if (!stored.created) return { replayed: true, answer: stored.replay!.answer as ReturnType<typeof view> };
+    await this.hold(stored.created);
+    return { replayed: false, answer: view(stored.created) };
   }
 
   async list(tenantId: string, query: ListCallbacks) {

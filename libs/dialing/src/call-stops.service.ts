@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { decodeCursor, pageOf, NotFoundError } from '@autocall/common';
-import { PrismaService } from '@autocall/database';
+import { IdempotentRequests, KeyedRequest, PrismaService } from '@autocall/database';
 
 export interface CallStopView {
   phoneNumber: string;
@@ -12,23 +12,45 @@ export interface CallStopView {
 /** The tenant's do-not-call list (CT-e1 架電止め). */
 @Injectable()
 export class CallStopsService {
-  constructor(private readonly prisma: PrismaService) {}
+  constructor(
+    private readonly prisma: PrismaService,
+    private readonly idempotency: IdempotentRequests,
+  ) {}
 
+  /** Adds the number (or updates its stop); with an Idempotency-Key, the first answer is replayed. */
   async add(
     tenantId: string,
     input: { phoneNumber: string; reason?: string; expiresAt?: Date },
-  ): Promise<CallStopView> {
-    const row = await this.prisma.callStop.upsert({
-      where: { tenantId_phoneNumber: { tenantId, phoneNumber: input.phoneNumber } },
-      create: {
-        tenantId,
-        phoneNumber: input.phoneNumber,
-        reason: input.reason ?? null,
-        expiresAt: input.expiresAt ?? null,
-      },
-      update: { reason: input.reason ?? null, expiresAt: input.expiresAt ?? null },
+    idempotencyKey: string | null = null,
+  ): Promise<{ replayed: boolean; answer: CallStopView }> {
+    const keyed: KeyedRequest | null = idempotencyKey
+      ? { tenantId, operation: 'call-stops.add', key: idempotencyKey, body: input }
+      : null;
+    const earlier = keyed ? await this.idempotency.peek(keyed) : null;
+    if (earlier) return { replayed: true, answer: earlier.answer as CallStopView };
+    return this.prisma.$transaction(async (tx) => {
+      const replay = keyed ? await this.idempotency.claim(tx, keyed) : null;
+      if (replay) return { replayed: true, answer: replay.answer as CallStopView };
+      const row = await tx.callStop.upsert({
+        where: { tenantId_phoneNumber: { tenantId, phoneNumber: input.phoneNumber } },
+        create: {
+          tenantId,
+          phoneNumber: input.phoneNumber,
+          reason: input.reason ?? null,
+          expiresAt: input.expiresAt ?? null,
+        },
+        update: { reason: input.reason ?? null, expiresAt: input.expiresAt ?? null },
+      });
+      const answer = {
+        phoneNumber: row.phoneNumber,
+        reason: row.reason,
+        expiresAt: row.expiresAt,
+        createdAt: row.createdAt,
+      };
+      if (keyed)
+        await this.idempotency.remember(tx, keyed, { statusCode: 201, answer: JSON.parse(JSON.stringify(answer)) });
+      return { replayed: false, answer };
     });
-    return { phoneNumber: row.phoneNumber, reason: row.reason, expiresAt: row.expiresAt, createdAt: row.createdAt };
   }
 
   async list(tenantId: string, query: { cursor?: string; limit: number }) {

@@ -1,10 +1,9 @@
 import { AppConfig } from '@autocall/config';
 import { RateLimiter } from '@autocall/redis';
-import { Controller, Get, Headers, HttpCode, Param, Post, Res } from '@nestjs/common';
-import { ApiBearerAuth, ApiHeader, ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
+import { Controller, Get, HttpCode, Param, Post, Res } from '@nestjs/common';
+import { ApiBearerAuth, ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
 import type { Response } from 'express';
 import { z } from 'zod';
-import { InvalidRequestError } from '@autocall/common';
 import {
   AUTOCALL_LIST_QUERY,
   AutoCallsService,
@@ -19,6 +18,7 @@ import type { Caller } from '@autocall/tenancy';
 import { CurrentCaller } from '../http/caller.decorator';
 import { knownId } from '../http/known-id';
 import { Roles } from '../http/roles.decorator';
+import { AcceptsIdempotencyKey, IdempotencyKey, markReplayed } from '../http/idempotency-key';
 import { DocumentedBody, ZodBody, ZodQuery } from '../http/zod';
 
 @ApiTags('autocalls')
@@ -47,28 +47,16 @@ export class AutoCallsController {
       'A number on the do-not-call list ends skipped (do_not_call); a number repeated in the list ends skipped ' +
       '(duplicate_in_list). At most 10,000 targets.',
   })
-  @ApiHeader({
-    name: 'Idempotency-Key',
-    required: false,
-    description:
-      "the first answer (202 and its body) is stored and replayed exactly, with Idempotent-Replayed: true, for 24 hours; then the key is forgotten. The same key with another body: 409 idempotency_key_reused; while the key's first request is still in progress: 409 idempotency_request_in_flight",
-  })
+  @AcceptsIdempotencyKey(202)
   @DocumentedBody(submitAutoCallSchema)
   @ApiResponse({ status: 202, description: 'accepted, with the status of every target' })
-  @ApiResponse({
-    status: 409,
-    description: 'idempotency_key_reused (same key, another body) or idempotency_request_in_flight (retry later)',
-  })
   @ApiResponse({ status: 429, description: "past the tenant's submission rate limit (Retry-After)" })
   async submit(
     @CurrentCaller() caller: Caller,
     @ZodBody(submitAutoCallSchema) body: SubmitAutoCall,
-    @Headers('idempotency-key') idempotencyKey: string | undefined,
+    @IdempotencyKey() idempotencyKey: string | null,
     @Res({ passthrough: true }) res: Response,
   ) {
-    if (idempotencyKey !== undefined && !/^[\x21-\x7e]{1,200}$/.test(idempotencyKey)) {
-      throw InvalidRequestError.field('Idempotency-Key', 'invalid', 'must be 1 to 200 visible ASCII characters');
-    }
     // Per tenant, shared by every replica (Redis): a runaway integration cannot flood the dialer.
     await this.rateLimiter.hit(
       caller.tenantId,
@@ -76,8 +64,8 @@ export class AutoCallsController {
       this.config.get('SUBMISSION_LIMIT'),
       this.config.get('SUBMISSION_WINDOW_SECONDS'),
     );
-    const result = await this.autocalls.submit(caller.tenantId, body, idempotencyKey ?? null);
-    if (result.replayed) res.setHeader('Idempotent-Replayed', 'true');
+    const result = await this.autocalls.submit(caller.tenantId, body, idempotencyKey);
+    markReplayed(res, result.replayed);
     return result.answer;
   }
 

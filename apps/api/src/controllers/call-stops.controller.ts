@@ -1,4 +1,5 @@
-import { Controller, Delete, Get, HttpCode, Param, Post } from '@nestjs/common';
+import { Controller, Delete, Get, HttpCode, Param, Post, Res } from '@nestjs/common';
+import type { Response } from 'express';
 import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { z } from 'zod';
 import { NotFoundError, instantSchema } from '@autocall/common';
@@ -6,6 +7,7 @@ import { CallStopsService, isE164 } from '@autocall/dialing';
 import type { Caller } from '@autocall/tenancy';
 import { CurrentCaller } from '../http/caller.decorator';
 import { Roles } from '../http/roles.decorator';
+import { AcceptsIdempotencyKey, IdempotencyKey, markReplayed } from '../http/idempotency-key';
 import { DocumentedBody, ZodBody, ZodQuery } from '../http/zod';
 
 export const callStopSchema = z
@@ -31,8 +33,16 @@ export class CallStopsController {
   @Roles('integrator', 'supervisor')
   @ApiOperation({ summary: 'Stop calls to a number (a held target with it is skipped when its turn comes)' })
   @DocumentedBody(callStopSchema)
-  add(@CurrentCaller() caller: Caller, @ZodBody(callStopSchema) body: z.infer<typeof callStopSchema>) {
-    return this.callStops.add(caller.tenantId, body);
+  @AcceptsIdempotencyKey(201)
+  async add(
+    @CurrentCaller() caller: Caller,
+    @ZodBody(callStopSchema) body: z.infer<typeof callStopSchema>,
+    @IdempotencyKey() idempotencyKey: string | null,
+    @Res({ passthrough: true }) res: Response,
+  ) {
+    const result = await this.callStops.add(caller.tenantId, body, idempotencyKey);
+    markReplayed(res, result.replayed);
+    return result.answer;
   }
 
   @Get()

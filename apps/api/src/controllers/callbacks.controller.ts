@@ -1,4 +1,5 @@
-import { Controller, Get, HttpCode, Param, Patch, Post } from '@nestjs/common';
+import { Controller, Get, HttpCode, Param, Patch, Post, Res } from '@nestjs/common';
+import type { Response } from 'express';
 import { ApiBearerAuth, ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
 import { z } from 'zod';
 import { CallbacksService, createCallbackSchema, listCallbacksQuery, updateCallbackSchema } from '@autocall/callbacks';
@@ -6,6 +7,7 @@ import type { Caller } from '@autocall/tenancy';
 import { CurrentCaller } from '../http/caller.decorator';
 import { knownId } from '../http/known-id';
 import { Roles } from '../http/roles.decorator';
+import { AcceptsIdempotencyKey, IdempotencyKey, markReplayed } from '../http/idempotency-key';
 import { DocumentedBody, ZodBody, ZodQuery } from '../http/zod';
 
 @ApiTags('callbacks')
@@ -23,8 +25,16 @@ export class CallbacksController {
   })
   @DocumentedBody(createCallbackSchema)
   @ApiResponse({ status: 409, description: 'the contact has an open callback already' })
-  create(@CurrentCaller() caller: Caller, @ZodBody(createCallbackSchema) body: z.infer<typeof createCallbackSchema>) {
-    return this.callbacks.create(caller.tenantId, body);
+  @AcceptsIdempotencyKey(201)
+  async create(
+    @CurrentCaller() caller: Caller,
+    @ZodBody(createCallbackSchema) body: z.infer<typeof createCallbackSchema>,
+    @IdempotencyKey() idempotencyKey: string | null,
+    @Res({ passthrough: true }) res: Response,
+  ) {
+    const result = await this.callbacks.create(caller.tenantId, body, idempotencyKey);
+    markReplayed(res, result.replayed);
+    return result.answer;
   }
 
   @Get()
