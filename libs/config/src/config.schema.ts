@@ -59,6 +59,8 @@ const settings = z.object({
   WORKER_PORT: port.default(3001),
   TELEPHONY: z.enum(['simulator', 'sip']).default('simulator'),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  /** auto: lines for people when stdout is a terminal, JSON lines otherwise. */
+  LOG_FORMAT: z.enum(['auto', 'json', 'pretty']).default('auto'),
   BOOTSTRAP_ADMIN_KEY: z
     .string()
     .regex(/^[A-Za-z0-9_-]{24,128}$/, 'must be 24 to 128 letters, digits, "_" or "-"')
