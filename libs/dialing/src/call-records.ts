@@ -98,6 +98,7 @@ export class CallRecords implements OnModuleDestroy {
           , answered_by = COALESCE($5, answered_by)
           , cause = COALESCE($6, cause)
           , sip_code = COALESCE($7, sip_code)
+          , abandoned = abandoned OR $${target ? 16 : 11}::boolean
         WHERE id = $1::uuid AND status = ANY($8::contact_status[])
           AND ($${target ? 15 : 10}::text IS NULL OR placed_by = $${target ? 15 : 10})
         RETURNING id, target_id, autocall_id),
@@ -136,6 +137,8 @@ export class CallRecords implements OnModuleDestroy {
       params.push(target.to, target.reason ?? null, target.nextAttemptAt ?? null, terminal, sourcesOf(target.to));
     }
     params.push(step.holder ?? null);
+    // A person answered and no agent took the call: the contact's own fact, with its end.
+    params.push(target?.to === 'abandoned');
     // A target's terminal move finishes its AutoCall in the same statement when it was the last open
     // one (the targets_count_open_ended trigger).
     const { rows } = await this.pool.query(sql, params);

@@ -38,6 +38,26 @@ export function contactSourcesOf(to: ContactStatus): ContactStatus[] {
   return CONTACT_STATUSES.filter((from) => NEXT[from].includes(to));
 }
 
+/**
+ * The contact statuses of the API, its filters, webhooks and docs (DESIGN §3): the lifecycle's,
+ * and `abandoned`, terminal like `ended`: a person answered and no agent took the call. The
+ * lifecycle stores such a contact `ended` with its `abandoned` fact (every bound that frees a line
+ * or an agent keys on `ended`); `publicContactStatus` is the one place that names it.
+ */
+export const PUBLIC_CONTACT_STATUSES = [...CONTACT_STATUSES, 'abandoned'] as const;
+export type PublicContactStatus = (typeof PUBLIC_CONTACT_STATUSES)[number];
+
+export function publicContactStatus(status: ContactStatus, abandoned: boolean): PublicContactStatus {
+  return status === 'ended' && abandoned ? 'abandoned' : status;
+}
+
+/** The stored state (and abandoned fact) a public status filter means. */
+export function storedContactFilter(status: PublicContactStatus): { status: ContactStatus; abandoned?: boolean } {
+  if (status === 'abandoned') return { status: 'ended', abandoned: true };
+  if (status === 'ended') return { status: 'ended', abandoned: false };
+  return { status };
+}
+
 /** Contacts still in a call: every status but `ended`. */
 export const OPEN_CONTACT_STATUSES: readonly ContactStatus[] = CONTACT_STATUSES.filter((s) => NEXT[s].length > 0);
 

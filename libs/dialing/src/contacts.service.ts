@@ -4,6 +4,7 @@ import { Prisma, PrismaService } from '@autocall/database';
 import { RedisService } from '@autocall/redis';
 import { CallRecords } from './call-records';
 import { CapacityService } from './capacity.service';
+import { PublicContactStatus, publicContactStatus, storedContactFilter } from './contact-lifecycle';
 
 export interface ContactQuery {
   from?: Date;
@@ -12,7 +13,7 @@ export interface ContactQuery {
   reference?: string;
   agentId?: string;
   phoneNumber?: string;
-  status?: string[];
+  status?: PublicContactStatus[];
   direction?: 'outbound' | 'inbound';
   cursor?: string;
   limit: number;
@@ -63,7 +64,7 @@ export class ContactsService {
       ...(query.autocallId ? { autocallId: query.autocallId } : {}),
       ...(query.agentId ? { agentId: query.agentId } : {}),
       ...(query.phoneNumber ? { phoneNumber: query.phoneNumber } : {}),
-      ...(query.status ? { status: { in: query.status as never[] } } : {}),
+      ...(query.status ? { OR: query.status.map(storedContactFilter) } : {}),
     };
     if (query.reference) {
       const targets = await this.prisma.target.findMany({
@@ -92,7 +93,12 @@ export class ContactsService {
     return {
       ...this.summary(contact, references.get(contact.targetId) ?? null),
       target: { targetId: contact.targetId, status: target?.status ?? null, reason: target?.reason ?? null },
-      timeline: events.map((e) => ({ status: e.status, at: e.at, cause: e.cause, agentId: e.agentId })),
+      timeline: events.map((e) => ({
+        status: publicContactStatus(e.status, contact.abandoned),
+        at: e.at,
+        cause: e.cause,
+        agentId: e.agentId,
+      })),
     };
   }
 
@@ -114,7 +120,12 @@ export class ContactsService {
           ),
         );
     }
-    return { contactId, status: contact.status, endRequested: contact.status !== 'ended', endedAt: contact.endedAt };
+    return {
+      contactId,
+      status: publicContactStatus(contact.status, contact.abandoned),
+      endRequested: contact.status !== 'ended',
+      endedAt: contact.endedAt,
+    };
   }
 
   /** Answered contacts of a skill waiting for an agent, in the order they will be served. */
@@ -197,7 +208,7 @@ export class ContactsService {
       skill: c.skill,
       phoneNumber: c.phoneNumber,
       callerId: c.callerId,
-      status: c.status,
+      status: publicContactStatus(c.status, c.abandoned),
       agentId: c.agentId,
       answeredBy: c.answeredBy,
       cause: c.cause,

@@ -3,13 +3,11 @@ import { ApiBearerAuth, ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagg
 import { z } from 'zod';
 import { skillNameSchema } from '@autocall/agents';
 import { NotFoundError, instantSchema } from '@autocall/common';
-import { ContactsService } from '@autocall/dialing';
+import { ContactsService, PUBLIC_CONTACT_STATUSES, PublicContactStatus } from '@autocall/dialing';
 import type { Caller } from '@autocall/tenancy';
 import { CurrentCaller } from '../http/caller.decorator';
 import { Roles } from '../http/roles.decorator';
 import { ZodQuery } from '../http/zod';
-
-const CONTACT_STATUSES = ['dialing', 'ringing', 'answered', 'waiting', 'connected', 'ended'];
 
 export const contactListQuery = z
   .object({
@@ -26,8 +24,8 @@ export const contactListQuery = z
       .string()
       .transform((v) => v.split(','))
       .refine(
-        (v) => v.every((s) => CONTACT_STATUSES.includes(s)),
-        `must be one or more of ${CONTACT_STATUSES.join(', ')}`,
+        (v): v is PublicContactStatus[] => v.every((s) => (PUBLIC_CONTACT_STATUSES as readonly string[]).includes(s)),
+        `must be one or more of ${PUBLIC_CONTACT_STATUSES.join(', ')}`,
       )
       .optional(),
     direction: z.enum(['outbound', 'inbound']).optional(),
