@@ -1,9 +1,9 @@
 #!/usr/bin/env node
 // What `npm test` needs beyond the npm packages, set up before the tests run (as `npm start`
 // sets up its database): Debian's Chromium for the dashboard's browser test, Kamailio and SIPp
-// for the SIP adapter's suites, redis-server and PostgreSQL's server binaries for the fault
-// suites' private servers, and the local PostgreSQL and Redis the suites create their databases
-// and key prefixes on. `.ci/run` runs this same step.
+// for the SIP adapter's suites, Prometheus's promtool for the metrics lint, redis-server and
+// PostgreSQL's server binaries for the fault suites' private servers, and the local PostgreSQL
+// and Redis the suites create their databases and key prefixes on. `.ci/run` runs this same step.
 //
 // Missing packages are installed with apt-get where that is possible (root, as on these
 // machines); otherwise this stops at once and prints the exact command to run.
@@ -21,6 +21,12 @@ const PACKAGES = [
     lean: true,
   },
   { package: 'redis-server', present: () => onPath('redis-server'), for: 'the fault suites (a private Redis)' },
+  {
+    package: 'prometheus',
+    present: () => onPath('promtool'),
+    for: 'the metrics lint (promtool check metrics)',
+    lean: true,
+  },
   {
     package: 'postgresql',
     present: () => existsSync('/usr/lib/postgresql') && readdirSync('/usr/lib/postgresql').length > 0,
