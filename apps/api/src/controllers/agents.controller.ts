@@ -95,6 +95,7 @@ export class AgentsController {
   }
 
   @Put(':agentId/state')
+  @ApiResponse({ status: 200, description: "the agent's state, changed" })
   @Roles('supervisor', 'agent')
   @ApiOperation({ summary: 'Set the agent available or unavailable (with a reason)' })
   @DocumentedBody(requestStateSchema)

@@ -39,6 +39,7 @@ export class ApiKeysController {
   }
 
   @Delete(':keyId')
+  @ApiResponse({ status: 204, description: 'revoked' })
   @HttpCode(204)
   @ApiOperation({ summary: 'Revoke an API key at once' })
   @ApiResponse({ status: 409, description: 'the last active admin key cannot be revoked' })

@@ -98,6 +98,7 @@ export class AutoCallsController {
   }
 
   @Post(':id/cancel')
+  @ApiResponse({ status: 200, description: 'cancelled: the AutoCall with its counts' })
   @HttpCode(200)
   @Roles('integrator', 'supervisor')
   @ApiOperation({

@@ -1,6 +1,6 @@
 import { Controller, Delete, Get, HttpCode, Param, Post, Res } from '@nestjs/common';
 import type { Response } from 'express';
-import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiOperation, ApiTags, ApiResponse } from '@nestjs/swagger';
 import { z } from 'zod';
 import { NotFoundError, instantSchema } from '@autocall/common';
 import { CallStopsService, isE164 } from '@autocall/dialing';
@@ -29,6 +29,7 @@ export class CallStopsController {
   constructor(private readonly callStops: CallStopsService) {}
 
   @Post()
+  @ApiResponse({ status: 201, description: 'the number is on the list (added, or its stop updated)' })
   @HttpCode(201)
   @Roles('integrator', 'supervisor')
   @ApiOperation({ summary: 'Stop calls to a number (a held target with it is skipped when its turn comes)' })

@@ -17,6 +17,7 @@ export class CallbacksController {
   constructor(private readonly callbacks: CallbacksService) {}
 
   @Post()
+  @ApiResponse({ status: 201, description: 'scheduled' })
   @HttpCode(201)
   @Roles('integrator', 'supervisor')
   @ApiOperation({
@@ -52,6 +53,7 @@ export class CallbacksController {
   }
 
   @Patch(':id')
+  @ApiResponse({ status: 200, description: 'rescheduled or changed' })
   @Roles('integrator', 'supervisor')
   @ApiOperation({ summary: 'Reschedule, change or remove the owner (while scheduled or waiting for its owner)' })
   @DocumentedBody(updateCallbackSchema)
@@ -65,6 +67,7 @@ export class CallbacksController {
   }
 
   @Post(':id/cancel')
+  @ApiResponse({ status: 200, description: 'cancelled' })
   @HttpCode(200)
   @Roles('supervisor')
   @ApiOperation({ summary: 'Cancel a callback not dialed yet (scheduled, waiting, or held in the queue)' })

@@ -52,6 +52,7 @@ export class ContactsController {
   }
 
   @Get('contacts/:contactId')
+  @ApiResponse({ status: 200, description: 'the contact, its target and its timeline' })
   @Roles('integrator', 'supervisor')
   @ApiOperation({ summary: 'One contact with its timeline and durations' })
   @ApiResponse({ status: 404, description: 'invalid_contact_id' })

@@ -112,6 +112,7 @@ export class WebhookDeliveriesController {
   }
 
   @Post(':id/retry')
+  @ApiResponse({ status: 202, description: 'the delivery is queued again' })
   @HttpCode(202)
   @Roles('integrator')
   @ApiOperation({ summary: 'Send a failed delivery again, or replay a delivered one; a fresh retry schedule' })
