@@ -1,5 +1,6 @@
 import { Client } from 'pg';
 import { IdempotentRequests, PrismaService } from '../../libs/database/src';
+import { autoCallDetailSchema, submissionAnswerSchema } from '../../libs/dialing/src/autocall-schemas';
 import { bearer } from '../support/api-harness';
 import { EngineHarness, EVERY_CALL_ANSWERED, numbers } from '../support/engine-harness';
 
@@ -24,8 +25,10 @@ describe('Idempotency-Key on POST /v1/autocalls', () => {
     const first = await send().expect(202);
     expect(first.body.targets.map((t: { status: string }) => t.status)).toEqual(['pending', 'pending', 'pending']);
 
+    // The answers are what the OpenAPI document says they are.
+    expect(submissionAnswerSchema.strict().parse(first.body).targets).toHaveLength(3);
     const done = await engine.finished(tenant, first.body.id);
-    expect(done.counts.completed).toBe(3);
+    expect(autoCallDetailSchema.strict().parse(done).counts.completed).toBe(3);
     const replay = await send().expect(202);
     expect(replay.headers['idempotent-replayed']).toBe('true');
     expect(replay.body).toEqual(first.body);

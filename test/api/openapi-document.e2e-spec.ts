@@ -6,7 +6,7 @@ type Operation = { responses: Record<string, Response>; security?: unknown[] };
 /**
  * The served OpenAPI document, as an integrator generating a client reads it: every operation
  * says which success status it answers with, and every error it lists is problem+json of the one
- * Problem schema. (Response bodies are not described yet: see issue 17.)
+ * Problem schema. (Of the success bodies, only the AutoCall's are described yet.)
  */
 describe('the OpenAPI document', () => {
   let api: ApiHarness;
@@ -64,5 +64,17 @@ describe('the OpenAPI document', () => {
         });
       }
     }
+  });
+
+  it("describes the AutoCall's answers with their schemas", () => {
+    const schemaOf = (name: string, status: string) =>
+      operations.find((o) => o.name === name)?.operation.responses[status]?.content?.['application/json']?.schema;
+    expect(schemaOf('POST /v1/autocalls', '202')).toMatchObject({
+      type: 'object',
+      required: expect.arrayContaining(['id', 'status', 'counts', 'targets']),
+    });
+    expect(schemaOf('GET /v1/autocalls/{id}', '200')).toMatchObject({
+      required: expect.arrayContaining(['abandon']),
+    });
   });
 });

@@ -78,3 +78,52 @@ export const AUTOCALL_LIST_QUERY = z
     limit: z.coerce.number().int().min(1).max(200).default(50),
   })
   .strict();
+
+// Answers: what the API sends back, as JSON (instants as ISO 8601 strings). The same schemas
+// document the responses in OpenAPI and check real responses in the tests.
+
+const instant = z.iso.datetime({ offset: true });
+
+/** An AutoCall as GET /v1/autocalls/{id} (without `abandon`) and the submission answer show it. */
+export const autoCallAnswerSchema = z.object({
+  id: z.uuid(),
+  mode: z.enum(['immediate', 'sequential', 'predictive']),
+  skill: z.string(),
+  status: z.enum(['active', 'completed', 'cancelled']),
+  priority: z.int(),
+  checks: z.object({
+    freeLines: z.object({ reserve: z.int() }).nullable(),
+    freeAgents: z.object({ reserve: z.int() }).nullable(),
+    callStop: z.boolean(),
+  }),
+  callerId: z.string().nullable(),
+  ringTimeoutSeconds: z.int(),
+  callingWindow: callingWindowSchema.nullable(),
+  retry: z.object({ noAnswer: retryRule.optional(), busy: retryRule.optional(), failed: retryRule.optional() }),
+  targetCount: z.int(),
+  /** Targets by status: every target status, zero included. */
+  counts: z.record(z.string(), z.int()),
+  createdAt: instant,
+  completedAt: instant.nullable(),
+  cancelledAt: instant.nullable(),
+});
+
+/** A target as the submission left it. */
+export const submittedTargetSchema = z.object({
+  targetId: z.uuid(),
+  position: z.int(),
+  phoneNumber: z.string(),
+  reference: z.string().nullable(),
+  status: z.string(),
+  reason: z.string().nullable(),
+  /** The contact of its dial, when the submission dialed it (immediate mode). */
+  contactId: z.uuid().nullable(),
+});
+
+/** 202 to POST /v1/autocalls (and its replays). */
+export const submissionAnswerSchema = autoCallAnswerSchema.extend({ targets: z.array(submittedTargetSchema) });
+
+/** 200 to GET /v1/autocalls/{id}: the AutoCall, and its abandon rate (abandoned ÷ answered by a person). */
+export const autoCallDetailSchema = autoCallAnswerSchema.extend({
+  abandon: z.object({ answered: z.int(), abandoned: z.int(), rate: z.number().nullable() }),
+});

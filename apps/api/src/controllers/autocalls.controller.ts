@@ -6,10 +6,12 @@ import type { Response } from 'express';
 import { z } from 'zod';
 import {
   AUTOCALL_LIST_QUERY,
+  autoCallDetailSchema,
   AutoCallsService,
   cancelAutoCallSchema,
   ContactsService,
   PacingStats,
+  submissionAnswerSchema,
   submitAutoCallSchema,
   TARGET_LIST_QUERY,
 } from '@autocall/dialing';
@@ -19,7 +21,7 @@ import { CurrentCaller } from '../http/caller.decorator';
 import { knownId } from '../http/known-id';
 import { Roles } from '../http/roles.decorator';
 import { AcceptsIdempotencyKey, IdempotencyKey, markReplayed } from '../http/idempotency-key';
-import { DocumentedBody, ZodBody, ZodQuery } from '../http/zod';
+import { DocumentedBody, DocumentedResponse, ZodBody, ZodQuery } from '../http/zod';
 
 @ApiTags('autocalls')
 @ApiBearerAuth()
@@ -49,7 +51,7 @@ export class AutoCallsController {
   })
   @AcceptsIdempotencyKey(202)
   @DocumentedBody(submitAutoCallSchema)
-  @ApiResponse({ status: 202, description: 'accepted, with the status of every target' })
+  @DocumentedResponse(202, submissionAnswerSchema, 'accepted, with the status of every target')
   @ApiResponse({ status: 429, description: "past the tenant's submission rate limit (Retry-After)" })
   async submit(
     @CurrentCaller() caller: Caller,
@@ -77,6 +79,7 @@ export class AutoCallsController {
   }
 
   @Get(':id')
+  @DocumentedResponse(200, autoCallDetailSchema, 'the AutoCall')
   @Roles('integrator', 'supervisor')
   @ApiOperation({
     summary: 'One AutoCall with counts by target status and its abandon rate (abandoned ÷ answered by a person)',

@@ -1,5 +1,5 @@
 import { applyDecorators, Body, PipeTransform, Query } from '@nestjs/common';
-import { ApiBody } from '@nestjs/swagger';
+import { ApiBody, ApiResponse } from '@nestjs/swagger';
 import { z } from 'zod';
 import { FieldError, InvalidRequestError } from '@autocall/common';
 
@@ -63,4 +63,13 @@ export function DocumentedBody(schema: z.ZodType, description?: string): MethodD
 /** Query parameters validated by the zod schema (field paths start with `query.`). */
 export function ZodQuery<S extends z.ZodType>(schema: S): ParameterDecorator {
   return Query(new ZodPipe(schema, 'query'));
+}
+
+/** A JSON response described by the zod schema the tests check real responses with. */
+export function DocumentedResponse(status: number, schema: z.ZodType, description: string): MethodDecorator {
+  const json = z.toJSONSchema(schema, { target: 'openapi-3.0', io: 'output', unrepresentable: 'any' }) as Record<
+    string,
+    unknown
+  >;
+  return applyDecorators(ApiResponse({ status, description, schema: json }));
 }
