@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { Client } from 'pg';
-import { CallRecords, PUBLIC_CONTACT_STATUSES } from '../../libs/dialing/src';
+import { CallRecords, contactDetailSchema, contactPageSchema, PUBLIC_CONTACT_STATUSES } from '../../libs/dialing/src';
 import { ApiHarness, bearer, TestTenant } from '../support/api-harness';
 
 /**
@@ -77,6 +77,8 @@ describe('contact statuses', () => {
     await records.record({ contactId: endedId, to: 'ended', at, cause: 'no_answer', target: { to: 'no_answer' } });
 
     const { body: abandoned } = await api.http().get(`/v1/contacts/${abandonedId}`).set(admin).expect(200);
+    // The answers are what the OpenAPI document says they are (strictly: no undocumented field).
+    contactDetailSchema.strict().parse(abandoned);
     expect(abandoned.status).toBe('abandoned');
     expect(abandoned.timeline.at(-1).status).toBe('abandoned');
     expect(abandoned.target).toMatchObject({ status: 'abandoned', reason: 'no_agent_within_threshold' });
@@ -89,6 +91,9 @@ describe('contact statuses', () => {
       ).body.items
         .map((c: { contactId: string }) => c.contactId)
         .sort();
+    contactPageSchema
+      .strict()
+      .parse((await api.http().get(`/v1/contacts?autocallId=${autocall.id}`).set(admin).expect(200)).body);
     expect(await filtered('abandoned')).toEqual([abandonedId]);
     expect(await filtered('ended')).toEqual([endedId]);
     expect(await filtered('ended,abandoned')).toEqual([abandonedId, endedId].sort());

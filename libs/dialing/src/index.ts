@@ -18,3 +18,4 @@ export * from './compliance/compliance.service';
 export * from './pacing/pacer';
 export * from './pacing/pacing-store';
 export * from './pacing/pacing-stats';
+export * from './contact-schemas';

@@ -3,11 +3,17 @@ import { ApiBearerAuth, ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagg
 import { z } from 'zod';
 import { skillNameSchema } from '@autocall/agents';
 import { NotFoundError, instantSchema } from '@autocall/common';
-import { ContactsService, PUBLIC_CONTACT_STATUSES, PublicContactStatus } from '@autocall/dialing';
+import {
+  contactDetailSchema,
+  contactPageSchema,
+  ContactsService,
+  PUBLIC_CONTACT_STATUSES,
+  PublicContactStatus,
+} from '@autocall/dialing';
 import type { Caller } from '@autocall/tenancy';
 import { CurrentCaller } from '../http/caller.decorator';
 import { Roles } from '../http/roles.decorator';
-import { ZodQuery } from '../http/zod';
+import { DocumentedResponse, ZodQuery } from '../http/zod';
 
 export const contactListQuery = z
   .object({
@@ -41,6 +47,7 @@ export class ContactsController {
   constructor(private readonly contacts: ContactsService) {}
 
   @Get('contacts')
+  @DocumentedResponse(200, contactPageSchema, 'contacts, newest first')
   @Roles('integrator', 'supervisor')
   @ApiOperation({
     summary: 'Call history (newest first)',
@@ -52,7 +59,7 @@ export class ContactsController {
   }
 
   @Get('contacts/:contactId')
-  @ApiResponse({ status: 200, description: 'the contact, its target and its timeline' })
+  @DocumentedResponse(200, contactDetailSchema, 'the contact, its target and its timeline')
   @Roles('integrator', 'supervisor')
   @ApiOperation({ summary: 'One contact with its timeline and durations' })
   @ApiResponse({ status: 404, description: 'invalid_contact_id' })

@@ -1,0 +1,48 @@
+import { z } from 'zod';
+import { PUBLIC_CONTACT_STATUSES } from './contact-lifecycle';
+import { TARGET_STATUSES } from './target-status';
+
+// Answers about contacts, as the API sends them (instants as ISO 8601 strings): they document the
+// responses in OpenAPI and check real responses in the tests.
+
+const instant = z.iso.datetime({ offset: true });
+const status = z.enum(PUBLIC_CONTACT_STATUSES);
+
+/** One contact (one dial attempt) in GET /v1/contacts. */
+export const contactSummarySchema = z.object({
+  contactId: z.uuid(),
+  direction: z.enum(['outbound', 'inbound']),
+  autocallId: z.uuid(),
+  targetId: z.uuid(),
+  reference: z.string().nullable(),
+  attempt: z.int(),
+  skill: z.string(),
+  phoneNumber: z.string(),
+  callerId: z.string().nullable(),
+  status,
+  agentId: z.string().nullable(),
+  answeredBy: z.enum(['human', 'machine']).nullable(),
+  /** How the call ended (normal_clearing, no_answer, busy, …), once it has. */
+  cause: z.string().nullable(),
+  sipCode: z.int().nullable(),
+  createdAt: instant,
+  ringingAt: instant.nullable(),
+  answeredAt: instant.nullable(),
+  connectedAt: instant.nullable(),
+  endedAt: instant.nullable(),
+  durations: z.object({
+    ringMs: z.int().nullable(),
+    waitMs: z.int().nullable(),
+    talkMs: z.int().nullable(),
+    totalMs: z.int().nullable(),
+  }),
+});
+
+/** 200 to GET /v1/contacts. */
+export const contactPageSchema = z.object({ items: z.array(contactSummarySchema), nextCursor: z.string().nullable() });
+
+/** 200 to GET /v1/contacts/{contactId}: the contact, what it did to its target, its timeline. */
+export const contactDetailSchema = contactSummarySchema.extend({
+  target: z.object({ targetId: z.uuid(), status: z.enum(TARGET_STATUSES).nullable(), reason: z.string().nullable() }),
+  timeline: z.array(z.object({ status, at: instant, cause: z.string().nullable(), agentId: z.string().nullable() })),
+});
