@@ -102,7 +102,7 @@ describe('SIP trunk: connecting answered calls to agents', () => {
     const callee = await start('callee-bridged-wait-bye.xml');
     const autocall = await sip.submit([numberFor(callee.port)]);
     const contact = await sip.onlyContact(autocall.id);
-    expect(statuses(contact)).toEqual(['dialing', 'ringing', 'answered', 'waiting', 'ended']);
+    expect(statuses(contact)).toEqual(['dialing', 'ringing', 'answered', 'waiting', 'abandoned']);
     expect(contact).toMatchObject({
       cause: 'normal_clearing',
       target: { status: 'abandoned', reason: 'max_wait' },

@@ -83,7 +83,7 @@ describe('SIP trunk: call outcomes through Kamailio', () => {
     const sipp = await callee('callee-auth.xml');
     const autocall = await sip.submit([numberFor(sipp.port)]);
     const contact = await sip.onlyContact(autocall.id);
-    expect(statuses(contact)).toEqual(['dialing', 'ringing', 'answered', 'waiting', 'ended']);
+    expect(statuses(contact)).toEqual(['dialing', 'ringing', 'answered', 'waiting', 'abandoned']);
     expect(contact).toMatchObject({
       cause: 'normal_clearing',
       sipCode: 200,
@@ -98,7 +98,7 @@ describe('SIP trunk: call outcomes through Kamailio', () => {
     const sipp = await callee('callee-answer-wait-bye.xml');
     const autocall = await sip.submit([numberFor(sipp.port, 77)]);
     const contact = await sip.onlyContact(autocall.id);
-    expect(statuses(contact)).toEqual(['dialing', 'ringing', 'answered', 'waiting', 'ended']);
+    expect(statuses(contact)).toEqual(['dialing', 'ringing', 'answered', 'waiting', 'abandoned']);
     expect(contact.target).toMatchObject({ status: 'abandoned', reason: 'max_wait' });
     await sippPassed(sipp);
   });
@@ -107,13 +107,13 @@ describe('SIP trunk: call outcomes through Kamailio', () => {
     const sipp = await callee('callee-answer-hangs-up.xml');
     const autocall = await sip.submit([numberFor(sipp.port)]);
     const contact = await sip.onlyContact(autocall.id);
-    expect(statuses(contact)).toEqual(['dialing', 'ringing', 'answered', 'waiting', 'ended']);
+    expect(statuses(contact)).toEqual(['dialing', 'ringing', 'answered', 'waiting', 'abandoned']);
     expect(contact).toMatchObject({
       cause: 'normal_clearing',
       sipCode: 200,
       target: { status: 'abandoned', reason: 'caller_hung_up_waiting' },
     });
-    expect(at(contact, 'ended') - at(contact, 'answered')).toBeLessThan(2_500);
+    expect(at(contact, 'abandoned') - at(contact, 'answered')).toBeLessThan(2_500);
     await sippPassed(sipp);
   });
 
@@ -139,7 +139,7 @@ describe('SIP trunk: call outcomes through Kamailio', () => {
     expect(targets).toHaveLength(50);
     expect(targets.every((t) => t.status === 'abandoned' && t.reason === 'max_wait')).toBe(true);
     const sample = await sip.contact(targets[7].lastContactId!);
-    expect(statuses(sample)).toEqual(['dialing', 'ringing', 'answered', 'waiting', 'ended']);
+    expect(statuses(sample)).toEqual(['dialing', 'ringing', 'answered', 'waiting', 'abandoned']);
     await sippPassed(sipp);
     await sip.expectLinesFree();
   }, 60_000);

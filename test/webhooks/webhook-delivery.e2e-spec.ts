@@ -89,7 +89,9 @@ describe('webhook notifications', () => {
       expect(TERMINAL).toContain(event.status);
       // The contact's whole timeline comes with it: no second call needed.
       expect(event.contact.timeline[0].status).toBe('dialing');
-      expect(event.contact.timeline.at(-1).status).toBe('ended');
+      // Its last status in the one vocabulary: abandoned for a caller no agent took, else ended.
+      expect(event.contact.timeline.at(-1).status).toBe(target.status === 'abandoned' ? 'abandoned' : 'ended');
+      expect(event.contact.status).toBe(event.contact.timeline.at(-1).status);
     }
 
     // Each contact: dialing first, then its progress, and ended (or abandoned) once, last.

@@ -32,3 +32,21 @@ BEGIN
   RETURN NULL;
 END
 $$;
+
+-- The contact a payload carries (autocall.target.completed): its status and timeline say the same.
+CREATE OR REPLACE FUNCTION webhook_contact_json(contact uuid) RETURNS json LANGUAGE sql STABLE AS $$
+  SELECT json_build_object(
+    'contactId', c.id, 'attempt', c.attempt,
+    'status', CASE WHEN c.status = 'ended' AND c.abandoned THEN 'abandoned' ELSE c.status::text END,
+    'agentId', c.agent_id,
+    'answeredBy', c.answered_by, 'cause', c.cause, 'sipCode', c.sip_code, 'callerId', c.caller_id,
+    'createdAt', autocall_iso(c.created_at), 'ringingAt', autocall_iso(c.ringing_at),
+    'answeredAt', autocall_iso(c.answered_at), 'connectedAt', autocall_iso(c.connected_at),
+    'endedAt', autocall_iso(c.ended_at),
+    'timeline', COALESCE((SELECT json_agg(json_build_object(
+                            'status', CASE WHEN ce.status = 'ended' AND c.abandoned THEN 'abandoned' ELSE ce.status::text END,
+                            'at', autocall_iso(ce.at),
+                                                              'cause', ce.cause, 'agentId', ce.agent_id) ORDER BY ce.id)
+                          FROM contact_events ce WHERE ce.contact_id = c.id), '[]'::json))
+  FROM contacts c WHERE c.id = contact
+$$;
