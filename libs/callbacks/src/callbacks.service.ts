@@ -96,7 +96,7 @@ export class CallbacksService {
       if (keyed) {
         await this.idempotency.remember(tx, keyed, {
           statusCode: 201,
-          answer: JSON.parse(JSON.stringify(view(created))) as Prisma.InputJsonValue,
+          answer: view(created),
         });
       }
       return { replay: null, created };

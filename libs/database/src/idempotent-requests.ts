@@ -95,7 +95,8 @@ export class IdempotentRequests {
         key: request.key,
         requestHash: IdempotentRequests.hashOf(request.body),
         statusCode: stored.statusCode,
-        answer: stored.answer as Prisma.InputJsonValue,
+        // As the integrator received it (JSON: instants as strings): what a replay gives back.
+        answer: JSON.parse(JSON.stringify(stored.answer)) as Prisma.InputJsonValue,
       },
     });
   }

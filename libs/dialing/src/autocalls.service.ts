@@ -251,9 +251,7 @@ export class AutoCallsService {
           ...autocall,
           targets: planned.map(({ data: _data, timeZone: _zone, ...t }) => t),
         };
-        // The answer as the integrator receives it (JSON): what a replay gives back, byte for byte.
-        if (keyed)
-          await this.idempotency.remember(tx, keyed, { statusCode: 202, answer: JSON.parse(JSON.stringify(answer)) });
+        if (keyed) await this.idempotency.remember(tx, keyed, { statusCode: 202, answer });
         return { autocall, answer };
       },
       { timeout: 30_000 },

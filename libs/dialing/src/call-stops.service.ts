@@ -47,8 +47,7 @@ export class CallStopsService {
         expiresAt: row.expiresAt,
         createdAt: row.createdAt,
       };
-      if (keyed)
-        await this.idempotency.remember(tx, keyed, { statusCode: 201, answer: JSON.parse(JSON.stringify(answer)) });
+      if (keyed) await this.idempotency.remember(tx, keyed, { statusCode: 201, answer });
       return { replayed: false, answer };
     });
   }
