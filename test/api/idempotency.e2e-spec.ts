@@ -99,7 +99,8 @@ describe('Idempotency-Key on POST /v1/autocalls', () => {
     await prisma.$executeRaw`
       UPDATE idempotent_requests SET created_at = now() - interval '25 hours'
       WHERE tenant_id = ${tenant.tenantId}::uuid AND key = 'old-1'`;
-    expect(await engine.api.app.get(IdempotentRequests).forgetExpired()).toBeGreaterThanOrEqual(1);
+    // The keeper's own pass may delete it first: either way it is gone.
+    await engine.api.app.get(IdempotentRequests).forgetExpired();
     expect(await prisma.idempotentRequest.count({ where: { tenantId: tenant.tenantId } })).toBe(0);
   });
 
