@@ -2,13 +2,14 @@
  * A discrete-event simulation of one pool (tenant + skill) dialing on the telephony simulator, in
  * virtual time: the pacing benchmark (bench/pacing.ts) and the pacer's spec run this same model.
  *
- * The calls are the simulator's own (`TelephonySimulator`, on a virtual clock); the engine around
- * them mirrors production: agents of one skill, all logged in for the whole run; dials placed
- * every tick by a strategy; a person who answers takes the agent reserved for the dial, or the
- * longest-idle agent, or waits in a FIFO queue, and is abandoned (played the message, released)
- * if no agent takes the call within the connect threshold; an agent who frees serves the queue
- * first. No wrap-up: an agent is busy from the bridge to the hang-up. Seeded and single-threaded:
- * a scenario gives the same figures on every run, to the call.
+ * The calls are the simulator's own (`TelephonySimulator`, on a virtual clock), and every call's
+ * contact lives by the engine's own state machine (`step` of contact-lifecycle.ts): answering,
+ * claiming an agent, waiting, being abandoned and being served are decided by the same code as in
+ * production; this file only carries out its effects in memory, where the worker carries them out
+ * against PostgreSQL, Redis and the telephony. Agents of one skill are all logged in for the whole
+ * run; dials are placed every tick by a strategy; an agent who frees serves the longest-waiting
+ * caller first. No wrap-up: an agent is busy from the ringing of their phone to the hang-up. Seeded
+ * and single-threaded: a scenario gives the same figures on every run, to the call.
  */
 import {
   DEFAULT_SIMULATOR_SETTINGS,
@@ -30,6 +31,7 @@ import {
   PacingSettings,
   PoolSnapshot,
 } from './pacer';
+import { ContactEffect, ContactEvent, ContactState, dialingContact, step } from '../contact-lifecycle';
 
 export type PacingStrategy =
   /** One dial per idle agent, the agent reserved for it until it ends unanswered or connects. */
@@ -100,6 +102,8 @@ const MINUTE = 60_000;
 /** Like the engine's PacingStats: the pool's last 2,000 dials of the last hour. */
 const ESTIMATE_DIALS = 2_000;
 const ESTIMATE_SAMPLES = 500;
+/** The engine's MAX_WAIT_SECONDS by default: how long a caller dialed for an agent may wait. */
+const MAX_WAIT_SECONDS = 30;
 
 /** Runs one scenario to its end and measures it. */
 export async function simulatePacing(scenario: PacingScenario): Promise<PacingRunResult> {
@@ -140,6 +144,11 @@ export class VirtualClock implements SimulatorScheduler {
 
   now(): Date {
     return new Date(this.epoch + this.time);
+  }
+
+  /** The virtual milliseconds of an instant this clock gave. */
+  elapsedAt(instant: Date): number {
+    return instant.getTime() - this.epoch;
   }
 
   after(ms: number, run: () => void): VirtualTimer {
@@ -228,17 +237,23 @@ class MemoryLedger implements OriginateLedger {
 
 interface Agent {
   endpoint: string;
+  /** Reserved: held for one dial or one caller (the engine's reservation); busy: their phone rang. */
   state: 'idle' | 'reserved' | 'busy';
   /** Since when idle, or busy (virtual ms). */
   since: number;
 }
 
+/** A dial and its contact, as the worker holding it knows them. */
 interface Dial {
   id: string;
   dialedAt: number;
-  state: 'out' | 'machine' | 'waiting' | 'bridging' | 'connected' | 'abandoned' | 'ended';
-  /** Reserved for it (progressive), or taking it. */
+  /** The contact, moved only by the lifecycle's `step`. */
+  contact: ContactState;
+  /** The agent reserved for it (progressive), or claimed or served to it, until they take the call. */
+  reserved?: Agent;
+  /** The agent whose phone was rung for it. */
   agent?: Agent;
+  waitTimer?: VirtualTimer;
   answeredAt?: number;
   /** Once known: answered by a person, or ended without. */
   answered?: boolean;
@@ -246,6 +261,21 @@ interface Dial {
   settledSeconds?: number;
 }
 
+/** A caller reached by the simulation's sweep for waiting callers, handed a reserved agent. */
+interface Served {
+  dial: Dial;
+  agent: Agent;
+}
+
+/**
+ * One pool dialing: the strategy places dials, and every dial's contact lives by the engine's own
+ * state machine (`step` of contact-lifecycle.ts), whose effects this class carries out in memory,
+ * as the worker's ContactEngine carries them out against PostgreSQL, Redis and the telephony:
+ * claiming an agent (the one reserved for the dial, else the longest-idle one unless a caller waits
+ * longer), assigning and ringing them, the caller's wait and its timer, the abandon message, the
+ * end, and waking the pool (the dispatcher's serving of waiting callers, oldest first). PostgreSQL
+ * never disagrees with Redis here, and no simulated agent's phone fails to pick up.
+ */
 class PoolRun {
   private readonly settings: PacingSettings;
   private readonly clock = new VirtualClock();
@@ -253,18 +283,23 @@ class PoolRun {
   private readonly end: number;
   private readonly agents: Agent[];
   private readonly out = new Map<string, Dial>();
+  /** Callers waiting for an agent, longest-waiting first. */
   private readonly queue: Dial[] = [];
   /** Every dial in the order placed. */
   private readonly dials: Dial[] = [];
   private readonly handles: number[] = [];
   private readonly connectDelays: number[] = [];
   private readonly answerTimes: number[] = [];
+  /** When each abandoned caller answered, in that order (known only when their call ends). */
   private readonly abandonTimes: number[] = [];
+  /** Waiting callers handed an agent by the sweep, their `served` event still to run. */
+  private readonly served: Served[] = [];
   private busyMs = 0;
+  /** The first step the simulation could not carry out: the run fails with it. */
+  private failure?: Error;
   private control?: PacingControl;
   private estimates: PacingEstimates = { dials: 0, humanAnswers: 0, answerDelaysSeconds: [], handleSeconds: [] };
   private settledUpTo = 0;
-  private readonly windows = { recent: { answers: 0, abandons: 0 }, burst: { answers: 0, abandons: 0 } };
   private readonly hourlyAlpha: number[] = [];
   private readonly reasons: Record<string, number> = {};
 
@@ -284,7 +319,13 @@ class PoolRun {
       this.settings.ringTimeoutSeconds,
     );
     this.simulator = new TelephonySimulator(simulator, new MemoryLedger(), this.clock);
-    this.simulator.onEvent((event) => this.onEvent(event));
+    this.simulator.onEvent((event) => {
+      try {
+        this.onEvent(event);
+      } catch (error) {
+        this.failure ??= error as Error;
+      }
+    });
     this.end = scenario.hours * HOUR;
     this.agents = Array.from({ length: scenario.agents }, (_, i) => ({
       endpoint: `sip:agent-${i}@pacing.sim`,
@@ -306,6 +347,7 @@ class PoolRun {
     }
     for (const agent of this.agents) if (agent.state === 'busy') this.busyMs += this.end - agent.since;
     this.simulator.shutdown();
+    if (this.failure) throw this.failure;
   }
 
   private every(ms: number, run: () => void, first = 0): void {
@@ -330,7 +372,8 @@ class PoolRun {
     }
     const inFlightElapsedSeconds: number[] = [];
     for (const dial of this.out.values())
-      if (dial.state === 'out') inFlightElapsedSeconds.push((now - dial.dialedAt) / 1000);
+      if (dial.contact.status === 'dialing' || dial.contact.status === 'ringing')
+        inFlightElapsedSeconds.push((now - dial.dialedAt) / 1000);
     let n: number;
     if (strategy.kind === 'power') {
       n = Math.floor(strategy.ratio * idle) - inFlightElapsedSeconds.length - this.queue.length;
@@ -356,8 +399,8 @@ class PoolRun {
     this.estimates = this.estimate();
     const measured: MeasuredAbandons = {
       compliance: { answered: this.answerTimes.length, abandoned: this.abandonTimes.length },
-      recent: this.since(this.windows.recent, now - HOUR),
-      burst: this.since(this.windows.burst, now - MINUTE),
+      recent: this.since(now - HOUR),
+      burst: this.since(now - MINUTE),
     };
     const strategy = this.scenario.strategy;
     if (strategy.kind === 'predictive' && strategy.adjust !== false)
@@ -365,13 +408,11 @@ class PoolRun {
     this.scenario.trace?.({ type: 'control', atSeconds: now / 1000, measured, control: this.control as PacingControl });
   }
 
-  /** Answers and abandons since `from` (both lists are in time order; the window only moves on). */
-  private since(window: { answers: number; abandons: number }, from: number) {
-    while (window.answers < this.answerTimes.length && this.answerTimes[window.answers] < from) window.answers++;
-    while (window.abandons < this.abandonTimes.length && this.abandonTimes[window.abandons] < from) window.abandons++;
+  /** Callers who answered since `from`, and those of them abandoned so far. */
+  private since(from: number) {
     return {
-      answered: this.answerTimes.length - window.answers,
-      abandoned: this.abandonTimes.length - window.abandons,
+      answered: this.answerTimes.length - lowerBound(this.answerTimes, from),
+      abandoned: this.abandonTimes.length - lowerBound(this.abandonTimes, from),
     };
   }
 
@@ -406,9 +447,15 @@ class PoolRun {
     };
   }
 
+  /** A dial goes out; progressive dialing reserves an idle agent for it. */
   private place(agent?: Agent): void {
     const n = this.dials.length + 1;
-    const dial: Dial = { id: `dial-${n}`, dialedAt: this.clock.elapsed, state: 'out', agent };
+    const dial: Dial = {
+      id: `dial-${n}`,
+      dialedAt: this.clock.elapsed,
+      contact: dialingContact({ predictive: this.scenario.strategy.kind !== 'progressive', attempt: 1, retry: {} }),
+      reserved: agent,
+    };
     if (agent) agent.state = 'reserved';
     this.out.set(dial.id, dial);
     this.dials.push(dial);
@@ -423,56 +470,152 @@ class PoolRun {
     });
   }
 
+  /** The telephony's events, as the worker turns them into the contact's events. */
   private onEvent(event: TelephonyEvent): void {
     const dial = this.out.get(event.callId);
     if (!dial) return;
-    const now = this.clock.elapsed;
-    if (event.type === 'answered' && event.answeredBy === 'human') this.answered(dial, now);
-    else if (event.type === 'answered') {
-      // A machine (only if a scenario asks for them): no person, left to hang up by itself.
-      this.settle(dial, false);
-      dial.state = 'machine';
-    } else if (event.type === 'connected') {
-      dial.state = 'connected';
-      this.connectDelays.push((now - (dial.answeredAt as number)) / 1000);
-    } else if (event.type === 'ended') this.ended(dial, now);
+    switch (event.type) {
+      case 'ringing':
+        return this.drive(dial, { type: 'ringing', at: event.at });
+      case 'answered':
+        return this.drive(dial, { type: 'answered', answeredBy: event.answeredBy, at: event.at });
+      case 'connected':
+        return this.drive(dial, { type: 'connected', at: event.at });
+      case 'agent_failed':
+        return this.drive(dial, { type: 'agent_failed' });
+      case 'ended':
+        return this.drive(dial, { type: 'ended', cause: event.cause, sipCode: event.sipCode, at: event.at });
+    }
   }
 
-  private answered(dial: Dial, now: number): void {
+  /**
+   * One event and the events its effects answer with, each a step of the machine, as the worker's
+   * executor does; then the waiting callers the steps handed an agent to, each its own contact.
+   */
+  private drive(dial: Dial, event: ContactEvent): void {
+    let next: ContactEvent | null = event;
+    while (next) {
+      const { state, effects } = step(dial.contact, next);
+      next = null;
+      for (const effect of effects) next = this.effect(dial, effect) ?? next;
+      dial.contact = state;
+    }
+    for (let served = this.served.shift(); served; served = this.served.shift())
+      this.drive(served.dial, { type: 'served', agentId: served.agent.endpoint });
+  }
+
+  private effect(dial: Dial, effect: ContactEffect): ContactEvent | null {
+    const now = this.clock.elapsed;
+    switch (effect.type) {
+      case 'record':
+        if (effect.to === 'answered') this.answered(dial, effect.answeredBy === 'human', now);
+        if (effect.to === 'connected') this.connectDelays.push((now - (dial.answeredAt as number)) / 1000);
+        return null;
+      case 'release_agent': {
+        // The reservation ends; an agent whose phone has not rung for this call is free again.
+        const agent = dial.reserved;
+        dial.reserved = undefined;
+        if (agent?.state === 'reserved') {
+          this.letGo(agent);
+          if (effect.announce) this.serveWaiting();
+        }
+        return null;
+      }
+      case 'hang_up':
+        void this.simulator.hangUp(dial.id);
+        return null;
+      case 'claim_agent': {
+        if (!dial.reserved && !this.queue.length) {
+          const agent = this.longestIdle();
+          if (agent) {
+            agent.state = 'reserved';
+            dial.reserved = agent;
+          }
+        }
+        return { type: 'agent_claimed', agentId: dial.reserved?.endpoint ?? null };
+      }
+      case 'assign_agent':
+        // PostgreSQL's answer: the simulation's agents are never taken behind its back.
+        return { type: 'agent_assigned', agentId: effect.agentId, result: 'assigned', endpoint: effect.agentId };
+      case 'ring_agent': {
+        const agent = dial.reserved as Agent;
+        agent.state = 'busy';
+        agent.since = now;
+        dial.agent = agent;
+        void this.simulator.connectToAgent(dial.id, effect.endpoint);
+        return null;
+      }
+      case 'wait_for_agent':
+        if (!this.queue.includes(dial)) this.queue.push(dial);
+        return null;
+      case 'time_wait': {
+        if (dial.waitTimer) return null;
+        const answeredAt = effect.answeredAt ? this.clock.elapsedAt(effect.answeredAt) : now;
+        const limitSeconds =
+          effect.limit === 'connect_threshold' ? this.settings.connectThresholdSeconds : MAX_WAIT_SECONDS;
+        const reason = effect.limit === 'connect_threshold' ? 'no_agent_within_threshold' : 'max_wait';
+        dial.waitTimer = this.clock.after(answeredAt + limitSeconds * 1000 - now, () => {
+          dial.waitTimer = undefined;
+          this.drive(dial, { type: 'wait_over', reason });
+        });
+        return null;
+      }
+      case 'stop_wait_timer':
+        if (dial.waitTimer) this.clock.cancel(dial.waitTimer);
+        dial.waitTimer = undefined;
+        return null;
+      case 'put_agent_on_call':
+        return null;
+      case 'leave_waiting':
+        this.leaveWaiting(dial);
+        return null;
+      case 'play_abandon_message':
+        void this.simulator.playAndHangUp(dial.id);
+        return null;
+      case 'end':
+        if (dial.answered === undefined) this.settle(dial, false);
+        if (effect.outcome.status === 'abandoned') {
+          this.abandonTimes.splice(
+            upperBound(this.abandonTimes, dial.answeredAt as number),
+            0,
+            dial.answeredAt as number,
+          );
+          this.scenario.trace?.({ type: 'abandoned', atSeconds: now / 1000 });
+        }
+        return null;
+      case 'release_line': {
+        // The call's line and what it still held: its place among waiting callers, its reservation,
+        // an agent whose phone rang for it and who never took it.
+        this.leaveWaiting(dial);
+        const agent = dial.reserved;
+        dial.reserved = undefined;
+        if (agent && agent.state !== 'idle') this.letGo(agent);
+        return null;
+      }
+      case 'agent_off_call':
+        // No wrap-up in the simulation: the agent is free as the call ends.
+        if (dial.agent) this.letGo(dial.agent);
+        return null;
+      case 'announce':
+        this.serveWaiting();
+        return null;
+      case 'forget':
+        this.out.delete(dial.id);
+        return null;
+      case 'withdraw_agent':
+      case 'agent_unavailable':
+      case 'end_after_error':
+        // PostgreSQL never refuses an agent here, every agent's phone picks up, no step fails.
+        throw new Error(`the pacing simulation does not expect ${effect.type}`);
+    }
+  }
+
+  private answered(dial: Dial, human: boolean, now: number): void {
+    this.settle(dial, human);
+    if (!human) return;
     dial.answeredAt = now;
-    this.settle(dial, true);
     this.answerTimes.push(now);
     this.scenario.trace?.({ type: 'answered', atSeconds: now / 1000 });
-    const agent = dial.agent ?? this.longestIdle();
-    if (agent) return this.bridge(dial, agent);
-    dial.state = 'waiting';
-    this.queue.push(dial);
-    this.clock.after(this.settings.connectThresholdSeconds * 1000, () => {
-      if (dial.state !== 'waiting') return;
-      this.abandon(dial);
-      void this.simulator.playAndHangUp(dial.id);
-    });
-  }
-
-  private ended(dial: Dial, now: number): void {
-    this.out.delete(dial.id);
-    if (dial.state === 'out') this.settle(dial, false);
-    // A caller who hangs up while waiting is abandoned all the same (patience is long here).
-    if (dial.state === 'waiting') this.abandon(dial);
-    const agent = dial.agent;
-    if (agent && (dial.state === 'bridging' || dial.state === 'connected')) {
-      this.busyMs += now - agent.since;
-      this.handles.push((now - agent.since) / 1000);
-      this.free(agent);
-    } else if (agent?.state === 'reserved') this.free(agent);
-    dial.state = 'ended';
-  }
-
-  private abandon(dial: Dial): void {
-    this.queue.splice(this.queue.indexOf(dial), 1);
-    dial.state = 'abandoned';
-    this.abandonTimes.push(dial.answeredAt as number);
-    this.scenario.trace?.({ type: 'abandoned', atSeconds: this.clock.elapsed / 1000 });
   }
 
   private settle(dial: Dial, answered: boolean): void {
@@ -480,20 +623,32 @@ class PoolRun {
     dial.settledSeconds = (this.clock.elapsed - dial.dialedAt) / 1000;
   }
 
-  private bridge(dial: Dial, agent: Agent): void {
-    agent.state = 'busy';
-    agent.since = this.clock.elapsed;
-    dial.agent = agent;
-    dial.state = 'bridging';
-    void this.simulator.connectToAgent(dial.id, agent.endpoint);
+  /** The agent is free: their busy time ends (bridging and talk), and they are idle from now. */
+  private letGo(agent: Agent): void {
+    const now = this.clock.elapsed;
+    if (agent.state === 'busy') {
+      this.busyMs += now - agent.since;
+      this.handles.push((now - agent.since) / 1000);
+    }
+    agent.state = 'idle';
+    agent.since = now;
   }
 
-  /** An agent who frees serves the longest-waiting caller first. */
-  private free(agent: Agent): void {
-    const next = this.queue.shift();
-    if (next) return this.bridge(next, agent);
-    agent.state = 'idle';
-    agent.since = this.clock.elapsed;
+  private leaveWaiting(dial: Dial): void {
+    const at = this.queue.indexOf(dial);
+    if (at >= 0) this.queue.splice(at, 1);
+  }
+
+  /** The pool is woken: each idle agent, longest-idle first, goes to the longest-waiting caller. */
+  private serveWaiting(): void {
+    while (this.queue.length) {
+      const agent = this.longestIdle();
+      if (!agent) return;
+      const dial = this.queue.shift() as Dial;
+      agent.state = 'reserved';
+      dial.reserved = agent;
+      this.served.push({ dial, agent });
+    }
   }
 
   private longestIdle(): Agent | undefined {
@@ -546,13 +701,23 @@ function countIn(times: readonly number[], from: number, to: number): number {
   return lowerBound(times, to) - lowerBound(times, from);
 }
 
+/** The first index whose time is at or after `t` (times in order). */
 function lowerBound(times: readonly number[], t: number): number {
+  return firstIndex(times, (time) => time >= t);
+}
+
+/** The first index whose time is after `t` (times in order). */
+function upperBound(times: readonly number[], t: number): number {
+  return firstIndex(times, (time) => time > t);
+}
+
+function firstIndex(times: readonly number[], reached: (time: number) => boolean): number {
   let lo = 0;
   let hi = times.length;
   while (lo < hi) {
     const mid = (lo + hi) >> 1;
-    if (times[mid] < t) lo = mid + 1;
-    else hi = mid;
+    if (reached(times[mid])) hi = mid;
+    else lo = mid + 1;
   }
   return lo;
 }
