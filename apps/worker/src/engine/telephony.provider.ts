@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { Provider } from '@nestjs/common';
 import { untilAvailable } from '@autocall/common';
 import { AppConfig } from '@autocall/config';
@@ -11,14 +12,27 @@ const LEDGER_TTL_SECONDS = 3_600;
 /**
  * The carrier's memory of placed calls, shared by every worker (see OriginateLedger). It waits out
  * a Redis outage: an originate that failed on it would end a call that was never placed as failed.
+ *
+ * A claim holds its claimant's token, and claiming again what this ledger claimed already answers
+ * yes: a SET whose reply was lost with its connection is sent again (by ioredis on reconnect, or by
+ * the retry here), and must not find its own claim and take it for another worker's. Otherwise the
+ * call is never placed while its contact stays `dialing`, held by this worker, for ever.
  */
-export function redisLedger(redis: RedisService, prefix: string): OriginateLedger {
+export function redisLedger(redis: RedisService, prefix: string, claimant = randomUUID()): OriginateLedger {
   return {
     async claim(callId) {
-      const claimed = await untilAvailable(() =>
-        redis.client.set(`${prefix}:telephony:placed:${callId}`, '1', 'EX', LEDGER_TTL_SECONDS, 'NX'),
+      const previous = await untilAvailable(() =>
+        redis.client.call(
+          'SET',
+          `${prefix}:telephony:placed:${callId}`,
+          claimant,
+          'EX',
+          String(LEDGER_TTL_SECONDS),
+          'NX',
+          'GET',
+        ),
       );
-      return claimed === 'OK';
+      return previous === null || previous === claimant;
     },
     async forget(callId) {
       await redis.client.del(`${prefix}:telephony:placed:${callId}`);
