@@ -18,7 +18,7 @@ const LEDGER_TTL_SECONDS = 3_600;
  * the retry here), and must not find its own claim and take it for another worker's. Otherwise the
  * call is never placed while its contact stays `dialing`, held by this worker, for ever.
  */
-export function redisLedger(redis: RedisService, prefix: string, claimant = randomUUID()): OriginateLedger {
+export function redisLedger(redis: RedisService, prefix: string, claimant: string = randomUUID()): OriginateLedger {
   return {
     async claim(callId) {
       const previous = await untilAvailable(() =>
