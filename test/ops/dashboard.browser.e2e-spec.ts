@@ -110,4 +110,20 @@ describe('operator pages in a browser', () => {
     await page.screenshot({ path: path.join(ARTIFACTS, 'bull-board.png'), fullPage: true });
     await context.close();
   });
+  it('shows the response schemas of the OpenAPI document in the Swagger UI at /docs', async () => {
+    const page = await browser.newPage();
+    expect((await page.goto(`${base}/docs`))?.status()).toBe(200);
+    // GET /v1/autocalls/{id}: open it, and show its 200 answer's schema rather than the example.
+    const operation = page.locator('#operations-autocalls-AutoCallsController_get');
+    await operation.locator('.opblock-summary').first().click();
+    const answer = operation.locator('tr.response[data-code="200"]');
+    await answer.waitFor({ timeout: 10_000 });
+    await answer.locator('button[data-name="model"]').click();
+    await answer.getByText('abandon', { exact: false }).first().waitFor({ timeout: 10_000 });
+    await page.screenshot({ path: path.join(ARTIFACTS, 'docs.png'), fullPage: true });
+    const shown = await answer.innerText();
+    for (const field of ['counts', 'targetCount', 'abandon', 'completedAt'])
+      expect({ field, shown: shown.includes(field) }).toEqual({ field, shown: true });
+    await page.close();
+  });
 });

@@ -5,6 +5,7 @@ import { AppConfig } from '../../libs/config/src';
 import { TenantsService } from '../../libs/tenancy/src';
 import { createApiApp } from '../../apps/api/src/app';
 import { OPEN_AT_ANY_HOUR } from './calling-window';
+import { contractOfServer } from './contract';
 import { createSuiteDatabase, dropDatabase, uniqueName } from './databases';
 
 export const REDIS_URL = process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379';
@@ -37,6 +38,11 @@ export class ApiHarness {
     });
     harness.app = await createApiApp(harness.config);
     await harness.app.init();
+    // The document every answer of the suite is checked against (contract.ts), the workers' too.
+    await contractOfServer(harness.app.getHttpServer(), async () => {
+      const served = await request(harness.app.getHttpServer()).get('/openapi.json');
+      return { status: served.status, body: served.body };
+    });
     harness.redis = new Redis(harness.config.get('REDIS_URL'));
     return harness;
   }

@@ -1,6 +1,7 @@
 import http from 'node:http';
 import { AddressInfo } from 'node:net';
 import { Webhook } from 'standardwebhooks';
+import { webhookPayloadViolation } from '@autocall/webhooks';
 
 export interface ReceivedWebhook {
   id: string;
@@ -28,8 +29,47 @@ export type ReceiverBehaviour = (
   | { status: number; headers?: Record<string, string>; body?: Buffer | string; delayMs?: number };
 
 /**
+ * Deliveries whose body is not what WEBHOOK_PAYLOAD_SCHEMAS (the OpenAPI document's `webhooks`)
+ * says, in this test file. Every suite that imports the receiver fails on them, whatever its tests
+ * look at: the test during which one arrived fails (afterEach), and one left over fails the file
+ * (afterAll). Registered at import, in the file's root block, so no suite can forget them.
+ */
+export const webhookContractViolations: string[] = [];
+let reported = 0;
+
+function unreportedViolations(): Error | null {
+  const fresh = webhookContractViolations.slice(reported);
+  reported = webhookContractViolations.length;
+  if (!fresh.length) return null;
+  return new Error(
+    `Webhook contract: ${fresh.length} deliveries do not match WEBHOOK_PAYLOAD_SCHEMAS:\n${fresh.join('\n')}`,
+  );
+}
+
+afterEach(() => {
+  const failure = unreportedViolations();
+  if (failure) throw failure;
+});
+afterAll(() => {
+  const failure = unreportedViolations();
+  if (failure) throw failure;
+});
+
+/** What is wrong with a delivery's body, or null when the document's `webhooks` describes it. */
+export function webhookViolation(body: string): string | null {
+  let envelope: unknown;
+  try {
+    envelope = JSON.parse(body);
+  } catch {
+    return 'body is not JSON';
+  }
+  return webhookPayloadViolation(envelope);
+}
+
+/**
  * A webhook receiver on loopback that records every request, and answers as told (by default 204).
- * Verification is left to the tests, with the independent `standardwebhooks` package.
+ * Verification is left to the tests, with the independent `standardwebhooks` package. Every body
+ * is checked against WEBHOOK_PAYLOAD_SCHEMAS (see webhookContractViolations).
  */
 export class WebhookReceiver {
   readonly received: ReceivedWebhook[] = [];
@@ -55,13 +95,18 @@ export class WebhookReceiver {
       req.on('data', (c: Buffer) => chunks.push(c));
       req.on('end', () => {
         const body = Buffer.concat(chunks).toString('utf8');
+        const violation = webhookViolation(body);
+        if (violation) {
+          const at = `${req.method} ${req.url} webhook-id ${String(req.headers['webhook-id'])}`;
+          webhookContractViolations.push(`${at}: ${violation}; body: ${body.slice(0, 600)}`);
+        }
         const hook: ReceivedWebhook = {
           id: String(req.headers['webhook-id']),
           timestamp: String(req.headers['webhook-timestamp']),
           signature: String(req.headers['webhook-signature']),
           body,
           path: req.url ?? '/',
-          envelope: JSON.parse(body),
+          envelope: violation === 'body is not JSON' ? ({} as ReceivedWebhook['envelope']) : JSON.parse(body),
           receivedAt: Date.now(),
         };
         this.received.push(hook);

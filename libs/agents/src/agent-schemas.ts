@@ -55,3 +55,34 @@ export const agentListQuerySchema = z
     limit: z.coerce.number().int().min(1).max(500).default(100),
   })
   .strict();
+
+// Answers: what the API sends back, as JSON (instants as ISO 8601 strings). The same schemas
+// document the responses in OpenAPI and check real responses in the tests.
+
+const instant = z.iso.datetime({ offset: true });
+
+/** An agent with its current state: PUT and GET /v1/agents/{agentId}, PUT .../state. */
+export const agentAnswerSchema = z.object({
+  agentId: z.string(),
+  name: z.string(),
+  skills: z.array(z.string()),
+  endpoint: z.string(),
+  state: z.enum(AGENT_STATES),
+  stateReason: z.string().nullable(),
+  stateChangedAt: instant,
+  /** The session while the agent is logged in. */
+  sessionId: z.uuid().nullable(),
+  createdAt: instant,
+  updatedAt: instant,
+});
+
+/** 200 to GET /v1/agents. */
+export const agentPageSchema = z.object({ items: z.array(agentAnswerSchema), nextCursor: z.string().nullable() });
+
+/** 201 to POST /v1/agents/{agentId}/session: the session started. */
+export const agentSessionAnswerSchema = z.object({
+  sessionId: z.uuid(),
+  agentId: z.string(),
+  state: z.enum(REQUESTABLE_STATES),
+  startedAt: instant,
+});

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { instantSchema } from '@autocall/common';
 import { agentIdSchema, skillNameSchema } from '@autocall/agents';
+import { TARGET_STATUSES } from '@autocall/dialing';
 
 const callerId = z.string().regex(/^\+[1-9]\d{6,14}$/, 'must be an E.164 number');
 const window = z
@@ -69,3 +70,39 @@ export const listCallbacksQuery = z
   })
   .strict();
 export type ListCallbacks = z.infer<typeof listCallbacksQuery>;
+
+// Answers: what the API sends back, as JSON (instants as ISO 8601 strings). The same schemas
+// document the responses in OpenAPI and check real responses in the tests.
+
+const instant = z.iso.datetime({ offset: true });
+
+/** A callback, as every callback operation answers it (201, 200, and the replays of a keyed create). */
+export const callbackAnswerSchema = z.object({
+  id: z.uuid(),
+  status: z.enum(CALLBACK_STATUSES),
+  /** E.164. */
+  phoneNumber: z.string(),
+  contactId: z.uuid().nullable(),
+  skill: z.string(),
+  scheduledAt: instant,
+  /** The IANA zone a local scheduled time was given in. */
+  timeZone: z.string().nullable(),
+  ownerAgentId: z.string().nullable(),
+  /** Until when the owner is waited for once due. */
+  ownerUntil: instant.nullable(),
+  callerId: z.string().nullable(),
+  callerName: z.string().nullable(),
+  data: z.record(z.string(), z.unknown()).nullable(),
+  /** The one-target AutoCall that dials it, once due. */
+  autocallId: z.uuid().nullable(),
+  targetId: z.uuid().nullable(),
+  /** Its target's final status, once ended. */
+  outcome: z.enum(TARGET_STATUSES).nullable(),
+  createdAt: instant,
+  updatedAt: instant,
+  dueAt: instant.nullable(),
+  endedAt: instant.nullable(),
+});
+
+/** 200 to GET /v1/callbacks. */
+export const callbackPageSchema = z.object({ items: z.array(callbackAnswerSchema), nextCursor: z.string().nullable() });

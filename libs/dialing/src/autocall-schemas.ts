@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { skillNameSchema } from '@autocall/agents';
 import { callingWindowSchema, timeZoneSchema } from '@autocall/tenancy';
+import { TARGET_STATUSES } from './target-status';
 
 export const MAX_TARGETS = 10_000;
 
@@ -127,3 +128,27 @@ export const submissionAnswerSchema = autoCallAnswerSchema.extend({ targets: z.a
 export const autoCallDetailSchema = autoCallAnswerSchema.extend({
   abandon: z.object({ answered: z.int(), abandoned: z.int(), rate: z.number().nullable() }),
 });
+
+/** 200 to GET /v1/autocalls: AutoCalls, newest first. */
+export const autoCallPageSchema = z.object({ items: z.array(autoCallAnswerSchema), nextCursor: z.string().nullable() });
+
+/** A target and its result, in GET /v1/autocalls/{id}/targets. */
+export const targetAnswerSchema = z.object({
+  targetId: z.uuid(),
+  position: z.int(),
+  phoneNumber: z.string(),
+  reference: z.string().nullable(),
+  data: z.record(z.string(), z.unknown()).nullable(),
+  status: z.enum(TARGET_STATUSES),
+  /** Why it ended as it did (no_free_line, do_not_call, …), or its last outcome. */
+  reason: z.string().nullable(),
+  attempts: z.int(),
+  lastContactId: z.uuid().nullable(),
+  /** When its next attempt (a retry) is due. */
+  nextAttemptAt: instant.nullable(),
+  updatedAt: instant,
+  completedAt: instant.nullable(),
+});
+
+/** 200 to GET /v1/autocalls/{id}/targets: the targets in list order. */
+export const targetPageSchema = z.object({ items: z.array(targetAnswerSchema), nextCursor: z.string().nullable() });

@@ -46,3 +46,30 @@ export const contactDetailSchema = contactSummarySchema.extend({
   target: z.object({ targetId: z.uuid(), status: z.enum(TARGET_STATUSES).nullable(), reason: z.string().nullable() }),
   timeline: z.array(z.object({ status, at: instant, cause: z.string().nullable(), agentId: z.string().nullable() })),
 });
+
+/** 202 to POST /v1/contacts/{contactId}/end: the contact as the request found it. */
+export const contactEndAnswerSchema = z.object({
+  contactId: z.uuid(),
+  /** Its status when the end was asked (the end itself follows, through telephony). */
+  status,
+  /** false: the contact had ended already, nothing was asked. */
+  endRequested: z.boolean(),
+  endedAt: instant.nullable(),
+});
+
+/** 200 to GET /v1/queues/{skill}/waiting: answered contacts waiting for an agent, first served first. */
+export const waitingContactsSchema = z.object({
+  skill: z.string(),
+  items: z.array(
+    z.object({
+      /** 0: the next served. */
+      position: z.int(),
+      contactId: z.uuid(),
+      autocallId: z.uuid(),
+      reference: z.string().nullable(),
+      phoneNumber: z.string(),
+      answeredAt: instant,
+      waitingMs: z.int(),
+    }),
+  ),
+});

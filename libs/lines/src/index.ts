@@ -1,3 +1,4 @@
 export * from './line-usage';
 export * from './lines.service';
 export * from './lines.module';
+export * from './line-schemas';

@@ -4,4 +4,5 @@ export * from './api-keys.service';
 export * from './tenants.service';
 export * from './settings.service';
 export * from './tenant-settings';
+export * from './tenancy-schemas';
 export * from './tenancy.module';

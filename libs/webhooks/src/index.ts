@@ -10,3 +10,5 @@ export * from './webhook-endpoints.service';
 export * from './webhook-deliveries.service';
 export * from './webhooks.module';
 export * from './webhook-metrics';
+export * from './webhook-payload-schemas';
+export * from './webhook-payload-examples';

@@ -5,7 +5,10 @@ import { z } from 'zod';
 import {
   AGENT_ID,
   agentDefinitionSchema,
+  agentAnswerSchema,
   agentListQuerySchema,
+  agentPageSchema,
+  agentSessionAnswerSchema,
   AgentSessionsService,
   AgentsService,
   endSessionSchema,
@@ -20,7 +23,7 @@ import { SettingsService } from '@autocall/tenancy';
 import type { Caller } from '@autocall/tenancy';
 import { assertActsFor, CurrentCaller } from '../http/caller.decorator';
 import { Roles } from '../http/roles.decorator';
-import { DocumentedBody, ZodBody, ZodQuery } from '../http/zod';
+import { DocumentedBody, DocumentedResponse, ZodBody, ZodQuery } from '../http/zod';
 
 /** An id that cannot exist is simply not found (the same answer as an unknown id). */
 function knownAgentId(agentId: string): string {
@@ -45,8 +48,8 @@ export class AgentsController {
   @Roles()
   @ApiOperation({ summary: 'Create or replace an agent (name, skills, SIP endpoint)' })
   @DocumentedBody(agentDefinitionSchema)
-  @ApiResponse({ status: 201, description: 'created' })
-  @ApiResponse({ status: 200, description: 'replaced' })
+  @DocumentedResponse(201, agentAnswerSchema, 'created')
+  @DocumentedResponse(200, agentAnswerSchema, 'replaced')
   async upsert(
     @CurrentCaller() caller: Caller,
     @Param('agentId') agentId: string,
@@ -64,6 +67,8 @@ export class AgentsController {
   @Get()
   @Roles('supervisor', 'integrator')
   @ApiOperation({ summary: 'List agents (filter by skill and state; cursor pagination)' })
+  @DocumentedResponse(200, agentPageSchema, 'agents, by id')
+  @ApiResponse({ status: 400, description: 'invalid_request: an unknown filter, or a cursor this API did not issue' })
   list(@CurrentCaller() caller: Caller, @ZodQuery(agentListQuerySchema) query: z.infer<typeof agentListQuerySchema>) {
     return this.agents.list(caller.tenantId, query);
   }
@@ -71,6 +76,8 @@ export class AgentsController {
   @Get(':agentId')
   @Roles('supervisor', 'integrator', 'agent')
   @ApiOperation({ summary: 'One agent with its current state' })
+  @DocumentedResponse(200, agentAnswerSchema, 'the agent')
+  @ApiResponse({ status: 404, description: 'invalid_agent_id' })
   get(@CurrentCaller() caller: Caller, @Param('agentId') agentId: string) {
     assertActsFor(caller, agentId);
     return this.agents.get(caller.tenantId, knownAgentId(agentId));
@@ -80,7 +87,7 @@ export class AgentsController {
   @Roles('supervisor', 'agent')
   @ApiOperation({ summary: 'Log the agent in (starts a session)' })
   @DocumentedBody(logInSchema)
-  @ApiResponse({ status: 201, description: 'session started' })
+  @DocumentedResponse(201, agentSessionAnswerSchema, 'session started')
   @ApiResponse({ status: 409, description: 'the agent already has a session' })
   logIn(
     @CurrentCaller() caller: Caller,
@@ -95,7 +102,7 @@ export class AgentsController {
   }
 
   @Put(':agentId/state')
-  @ApiResponse({ status: 200, description: "the agent's state, changed" })
+  @DocumentedResponse(200, agentAnswerSchema, "the agent's state, changed")
   @Roles('supervisor', 'agent')
   @ApiOperation({ summary: 'Set the agent available or unavailable (with a reason)' })
   @DocumentedBody(requestStateSchema)
@@ -115,6 +122,7 @@ export class AgentsController {
   @Delete(':agentId/session')
   @HttpCode(204)
   @Roles('supervisor', 'agent')
+  @DocumentedBody(endSessionSchema, 'why the session ends (optional)', false)
   @ApiOperation({
     summary: 'Terminate Agent Session',
     description:
@@ -123,6 +131,7 @@ export class AgentsController {
       'terminateSessionLiveCall is "end". Rate limited per tenant.',
   })
   @ApiResponse({ status: 204, description: 'session ended' })
+  @ApiResponse({ status: 400, description: 'invalid_request: the optional body is not { reason }' })
   @ApiResponse({ status: 404, description: 'invalid_agent_id' })
   @ApiResponse({ status: 409, description: 'the agent has no active session' })
   @ApiResponse({ status: 429, description: 'too_many_requests, with Retry-After' })

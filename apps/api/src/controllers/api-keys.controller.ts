@@ -3,11 +3,11 @@ import { ApiBearerAuth, ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagg
 import { z } from 'zod';
 import { agentIdSchema } from '@autocall/agents';
 import { isUuid, NotFoundError } from '@autocall/common';
-import { ApiKeysService, ROLES } from '@autocall/tenancy';
+import { ApiKeysService, apiKeyListSchema, createdApiKeySchema, ROLES } from '@autocall/tenancy';
 import type { Caller } from '@autocall/tenancy';
 import { CurrentCaller } from '../http/caller.decorator';
 import { Roles } from '../http/roles.decorator';
-import { DocumentedBody, ZodBody } from '../http/zod';
+import { DocumentedBody, DocumentedResponse, ZodBody } from '../http/zod';
 
 export const createApiKeySchema = z
   .object({
@@ -27,13 +27,14 @@ export class ApiKeysController {
   @Post()
   @ApiOperation({ summary: 'Create an API key; the key itself is in this response only' })
   @DocumentedBody(createApiKeySchema)
-  @ApiResponse({ status: 201, description: 'created; `key` is shown this once' })
+  @DocumentedResponse(201, createdApiKeySchema, 'created; `key` is shown this once')
   create(@CurrentCaller() caller: Caller, @ZodBody(createApiKeySchema) body: z.infer<typeof createApiKeySchema>) {
     return this.apiKeys.create(caller.tenantId, body);
   }
 
   @Get()
   @ApiOperation({ summary: 'List the API keys of the tenant (never the keys themselves)' })
+  @DocumentedResponse(200, apiKeyListSchema, 'every key of the tenant, revoked ones included, oldest first')
   async list(@CurrentCaller() caller: Caller) {
     return { items: await this.apiKeys.list(caller.tenantId) };
   }

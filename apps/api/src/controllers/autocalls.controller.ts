@@ -6,7 +6,9 @@ import type { Response } from 'express';
 import { z } from 'zod';
 import {
   AUTOCALL_LIST_QUERY,
+  autoCallAnswerSchema,
   autoCallDetailSchema,
+  autoCallPageSchema,
   AutoCallsService,
   cancelAutoCallSchema,
   ContactsService,
@@ -14,6 +16,7 @@ import {
   submissionAnswerSchema,
   submitAutoCallSchema,
   TARGET_LIST_QUERY,
+  targetPageSchema,
 } from '@autocall/dialing';
 import type { SubmitAutoCall } from '@autocall/dialing';
 import type { Caller } from '@autocall/tenancy';
@@ -72,6 +75,7 @@ export class AutoCallsController {
   }
 
   @Get()
+  @DocumentedResponse(200, autoCallPageSchema, 'AutoCalls, newest first')
   @Roles('integrator', 'supervisor')
   @ApiOperation({ summary: 'AutoCalls, newest first, with counts by target status' })
   list(@CurrentCaller() caller: Caller, @ZodQuery(AUTOCALL_LIST_QUERY) query: z.infer<typeof AUTOCALL_LIST_QUERY>) {
@@ -90,6 +94,7 @@ export class AutoCallsController {
   }
 
   @Get(':id/targets')
+  @DocumentedResponse(200, targetPageSchema, 'the targets, in list order')
   @Roles('integrator', 'supervisor')
   @ApiOperation({ summary: 'The targets and their results, in list order (filter: status=a,b)' })
   targets(
@@ -101,7 +106,7 @@ export class AutoCallsController {
   }
 
   @Post(':id/cancel')
-  @ApiResponse({ status: 200, description: 'cancelled: the AutoCall with its counts' })
+  @DocumentedResponse(200, autoCallAnswerSchema, 'cancelled: the AutoCall with its counts')
   @HttpCode(200)
   @Roles('integrator', 'supervisor')
   @ApiOperation({

@@ -3,12 +3,12 @@ import type { Response } from 'express';
 import { ApiBearerAuth, ApiOperation, ApiTags, ApiResponse } from '@nestjs/swagger';
 import { z } from 'zod';
 import { NotFoundError, instantSchema } from '@autocall/common';
-import { CallStopsService, isE164 } from '@autocall/dialing';
+import { callStopAnswerSchema, callStopPageSchema, CallStopsService, isE164 } from '@autocall/dialing';
 import type { Caller } from '@autocall/tenancy';
 import { CurrentCaller } from '../http/caller.decorator';
 import { Roles } from '../http/roles.decorator';
 import { AcceptsIdempotencyKey, IdempotencyKey, markReplayed } from '../http/idempotency-key';
-import { DocumentedBody, ZodBody, ZodQuery } from '../http/zod';
+import { DocumentedBody, DocumentedResponse, ZodBody, ZodQuery } from '../http/zod';
 
 export const callStopSchema = z
   .object({
@@ -29,7 +29,7 @@ export class CallStopsController {
   constructor(private readonly callStops: CallStopsService) {}
 
   @Post()
-  @ApiResponse({ status: 201, description: 'the number is on the list (added, or its stop updated)' })
+  @DocumentedResponse(201, callStopAnswerSchema, 'the number is on the list (added, or its stop updated)')
   @HttpCode(201)
   @Roles('integrator', 'supervisor')
   @ApiOperation({ summary: 'Stop calls to a number (a held target with it is skipped when its turn comes)' })
@@ -47,6 +47,7 @@ export class CallStopsController {
   }
 
   @Get()
+  @DocumentedResponse(200, callStopPageSchema, 'the numbers on the list, by number')
   @Roles('integrator', 'supervisor')
   @ApiOperation({ summary: 'The do-not-call list' })
   list(@CurrentCaller() caller: Caller, @ZodQuery(listQuery) query: z.infer<typeof listQuery>) {
@@ -55,6 +56,7 @@ export class CallStopsController {
 
   @Delete(':phoneNumber')
   @HttpCode(204)
+  @ApiResponse({ status: 204, description: 'the number is off the list' })
   @Roles('integrator', 'supervisor')
   @ApiOperation({ summary: 'Allow calls to the number again' })
   async remove(@CurrentCaller() caller: Caller, @Param('phoneNumber') phoneNumber: string): Promise<void> {

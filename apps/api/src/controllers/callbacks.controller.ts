@@ -2,13 +2,20 @@ import { Controller, Get, HttpCode, Param, Patch, Post, Res } from '@nestjs/comm
 import type { Response } from 'express';
 import { ApiBearerAuth, ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
 import { z } from 'zod';
-import { CallbacksService, createCallbackSchema, listCallbacksQuery, updateCallbackSchema } from '@autocall/callbacks';
+import {
+  callbackAnswerSchema,
+  callbackPageSchema,
+  CallbacksService,
+  createCallbackSchema,
+  listCallbacksQuery,
+  updateCallbackSchema,
+} from '@autocall/callbacks';
 import type { Caller } from '@autocall/tenancy';
 import { CurrentCaller } from '../http/caller.decorator';
 import { knownId } from '../http/known-id';
 import { Roles } from '../http/roles.decorator';
 import { AcceptsIdempotencyKey, IdempotencyKey, markReplayed } from '../http/idempotency-key';
-import { DocumentedBody, ZodBody, ZodQuery } from '../http/zod';
+import { DocumentedBody, DocumentedResponse, ZodBody, ZodQuery } from '../http/zod';
 
 @ApiTags('callbacks')
 @ApiBearerAuth()
@@ -17,7 +24,7 @@ export class CallbacksController {
   constructor(private readonly callbacks: CallbacksService) {}
 
   @Post()
-  @ApiResponse({ status: 201, description: 'scheduled' })
+  @DocumentedResponse(201, callbackAnswerSchema, 'scheduled')
   @HttpCode(201)
   @Roles('integrator', 'supervisor')
   @ApiOperation({
@@ -39,6 +46,7 @@ export class CallbacksController {
   }
 
   @Get()
+  @DocumentedResponse(200, callbackPageSchema, 'callbacks by scheduled time')
   @Roles('integrator', 'supervisor')
   @ApiOperation({ summary: 'Callbacks by scheduled time (filters: status=a,b, ownerAgentId, dueFrom, dueTo)' })
   list(@CurrentCaller() caller: Caller, @ZodQuery(listCallbacksQuery) query: z.infer<typeof listCallbacksQuery>) {
@@ -46,6 +54,7 @@ export class CallbacksController {
   }
 
   @Get(':id')
+  @DocumentedResponse(200, callbackAnswerSchema, 'the callback')
   @Roles('integrator', 'supervisor')
   @ApiOperation({ summary: 'One callback, with its AutoCall and target once due, and its outcome once ended' })
   get(@CurrentCaller() caller: Caller, @Param('id') id: string) {
@@ -53,7 +62,7 @@ export class CallbacksController {
   }
 
   @Patch(':id')
-  @ApiResponse({ status: 200, description: 'rescheduled or changed' })
+  @DocumentedResponse(200, callbackAnswerSchema, 'rescheduled or changed')
   @Roles('integrator', 'supervisor')
   @ApiOperation({ summary: 'Reschedule, change or remove the owner (while scheduled or waiting for its owner)' })
   @DocumentedBody(updateCallbackSchema)
@@ -67,10 +76,15 @@ export class CallbacksController {
   }
 
   @Post(':id/cancel')
-  @ApiResponse({ status: 200, description: 'cancelled' })
+  @DocumentedResponse(200, callbackAnswerSchema, 'cancelled')
   @HttpCode(200)
   @Roles('supervisor')
   @ApiOperation({ summary: 'Cancel a callback not dialed yet (scheduled, waiting, or held in the queue)' })
+  @ApiResponse({
+    status: 400,
+    description:
+      'invalid_request: a body that is not JSON, or neither an object nor an array (this operation reads none)',
+  })
   @ApiResponse({ status: 409, description: 'its call is placed, or it ended already' })
   cancel(@CurrentCaller() caller: Caller, @Param('id') id: string) {
     return this.callbacks.cancel(caller.tenantId, knownId(id, 'callback'));

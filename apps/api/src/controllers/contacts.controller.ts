@@ -5,10 +5,12 @@ import { skillNameSchema } from '@autocall/agents';
 import { NotFoundError, instantSchema } from '@autocall/common';
 import {
   contactDetailSchema,
+  contactEndAnswerSchema,
   contactPageSchema,
   ContactsService,
   PUBLIC_CONTACT_STATUSES,
   PublicContactStatus,
+  waitingContactsSchema,
 } from '@autocall/dialing';
 import type { Caller } from '@autocall/tenancy';
 import { CurrentCaller } from '../http/caller.decorator';
@@ -77,13 +79,19 @@ export class ContactsController {
       'ends (cancelled, or completed if it was connected), reason ended_by_request. Ending an ending or ended contact is ' +
       'accepted and changes nothing (endRequested: false for an ended one).',
   })
-  @ApiResponse({ status: 202, description: 'the end is under way (or the contact had ended)' })
+  @DocumentedResponse(202, contactEndAnswerSchema, 'the end is under way (or the contact had ended)')
+  @ApiResponse({
+    status: 400,
+    description:
+      'invalid_request: a body that is not JSON, or neither an object nor an array (this operation reads none)',
+  })
   @ApiResponse({ status: 404, description: 'invalid_contact_id' })
   end(@CurrentCaller() caller: Caller, @Param('contactId') contactId: string) {
     return this.contacts.end(caller.tenantId, contactId, 'ended_by_request');
   }
 
   @Get('queues/:skill/waiting')
+  @DocumentedResponse(200, waitingContactsSchema, 'the waiting contacts, the next served first')
   @Roles('integrator', 'supervisor')
   @ApiOperation({ summary: 'Answered contacts waiting for an agent, in the order they will be served' })
   waiting(@CurrentCaller() caller: Caller, @Param('skill') skill: string) {

@@ -2,11 +2,11 @@ import { Controller, Get, Put } from '@nestjs/common';
 import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { z } from 'zod';
 import { Queues } from '@autocall/dialing';
-import { INBOUND_REPORT_TTL_SECONDS, LinesService } from '@autocall/lines';
+import { INBOUND_REPORT_TTL_SECONDS, lineUsageSchema, LinesService } from '@autocall/lines';
 import type { Caller } from '@autocall/tenancy';
 import { CurrentCaller } from '../http/caller.decorator';
 import { Roles } from '../http/roles.decorator';
-import { DocumentedBody, ZodBody } from '../http/zod';
+import { DocumentedBody, DocumentedResponse, ZodBody } from '../http/zod';
 
 export const lineCapacitySchema = z.object({ capacity: z.int().min(0).max(100_000) }).strict();
 
@@ -33,6 +33,7 @@ export class LinesController {
   @Roles()
   @ApiOperation({ summary: "Set the tenant's line capacity (concurrent channels of its trunk)" })
   @DocumentedBody(lineCapacitySchema)
+  @DocumentedResponse(200, lineUsageSchema, 'the line usage with the new capacity')
   async setCapacity(
     @CurrentCaller() caller: Caller,
     @ZodBody(lineCapacitySchema) body: z.infer<typeof lineCapacitySchema>,
@@ -49,6 +50,7 @@ export class LinesController {
     summary: 'Report the inbound calls in progress on the trunk (PBX or SBC); they take lines until the report expires',
   })
   @DocumentedBody(inboundReportSchema)
+  @DocumentedResponse(200, lineUsageSchema, 'the line usage with the inbound calls reported')
   async reportInbound(
     @CurrentCaller() caller: Caller,
     @ZodBody(inboundReportSchema) body: z.infer<typeof inboundReportSchema>,
@@ -62,6 +64,7 @@ export class LinesController {
   @Get('usage')
   @Roles('supervisor', 'integrator')
   @ApiOperation({ summary: 'Line usage now: capacity, in use (outbound, inbound), reserved, free' })
+  @DocumentedResponse(200, lineUsageSchema, 'the line usage now')
   usage(@CurrentCaller() caller: Caller) {
     return this.lines.usage(caller.tenantId);
   }

@@ -1,11 +1,19 @@
 import { Controller, Get, Param } from '@nestjs/common';
-import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
 import { InvalidRequestError } from '@autocall/common';
-import { ComplianceService, effectiveCompliance, PacingStats, PacingStore, withRate } from '@autocall/dialing';
+import {
+  ComplianceService,
+  effectiveCompliance,
+  pacingAnswerSchema,
+  PacingStats,
+  PacingStore,
+  withRate,
+} from '@autocall/dialing';
 import { SKILL_NAME } from '@autocall/agents';
 import type { Caller } from '@autocall/tenancy';
 import { CurrentCaller } from '../http/caller.decorator';
 import { Roles } from '../http/roles.decorator';
+import { DocumentedResponse } from '../http/zod';
 
 @ApiTags('pacing')
 @ApiBearerAuth()
@@ -25,6 +33,8 @@ export class PacingController {
       'abandonRate is abandoned ÷ answered by a person over the compliance window (30 days US, 24 h UK, ' +
       'or the tenant setting), the figure regulators cap at 3%; lastHour is what the pacer corrects from.',
   })
+  @DocumentedResponse(200, pacingAnswerSchema, "the skill's pacing")
+  @ApiResponse({ status: 400, description: 'invalid_request: not a skill name' })
   async get(@CurrentCaller() caller: Caller, @Param('skill') skill: string) {
     if (!SKILL_NAME.test(skill)) throw InvalidRequestError.field('skill', 'invalid', 'must be a skill name');
     const settings = await this.compliance.settings(caller.tenantId);

@@ -1,10 +1,15 @@
 import { Controller, Get, Put } from '@nestjs/common';
 import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
-import { publicTenantSettings, SettingsService, tenantSettingsPatchSchema } from '@autocall/tenancy';
+import {
+  publicTenantSettings,
+  SettingsService,
+  tenantSettingsAnswerSchema,
+  tenantSettingsPatchSchema,
+} from '@autocall/tenancy';
 import type { Caller, TenantSettingsPatch } from '@autocall/tenancy';
 import { CurrentCaller } from '../http/caller.decorator';
 import { Roles } from '../http/roles.decorator';
-import { DocumentedBody, ZodBody } from '../http/zod';
+import { DocumentedBody, DocumentedResponse, ZodBody } from '../http/zod';
 
 @ApiTags('settings')
 @ApiBearerAuth()
@@ -15,6 +20,7 @@ export class SettingsController {
   @Get()
   @Roles('supervisor')
   @ApiOperation({ summary: "The tenant's settings, defaults included" })
+  @DocumentedResponse(200, tenantSettingsAnswerSchema, 'the settings, defaults included, secrets hidden')
   async get(@CurrentCaller() caller: Caller) {
     return publicTenantSettings(await this.settings.get(caller.tenantId));
   }
@@ -26,6 +32,7 @@ export class SettingsController {
     description: 'Fields left out keep their value; a field set to null goes back to its default.',
   })
   @DocumentedBody(tenantSettingsPatchSchema)
+  @DocumentedResponse(200, tenantSettingsAnswerSchema, 'the settings as changed, defaults included, secrets hidden')
   async update(@CurrentCaller() caller: Caller, @ZodBody(tenantSettingsPatchSchema) body: TenantSettingsPatch) {
     return publicTenantSettings(await this.settings.update(caller.tenantId, body));
   }

@@ -9,12 +9,17 @@ import {
   rotateWebhookSecretSchema,
   updateWebhookEndpointSchema,
   WebhookDeliveriesService,
+  webhookDeliveryDetailSchema,
+  webhookDeliveryPageSchema,
+  webhookEndpointAnswerSchema,
+  webhookEndpointPageSchema,
   WebhookEndpointsService,
+  webhookEndpointWithSecretSchema,
 } from '@autocall/webhooks';
 import { CurrentCaller } from '../http/caller.decorator';
 import { knownId } from '../http/known-id';
 import { Roles } from '../http/roles.decorator';
-import { DocumentedBody, ZodBody, ZodQuery } from '../http/zod';
+import { DocumentedBody, DocumentedResponse, ZodBody, ZodQuery } from '../http/zod';
 
 /** Webhook endpoints are the tenant's integration settings: admin keys only. */
 @ApiTags('webhooks')
@@ -25,6 +30,7 @@ export class WebhookEndpointsController {
 
   @Post()
   @HttpCode(201)
+  @DocumentedResponse(201, webhookEndpointWithSecretSchema, 'registered: the endpoint and its secret, shown this once')
   @ApiOperation({
     summary: 'Register an endpoint (events: omitted or [] for all); its whsec_ secret is shown in this answer only',
   })
@@ -37,6 +43,7 @@ export class WebhookEndpointsController {
   }
 
   @Get()
+  @DocumentedResponse(200, webhookEndpointPageSchema, 'the endpoints, without their secrets')
   @ApiOperation({ summary: "The tenant's webhook endpoints" })
   list(
     @CurrentCaller() caller: Caller,
@@ -46,12 +53,14 @@ export class WebhookEndpointsController {
   }
 
   @Get(':id')
+  @DocumentedResponse(200, webhookEndpointAnswerSchema, 'the endpoint, without its secret')
   @ApiOperation({ summary: 'One webhook endpoint' })
   get(@CurrentCaller() caller: Caller, @Param('id') id: string) {
     return this.endpoints.get(caller.tenantId, knownId(id, 'webhook endpoint'));
   }
 
   @Patch(':id')
+  @DocumentedResponse(200, webhookEndpointAnswerSchema, 'changed')
   @ApiOperation({ summary: 'Change the URL, the events or the description; enable or disable' })
   @DocumentedBody(updateWebhookEndpointSchema)
   update(
@@ -64,6 +73,7 @@ export class WebhookEndpointsController {
 
   @Delete(':id')
   @HttpCode(204)
+  @ApiResponse({ status: 204, description: 'deleted, with its delivery log' })
   @ApiOperation({ summary: 'Delete the endpoint and its delivery log' })
   async remove(@CurrentCaller() caller: Caller, @Param('id') id: string): Promise<void> {
     await this.endpoints.remove(caller.tenantId, knownId(id, 'webhook endpoint'));
@@ -71,6 +81,7 @@ export class WebhookEndpointsController {
 
   @Post(':id/rotate-secret')
   @HttpCode(200)
+  @DocumentedResponse(200, webhookEndpointWithSecretSchema, 'the endpoint and its new secret, shown this once')
   @ApiOperation({
     summary: 'A new secret (shown once); the previous one keeps signing alongside it for 24 h, or as asked',
   })
@@ -95,6 +106,7 @@ export class WebhookDeliveriesController {
   constructor(private readonly deliveries: WebhookDeliveriesService) {}
 
   @Get()
+  @DocumentedResponse(200, webhookDeliveryPageSchema, 'deliveries, newest first')
   @Roles('integrator', 'supervisor')
   @ApiOperation({ summary: 'Deliveries, newest first (filters: endpointId, eventId, eventType, status, since, until)' })
   list(
@@ -105,6 +117,7 @@ export class WebhookDeliveriesController {
   }
 
   @Get(':id')
+  @DocumentedResponse(200, webhookDeliveryDetailSchema, 'the delivery, its event and its attempts')
   @Roles('integrator', 'supervisor')
   @ApiOperation({ summary: 'One delivery with its event and every attempt (status, duration, response excerpt)' })
   get(@CurrentCaller() caller: Caller, @Param('id') id: string) {
@@ -112,10 +125,15 @@ export class WebhookDeliveriesController {
   }
 
   @Post(':id/retry')
-  @ApiResponse({ status: 202, description: 'the delivery is queued again' })
+  @DocumentedResponse(202, webhookDeliveryDetailSchema, 'the delivery is queued again')
   @HttpCode(202)
   @Roles('integrator')
   @ApiOperation({ summary: 'Send a failed delivery again, or replay a delivered one; a fresh retry schedule' })
+  @ApiResponse({
+    status: 400,
+    description:
+      'invalid_request: a body that is not JSON, or neither an object nor an array (this operation reads none)',
+  })
   @ApiResponse({ status: 409, description: 'the delivery is pending already, or its endpoint is disabled' })
   retry(@CurrentCaller() caller: Caller, @Param('id') id: string) {
     return this.deliveries.retry(caller.tenantId, knownId(id, 'webhook delivery'));

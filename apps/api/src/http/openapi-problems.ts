@@ -46,7 +46,7 @@ const PROBLEM_SCHEMA = {
 };
 
 const STANDARD: Record<string, string> = {
-  '400': 'invalid_request: the request is not valid (errors[] names each field)',
+  '400': 'invalid_request: the request is not valid (errors[] names each field), or its body is not JSON',
   '401': 'invalid_security_user: missing, unknown or revoked API key',
   '403': "unauthorized: the key's role may not do this",
   '404': 'not_found (or invalid_agent_id, invalid_contact_id): unknown id, or another tenant’s',
@@ -56,8 +56,7 @@ const STANDARD: Record<string, string> = {
 
 /**
  * Completes the document's error responses: every operation lists the problems it can answer
- * with (401 and 403 behind a key, 400 with a body or a query, 404 with a path id, 413 with a body,
- * 503 always), each as `application/problem+json` of the one `Problem` schema, beside the
+ * with (401 and 403 behind a key, 404 with a path id, 400, 413 and 503 always), each as `application/problem+json` of the one `Problem` schema, beside the
  * operation's own (409, 429, …), which get the same content.
  */
 export function describeProblems(document: OpenAPIObject): OpenAPIObject {
@@ -69,10 +68,10 @@ export function describeProblems(document: OpenAPIObject): OpenAPIObject {
     for (const method of METHODS) {
       const operation = (item as Record<string, Operation | undefined>)[method];
       if (!operation) continue;
-      const expected = new Set(['503']);
+      // The JSON body parser runs before routing, for every method: any request may carry a body
+      // that is not JSON (400) or too large (413).
+      const expected = new Set(['400', '413', '503']);
       if (operation.security?.length) ['401', '403'].forEach((s) => expected.add(s));
-      if (operation.requestBody) ['400', '413'].forEach((s) => expected.add(s));
-      if (operation.parameters?.some((p) => p.in === 'query')) expected.add('400');
       if (path.includes('{')) expected.add('404');
       for (const status of expected) {
         operation.responses[status] = operation.responses[status] ?? { description: STANDARD[status] };

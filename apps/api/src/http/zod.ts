@@ -1,7 +1,7 @@
 import { applyDecorators, Body, PipeTransform, Query } from '@nestjs/common';
-import { ApiBody, ApiResponse } from '@nestjs/swagger';
+import { ApiBody, ApiQuery, ApiQueryOptions, ApiResponse } from '@nestjs/swagger';
 import { z } from 'zod';
-import { FieldError, InvalidRequestError } from '@autocall/common';
+import { FieldError, InvalidRequestError, jsonSchemaOf } from '@autocall/common';
 
 /** `targets[3].phoneNumber` from zod's path. */
 export function fieldPath(path: PropertyKey[], root = ''): string {
@@ -44,32 +44,42 @@ export class ZodPipe<S extends z.ZodType> implements PipeTransform<unknown, z.in
   }
 }
 
-export function openApiSchema(schema: z.ZodType): Record<string, unknown> {
-  return z.toJSONSchema(schema, { target: 'openapi-3.0', io: 'input', unrepresentable: 'any' }) as Record<
-    string,
-    unknown
-  >;
-}
+export const openApiSchema = jsonSchemaOf;
 
 /** A JSON body validated by the zod schema, which also documents it in OpenAPI. */
 export function ZodBody<S extends z.ZodType>(schema: S): ParameterDecorator {
   return Body(new ZodPipe(schema));
 }
 
-export function DocumentedBody(schema: z.ZodType, description?: string): MethodDecorator {
-  return applyDecorators(ApiBody({ schema: openApiSchema(schema), description }));
+export function DocumentedBody(schema: z.ZodType, description?: string, required = true): MethodDecorator {
+  return applyDecorators(ApiBody({ schema: openApiSchema(schema), description, required }));
 }
 
-/** Query parameters validated by the zod schema (field paths start with `query.`). */
+/**
+ * Query parameters validated by the zod schema (field paths start with `query.`), and documented
+ * in OpenAPI from the same schema, one parameter per field.
+ */
 export function ZodQuery<S extends z.ZodType>(schema: S): ParameterDecorator {
-  return Query(new ZodPipe(schema, 'query'));
+  const validated = Query(new ZodPipe(schema, 'query'));
+  return (target, method, index) => {
+    validated(target, method, index);
+    const descriptor = method === undefined ? undefined : Object.getOwnPropertyDescriptor(target, method);
+    if (!descriptor || method === undefined) return;
+    for (const parameter of queryParameters(schema)) ApiQuery(parameter)(target, method, descriptor);
+  };
+}
+
+function queryParameters(schema: z.ZodType): ApiQueryOptions[] {
+  const json = openApiSchema(schema) as { properties?: Record<string, { description?: string }>; required?: string[] };
+  return Object.entries(json.properties ?? {}).map(([name, field]) => ({
+    name,
+    required: json.required?.includes(name) ?? false,
+    description: field.description,
+    schema: field,
+  }));
 }
 
 /** A JSON response described by the zod schema the tests check real responses with. */
 export function DocumentedResponse(status: number, schema: z.ZodType, description: string): MethodDecorator {
-  const json = z.toJSONSchema(schema, { target: 'openapi-3.0', io: 'output', unrepresentable: 'any' }) as Record<
-    string,
-    unknown
-  >;
-  return applyDecorators(ApiResponse({ status, description, schema: json }));
+  return applyDecorators(ApiResponse({ status, description, schema: openApiSchema(schema, 'output') }));
 }

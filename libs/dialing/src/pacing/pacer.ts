@@ -81,7 +81,8 @@ export interface PoolSnapshot {
   waiting: number;
 }
 
-export type PacingMode = 'stopped' | 'progressive' | 'predictive';
+export const PACING_MODES = ['stopped', 'progressive', 'predictive'] as const;
+export type PacingMode = (typeof PACING_MODES)[number];
 
 export interface PacingDecision {
   mode: PacingMode;

@@ -1,0 +1,13 @@
+import { z } from 'zod';
+
+// Answers about lines, as the API sends them: they document the responses in OpenAPI and check
+// real responses in the tests.
+
+/** 200 to PUT /v1/lines, PUT /v1/lines/inbound and GET /v1/lines/usage (LineUsage). */
+export const lineUsageSchema = z.object({
+  capacity: z.int(),
+  inUse: z.object({ total: z.int(), outbound: z.int(), inbound: z.int() }),
+  /** Lines taken for dials that are being placed right now. */
+  reserved: z.int(),
+  free: z.int(),
+});
