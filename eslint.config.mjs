@@ -7,6 +7,7 @@ export default tseslint.config(
       'dist/**',
       'coverage/**',
       'libs/database/src/generated/**',
+      'libs/client/src/openapi.ts',
       'libs/dialing/src/compliance/*.data.ts',
     ],
   },
