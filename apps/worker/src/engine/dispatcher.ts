@@ -36,7 +36,16 @@ interface DrainState {
   freedAt?: number;
   /** PostgreSQL refused a dial that Redis had admitted: this drain stops, the next event resumes. */
   refused?: boolean;
+  /**
+   * The outcome of the last dial taken's statement (the contact's insert, which takes its line):
+   * dials taken together store their contacts in the order taken, and once one is refused the ones
+   * taken after it go back too, behind it, so that a line freed meanwhile cannot let a later target
+   * of the list pass an earlier one that was refused (engine review, defect 10).
+   */
+  lastInsert?: Promise<InsertOutcome>;
 }
+
+type InsertOutcome = 'stored' | 'put_back';
 
 // Redis's lines, repaired from PostgreSQL after a refusal, at most this often per tenant.
 const LINES_REPAIR_INTERVAL_MS = 5_000;
@@ -236,6 +245,7 @@ export class Dispatcher implements OnApplicationBootstrap, OnApplicationShutdown
     // Taking jobs and reserving capacity stays in order, one at a time; the dials themselves
     // (database writes, originate) overlap, up to MAX_DIALS_IN_FLIGHT.
     const inFlight = new Set<Promise<void>>();
+    state.lastInsert = undefined;
     try {
       await this.takeAndDial(pool, state, queue, token, inFlight);
     } finally {
@@ -283,7 +293,19 @@ export class Dispatcher implements OnApplicationBootstrap, OnApplicationShutdown
           return;
         }
       }
-      const dial: Promise<void> = this.process(pool, job, token, reservation ? contactId : null, reservation, state)
+      const after = state.lastInsert ?? Promise.resolve<InsertOutcome>('stored');
+      let settle!: (outcome: InsertOutcome) => void;
+      state.lastInsert = new Promise<InsertOutcome>((resolve) => (settle = resolve));
+      const turn = { after, settle };
+      const dial: Promise<void> = this.process(
+        pool,
+        job,
+        token,
+        reservation ? contactId : null,
+        reservation,
+        state,
+        turn,
+      )
         .catch((error: unknown) => this.logger.warn(`pool ${poolId(pool)}: ${(error as Error).message}`))
         .finally(() => inFlight.delete(dial));
       inFlight.add(dial);
@@ -322,8 +344,11 @@ export class Dispatcher implements OnApplicationBootstrap, OnApplicationShutdown
     contactId: string | null,
     reservation: Reservation | null,
     state: DrainState,
+    turn: { after: Promise<InsertOutcome>; settle: (outcome: InsertOutcome) => void },
   ): Promise<void> {
     let started = false;
+    // Every way out says how it went, so that the dial taken next never waits for ever.
+    let outcome: InsertOutcome = 'stored';
     try {
       const target = await this.prisma.target.findUnique({
         where: { id: job.data.targetId },
@@ -376,6 +401,13 @@ export class Dispatcher implements OnApplicationBootstrap, OnApplicationShutdown
         await job.moveToDelayed(verdict.retryAt.getTime(), token);
         return;
       }
+      if ((await turn.after) === 'put_back') {
+        // An earlier target taken with this one went back: this one goes back behind it.
+        outcome = 'put_back';
+        await release();
+        await this.putBack(job, token);
+        return;
+      }
       const attempt = target.attempts + 1;
       const dialed = await this.records.startDial({
         contactId,
@@ -397,13 +429,19 @@ export class Dispatcher implements OnApplicationBootstrap, OnApplicationShutdown
       if (dialed !== 'dialing') {
         // Redis admitted a dial that PostgreSQL, which decides, refused: its view was stale.
         state.refused = true;
+        outcome = 'put_back';
         dialsRefusedTotal.inc({ tenant: pool.tenantId, reason: dialed });
-        await release();
+        // Back at its place before its reservation is given back: Redis sees room again only once
+        // this target is at the head again.
         await this.putBack(job, token);
+        await release();
+        turn.settle(outcome);
         await this.repairAfterRefusal(pool.tenantId, dialed, reservation.agentId);
         return;
       }
       started = true;
+      // Stored with its line: the dial taken next may store its own (placing the call need not wait).
+      turn.settle('stored');
       await this.engine.place(contactId, {
         tenantId: pool.tenantId,
         autocallId: target.autocallId,
@@ -422,6 +460,9 @@ export class Dispatcher implements OnApplicationBootstrap, OnApplicationShutdown
     } catch (error) {
       if (contactId && !started) await this.capacity.releaseUndialed(pool.tenantId, contactId).catch(() => undefined);
       throw error;
+    } finally {
+      // Skipped, gone or held by a guard before its turn: the order is still the earlier dial's.
+      void turn.after.then((previous) => turn.settle(previous === 'put_back' ? 'put_back' : outcome));
     }
   }
 
