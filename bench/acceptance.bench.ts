@@ -4,23 +4,24 @@
  *
  *   npm run bench -- acceptance
  */
+import { dataOf } from '../libs/client/src';
 import { performance } from 'node:perf_hooks';
 import { PrismaService } from '../libs/database/src';
-import { ApiHarness, bearer } from '../test/support/api-harness';
+import { ApiHarness } from '../test/support/api-harness';
 import { numbers } from '../test/support/engine-harness';
 
 export async function acceptanceBench(runs = 7): Promise<Record<string, unknown>> {
   const api = await ApiHarness.start('bench_accept', { LOG_LEVEL: 'silent' });
   try {
     const tenant = await api.createTenant('bench', 10);
-    await api
-      .http()
-      .put('/v1/agents/a')
-      .set(bearer(tenant.adminKey))
-      .send({ name: 'a', skills: ['sales'], endpoint: 'sip:a@x' });
-    const port = await new Promise<number>((resolve) => {
-      const server = api.app.getHttpServer().listen(0, '127.0.0.1', () => resolve(server.address().port));
-    });
+    const autocall = await api.client(tenant.adminKey);
+    dataOf(
+      await autocall.PUT('/v1/agents/{agentId}', {
+        params: { path: { agentId: 'a' } },
+        body: { name: 'a', skills: ['sales'], endpoint: 'sip:a@x' },
+      }),
+    );
+    const port = api.app.getHttpServer().address().port;
     const results: { mode: string; ms: number }[] = [];
     const prisma = api.app.get(PrismaService);
     for (const mode of ['sequential', 'immediate'] as const) {

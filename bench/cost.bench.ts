@@ -11,11 +11,12 @@
  * PostgreSQL's counters are the suite database's own (pg_stat_database), read once every backend
  * has flushed its statistics.
  */
+import { dataOf } from '../libs/client/src';
 import { readFileSync } from 'node:fs';
 import { Client } from 'pg';
 import Redis from 'ioredis';
 import { PrismaService } from '../libs/database/src';
-import { bearer } from '../test/support/api-harness';
+
 import { EngineHarness, numbers } from '../test/support/engine-harness';
 import { RedisServer, waitFor } from '../test/support/processes';
 
@@ -112,6 +113,7 @@ export async function costBench(): Promise<Record<string, unknown>> {
   const databaseUrl = engine.api.config.get('DATABASE_URL');
   try {
     const tenant = await engine.tenantWithAgents({ lines: LINES, skill: 'sales', agents: AGENTS, prefix: 'c' });
+    const autocall = await engine.api.client(tenant.adminKey);
     await sleep(12_000); // every backend flushes the setup's statistics (PostgreSQL 15: within 10 s idle)
     const worker = engine.workers[0];
     const before = {
@@ -121,16 +123,16 @@ export async function costBench(): Promise<Record<string, unknown>> {
       workerCpuMs: processCpuMs(worker.pid!),
     };
     const started = Date.now();
-    const submitted = await engine.submit(tenant, {
-      mode: 'sequential',
-      skill: 'sales',
-      targets: numbers(CALLS, NUMBER_PREFIX),
-    });
+    const submitted = dataOf(
+      await autocall.POST('/v1/autocalls', {
+        body: { mode: 'sequential', skill: 'sales', targets: numbers(CALLS, NUMBER_PREFIX) },
+      }),
+    );
     await waitFor(
       'the AutoCall to complete',
       async () => {
-        const { body } = await engine.http().get(`/v1/autocalls/${submitted.id}`).set(bearer(tenant.adminKey));
-        return body.status === 'completed';
+        const { id } = submitted;
+        return dataOf(await autocall.GET('/v1/autocalls/{id}', { params: { path: { id } } })).status === 'completed';
       },
       600_000,
       // Seldom: the driver's own polls (about three transactions each) count in the figures too.

@@ -5,12 +5,13 @@
  *   npm run bench -- dispatch     (b) capacity freed → originate, p50/p99, ~1,000 concurrent calls
  *   npm run bench -- throughput   (c) dials per second at a high time scale
  */
+import { dataOf } from '../libs/client/src';
 import type { INestApplication } from '@nestjs/common';
 import { AppConfig } from '../libs/config/src';
 import { PrismaService } from '../libs/database/src';
 import { createWorkerApp } from '../apps/worker/src/app';
 import { Dispatcher } from '../apps/worker/src/engine/dispatcher';
-import { ApiHarness, bearer, TestTenant } from '../test/support/api-harness';
+import { ApiHarness, TestTenant } from '../test/support/api-harness';
 import { numbers } from '../test/support/engine-harness';
 import { freePort } from '../test/support/processes';
 
@@ -33,15 +34,18 @@ export async function setUp(suite: string, env: Record<string, string>) {
 
 export async function agents(api: ApiHarness, tenant: TestTenant, count: number) {
   const ids = Array.from({ length: count }, (_, i) => `b${i}`);
+  const autocall = await api.client(tenant.adminKey);
   for (let i = 0; i < ids.length; i += 20) {
     await Promise.all(
-      ids.slice(i, i + 20).map(async (id) => {
-        await api
-          .http()
-          .put(`/v1/agents/${id}`)
-          .set(bearer(tenant.adminKey))
-          .send({ name: id, skills: ['sales'], endpoint: `sip:${id}@x` });
-        await api.http().post(`/v1/agents/${id}/session`).set(bearer(tenant.adminKey)).send({ state: 'available' });
+      ids.slice(i, i + 20).map(async (agentId) => {
+        const path = { agentId };
+        dataOf(
+          await autocall.PUT('/v1/agents/{agentId}', {
+            params: { path },
+            body: { name: agentId, skills: ['sales'], endpoint: `sip:${agentId}@x` },
+          }),
+        );
+        dataOf(await autocall.POST('/v1/agents/{agentId}/session', { params: { path }, body: { state: 'available' } }));
       }),
     );
   }
@@ -52,15 +56,15 @@ export async function submitSequential(
   tenant: TestTenant,
   lists: number,
   perList: number,
-  checks: object,
+  checks: { freeLines?: { reserve: number } | null; freeAgents?: { reserve: number } | null },
 ) {
+  const autocall = await api.client(tenant.adminKey);
   for (let i = 0; i < lists; i++) {
-    const response = await api
-      .http()
-      .post('/v1/autocalls')
-      .set(bearer(tenant.adminKey))
-      .send({ mode: 'sequential', skill: 'sales', targets: numbers(perList, `+1${300 + i}`), checks });
-    if (response.status !== 202) throw new Error(JSON.stringify(response.body));
+    dataOf(
+      await autocall.POST('/v1/autocalls', {
+        body: { mode: 'sequential', skill: 'sales', targets: numbers(perList, `+1${300 + i}`), checks },
+      }),
+    );
   }
 }
 

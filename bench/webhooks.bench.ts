@@ -11,10 +11,11 @@
  *     every event type: dials per second with webhooks on, deliveries per second, and latency from
  *     the state change to delivery.
  */
+import { dataOf } from '../libs/client/src';
 import http from 'node:http';
 import { AddressInfo } from 'node:net';
 import { Pool } from 'pg';
-import { ApiHarness, bearer } from '../test/support/api-harness';
+import { ApiHarness } from '../test/support/api-harness';
 import { AppProcess, freePort, waitFor } from '../test/support/processes';
 import { agents, percentile, sleep, submitSequential, THROUGHPUT_ENV } from './engine.bench';
 
@@ -92,7 +93,7 @@ async function pacedBench(rate: number): Promise<Record<string, unknown>> {
   const pool = new Pool({ connectionString: api.config.get('DATABASE_URL'), max: 4 });
   try {
     const tenant = await api.createTenant('bench');
-    await api.http().post('/v1/webhook-endpoints').set(bearer(tenant.adminKey)).send({ url: hooks.url }).expect(201);
+    dataOf(await (await api.client(tenant.adminKey)).POST('/v1/webhook-endpoints', { body: { url: hooks.url } }));
     const seconds = 20;
     const tick = 20; // ms: 40 events per statement
     const perTick = (rate * tick) / 1000;
@@ -138,7 +139,7 @@ async function engineBench(): Promise<Record<string, unknown>> {
   const pool = new Pool({ connectionString: api.config.get('DATABASE_URL'), max: 2 });
   try {
     const tenant = await api.createTenant('bench', 2000);
-    await api.http().post('/v1/webhook-endpoints').set(bearer(tenant.adminKey)).send({ url: hooks.url }).expect(201);
+    dataOf(await (await api.client(tenant.adminKey)).POST('/v1/webhook-endpoints', { body: { url: hooks.url } }));
     await agents(api, tenant, 200);
     await submitSequential(api, tenant, 5, 10_000, { freeLines: { reserve: 0 }, freeAgents: null });
     await sleep(5_000);

@@ -54,17 +54,6 @@ function run(label, args) {
   return result.stdout.toString();
 }
 
-async function api(key, method, route, body) {
-  const response = await fetch(BASE + route, {
-    method,
-    headers: { Authorization: `Bearer ${key}`, 'Content-Type': 'application/json' },
-    body: body === undefined ? undefined : JSON.stringify(body),
-  });
-  const text = await response.text();
-  if (!response.ok) throw new Error(`${method} ${route}: ${response.status} ${text}`);
-  return text ? JSON.parse(text) : null;
-}
-
 const numbers = (count, prefix) =>
   Array.from({ length: count }, (_, i) => ({
     phoneNumber: `${prefix}${String(i).padStart(6, '0')}`,
@@ -101,6 +90,9 @@ async function main() {
     ]),
   );
   const key = created.apiKey.key;
+  // The typed client generated from AutoCall's OpenAPI document (libs/client), as an integrator uses it.
+  const { createAutoCallClient, dataOf: ok } = require(path.join(root, 'dist', 'libs', 'client', 'src'));
+  const autocall = createAutoCallClient({ baseUrl: BASE, apiKey: key });
 
   for (const app of ['api', 'worker']) {
     const child = spawn(process.execPath, [path.join(root, 'dist', 'apps', app, 'src', 'main.js')], {
@@ -129,7 +121,7 @@ async function main() {
 
   // The simulator's numbers are nobody's: the demo may call them at any hour. A real tenant keeps
   // its regime's calling window (08:00–21:00 in the called party's local time by default).
-  await api(key, 'PUT', '/v1/settings', { compliance: { callingWindow: { start: '00:00', end: '24:00' } } });
+  ok(await autocall.PUT('/v1/settings', { body: { compliance: { callingWindow: { start: '00:00', end: '24:00' } } } }));
 
   // 20 agents: 12 in sales, 8 in care (two of them in both).
   const agents = Array.from({ length: 20 }, (_, i) => ({
@@ -137,24 +129,27 @@ async function main() {
     skills: i < 10 ? ['sales'] : i < 12 ? ['sales', 'care'] : ['care'],
   }));
   for (const agent of agents) {
-    await api(key, 'PUT', `/v1/agents/${agent.id}`, {
-      name: agent.id,
-      skills: agent.skills,
-      endpoint: `sip:${agent.id}@pbx.demo`,
-    });
-    await api(key, 'POST', `/v1/agents/${agent.id}/session`, { state: 'available' });
+    const agentPath = { agentId: agent.id };
+    ok(
+      await autocall.PUT('/v1/agents/{agentId}', {
+        params: { path: agentPath },
+        body: { name: agent.id, skills: agent.skills, endpoint: `sip:${agent.id}@pbx.demo` },
+      }),
+    );
+    ok(
+      await autocall.POST('/v1/agents/{agentId}/session', {
+        params: { path: agentPath },
+        body: { state: 'available' },
+      }),
+    );
   }
   const submitted = [
     // Sales dials predictively (ahead of its agents, under the 3% abandon cap); care one by one.
-    await api(key, 'POST', '/v1/autocalls', { mode: 'predictive', skill: 'sales', targets: numbers(1200, '+81310') }),
-    await api(key, 'POST', '/v1/autocalls', {
-      mode: 'sequential',
-      skill: 'care',
-      targets: numbers(760, '+81320'),
-      priority: 10,
-    }),
-    await api(key, 'POST', '/v1/autocalls', { mode: 'immediate', skill: 'sales', targets: numbers(40, '+81330') }),
+    { mode: 'predictive', skill: 'sales', targets: numbers(1200, '+81310') },
+    { mode: 'sequential', skill: 'care', targets: numbers(760, '+81320'), priority: 10 },
+    { mode: 'immediate', skill: 'sales', targets: numbers(40, '+81330') },
   ];
+  for (const [i, body] of submitted.entries()) submitted[i] = ok(await autocall.POST('/v1/autocalls', { body }));
   const total = submitted.reduce((n, s) => n + s.targetCount, 0);
 
   console.log(
@@ -172,11 +167,13 @@ async function main() {
   const busySamples = [];
   let last = '';
   for (;;) {
-    const views = await Promise.all(submitted.map((s) => api(key, 'GET', `/v1/autocalls/${s.id}`)));
+    const views = await Promise.all(
+      submitted.map(async (s) => ok(await autocall.GET('/v1/autocalls/{id}', { params: { path: { id: s.id } } }))),
+    );
     const sum = (status) => views.reduce((n, v) => n + (v.counts[status] ?? 0), 0);
     const open = ['pending', 'dialing', 'ringing', 'answered', 'connected'].reduce((n, s) => n + sum(s), 0);
-    const usage = await api(key, 'GET', '/v1/lines/usage');
-    const agentList = await api(key, 'GET', '/v1/agents?limit=100');
+    const usage = ok(await autocall.GET('/v1/lines/usage'));
+    const agentList = ok(await autocall.GET('/v1/agents', { params: { query: { limit: 100 } } }));
     const busy = agentList.items.filter((a) => a.state === 'on_call' || a.state === 'wrap_up').length;
     const loggedIn = agentList.items.filter((a) => a.state !== 'logged_out').length;
     busySamples.push(loggedIn ? busy / loggedIn : 0);
@@ -192,7 +189,9 @@ async function main() {
     await sleep(500);
   }
   const elapsed = (Date.now() - started) / 1000;
-  const views = await Promise.all(submitted.map((s) => api(key, 'GET', `/v1/autocalls/${s.id}`)));
+  const views = await Promise.all(
+    submitted.map(async (s) => ok(await autocall.GET('/v1/autocalls/{id}', { params: { path: { id: s.id } } }))),
+  );
   const sum = (status) => views.reduce((n, v) => n + (v.counts[status] ?? 0), 0);
   const dialed = total - sum('not_dialed') - sum('skipped') - sum('cancelled');
   const answered = sum('completed') + sum('abandoned') + sum('machine');

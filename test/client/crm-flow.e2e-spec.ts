@@ -1,4 +1,4 @@
-import { createAutoCallClient, type AutoCallClient } from '../../libs/client/src';
+import { createAutoCallClient, dataOf, type AutoCallClient } from '../../libs/client/src';
 import { EngineHarness, EVERY_CALL_ANSWERED } from '../support/engine-harness';
 import { freePort, waitFor } from '../support/processes';
 import { ReceivedWebhook, WebhookReceiver } from '../support/webhook-receiver';
@@ -33,19 +33,11 @@ describe('a CRM integrated through the typed client', () => {
     await receiver?.close();
   });
 
-  /** The answer's data, or the test fails with its problem. */
-  function ok<T>(answer: { data?: T; error?: unknown; response: Response }): T {
-    if (answer.data === undefined) {
-      throw new Error(`${answer.response.status} ${answer.response.url}: ${JSON.stringify(answer.error)}`);
-    }
-    return answer.data;
-  }
-
   async function finished(client: AutoCallClient, id: string): Promise<string> {
     return waitFor(
       `AutoCall ${id} to finish`,
       async () => {
-        const autocall = ok(await client.GET('/v1/autocalls/{id}', { params: { path: { id } } }));
+        const autocall = dataOf(await client.GET('/v1/autocalls/{id}', { params: { path: { id } } }));
         return autocall.status === 'active' ? undefined : autocall.status;
       },
       60_000,
@@ -58,27 +50,27 @@ describe('a CRM integrated through the typed client', () => {
 
     // Keys for the CRM's two roles.
     const keyOf = async (role: 'integrator' | 'supervisor') =>
-      ok(await admin.POST('/v1/api-keys', { body: { name: `crm ${role}`, role } })).key;
+      dataOf(await admin.POST('/v1/api-keys', { body: { name: `crm ${role}`, role } })).key;
     const crm = createAutoCallClient({ baseUrl, apiKey: await keyOf('integrator') });
     const supervisor = createAutoCallClient({ baseUrl, apiKey: await keyOf('supervisor') });
 
     // Lines, agents logged in, and where the events go.
-    ok(await admin.PUT('/v1/lines', { body: { capacity: 6 } }));
+    dataOf(await admin.PUT('/v1/lines', { body: { capacity: 6 } }));
     for (const agentId of ['crm-ann', 'crm-bob', 'crm-cyd']) {
-      ok(
+      dataOf(
         await admin.PUT('/v1/agents/{agentId}', {
           params: { path: { agentId } },
           body: { name: agentId, skills: ['sales'], endpoint: `sip:${agentId}@pbx.test` },
         }),
       );
-      ok(
+      dataOf(
         await supervisor.POST('/v1/agents/{agentId}/session', {
           params: { path: { agentId } },
           body: { state: 'available' },
         }),
       );
     }
-    const endpoint = ok(await admin.POST('/v1/webhook-endpoints', { body: { url: receiver.url('/crm') } }));
+    const endpoint = dataOf(await admin.POST('/v1/webhook-endpoints', { body: { url: receiver.url('/crm') } }));
 
     // One AutoCall of each mode.
     const targets = (prefix: string, n: number) =>
@@ -92,7 +84,7 @@ describe('a CRM integrated through the typed client', () => {
       ['sequential', '+1312555'],
       ['predictive', '+1415555'],
     ] as const) {
-      const answer = ok(
+      const answer = dataOf(
         await crm.POST('/v1/autocalls', { body: { mode, skill: 'sales', targets: targets(prefix, 3) } }),
       );
       expect(answer.targets).toHaveLength(3);
@@ -101,12 +93,14 @@ describe('a CRM integrated through the typed client', () => {
 
     // End a Contact: the first call an agent takes, ended by the supervisor.
     const connected = await waitFor('a connected call', async () => {
-      const page = ok(await supervisor.GET('/v1/contacts', { params: { query: { status: 'connected' } } }));
+      const page = dataOf(await supervisor.GET('/v1/contacts', { params: { query: { status: 'connected' } } }));
       return page.items[0];
     });
-    ok(await supervisor.POST('/v1/contacts/{contactId}/end', { params: { path: { contactId: connected.contactId } } }));
+    dataOf(
+      await supervisor.POST('/v1/contacts/{contactId}/end', { params: { path: { contactId: connected.contactId } } }),
+    );
     const ended = await waitFor('the ended contact', async () => {
-      const contact = ok(
+      const contact = dataOf(
         await supervisor.GET('/v1/contacts/{contactId}', { params: { path: { contactId: connected.contactId } } }),
       );
       return contact.status === 'ended' ? contact : undefined;
@@ -116,19 +110,19 @@ describe('a CRM integrated through the typed client', () => {
     for (const id of submitted) expect(await finished(crm, id)).toBe('completed');
 
     // A list cancelled while it dials: the held targets end cancelled at once.
-    const long = ok(
+    const long = dataOf(
       await crm.POST('/v1/autocalls', {
         body: { mode: 'sequential', skill: 'sales', targets: targets('+1617555', 20) },
       }),
     );
-    const cancelled = ok(
+    const cancelled = dataOf(
       await crm.POST('/v1/autocalls/{id}/cancel', { params: { path: { id: long.id } }, body: { hangUp: true } }),
     );
     expect(cancelled.status).toBe('cancelled');
     expect(await finished(crm, long.id)).toBe('cancelled');
 
     // A callback the customer asked for, in a second and a half: it comes back as a call.
-    const callback = ok(
+    const callback = dataOf(
       await crm.POST('/v1/callbacks', {
         body: { phoneNumber: '+12025550100', skill: 'sales', scheduledAt: new Date(Date.now() + 1_500).toISOString() },
       }),
@@ -136,7 +130,7 @@ describe('a CRM integrated through the typed client', () => {
     const done = await waitFor(
       'the callback to complete',
       async () => {
-        const now = ok(await crm.GET('/v1/callbacks/{id}', { params: { path: { id: callback.id } } }));
+        const now = dataOf(await crm.GET('/v1/callbacks/{id}', { params: { path: { id: callback.id } } }));
         return ['completed', 'failed', 'cancelled'].includes(now.status) ? now : undefined;
       },
       60_000,

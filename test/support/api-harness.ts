@@ -1,6 +1,7 @@
 import type { INestApplication } from '@nestjs/common';
 import Redis from 'ioredis';
 import request from 'supertest';
+import { AutoCallClient, createAutoCallClient } from '../../libs/client/src';
 import { AppConfig } from '../../libs/config/src';
 import { TenantsService } from '../../libs/tenancy/src';
 import { createApiApp } from '../../apps/api/src/app';
@@ -24,6 +25,7 @@ export class ApiHarness {
   config!: AppConfig;
   redis!: Redis;
   private database!: { name: string; url: string };
+  private baseUrl?: Promise<string>;
 
   static async start(suite: string, env: Record<string, string> = {}): Promise<ApiHarness> {
     const harness = new ApiHarness();
@@ -49,6 +51,19 @@ export class ApiHarness {
 
   http() {
     return request(this.app.getHttpServer());
+  }
+
+  /**
+   * The typed client (libs/client) with this key, over real HTTP: the API listens on a loopback
+   * port from the first call on.
+   */
+  async client(apiKey: string): Promise<AutoCallClient> {
+    this.baseUrl ??= new Promise<string>((resolve) => {
+      const server = this.app.getHttpServer();
+      if (server.listening) return resolve(`http://127.0.0.1:${server.address().port}`);
+      server.listen(0, '127.0.0.1', () => resolve(`http://127.0.0.1:${server.address().port}`));
+    });
+    return createAutoCallClient({ baseUrl: await this.baseUrl, apiKey });
   }
 
   /** A second API replica on the same PostgreSQL and Redis (the caller closes it). */

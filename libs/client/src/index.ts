@@ -30,3 +30,20 @@ export function createAutoCallClient(options: AutoCallClientOptions): AutoCallCl
     fetch: options.fetch,
   });
 }
+
+/** A problem+json answer of AutoCall, as an error (`problem.code` is stable). */
+export class AutoCallProblem extends Error {
+  constructor(
+    readonly status: number,
+    readonly problem: unknown,
+  ) {
+    super(`AutoCall answered ${status}: ${JSON.stringify(problem)}`);
+  }
+}
+
+/** The data of a 2xx answer; any other answer throws its problem (AutoCallProblem). */
+export function dataOf<T>(answer: { data?: T; error?: unknown; response: Response }): T {
+  if (answer.error !== undefined || !answer.response.ok)
+    throw new AutoCallProblem(answer.response.status, answer.error);
+  return answer.data as T;
+}
