@@ -14,12 +14,14 @@ import { Dispatcher } from '../apps/worker/src/engine/dispatcher';
 import { ApiHarness, TestTenant } from '../test/support/api-harness';
 import { numbers } from '../test/support/engine-harness';
 import { freePort } from '../test/support/processes';
+import { TEST_SECRETS_KEYS } from '../test/support/secrets';
 
 export const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 export async function setUp(suite: string, env: Record<string, string>) {
   const api = await ApiHarness.start(suite, { LOG_LEVEL: 'silent', ...env });
   const config = AppConfig.fromEnvironment({
+    SECRETS_KEYS: TEST_SECRETS_KEYS,
     ...env,
     DATABASE_URL: api.config.get('DATABASE_URL'),
     REDIS_URL: api.config.get('REDIS_URL'),

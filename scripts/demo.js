@@ -16,6 +16,7 @@ const OPS = { user: 'ops', password: 'demo-operator-password' };
 const databaseUrl = new URL(process.env.DEMO_DATABASE_URL ?? 'postgresql://postgres@127.0.0.1:5432/autocall_demo');
 const env = {
   ...process.env,
+  SECRETS_KEYS: process.env.SECRETS_KEYS || require('./dev-secrets-key').developmentSecretsKeys(root),
   DATABASE_URL: databaseUrl.toString(),
   REDIS_KEY_PREFIX: `demo-${Date.now().toString(36)}`,
   API_PORT: PORT,

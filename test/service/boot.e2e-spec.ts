@@ -18,6 +18,16 @@ describe('booting AutoCall', () => {
     ['api', { API_PORT: 'eighty' }, /^Invalid configuration: API_PORT /],
     ['worker', { REDIS_URL: 'http://localhost' }, /^Invalid configuration: REDIS_URL must be a redis:\/\/ URL$/],
     ['api', { TELEPHONY: 'asterisk' }, /^Invalid configuration: TELEPHONY /],
+    [
+      'api',
+      { NODE_ENV: 'production', SECRETS_KEYS: '' },
+      /^Invalid configuration: SECRETS_KEYS must be set when NODE_ENV=production$/,
+    ],
+    [
+      'worker',
+      { SECRETS_KEYS: `k1:${Buffer.alloc(16).toString('base64')}` },
+      /^Invalid configuration: SECRETS_KEYS must hold 32-byte keys \(entry 1, key "k1": 16 bytes/,
+    ],
   ] as const)('the %s stops with one line naming the bad variable (%j)', async (app, env, message) => {
     const process = AppProcess.spawn(app, { ...env });
     expect(await process.exited()).toBe(78);

@@ -50,10 +50,12 @@ export class EngineHarness {
     return harness;
   }
 
-  async startWorker(): Promise<AppProcess> {
+  /** A worker process; `env` adds to (or overrides) the suite's settings, e.g. another SECRETS_KEYS. */
+  async startWorker(env: Record<string, string> = {}): Promise<AppProcess> {
     const port = await freePort();
     const worker = AppProcess.spawn('worker', {
       ...this.env,
+      ...env,
       DATABASE_URL: this.api.config.get('DATABASE_URL'),
       REDIS_URL: this.api.config.get('REDIS_URL'),
       REDIS_KEY_PREFIX: this.api.config.get('REDIS_KEY_PREFIX'),

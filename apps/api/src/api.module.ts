@@ -8,6 +8,7 @@ import { DialingModule } from '@autocall/dialing';
 import { LinesModule } from '@autocall/lines';
 import { HealthController, loggerModule, MetricsController } from '@autocall/observability';
 import { RedisModule } from '@autocall/redis';
+import { SecretsModule } from '@autocall/secrets';
 import { TenancyModule } from '@autocall/tenancy';
 import { WebhooksModule } from '@autocall/webhooks';
 import { BootstrapTenantService } from './bootstrap-tenant.service';
@@ -36,6 +37,7 @@ export class ApiModule {
         ConfigModule.forRoot(config),
         loggerModule(config, 'api'),
         DatabaseModule,
+        SecretsModule,
         RedisModule,
         TenancyModule,
         AgentsModule,

@@ -3,9 +3,11 @@ import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { NestFactory } from '@nestjs/core';
 import { AppConfig } from '@autocall/config';
-import { migrate } from '@autocall/database';
+import { migrate, PrismaService } from '@autocall/database';
+import { SecretBox } from '@autocall/secrets';
 import { TenantsService } from '@autocall/tenancy';
 import { CliModule } from './cli.module';
+import { rotateSecrets } from './secrets-rotation';
 
 const USAGE = `Usage: npm run cli -- <command> [options]
 
@@ -13,6 +15,8 @@ Commands:
   migrate                              create the database if needed and apply prisma/migrations
   tenants:create --name <name>         create a tenant and print its first admin key as JSON
                  [--lines <capacity>]  (the key is shown this once)
+  secrets:rotate [--batch <size>]      seal every stored secret under the current key of
+                                       SECRETS_KEYS (and those still in clear); prints counts
 `;
 
 const MIGRATIONS_DIR = path.resolve(__dirname, '../../../../prisma/migrations');
@@ -27,6 +31,21 @@ async function createTenant(config: AppConfig, args: string[]): Promise<void> {
     const created = await app.get(TenantsService).create({ name: values.name.trim(), lineCapacity });
     process.stdout.write(
       `${JSON.stringify({ tenantId: created.tenantId, name: created.name, apiKey: { id: created.apiKey.id, role: created.apiKey.role, key: created.apiKey.key } }, null, 2)}\n`,
+    );
+  } finally {
+    await app.close();
+  }
+}
+
+async function rotate(config: AppConfig, args: string[]): Promise<void> {
+  const { values } = parseArgs({ args, options: { batch: { type: 'string' } } });
+  const batch = values.batch === undefined ? 500 : Number(values.batch);
+  if (!Number.isInteger(batch) || batch < 1 || batch > 10_000) throw new UsageError('--batch must be 1 to 10000');
+  const app = await NestFactory.createApplicationContext(CliModule.forRoot(config), { logger: ['error'] });
+  try {
+    const counts = await rotateSecrets(app.get(PrismaService), app.get(SecretBox), batch);
+    process.stdout.write(
+      `${JSON.stringify({ currentKey: config.get('SECRETS_KEYS')!.current, ...counts }, null, 2)}\n`,
     );
   } finally {
     await app.close();
@@ -52,6 +71,8 @@ async function main(): Promise<void> {
     }
     case 'tenants:create':
       return createTenant(config, rest);
+    case 'secrets:rotate':
+      return rotate(config, rest);
     default:
       throw new UsageError(command ? `unknown command ${command}` : 'no command given');
   }

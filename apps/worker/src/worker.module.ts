@@ -7,6 +7,7 @@ import { DialingModule } from '@autocall/dialing';
 import { LinesModule } from '@autocall/lines';
 import { HealthController, loggerModule, MetricsController } from '@autocall/observability';
 import { RedisModule } from '@autocall/redis';
+import { SecretsModule } from '@autocall/secrets';
 import { TenancyModule } from '@autocall/tenancy';
 import { WebhookOutbox, WebhooksModule } from '@autocall/webhooks';
 import { CallStopCheck } from './engine/call-stop-check';
@@ -33,6 +34,7 @@ export class WorkerModule {
         ConfigModule.forRoot(config),
         loggerModule(config, 'worker'),
         DatabaseModule,
+        SecretsModule,
         RedisModule,
         AgentsModule,
         LinesModule,

@@ -34,3 +34,47 @@ describe('configuration from the environment', () => {
     expect(AppConfig.fromEnvironment({ API_PORT: '' }).get('API_PORT')).toBe(3000);
   });
 });
+
+describe('SECRETS_KEYS', () => {
+  const key = Buffer.alloc(32, 7).toString('base64');
+  const error = (value: string, env: Record<string, string> = {}) => {
+    try {
+      AppConfig.fromEnvironment({ ...env, SECRETS_KEYS: value });
+    } catch (e) {
+      return (e as Error).message;
+    }
+    return null;
+  };
+
+  it('is a ring of keys by id, the first one current', () => {
+    const ring = AppConfig.fromEnvironment({
+      SECRETS_KEYS: `k2:${key}, k1:${Buffer.alloc(32, 1).toString('base64')}`,
+    }).get('SECRETS_KEYS')!;
+    expect(ring.current).toBe('k2');
+    expect([...ring.keys.keys()]).toEqual(['k2', 'k1']);
+    expect(ring.keys.get('k1')).toEqual(Buffer.alloc(32, 1));
+  });
+
+  it.each([
+    [`k1:${Buffer.alloc(16).toString('base64')}`, 'must hold 32-byte keys (entry 1, key "k1": 16 bytes'],
+    [`k1:${key},k2:not*base64`, 'must hold base64 keys (entry 2, key "k2": not base64)'],
+    [`k1:${key},k1:${key}`, 'must not repeat a key id (entry 2: "k1" again)'],
+    [key, 'must be <id>:<base64 of 32 bytes>, comma-separated (entry 1'],
+    [`k1:${key},`, 'must be <id>:<base64 of 32 bytes>, comma-separated (entry 2'],
+  ])('names the variable, and never echoes a key, when malformed (%#)', (value, message) => {
+    const got = error(value)!;
+    expect(got.startsWith(`Invalid configuration: SECRETS_KEYS ${message}`)).toBe(true);
+    expect(got).not.toContain(key);
+    expect(got).not.toContain('\n');
+  });
+
+  it('is required in production only', () => {
+    expect(() => AppConfig.fromEnvironment({ NODE_ENV: 'production' })).toThrow(
+      new ConfigError('Invalid configuration: SECRETS_KEYS must be set when NODE_ENV=production'),
+    );
+    expect(
+      AppConfig.fromEnvironment({ NODE_ENV: 'production', SECRETS_KEYS: `k:${key}` }).get('SECRETS_KEYS'),
+    ).toBeDefined();
+    expect(AppConfig.fromEnvironment({}).get('SECRETS_KEYS')).toBeUndefined();
+  });
+});

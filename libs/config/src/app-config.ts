@@ -1,4 +1,12 @@
+import { existsSync, readFileSync } from 'node:fs';
+import path from 'node:path';
 import { configSchema, ConfigValues } from './config.schema';
+
+/**
+ * Where `npm start` keeps the development key ring when SECRETS_KEYS is not set (git-ignored,
+ * relative to the working directory: the repository when run through npm).
+ */
+export const DEV_SECRETS_KEY_FILE = path.join('.autocall', 'dev-secrets-key');
 
 export class ConfigError extends Error {}
 
@@ -17,7 +25,7 @@ export class AppConfig {
       const issue = result.error.issues[0];
       const variable = String(issue.path[0]);
       const got = env[variable];
-      const shown = variable.endsWith('_KEY') || variable.endsWith('_URL') ? '' : ` (got "${got}")`;
+      const shown = /_(KEY|KEYS|URL)$/.test(variable) ? '' : ` (got "${got}")`;
       throw new ConfigError(`Invalid configuration: ${variable} ${issue.message}${got === undefined ? '' : shown}`);
     }
     return new AppConfig(Object.freeze(result.data));
@@ -30,7 +38,7 @@ export class AppConfig {
   /** Runs `main` with the configuration, or prints the one-line reason and exits with 78. */
   static loadOrExit(): AppConfig {
     try {
-      return AppConfig.fromEnvironment();
+      return AppConfig.fromEnvironment(withDevelopmentSecretsKey(process.env));
     } catch (error) {
       if (error instanceof ConfigError) {
         process.stderr.write(`${error.message}\n`);
@@ -39,4 +47,16 @@ export class AppConfig {
       throw error;
     }
   }
+}
+
+/**
+ * In development only, with SECRETS_KEYS unset: the key ring `npm start` made, when there is one,
+ * so `npm run cli` and `npm run start:api` on the same laptop decrypt what `npm start` encrypted.
+ * Never made here: an app that made its own key where nothing keeps it (a container left on the
+ * development default) would lose it at the next restart, and every secret with it.
+ */
+function withDevelopmentSecretsKey(env: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
+  if (env.SECRETS_KEYS || (env.NODE_ENV || 'development') !== 'development') return env;
+  const file = path.resolve(DEV_SECRETS_KEY_FILE);
+  return existsSync(file) ? { ...env, SECRETS_KEYS: readFileSync(file, 'utf8').trim() } : env;
 }

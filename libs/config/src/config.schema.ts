@@ -1,5 +1,6 @@
 import { isIP } from 'node:net';
 import { z } from 'zod';
+import { secretsKeysSetting } from './secrets-keys';
 
 const DURATION_UNITS: Record<string, number> = { ms: 1, s: 1_000, m: 60_000, h: 3_600_000 };
 
@@ -65,6 +66,12 @@ const settings = z.object({
     .string()
     .regex(/^[A-Za-z0-9_-]{24,128}$/, 'must be 24 to 128 letters, digits, "_" or "-"')
     .optional(),
+  /**
+   * Keys that encrypt secrets at rest (webhook signing secrets, the call-stop check secret):
+   * `<id>:<base64 of 32 bytes>,…`, the first one current. Required in production; `npm start`
+   * keeps a development key in .autocall/dev-secrets-key when it is not set.
+   */
+  SECRETS_KEYS: secretsKeysSetting.optional(),
   /** Credentials of the service operator's Bull Board (every tenant's queues); unset: no such board. */
   OPS_USERNAME: z.string().min(1).max(100).optional(),
   OPS_PASSWORD: z.string().min(12, 'must be at least 12 characters').max(200).optional(),
@@ -156,6 +163,9 @@ const settings = z.object({
 });
 
 export const configSchema = settings.superRefine((values, context) => {
+  if (values.NODE_ENV === 'production' && !values.SECRETS_KEYS) {
+    context.addIssue({ code: 'custom', path: ['SECRETS_KEYS'], message: 'must be set when NODE_ENV=production' });
+  }
   if (values.TELEPHONY === 'sip' && !values.SIP_OUTBOUND_PROXY && !values.SIP_DOMAIN) {
     context.addIssue({
       code: 'custom',

@@ -1,17 +1,27 @@
 import { Injectable } from '@nestjs/common';
 import { PrismaService } from '@autocall/database';
+import { SecretBox } from '@autocall/secrets';
 import { mergeTenantSettings, readTenantSettings, TenantSettings, TenantSettingsPatch } from './tenant-settings';
 
 @Injectable()
 export class SettingsService {
-  constructor(private readonly prisma: PrismaService) {}
+  constructor(
+    private readonly prisma: PrismaService,
+    private readonly box: SecretBox,
+  ) {}
 
+  /** The settings as stored: callStopCheck.secret sealed (see storedCallStopCheckSchema). */
   async get(tenantId: string): Promise<TenantSettings> {
     const row = await this.prisma.tenantSettings.findUnique({ where: { tenantId } });
     return readTenantSettings(row?.settings);
   }
 
-  async update(tenantId: string, patch: TenantSettingsPatch): Promise<TenantSettings> {
+  /** Merges a change; a call-stop check secret in it is sealed before anything stores it. */
+  async update(tenantId: string, change: TenantSettingsPatch): Promise<TenantSettings> {
+    const secret = change.callStopCheck?.secret;
+    const patch = secret
+      ? { ...change, callStopCheck: { ...change.callStopCheck!, secret: this.box.seal(secret) } }
+      : change;
     return this.prisma.$transaction(async (tx) => {
       await tx.$executeRaw`INSERT INTO tenant_settings (tenant_id) VALUES (${tenantId}::uuid) ON CONFLICT DO NOTHING`;
       const [row] = await tx.$queryRaw<{ settings: unknown }[]>`

@@ -17,6 +17,15 @@ export const callStopCheckSchema = z
   })
   .strict();
 
+/**
+ * The check as stored and read back (SettingsService): its secret sealed by the SecretBox
+ * (enc:v1:…, longer than the secret), or in clear when written before secrets were encrypted at
+ * rest, until `secrets:rotate`. Only the call-stop check opens it, to sign.
+ */
+export const storedCallStopCheckSchema = callStopCheckSchema.extend({
+  secret: z.string().min(16).max(1_000).optional(),
+});
+
 const hhmm = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'must be a 24-hour time HH:MM');
 const hhmmEnd = z
   .string()
@@ -88,7 +97,7 @@ export const tenantSettingsSchema = z
       .nullable()
       .default(null),
     /** The tenant's own check endpoint, asked right before each sequential dial. */
-    callStopCheck: callStopCheckSchema.nullable().default(null),
+    callStopCheck: storedCallStopCheckSchema.nullable().default(null),
     /** Terminate Agent Session with the agent on a call: let the call finish, or end it too. */
     terminateSessionLiveCall: z.enum(['finish', 'end']).default('finish'),
     /** How long an owned callback waits for its owner before it goes to the skill's queue (1 h to 7 days). */

@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { decodeCursor, InvalidRequestError, NotFoundError, pageOf, uuidv7 } from '@autocall/common';
 import { AppConfig } from '@autocall/config';
 import { PrismaService, WebhookEndpoint } from '@autocall/database';
+import { SecretBox } from '@autocall/secrets';
 import { DestinationPolicy, RefusedDestinationError } from './destination-policy';
 import { generateWebhookSecret } from './webhook-signature';
 import { CreateWebhookEndpoint, UpdateWebhookEndpoint } from './webhook-schemas';
@@ -22,7 +23,10 @@ export interface WebhookEndpointView {
 
 const notFound = () => new NotFoundError('not_found', 'No webhook endpoint with this id.');
 
-/** A tenant's webhook endpoints and their signing secrets (shown once, at creation and rotation). */
+/**
+ * A tenant's webhook endpoints and their signing secrets (shown once, at creation and rotation;
+ * stored sealed by the SecretBox, opened only by the worker's outbox to sign).
+ */
 @Injectable()
 export class WebhookEndpointsService {
   private readonly policy: DestinationPolicy;
@@ -30,6 +34,7 @@ export class WebhookEndpointsService {
   constructor(
     private readonly prisma: PrismaService,
     config: AppConfig,
+    private readonly box: SecretBox,
   ) {
     this.policy = new DestinationPolicy(config.get('WEBHOOK_ALLOWED_NETWORKS'));
   }
@@ -44,7 +49,7 @@ export class WebhookEndpointsService {
         url: input.url,
         description: input.description ?? null,
         eventTypes: input.eventTypes,
-        secret,
+        secret: this.box.seal(secret),
       },
     });
     return { ...view(row), secret };
@@ -101,8 +106,9 @@ export class WebhookEndpointsService {
     const row = await this.prisma.webhookEndpoint.update({
       where: { id },
       data: {
-        secret,
-        previousSecret: previousSecretValidSeconds > 0 ? current.secret : null,
+        secret: this.box.seal(secret),
+        // Sealed as stored (a legacy secret in clear, or one under an older key, sealed anew).
+        previousSecret: previousSecretValidSeconds > 0 ? this.box.reseal(current.secret) : null,
         previousSecretExpiresAt:
           previousSecretValidSeconds > 0 ? new Date(Date.now() + previousSecretValidSeconds * 1_000) : null,
         updatedAt: new Date(),

@@ -1,6 +1,7 @@
 import { Injectable, OnApplicationShutdown } from '@nestjs/common';
 import { Pool } from 'pg';
 import { AppConfig } from '@autocall/config';
+import { SecretBox } from '@autocall/secrets';
 import { AttemptVerdict } from './delivery-outcome';
 import { WebhookEnvelope } from './event-types';
 import { batchJobId, DELIVERY_BATCH, deliveryJobId } from './webhook-jobs';
@@ -59,7 +60,10 @@ export const WEBHOOK_NOTIFY_CHANNEL = 'autocall_webhook_deliveries';
 export class WebhookOutbox implements OnApplicationShutdown {
   readonly pool: Pool;
 
-  constructor(config: AppConfig) {
+  constructor(
+    config: AppConfig,
+    private readonly box: SecretBox,
+  ) {
     this.pool = new Pool({ connectionString: config.get('DATABASE_URL'), max: 10 });
     this.pool.on('error', () => undefined);
   }
@@ -152,7 +156,9 @@ export class WebhookOutbox implements OnApplicationShutdown {
       endpointId: r.endpoint_id,
       url: r.url,
       enabled: r.enabled,
-      secrets: [r.secret, ...(r.previous_secret ? [r.previous_secret] : [])],
+      // Opened here only, to sign. One that cannot be opened (its key left SECRETS_KEYS) fails the
+      // job: the deliveries wait, pending, rather than go out unsigned or with fewer signatures.
+      secrets: [r.secret, ...(r.previous_secret ? [r.previous_secret] : [])].map((s: string) => this.box.open(s)),
       envelope: {
         id: r.event_id,
         type: r.type,

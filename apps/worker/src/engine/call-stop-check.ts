@@ -1,5 +1,6 @@
 import { createHmac } from 'node:crypto';
 import { Injectable, Logger } from '@nestjs/common';
+import { SecretBox } from '@autocall/secrets';
 import { SettingsService } from '@autocall/tenancy';
 
 /**
@@ -13,7 +14,10 @@ import { SettingsService } from '@autocall/tenancy';
 export class CallStopCheck {
   private readonly logger = new Logger(CallStopCheck.name);
 
-  constructor(private readonly settings: SettingsService) {}
+  constructor(
+    private readonly settings: SettingsService,
+    private readonly box: SecretBox,
+  ) {}
 
   async allows(
     tenantId: string,
@@ -24,10 +28,12 @@ export class CallStopCheck {
     if (!callStopCheck) return true;
     const body = JSON.stringify({ phoneNumber, autocallId: context.autocallId, reference: context.reference });
     const timestamp = Math.floor(Date.now() / 1000).toString();
-    const signature = callStopCheck.secret
-      ? createHmac('sha256', callStopCheck.secret).update(`${timestamp}.${body}`).digest('base64')
-      : null;
     try {
+      // Stored sealed: opened here, to sign. One that cannot be opened (its key left SECRETS_KEYS)
+      // is an error of the check: never sent unsigned, onError decides.
+      const signature = callStopCheck.secret
+        ? createHmac('sha256', this.box.open(callStopCheck.secret)).update(`${timestamp}.${body}`).digest('base64')
+        : null;
       const response = await fetch(callStopCheck.url, {
         method: 'POST',
         headers: {
