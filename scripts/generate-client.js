@@ -16,7 +16,11 @@ if (built.status !== 0) process.exit(built.status ?? 1);
   const { createApiApp } = require(path.join(root, 'dist/apps/api/src/app'));
   const { openApiDocument } = require(path.join(root, 'dist/apps/api/src/http/openapi-document'));
   const { clientTypesOf, CLIENT_TYPES_FILE } = require('./client-types');
-  const app = await createApiApp(AppConfig.fromEnvironment({ LOG_LEVEL: 'silent', ...process.env }));
+  // Only the document is read: a throwaway key ring lets the modules that seal secrets start.
+  const secretsKeys = `generate:${require('node:crypto').randomBytes(32).toString('base64')}`;
+  const app = await createApiApp(
+    AppConfig.fromEnvironment({ LOG_LEVEL: 'silent', SECRETS_KEYS: secretsKeys, ...process.env }),
+  );
   try {
     const types = await clientTypesOf(openApiDocument(app));
     writeFileSync(path.join(root, CLIENT_TYPES_FILE), types);

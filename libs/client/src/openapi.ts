@@ -762,7 +762,7 @@ export interface components {
             status: number;
             /** @example Invalid request */
             title: string;
-            /** @example https://autocall.dev/problems/invalid_request */
+            /** @example urn:autocall:problem:invalid_request */
             type: string;
         };
         WebhookAgentSessionTerminated: {

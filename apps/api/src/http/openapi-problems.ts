@@ -15,7 +15,7 @@ const PROBLEM_SCHEMA = {
   description: 'RFC 9457 problem details, with a stable machine-readable `code`.',
   required: ['type', 'title', 'status', 'code', 'detail'],
   properties: {
-    type: { type: 'string', example: 'https://autocall.dev/problems/invalid_request' },
+    type: { type: 'string', example: 'urn:autocall:problem:invalid_request' },
     title: { type: 'string', example: 'Invalid request' },
     status: { type: 'integer', example: 400 },
     code: {
