@@ -1,4 +1,4 @@
-import type { AnsweredBy, EndCause } from '@autocall/telephony';
+import type { AnsweredBy, EndCause, TelephonyEvent } from '@autocall/telephony';
 import { RetryPolicy, retryDelay, TargetStatus } from './target-status';
 
 /**
@@ -177,6 +177,24 @@ export type ContactEvent =
   | { type: 'ended'; cause: EndCause; sipCode: number; at: Date }
   /** A step failed for a reason that is not storage being away: the call must not stay held. */
   | { type: 'engine_error' };
+
+/** The contact's event for a telephony event of its call (none for a trunk's line report). */
+export function contactEventOf(event: TelephonyEvent): ContactEvent | null {
+  switch (event.type) {
+    case 'ringing':
+      return { type: 'ringing', at: event.at };
+    case 'answered':
+      return { type: 'answered', answeredBy: event.answeredBy, at: event.at };
+    case 'connected':
+      return { type: 'connected', at: event.at };
+    case 'agent_failed':
+      return { type: 'agent_failed' };
+    case 'ended':
+      return { type: 'ended', cause: event.cause, sipCode: event.sipCode, at: event.at };
+    default:
+      return null;
+  }
+}
 
 /**
  * What the engine must do, in order. The executor (ContactEngine) carries them out; each is

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { CALLBACK_STATUSES, callbackAnswerSchema } from '@autocall/callbacks';
 import {
   autoCallAnswerSchema,
+  contactDetailSchema,
   isTerminal,
   PUBLIC_CONTACT_STATUSES,
   TARGET_STATUSES,
@@ -43,24 +44,22 @@ function envelope<T extends WebhookEventType, D extends z.ZodType>(type: T, data
   });
 }
 
-/** A contact and its whole timeline (webhook_contact_json). */
-export const webhookContactSchema = z.object({
-  contactId: z.uuid(),
-  attempt: z.int(),
-  status: contactStatus,
-  agentId: z.string().nullable(),
-  answeredBy: answeredBy.nullable(),
-  cause: z.string().nullable(),
-  sipCode: z.int().nullable(),
-  callerId: z.string().nullable(),
-  createdAt: instant,
-  ringingAt: instant.nullable(),
-  answeredAt: instant.nullable(),
-  connectedAt: instant.nullable(),
-  endedAt: instant.nullable(),
-  timeline: z.array(
-    z.object({ status: contactStatus, at: instant, cause: z.string().nullable(), agentId: z.string().nullable() }),
-  ),
+/** A contact and its whole timeline (webhook_contact_json): fields of the API's contact detail. */
+export const webhookContactSchema = contactDetailSchema.pick({
+  contactId: true,
+  attempt: true,
+  status: true,
+  agentId: true,
+  answeredBy: true,
+  cause: true,
+  sipCode: true,
+  callerId: true,
+  createdAt: true,
+  ringingAt: true,
+  answeredAt: true,
+  connectedAt: true,
+  endedAt: true,
+  timeline: true,
 });
 
 /** autocall.target.completed: a target reached a terminal status. */

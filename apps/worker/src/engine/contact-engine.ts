@@ -12,6 +12,7 @@ import {
   ContactState,
   CallRecords,
   contactsEndedTotal,
+  contactEventOf,
   dialingContact,
   dialsTotal,
   Queues,
@@ -352,19 +353,8 @@ export class ContactEngine implements OnModuleInit, OnApplicationShutdown {
       return;
     }
     const contact = this.live.get(event.callId);
-    if (!contact) return;
-    switch (event.type) {
-      case 'ringing':
-        return this.run(contact, { type: 'ringing', at: event.at });
-      case 'answered':
-        return this.run(contact, { type: 'answered', answeredBy: event.answeredBy, at: event.at });
-      case 'connected':
-        return this.run(contact, { type: 'connected', at: event.at });
-      case 'agent_failed':
-        return this.run(contact, { type: 'agent_failed' });
-      case 'ended':
-        return this.run(contact, { type: 'ended', cause: event.cause, sipCode: event.sipCode, at: event.at });
-    }
+    const contactEvent = contactEventOf(event);
+    if (contact && contactEvent) this.run(contact, contactEvent);
   }
 
   /** Queues an event of the contact behind its earlier ones. */

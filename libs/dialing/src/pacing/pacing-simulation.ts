@@ -31,7 +31,7 @@ import {
   PacingSettings,
   PoolSnapshot,
 } from './pacer';
-import { ContactEffect, ContactEvent, ContactState, dialingContact, step } from '../contact-lifecycle';
+import { ContactEffect, ContactEvent, contactEventOf, ContactState, dialingContact, step } from '../contact-lifecycle';
 
 export type PacingStrategy =
   /** One dial per idle agent, the agent reserved for it until it ends unanswered or connects. */
@@ -473,19 +473,8 @@ class PoolRun {
   /** The telephony's events, as the worker turns them into the contact's events. */
   private onEvent(event: TelephonyEvent): void {
     const dial = this.out.get(event.callId);
-    if (!dial) return;
-    switch (event.type) {
-      case 'ringing':
-        return this.drive(dial, { type: 'ringing', at: event.at });
-      case 'answered':
-        return this.drive(dial, { type: 'answered', answeredBy: event.answeredBy, at: event.at });
-      case 'connected':
-        return this.drive(dial, { type: 'connected', at: event.at });
-      case 'agent_failed':
-        return this.drive(dial, { type: 'agent_failed' });
-      case 'ended':
-        return this.drive(dial, { type: 'ended', cause: event.cause, sipCode: event.sipCode, at: event.at });
-    }
+    const contactEvent = contactEventOf(event);
+    if (dial && contactEvent) this.drive(dial, contactEvent);
   }
 
   /**
