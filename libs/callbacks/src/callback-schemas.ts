@@ -80,8 +80,8 @@ const instant = z.iso.datetime({ offset: true });
 export const callbackAnswerSchema = z.object({
   id: z.uuid(),
   status: z.enum(CALLBACK_STATUSES),
-  /** E.164. */
-  phoneNumber: z.string(),
+  /** E.164; null once removed (retention, or erasure on request). */
+  phoneNumber: z.string().nullable(),
   contactId: z.uuid().nullable(),
   skill: z.string(),
   scheduledAt: instant,

@@ -853,7 +853,7 @@ export interface components {
                 data: {
                     [key: string]: unknown;
                 } | null;
-                phoneNumber: string;
+                phoneNumber: string | null;
                 position: number;
                 reason: string | null;
                 reference: string | null;
@@ -889,7 +889,7 @@ export interface components {
                 outcome: ("pending" | "dialing" | "ringing" | "answered" | "connected" | "completed" | "no_answer" | "busy" | "failed" | "abandoned" | "machine" | "skipped" | "not_dialed" | "cancelled" | "expired") | null;
                 ownerAgentId: string | null;
                 ownerUntil: string | null;
-                phoneNumber: string;
+                phoneNumber: string | null;
                 /** Format: date-time */
                 scheduledAt: string;
                 skill: string;
@@ -925,7 +925,7 @@ export interface components {
                 outcome: ("pending" | "dialing" | "ringing" | "answered" | "connected" | "completed" | "no_answer" | "busy" | "failed" | "abandoned" | "machine" | "skipped" | "not_dialed" | "cancelled" | "expired") | null;
                 ownerAgentId: string | null;
                 ownerUntil: string | null;
-                phoneNumber: string;
+                phoneNumber: string | null;
                 /** Format: date-time */
                 scheduledAt: string;
                 skill: string;
@@ -961,7 +961,7 @@ export interface components {
                 outcome: ("pending" | "dialing" | "ringing" | "answered" | "connected" | "completed" | "no_answer" | "busy" | "failed" | "abandoned" | "machine" | "skipped" | "not_dialed" | "cancelled" | "expired") | null;
                 ownerAgentId: string | null;
                 ownerUntil: string | null;
-                phoneNumber: string;
+                phoneNumber: string | null;
                 /** Format: date-time */
                 scheduledAt: string;
                 skill: string;
@@ -997,7 +997,7 @@ export interface components {
                 outcome: ("pending" | "dialing" | "ringing" | "answered" | "connected" | "completed" | "no_answer" | "busy" | "failed" | "abandoned" | "machine" | "skipped" | "not_dialed" | "cancelled" | "expired") | null;
                 ownerAgentId: string | null;
                 ownerUntil: string | null;
-                phoneNumber: string;
+                phoneNumber: string | null;
                 /** Format: date-time */
                 scheduledAt: string;
                 skill: string;
@@ -1027,7 +1027,7 @@ export interface components {
                 cause: string | null;
                 /** Format: uuid */
                 contactId: string;
-                phoneNumber: string;
+                phoneNumber: string | null;
                 reference: string | null;
                 sequence: number;
                 sipCode: number | null;
@@ -2341,7 +2341,7 @@ export interface operations {
                         targetCount: number;
                         targets: {
                             contactId: string | null;
-                            phoneNumber: string;
+                            phoneNumber: string | null;
                             position: number;
                             reason: string | null;
                             reference: string | null;
@@ -2744,7 +2744,7 @@ export interface operations {
                             } | null;
                             lastContactId: string | null;
                             nextAttemptAt: string | null;
-                            phoneNumber: string;
+                            phoneNumber: string | null;
                             position: number;
                             reason: string | null;
                             reference: string | null;
@@ -3108,7 +3108,7 @@ export interface operations {
                             outcome: ("pending" | "dialing" | "ringing" | "answered" | "connected" | "completed" | "no_answer" | "busy" | "failed" | "abandoned" | "machine" | "skipped" | "not_dialed" | "cancelled" | "expired") | null;
                             ownerAgentId: string | null;
                             ownerUntil: string | null;
-                            phoneNumber: string;
+                            phoneNumber: string | null;
                             /** Format: date-time */
                             scheduledAt: string;
                             skill: string;
@@ -3227,7 +3227,7 @@ export interface operations {
                         outcome: ("pending" | "dialing" | "ringing" | "answered" | "connected" | "completed" | "no_answer" | "busy" | "failed" | "abandoned" | "machine" | "skipped" | "not_dialed" | "cancelled" | "expired") | null;
                         ownerAgentId: string | null;
                         ownerUntil: string | null;
-                        phoneNumber: string;
+                        phoneNumber: string | null;
                         /** Format: date-time */
                         scheduledAt: string;
                         skill: string;
@@ -3336,7 +3336,7 @@ export interface operations {
                         outcome: ("pending" | "dialing" | "ringing" | "answered" | "connected" | "completed" | "no_answer" | "busy" | "failed" | "abandoned" | "machine" | "skipped" | "not_dialed" | "cancelled" | "expired") | null;
                         ownerAgentId: string | null;
                         ownerUntil: string | null;
-                        phoneNumber: string;
+                        phoneNumber: string | null;
                         /** Format: date-time */
                         scheduledAt: string;
                         skill: string;
@@ -3455,7 +3455,7 @@ export interface operations {
                         outcome: ("pending" | "dialing" | "ringing" | "answered" | "connected" | "completed" | "no_answer" | "busy" | "failed" | "abandoned" | "machine" | "skipped" | "not_dialed" | "cancelled" | "expired") | null;
                         ownerAgentId: string | null;
                         ownerUntil: string | null;
-                        phoneNumber: string;
+                        phoneNumber: string | null;
                         /** Format: date-time */
                         scheduledAt: string;
                         skill: string;
@@ -3569,7 +3569,7 @@ export interface operations {
                         outcome: ("pending" | "dialing" | "ringing" | "answered" | "connected" | "completed" | "no_answer" | "busy" | "failed" | "abandoned" | "machine" | "skipped" | "not_dialed" | "cancelled" | "expired") | null;
                         ownerAgentId: string | null;
                         ownerUntil: string | null;
-                        phoneNumber: string;
+                        phoneNumber: string | null;
                         /** Format: date-time */
                         scheduledAt: string;
                         skill: string;
@@ -3699,7 +3699,7 @@ export interface operations {
                                 waitMs: number | null;
                             };
                             endedAt: string | null;
-                            phoneNumber: string;
+                            phoneNumber: string | null;
                             reference: string | null;
                             ringingAt: string | null;
                             sipCode: number | null;
@@ -3802,7 +3802,7 @@ export interface operations {
                             waitMs: number | null;
                         };
                         endedAt: string | null;
-                        phoneNumber: string;
+                        phoneNumber: string | null;
                         reference: string | null;
                         ringingAt: string | null;
                         sipCode: number | null;
@@ -4355,7 +4355,7 @@ export interface operations {
                             autocallId: string;
                             /** Format: uuid */
                             contactId: string;
-                            phoneNumber: string;
+                            phoneNumber: string | null;
                             position: number;
                             reference: string | null;
                             waitingMs: number;

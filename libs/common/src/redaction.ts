@@ -1,7 +1,10 @@
 /**
  * Phone numbers never appear whole in logs or queue payloads: `+81312345678` → `+81******78`.
  */
-export function maskPhoneNumber(phoneNumber: string): string {
+export function maskPhoneNumber(phoneNumber: string): string;
+export function maskPhoneNumber(phoneNumber: string | null): string | null;
+export function maskPhoneNumber(phoneNumber: string | null): string | null {
+  if (phoneNumber === null) return null;
   if (phoneNumber.length <= 5) return '*'.repeat(phoneNumber.length);
   const head = phoneNumber.startsWith('+') ? phoneNumber.slice(0, 3) : phoneNumber.slice(0, 2);
   return head + '*'.repeat(phoneNumber.length - head.length - 2) + phoneNumber.slice(-2);

@@ -113,7 +113,8 @@ export const autoCallAnswerSchema = z.object({
 export const submittedTargetSchema = z.object({
   targetId: z.uuid(),
   position: z.int(),
-  phoneNumber: z.string(),
+  /** E.164; null once removed (past the tenant's retention period, or erased on request). */
+  phoneNumber: z.string().nullable(),
   reference: z.string().nullable(),
   status: z.string(),
   reason: z.string().nullable(),
@@ -136,7 +137,8 @@ export const autoCallPageSchema = z.object({ items: z.array(autoCallAnswerSchema
 export const targetAnswerSchema = z.object({
   targetId: z.uuid(),
   position: z.int(),
-  phoneNumber: z.string(),
+  /** E.164; null once removed (past the tenant's retention period, or erased on request). */
+  phoneNumber: z.string().nullable(),
   reference: z.string().nullable(),
   data: z.record(z.string(), z.unknown()).nullable(),
   status: z.enum(TARGET_STATUSES),

@@ -17,7 +17,8 @@ export const contactSummarySchema = z.object({
   reference: z.string().nullable(),
   attempt: z.int(),
   skill: z.string(),
-  phoneNumber: z.string(),
+  /** E.164; null once erased on request. */
+  phoneNumber: z.string().nullable(),
   callerId: z.string().nullable(),
   status,
   agentId: z.string().nullable(),
@@ -67,7 +68,7 @@ export const waitingContactsSchema = z.object({
       contactId: z.uuid(),
       autocallId: z.uuid(),
       reference: z.string().nullable(),
-      phoneNumber: z.string(),
+      phoneNumber: z.string().nullable(),
       answeredAt: instant,
       waitingMs: z.int(),
     }),

@@ -70,7 +70,8 @@ export const autocallTargetCompletedWebhookSchema = envelope(
     targetId: z.uuid(),
     reference: z.string().nullable(),
     position: z.int(),
-    phoneNumber: z.string(),
+    /** E.164; null once erased on request. */
+    phoneNumber: z.string().nullable(),
     status: terminalTargetStatus,
     reason: z.string().nullable(),
     attempts: z.int(),
@@ -108,7 +109,8 @@ export const contactStatusChangedWebhookSchema = envelope(
     autocallId: z.uuid(),
     targetId: z.uuid(),
     reference: z.string().nullable(),
-    phoneNumber: z.string(),
+    /** E.164; null once erased on request. */
+    phoneNumber: z.string().nullable(),
     attempt: z.int(),
     skill: z.string(),
     status: contactStatus,

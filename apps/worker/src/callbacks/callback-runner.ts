@@ -32,6 +32,10 @@ class StaleCallback extends Error {}
  * compliance guards allow it, the calling window waived within a grace after the requested time. A sweep re-holds from PostgreSQL any
  * callback whose job is gone (Redis loss), and every callback at boot.
  */
+
+/** A callback whose number is still known (not erased): one that can be dialed. */
+type DialableCallback = Callback & { phoneNumber: string };
+
 @Injectable()
 export class CallbackRunner implements OnApplicationBootstrap, OnApplicationShutdown {
   private readonly logger = new Logger(CallbackRunner.name);
@@ -71,9 +75,12 @@ export class CallbackRunner implements OnApplicationBootstrap, OnApplicationShut
   }
 
   private async run(job: Job<CallbackJob>, token: string | undefined): Promise<string> {
-    const callback = await this.prisma.callback.findUnique({ where: { id: job.data.callbackId } });
-    if (!callback || callback.version !== job.data.version) return 'stale';
-    if (callback.status !== 'scheduled' && callback.status !== 'waiting') return callback.status;
+    const found = await this.prisma.callback.findUnique({ where: { id: job.data.callbackId } });
+    if (!found || found.version !== job.data.version) return 'stale';
+    if (found.status !== 'scheduled' && found.status !== 'waiting') return found.status;
+    // An erasure cancels the callbacks of the number it removes, in the statement that removes it.
+    if (found.phoneNumber === null) return 'erased';
+    const callback: DialableCallback = { ...found, phoneNumber: found.phoneNumber };
     const action = dueAction(callback, this.clock.now());
     if (action.kind === 'not_yet') return this.later(job, token, action.untilMs);
     try {
@@ -132,7 +139,7 @@ export class CallbackRunner implements OnApplicationBootstrap, OnApplicationShut
   }
 
   /** Due, owned: callback.due goes out now, while it waits for its owner. */
-  private async markWaiting(callback: Callback): Promise<void> {
+  private async markWaiting(callback: DialableCallback): Promise<void> {
     const { count } = await this.prisma.callback.updateMany({
       where: { id: callback.id, version: callback.version, status: 'scheduled' },
       data: { status: 'waiting', dueAt: new Date(), updatedAt: new Date() },
@@ -140,7 +147,7 @@ export class CallbackRunner implements OnApplicationBootstrap, OnApplicationShut
     if (count === 0) throw new StaleCallback();
   }
 
-  private async submit(callback: Callback, reservedContact: string | null): Promise<void> {
+  private async submit(callback: DialableCallback, reservedContact: string | null): Promise<void> {
     await this.autocalls.submitForCallback(
       callback.tenantId,
       {

@@ -150,9 +150,10 @@ export class ContactEngine implements OnModuleInit, OnApplicationShutdown {
       if (!row || row.status !== 'dialing') return;
       // PostgreSQL says which worker places it: the first to claim it, once.
       if (!(await this.records.claimPlacing(contactId, this.identity.id))) return;
-      if (row.endRequested) {
-        // Asked to end before it was placed: it never is.
-        await this.endUnplaced(contactId, row.endRequested);
+      if (row.endRequested || row.phoneNumber === null) {
+        // Asked to end before it was placed (an erasure asks too, as it removes the number): it
+        // never is.
+        await this.endUnplaced(contactId, row.endRequested ?? 'erased');
         return;
       }
       contact = {

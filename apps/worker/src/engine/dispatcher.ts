@@ -359,7 +359,14 @@ export class Dispatcher implements OnApplicationBootstrap, OnApplicationShutdown
       const release = async () => {
         if (contactId) await this.capacity.releaseUndialed(pool.tenantId, contactId);
       };
-      if (!target || target.status !== 'pending' || target.autocall.status !== 'active') {
+      // A target whose number was erased was ended by the erasure in the same statement; its
+      // number is gone either way, so it is never dialed.
+      if (
+        !target ||
+        target.status !== 'pending' ||
+        target.autocall.status !== 'active' ||
+        target.phoneNumber === null
+      ) {
         await release();
         await job.moveToCompleted('gone', token, false);
         return;
@@ -368,9 +375,10 @@ export class Dispatcher implements OnApplicationBootstrap, OnApplicationShutdown
         await this.putBack(job, token);
         return;
       }
+      const phoneNumber = target.phoneNumber;
       const stop = await this.callStopReason(
         pool.tenantId,
-        target.phoneNumber,
+        phoneNumber,
         target.autocall.checks as unknown as DialChecks,
         {
           autocallId: target.autocallId,
@@ -385,7 +393,7 @@ export class Dispatcher implements OnApplicationBootstrap, OnApplicationShutdown
       }
       const verdict = await this.compliance.check(
         pool.tenantId,
-        target,
+        { phoneNumber, timeZone: target.timeZone },
         target.autocall.callingWindow as unknown as CallingWindow | null,
       );
       if (!verdict.allowed) {
@@ -416,7 +424,7 @@ export class Dispatcher implements OnApplicationBootstrap, OnApplicationShutdown
         targetId: target.id,
         attempt,
         skill: pool.skill,
-        phoneNumber: target.phoneNumber,
+        phoneNumber,
         callerId: target.autocall.callerId,
         agentId: reservation.agentId,
         placedBy: this.identity.id,
@@ -448,7 +456,7 @@ export class Dispatcher implements OnApplicationBootstrap, OnApplicationShutdown
         targetId: target.id,
         skill: pool.skill,
         attempt,
-        phoneNumber: target.phoneNumber,
+        phoneNumber,
         callerId: target.autocall.callerId,
         priority: target.autocall.priority,
         retry: target.autocall.retry as RetryPolicy,
