@@ -17,6 +17,7 @@ const databaseUrl = new URL(process.env.DEMO_DATABASE_URL ?? 'postgresql://postg
 const env = {
   ...process.env,
   SECRETS_KEYS: process.env.SECRETS_KEYS || require('./dev-secrets-key').developmentSecretsKeys(root),
+  ERASURE_HASH_KEY: process.env.ERASURE_HASH_KEY || require('./dev-secrets-key').developmentErasureHashKey(root),
   DATABASE_URL: databaseUrl.toString(),
   REDIS_KEY_PREFIX: `demo-${Date.now().toString(36)}`,
   API_PORT: PORT,

@@ -7,15 +7,25 @@ const fs = require('node:fs');
 const path = require('node:path');
 
 const RELATIVE = path.join('.autocall', 'dev-secrets-key');
+const ERASURE_RELATIVE = path.join('.autocall', 'dev-erasure-key');
 
 /** The value of SECRETS_KEYS for a laptop (never used when NODE_ENV=production). */
 function developmentSecretsKeys(root) {
-  const file = path.join(root, RELATIVE);
+  return keptKey(root, RELATIVE, (bytes) => `dev:${bytes}`, 'secrets at rest (keep it: it decrypts them)');
+}
+
+/** The value of ERASURE_HASH_KEY for a laptop: the key of erased numbers' hashes, made once too. */
+function developmentErasureHashKey(root) {
+  return keptKey(root, ERASURE_RELATIVE, (bytes) => bytes, 'erased numbers (keep it: it keeps them from being dialed)');
+}
+
+function keptKey(root, relative, format, what) {
+  const file = path.join(root, relative);
   if (!fs.existsSync(file)) {
     fs.mkdirSync(path.dirname(file), { recursive: true, mode: 0o700 });
     try {
-      fs.writeFileSync(file, `dev:${randomBytes(32).toString('base64')}\n`, { flag: 'wx', mode: 0o600 });
-      console.error(`autocall: made a development key for secrets at rest in ${RELATIVE} (keep it: it decrypts them)`);
+      fs.writeFileSync(file, `${format(randomBytes(32).toString('base64'))}\n`, { flag: 'wx', mode: 0o600 });
+      console.error(`autocall: made a development key for ${what} in ${relative}`);
     } catch (error) {
       if (error.code !== 'EEXIST') throw error; // made meanwhile by another start: use it
     }
@@ -23,4 +33,4 @@ function developmentSecretsKeys(root) {
   return fs.readFileSync(file, 'utf8').trim();
 }
 
-module.exports = { developmentSecretsKeys, DEV_SECRETS_KEY_FILE: RELATIVE };
+module.exports = { developmentSecretsKeys, developmentErasureHashKey, DEV_SECRETS_KEY_FILE: RELATIVE };

@@ -4,7 +4,7 @@
 // Ctrl-C stops both gracefully.
 const { spawn, spawnSync } = require('node:child_process');
 const path = require('node:path');
-const { developmentSecretsKeys } = require('./dev-secrets-key');
+const { developmentErasureHashKey, developmentSecretsKeys } = require('./dev-secrets-key');
 
 const root = path.resolve(__dirname, '..');
 // A fixed, documented key for the local quick start only; set your own anywhere else.
@@ -13,6 +13,8 @@ const env = { ...process.env, BOOTSTRAP_ADMIN_KEY: process.env.BOOTSTRAP_ADMIN_K
 // Secrets are encrypted at rest under SECRETS_KEYS; on a laptop without it, a development key kept
 // in a git-ignored file. Production (NODE_ENV=production) gets none: the apps refuse to boot.
 if (!env.SECRETS_KEYS && env.NODE_ENV !== 'production') env.SECRETS_KEYS = developmentSecretsKeys(root);
+// Likewise the key of erased numbers' hashes (the do-not-call list of numbers erased on request).
+if (!env.ERASURE_HASH_KEY && env.NODE_ENV !== 'production') env.ERASURE_HASH_KEY = developmentErasureHashKey(root);
 
 function run(label, args) {
   const result = spawnSync(process.execPath, args, { cwd: root, env, stdio: 'inherit' });

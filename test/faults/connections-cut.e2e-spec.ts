@@ -78,7 +78,9 @@ describe('connections cut repeatedly while calls connect and abandon', () => {
                c.agent_id, c.end_requested, c.created_at
         FROM targets t LEFT JOIN contacts c ON c.id = t.last_contact_id
         WHERE t.tenant_id = ${tenant.tenantId}::uuid AND t.completed_at IS NULL`;
-      throw new Error(`${(error as Error).message}; open: ${JSON.stringify(open)}`);
+      // And what the worker said (warnings and errors), for a failure seen only in CI.
+      const said = engine.workers.map((w) => w.output.slice(-6_000)).join('\n---\n');
+      throw new Error(`${(error as Error).message}; open: ${JSON.stringify(open)}; worker output:\n${said}`);
     }
     return hits;
   }

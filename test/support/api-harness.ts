@@ -8,7 +8,7 @@ import { createApiApp } from '../../apps/api/src/app';
 import { OPEN_AT_ANY_HOUR } from './calling-window';
 import { contractOfServer } from './contract';
 import { createSuiteDatabase, dropDatabase, uniqueName } from './databases';
-import { TEST_SECRETS_KEYS } from './secrets';
+import { TEST_ERASURE_HASH_KEY, TEST_SECRETS_KEYS } from './secrets';
 
 export const REDIS_URL = process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379';
 
@@ -38,6 +38,7 @@ export class ApiHarness {
       REDIS_KEY_PREFIX: uniqueName('t').replace(/_/g, '-'),
       LOG_LEVEL: 'silent',
       SECRETS_KEYS: TEST_SECRETS_KEYS,
+      ERASURE_HASH_KEY: TEST_ERASURE_HASH_KEY,
       ...env,
     });
     harness.app = await createApiApp(harness.config);

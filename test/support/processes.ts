@@ -5,7 +5,7 @@ import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import Redis from 'ioredis';
-import { TEST_SECRETS_KEYS } from './secrets';
+import { TEST_ERASURE_HASH_KEY, TEST_SECRETS_KEYS } from './secrets';
 
 // The repository root, also when this file runs compiled into dist/bench (the benchmarks).
 const ROOT = path.resolve(__dirname, '../..').replace(/[\\/]dist[\\/]bench$/, '');
@@ -126,7 +126,12 @@ export class AppProcess {
     const child = spawn(process.execPath, [path.join(ROOT, 'dist/apps', app, 'src/main.js'), ...args], {
       cwd: ROOT,
       // The tests' key ring unless the test sets its own ('' for none: counted as unset).
-      env: { PATH: process.env.PATH ?? '', SECRETS_KEYS: TEST_SECRETS_KEYS, ...env },
+      env: {
+        PATH: process.env.PATH ?? '',
+        SECRETS_KEYS: TEST_SECRETS_KEYS,
+        ERASURE_HASH_KEY: TEST_ERASURE_HASH_KEY,
+        ...env,
+      },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     return new AppProcess(child);

@@ -2,6 +2,7 @@ import { DynamicModule, Module } from '@nestjs/common';
 import { APP_FILTER, APP_GUARD } from '@nestjs/core';
 import { AgentsModule } from '@autocall/agents';
 import { CallbacksModule } from '@autocall/callbacks';
+import { ErasureModule } from '@autocall/erasure';
 import { AppConfig, ConfigModule } from '@autocall/config';
 import { DatabaseModule } from '@autocall/database';
 import { DialingModule } from '@autocall/dialing';
@@ -17,6 +18,7 @@ import { AutoCallsController } from './controllers/autocalls.controller';
 import { CallbacksController } from './controllers/callbacks.controller';
 import { CallStopsController } from './controllers/call-stops.controller';
 import { ContactsController } from './controllers/contacts.controller';
+import { DataSubjectsController } from './controllers/data-subjects.controller';
 import { ApiKeysController } from './controllers/api-keys.controller';
 import { LinesController } from './controllers/lines.controller';
 import { PacingController } from './controllers/pacing.controller';
@@ -45,6 +47,7 @@ export class ApiModule {
         DialingModule,
         WebhooksModule,
         CallbacksModule,
+        ErasureModule,
       ],
       controllers: [
         HealthController,
@@ -59,6 +62,7 @@ export class ApiModule {
         WebhookEndpointsController,
         WebhookDeliveriesController,
         CallbacksController,
+        DataSubjectsController,
         PacingController,
       ],
       providers: [

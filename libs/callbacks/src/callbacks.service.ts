@@ -10,7 +10,7 @@ import {
   uuidv7,
 } from '@autocall/common';
 import { Callback, IdempotentRequests, KeyedRequest, Prisma, PrismaService } from '@autocall/database';
-import { CallRecords, normalizePhoneNumber } from '@autocall/dialing';
+import { CallRecords, ErasedNumbers, normalizePhoneNumber } from '@autocall/dialing';
 import { SettingsService } from '@autocall/tenancy';
 import { CallbackQueue } from './callback-queue';
 import { checkScheduledAt, resolveScheduledAt } from './callback-schedule';
@@ -21,6 +21,13 @@ export const OPEN_CALLBACK_STATUSES = ['scheduled', 'waiting', 'queued'] as cons
 const notFound = () => new NotFoundError('not_found', 'No callback with this id.');
 
 /** Scheduled callbacks: the API's side (create, read, reschedule, cancel). */
+/** A callback to a number erased on request is refused: it is never called again. */
+const ERASED = (field: string): FieldError => ({
+  field,
+  code: 'number_erased',
+  message: 'This number was erased on request and is on the do-not-call list for good.',
+});
+
 @Injectable()
 export class CallbacksService {
   private readonly logger = new Logger(CallbacksService.name);
@@ -32,6 +39,7 @@ export class CallbacksService {
     private readonly clock: Clock,
     private readonly records: CallRecords,
     private readonly idempotency: IdempotentRequests,
+    private readonly erasedNumbers: ErasedNumbers,
   ) {}
 
   /** Schedules a callback; with an Idempotency-Key, the first answer is replayed. */
@@ -48,12 +56,17 @@ export class CallbacksService {
     if (input.contactId) {
       const contact = await this.prisma.contact.findFirst({ where: { id: input.contactId, tenantId } });
       if (!contact) errors.push({ field: 'contactId', code: 'unknown_contact', message: 'No contact with this id.' });
+      else if (contact.phoneNumber === null && input.phoneNumber === undefined) errors.push(ERASED('contactId'));
       else phoneNumber = contact.phoneNumber;
     }
     if (input.phoneNumber !== undefined) {
       const result = normalizePhoneNumber(input.phoneNumber, settings.defaultCountry);
       if (result.ok) phoneNumber = result.e164;
       else errors.push({ field: 'phoneNumber', code: 'invalid_phone_number', message: result.message });
+    }
+    if (phoneNumber && (await this.erasedNumbers.among(tenantId, [phoneNumber])).size > 0) {
+      errors.push(ERASED(input.phoneNumber !== undefined ? 'phoneNumber' : 'contactId'));
+      phoneNumber = null;
     }
     errors.push(...(await this.checkSkillAndOwner(tenantId, input.skill, input.ownerAgentId ?? null)));
     const scheduledAt = this.scheduledAt(
@@ -287,6 +300,36 @@ export class CallbacksService {
       }
     }
     return errors;
+  }
+
+  /**
+   * Erasure on request, in the erasure's transaction: the number's callbacks not due yet or waiting
+   * for their owner are cancelled, and every callback of the tenant loses the number and its data
+   * (a queued one's target is skipped by CallRecords.eraseNumber, and the callback follows it).
+   * Returns the cancelled ones with their new version, whose held jobs the caller drops after commit.
+   */
+  async eraseNumber(
+    tx: Prisma.TransactionClient,
+    tenantId: string,
+    phoneNumber: string,
+  ): Promise<{ cancelled: { id: string; version: number }[]; erased: number }> {
+    const cancelled = await tx.$queryRaw<{ id: string; version: number }[]>`
+      UPDATE callbacks SET status = 'cancelled', version = version + 1, ended_at = now(), updated_at = now(),
+                           phone_number = NULL, data = NULL
+      WHERE tenant_id = ${tenantId}::uuid AND phone_number = ${phoneNumber} AND status IN ('scheduled', 'waiting')
+      RETURNING id, version`;
+    const rest = await tx.$executeRaw`
+      UPDATE callbacks SET phone_number = NULL, data = NULL
+      WHERE tenant_id = ${tenantId}::uuid AND phone_number = ${phoneNumber}`;
+    const mentions = await tx.$executeRaw`
+      UPDATE callbacks SET data = erase_number_in(data::text, ${phoneNumber})::jsonb
+      WHERE tenant_id = ${tenantId}::uuid AND data::text LIKE ${`%${phoneNumber.slice(1)}%`}`;
+    return { cancelled, erased: cancelled.length + rest + mentions };
+  }
+
+  /** Drops the held jobs of callbacks an erasure cancelled (a stale job would find them cancelled anyway). */
+  async dropCancelled(cancelled: { id: string; version: number }[]): Promise<void> {
+    await Promise.all(cancelled.map((c) => this.queue.drop(c.id, c.version - 1)));
   }
 }
 

@@ -359,6 +359,23 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/data-subjects/erase": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Erase one person's number: removed from every call record, callback, call stop, webhook payload and stored answer; kept only as a keyed hash so it is never dialed again */
+        post: operations["DataSubjectsController_erase"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/lines": {
         parameters: {
             query?: never;
@@ -3942,6 +3959,95 @@ export interface operations {
             };
             /** @description invalid_contact_id */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description payload_too_large: the body is larger than this endpoint accepts */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description service_unavailable: PostgreSQL or Redis unreachable; retry after Retry-After seconds */
+            503: {
+                headers: {
+                    /** @description seconds to wait before trying again */
+                    "Retry-After": number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    DataSubjectsController_erase: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    phoneNumber: string;
+                };
+            };
+        };
+        responses: {
+            /** @description what was erased (safe to repeat: a second erasure finds nothing more) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        alreadyErased: boolean;
+                        callbacksCancelled: number;
+                        contactsEnded: number;
+                        /** Format: date-time */
+                        erasedAt: string;
+                        rowsErased: {
+                            callbacks: number;
+                            callStops: number;
+                            contacts: number;
+                            idempotentAnswers: number;
+                            targets: number;
+                            webhookDeliveryAttempts: number;
+                            webhookEvents: number;
+                        };
+                        targetsSkipped: number;
+                    };
+                };
+            };
+            /** @description invalid_request: the request is not valid (errors[] names each field), or its body is not JSON */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description invalid_security_user: missing, unknown or revoked API key */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description unauthorized: the key's role may not do this */
+            403: {
                 headers: {
                     [name: string]: unknown;
                 };

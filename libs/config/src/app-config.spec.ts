@@ -73,8 +73,27 @@ describe('SECRETS_KEYS', () => {
       new ConfigError('Invalid configuration: SECRETS_KEYS must be set when NODE_ENV=production'),
     );
     expect(
-      AppConfig.fromEnvironment({ NODE_ENV: 'production', SECRETS_KEYS: `k:${key}` }).get('SECRETS_KEYS'),
+      AppConfig.fromEnvironment({ NODE_ENV: 'production', SECRETS_KEYS: `k:${key}`, ERASURE_HASH_KEY: key }).get(
+        'SECRETS_KEYS',
+      ),
     ).toBeDefined();
     expect(AppConfig.fromEnvironment({}).get('SECRETS_KEYS')).toBeUndefined();
+  });
+});
+
+describe('ERASURE_HASH_KEY', () => {
+  const key = Buffer.alloc(32, 9).toString('base64');
+
+  it('is 32 bytes of base64, required in production only, and never printed', () => {
+    expect(AppConfig.fromEnvironment({ ERASURE_HASH_KEY: key }).get('ERASURE_HASH_KEY')).toEqual(Buffer.alloc(32, 9));
+    expect(() => AppConfig.fromEnvironment({ ERASURE_HASH_KEY: Buffer.alloc(16).toString('base64') })).toThrow(
+      new ConfigError(
+        'Invalid configuration: ERASURE_HASH_KEY must be 32 bytes in base64 (make one with: openssl rand -base64 32)',
+      ),
+    );
+    expect(() => AppConfig.fromEnvironment({ NODE_ENV: 'production', SECRETS_KEYS: `k:${key}` })).toThrow(
+      new ConfigError('Invalid configuration: ERASURE_HASH_KEY must be set when NODE_ENV=production'),
+    );
+    expect(AppConfig.fromEnvironment({}).get('ERASURE_HASH_KEY')).toBeUndefined();
   });
 });

@@ -7,6 +7,8 @@ import { configSchema, ConfigValues } from './config.schema';
  * relative to the working directory: the repository when run through npm).
  */
 export const DEV_SECRETS_KEY_FILE = path.join('.autocall', 'dev-secrets-key');
+/** Likewise for ERASURE_HASH_KEY. */
+export const DEV_ERASURE_KEY_FILE = path.join('.autocall', 'dev-erasure-key');
 
 export class ConfigError extends Error {}
 
@@ -38,7 +40,7 @@ export class AppConfig {
   /** Runs `main` with the configuration, or prints the one-line reason and exits with 78. */
   static loadOrExit(): AppConfig {
     try {
-      return AppConfig.fromEnvironment(withDevelopmentSecretsKey(process.env));
+      return AppConfig.fromEnvironment(withDevelopmentKeys(process.env));
     } catch (error) {
       if (error instanceof ConfigError) {
         process.stderr.write(`${error.message}\n`);
@@ -50,13 +52,19 @@ export class AppConfig {
 }
 
 /**
- * In development only, with SECRETS_KEYS unset: the key ring `npm start` made, when there is one,
- * so `npm run cli` and `npm run start:api` on the same laptop decrypt what `npm start` encrypted.
- * Never made here: an app that made its own key where nothing keeps it (a container left on the
- * development default) would lose it at the next restart, and every secret with it.
+ * In development only, with SECRETS_KEYS or ERASURE_HASH_KEY unset: the keys `npm start` made,
+ * when there are, so `npm run cli` and `npm run start:api` on the same laptop decrypt what `npm
+ * start` encrypted and find the numbers it erased. Never made here: an app that made its own key
+ * where nothing keeps it (a container left on the development default) would lose it at the next
+ * restart, and every secret with it.
  */
-function withDevelopmentSecretsKey(env: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
-  if (env.SECRETS_KEYS || (env.NODE_ENV || 'development') !== 'development') return env;
-  const file = path.resolve(DEV_SECRETS_KEY_FILE);
-  return existsSync(file) ? { ...env, SECRETS_KEYS: readFileSync(file, 'utf8').trim() } : env;
+function withDevelopmentKeys(env: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
+  if ((env.NODE_ENV || 'development') !== 'development') return env;
+  const kept = (file: string) =>
+    existsSync(path.resolve(file)) ? readFileSync(path.resolve(file), 'utf8').trim() : undefined;
+  return {
+    ...env,
+    SECRETS_KEYS: env.SECRETS_KEYS || kept(DEV_SECRETS_KEY_FILE),
+    ERASURE_HASH_KEY: env.ERASURE_HASH_KEY || kept(DEV_ERASURE_KEY_FILE),
+  };
 }

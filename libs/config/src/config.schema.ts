@@ -1,6 +1,6 @@
 import { isIP } from 'node:net';
 import { z } from 'zod';
-import { secretsKeysSetting } from './secrets-keys';
+import { erasureHashKeySetting, secretsKeysSetting } from './secrets-keys';
 
 const DURATION_UNITS: Record<string, number> = { ms: 1, s: 1_000, m: 60_000, h: 3_600_000 };
 
@@ -72,6 +72,12 @@ const settings = z.object({
    * keeps a development key in .autocall/dev-secrets-key when it is not set.
    */
   SECRETS_KEYS: secretsKeysSetting.optional(),
+  /**
+   * The key of the hashes that keep erased numbers on the do-not-call list (base64 of 32 bytes).
+   * Never rotated: a new key would let every erased number be dialed again. Required in
+   * production; `npm start` keeps a development key in .autocall/dev-erasure-key when it is not set.
+   */
+  ERASURE_HASH_KEY: erasureHashKeySetting.optional(),
   /** Credentials of the service operator's Bull Board (every tenant's queues); unset: no such board. */
   OPS_USERNAME: z.string().min(1).max(100).optional(),
   OPS_PASSWORD: z.string().min(12, 'must be at least 12 characters').max(200).optional(),
@@ -165,6 +171,9 @@ const settings = z.object({
 export const configSchema = settings.superRefine((values, context) => {
   if (values.NODE_ENV === 'production' && !values.SECRETS_KEYS) {
     context.addIssue({ code: 'custom', path: ['SECRETS_KEYS'], message: 'must be set when NODE_ENV=production' });
+  }
+  if (values.NODE_ENV === 'production' && !values.ERASURE_HASH_KEY) {
+    context.addIssue({ code: 'custom', path: ['ERASURE_HASH_KEY'], message: 'must be set when NODE_ENV=production' });
   }
   if (values.TELEPHONY === 'sip' && !values.SIP_OUTBOUND_PROXY && !values.SIP_DOMAIN) {
     context.addIssue({

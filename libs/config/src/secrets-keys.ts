@@ -45,3 +45,15 @@ export const secretsKeysSetting = z.string().transform((value, context): Secrets
   }
   return { current: entries[0].slice(0, entries[0].indexOf(':')), keys };
 });
+
+/** ERASURE_HASH_KEY=<base64 of 32 bytes>: the HMAC key of erased numbers' hashes. */
+export const erasureHashKeySetting = z.string().transform((value, context): Buffer => {
+  if (!BASE64_32_BYTES.test(value.trim())) {
+    context.addIssue({
+      code: 'custom',
+      message: 'must be 32 bytes in base64 (make one with: openssl rand -base64 32)',
+    });
+    return z.NEVER;
+  }
+  return Buffer.from(value.trim(), 'base64');
+});

@@ -108,4 +108,11 @@ export class IdempotentRequests {
         SELECT ctid FROM idempotent_requests
         WHERE created_at < now() - ${IDEMPOTENCY_KEY_TTL_HOURS} * interval '1 hour' LIMIT ${batch})`;
   }
+
+  /** Erasure on request: the number taken out of the tenant's stored answers (replays give it as null). */
+  async eraseNumber(tx: Prisma.TransactionClient, tenantId: string, phoneNumber: string): Promise<number> {
+    return tx.$executeRaw`
+      UPDATE idempotent_requests SET answer = erase_number_in(answer::text, ${phoneNumber})::jsonb
+      WHERE tenant_id = ${tenantId}::uuid AND answer::text LIKE ${`%${phoneNumber.slice(1)}%`}`;
+  }
 }

@@ -19,11 +19,13 @@ import { normalizePhoneNumber } from './phone-number';
 import { heldQueueName, Queues } from './queues';
 import { TargetStatus, TARGET_STATUSES } from './target-status';
 import { CallRecords } from './call-records';
+import { ErasedNumbers } from './erased-numbers';
 
 export interface SubmittedTarget {
   targetId: string;
   position: number;
-  phoneNumber: string;
+  /** Null for a number erased on request: the target is skipped and its number not stored. */
+  phoneNumber: string | null;
   reference: string | null;
   status: TargetStatus;
   reason: string | null;
@@ -75,6 +77,7 @@ export class AutoCallsService {
     private readonly lines: LinesService,
     private readonly compliance: ComplianceService,
     private readonly idempotency: IdempotentRequests,
+    private readonly erasedNumbers: ErasedNumbers,
   ) {}
 
   async submit(
@@ -121,20 +124,23 @@ export class AutoCallsService {
 
     const autocallId = uuidv7();
     const stopped = await this.stoppedNumbers(tenantId, numbers);
+    const erased = await this.erasedNumbers.among(tenantId, numbers);
     const seen = new Set<string>();
     const planned: PlannedTarget[] = input.targets.map((target, position) => {
       const phoneNumber = numbers[position];
       let status: TargetStatus = 'pending';
       let reason: string | null = null;
       if (seen.has(phoneNumber)) [status, reason] = ['skipped', 'duplicate_in_list'];
-      else if (stopped.has(phoneNumber)) [status, reason] = ['skipped', 'do_not_call'];
+      else if (stopped.has(phoneNumber) || erased.has(phoneNumber)) [status, reason] = ['skipped', 'do_not_call'];
       seen.add(phoneNumber);
+      // An erased number is not stored again, nor what the list says of its subject.
+      const forgotten = erased.has(phoneNumber);
       return {
         targetId: uuidv7(),
         position,
-        phoneNumber,
+        phoneNumber: forgotten ? null : phoneNumber,
         reference: target.reference ?? null,
-        data: target.data ?? null,
+        data: forgotten ? null : (target.data ?? null),
         timeZone: target.timeZone ?? null,
         status,
         reason,
@@ -168,12 +174,39 @@ export class AutoCallsService {
   }
 
   /**
+   * A number erased after this submission looked its numbers up, before it stored them: with
+   * erasures of the tenant held off until this transaction ends (an erasure under way is waited
+   * for), its targets are skipped and stored without it, as if it had been erased before.
+   */
+  private async forgetErasedMeanwhile(tx: Prisma.TransactionClient, tenantId: string, planned: PlannedTarget[]) {
+    if (!this.erasedNumbers.configured) return;
+    await this.erasedNumbers.holdErasures(tx, tenantId);
+    const kept = planned.filter((t): t is PlannedTarget & { phoneNumber: string } => t.phoneNumber !== null);
+    const erased = await this.erasedNumbers.among(
+      tenantId,
+      kept.map((t) => t.phoneNumber),
+      tx,
+    );
+    for (const target of kept.filter((t) => erased.has(t.phoneNumber)))
+      Object.assign(target, {
+        status: 'skipped',
+        reason: 'do_not_call',
+        phoneNumber: null,
+        data: null,
+        contactId: null,
+      });
+  }
+
+  /**
    * Immediate mode cannot hold a target: one that a compliance guard refuses now (outside its
    * calling window, locked after an abandoned call, out of attempts today) is not dialed, and
    * says which guard refused it.
    */
   private async guardImmediate(tenantId: string, input: SubmitAutoCall, planned: PlannedTarget[]): Promise<void> {
-    const pending = planned.filter((t) => t.status === 'pending');
+    // Pending targets all have their number (an erased one is skipped).
+    const pending = planned.filter(
+      (t): t is PlannedTarget & { phoneNumber: string } => t.status === 'pending' && t.phoneNumber !== null,
+    );
     const verdicts = await this.compliance.checkMany(tenantId, pending, input.callingWindow ?? null);
     pending.forEach((target, i) => {
       const verdict = verdicts[i];
@@ -219,6 +252,7 @@ export class AutoCallsService {
       async (tx) => {
         const replay = keyed ? await this.idempotency.claim(tx, keyed) : null;
         if (replay) return { replay };
+        await this.forgetErasedMeanwhile(tx, tenantId, planned);
         await tx.autoCall.create({
           data: {
             id: autocallId,

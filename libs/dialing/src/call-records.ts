@@ -58,7 +58,8 @@ type Tx = Prisma.TransactionClient;
 export interface NewTarget {
   targetId: string;
   position: number;
-  phoneNumber: string;
+  /** Null for a number erased on request (the target is stored skipped). */
+  phoneNumber: string | null;
   reference: string | null;
   data: unknown;
   timeZone: string | null;
@@ -411,6 +412,52 @@ export class CallRecords implements OnModuleDestroy {
       [contactId, at, [...contactSourcesOf('waiting'), 'waiting'], holder],
     );
     return rows[0].moved > 0;
+  }
+
+  /**
+   * Erasure on request, in the erasure's transaction: the number's targets not dialed yet end
+   * `skipped` (`do_not_call`) without it; its live contacts are asked to end (`erased`, acted on by
+   * the worker holding the call); then every target and contact of the tenant loses it (a target
+   * its data too, and its reference any copy of the number; a target that mentions the number only
+   * in its reference or data loses that copy). The rows stay: counts and abandon rates keep their
+   * figures. Safe to repeat.
+   */
+  async eraseNumber(
+    tx: Tx,
+    tenantId: string,
+    phoneNumber: string,
+  ): Promise<{ targetsSkipped: number; liveContacts: string[]; targets: number; contacts: number }> {
+    const [skipped] = await tx.$queryRaw<{ moved: number }[]>`
+      WITH t AS (
+        UPDATE targets SET status = 'skipped', reason = 'do_not_call', next_attempt_at = NULL, updated_at = now(),
+                           completed_at = now(), phone_number = NULL, data = NULL,
+                           reference = erase_number_in(reference, ${phoneNumber})
+        WHERE tenant_id = ${tenantId}::uuid AND phone_number = ${phoneNumber}
+          AND status = ANY(${sourcesOf('skipped')}::target_status[])
+        RETURNING id),
+      te AS (INSERT INTO target_events (target_id, from_status, to_status, reason)
+             SELECT id, 'pending', 'skipped', 'do_not_call' FROM t)
+      SELECT count(*)::int AS moved FROM t`;
+    const live = await tx.$queryRaw<{ id: string }[]>`
+      UPDATE contacts SET end_requested = COALESCE(end_requested, 'erased'), phone_number = NULL
+      WHERE tenant_id = ${tenantId}::uuid AND phone_number = ${phoneNumber} AND status <> 'ended'
+      RETURNING id`;
+    const contacts = await tx.$executeRaw`
+      UPDATE contacts SET phone_number = NULL WHERE tenant_id = ${tenantId}::uuid AND phone_number = ${phoneNumber}`;
+    const targets = await tx.$executeRaw`
+      UPDATE targets SET phone_number = NULL, data = NULL, reference = erase_number_in(reference, ${phoneNumber})
+      WHERE tenant_id = ${tenantId}::uuid AND phone_number = ${phoneNumber}`;
+    const digits = `%${phoneNumber.slice(1)}%`;
+    const mentions = await tx.$executeRaw`
+      UPDATE targets SET reference = erase_number_in(reference, ${phoneNumber}),
+                         data = erase_number_in(data::text, ${phoneNumber})::jsonb
+      WHERE tenant_id = ${tenantId}::uuid AND (reference LIKE ${digits} OR data::text LIKE ${digits})`;
+    return {
+      targetsSkipped: skipped.moved,
+      liveContacts: live.map((row) => row.id),
+      targets: skipped.moved + targets + mentions,
+      contacts: live.length + contacts,
+    };
   }
 
   /** Safety net: finishes every unfinished AutoCall with no open target (see FINISH_IF_DONE). */

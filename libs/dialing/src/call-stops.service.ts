@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { decodeCursor, pageOf, NotFoundError } from '@autocall/common';
-import { IdempotentRequests, KeyedRequest, PrismaService } from '@autocall/database';
+import { IdempotentRequests, KeyedRequest, Prisma, PrismaService } from '@autocall/database';
 
 export interface CallStopView {
   phoneNumber: string;
@@ -82,5 +82,12 @@ export class CallStopsService {
   async isStopped(tenantId: string, phoneNumber: string): Promise<boolean> {
     const row = await this.prisma.callStop.findUnique({ where: { tenantId_phoneNumber: { tenantId, phoneNumber } } });
     return !!row && (!row.expiresAt || row.expiresAt > new Date());
+  }
+
+  /** Erasure on request: the number leaves the list in clear (its hash takes its place, see ErasedNumbers). */
+  async eraseNumber(tx: Prisma.TransactionClient, tenantId: string, phoneNumber: string): Promise<number> {
+    return tx.$executeRaw`
+      DELETE FROM call_stops WHERE tenant_id = ${tenantId}::uuid
+        AND (phone_number = ${phoneNumber} OR reason LIKE ${`%${phoneNumber.slice(1)}%`})`;
   }
 }

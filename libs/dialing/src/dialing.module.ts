@@ -11,6 +11,7 @@ import { ContactRates } from './contact-rates';
 import { CallRecords } from './call-records';
 import { ContactsService } from './contacts.service';
 import { EngineMetrics } from './engine-metrics';
+import { ErasedNumbers } from './erased-numbers';
 import { LiveCallsRestorer } from './live-calls-restorer';
 import { PacingStats } from './pacing/pacing-stats';
 import { PacingStore } from './pacing/pacing-store';
@@ -25,6 +26,7 @@ const services = [
   CallRecords,
   ContactsService,
   EngineMetrics,
+  ErasedNumbers,
   LiveCallsRestorer,
   PacingStats,
   PacingStore,

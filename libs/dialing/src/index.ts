@@ -8,6 +8,7 @@ export * from './phone-number';
 export * from './autocall-schemas';
 export * from './autocalls.service';
 export * from './call-stops.service';
+export * from './erased-numbers';
 export * from './call-stop-schemas';
 export * from './dialing.module';
 export * from './call-records';

@@ -86,6 +86,31 @@ export class WebhookDeliveriesService {
     });
     return this.get(tenantId, id);
   }
+
+  /**
+   * Erasure on request: the number taken out of the tenant's event payloads (a delivery still to
+   * come sends them so) and of what receivers answered and attempts recorded.
+   */
+  async eraseNumber(
+    tx: Prisma.TransactionClient,
+    tenantId: string,
+    phoneNumber: string,
+  ): Promise<{ webhookEvents: number; webhookDeliveryAttempts: number }> {
+    const like = `%${phoneNumber.slice(1)}%`;
+    const webhookEvents = await tx.$executeRaw`
+      UPDATE webhook_events SET data = erase_number_in(data::text, ${phoneNumber})::json
+      WHERE tenant_id = ${tenantId}::uuid AND data::text LIKE ${like}`;
+    const webhookDeliveryAttempts = await tx.$executeRaw`
+      UPDATE webhook_delivery_attempts a
+      SET response_excerpt = erase_number_in(a.response_excerpt, ${phoneNumber}), error = erase_number_in(a.error, ${phoneNumber})
+      FROM webhook_deliveries d
+      WHERE a.delivery_id = d.id AND d.tenant_id = ${tenantId}::uuid
+        AND (a.response_excerpt LIKE ${like} OR a.error LIKE ${like})`;
+    await tx.$executeRaw`
+      UPDATE webhook_deliveries SET last_error = erase_number_in(last_error, ${phoneNumber})
+      WHERE tenant_id = ${tenantId}::uuid AND last_error LIKE ${like}`;
+    return { webhookEvents, webhookDeliveryAttempts };
+  }
 }
 
 function view(row: DeliveryRow) {

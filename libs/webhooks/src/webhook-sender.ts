@@ -1,6 +1,7 @@
 import http from 'node:http';
 import https from 'node:https';
 import { isIP } from 'node:net';
+import { maskPhoneNumbersIn } from '@autocall/common';
 import { AttemptResult, parseRetryAfter } from './delivery-outcome';
 import { DestinationPolicy, RefusedDestinationError } from './destination-policy';
 
@@ -18,7 +19,9 @@ export interface SenderOptions {
 const EXCERPT_CHARS = 1_000;
 
 /** PostgreSQL text cannot hold NUL: a binary answer must not make its attempt unrecordable. */
-const printable = (text: string) => text.replace(/\u0000/g, '');
+// What a receiver answers is kept for diagnosis only: NULs cannot be stored, and phone numbers are
+// masked (a receiver echoing a payload would otherwise keep numbers, even erased ones, in clear).
+const printable = (text: string) => maskPhoneNumbersIn(text.replace(/\u0000/g, ''));
 
 /**
  * POSTs one signed webhook. Guards: the destination policy at connect time, one deadline for the

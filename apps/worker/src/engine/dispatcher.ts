@@ -359,16 +359,17 @@ export class Dispatcher implements OnApplicationBootstrap, OnApplicationShutdown
       const release = async () => {
         if (contactId) await this.capacity.releaseUndialed(pool.tenantId, contactId);
       };
-      // A target whose number was erased was ended by the erasure in the same statement; its
-      // number is gone either way, so it is never dialed.
-      if (
-        !target ||
-        target.status !== 'pending' ||
-        target.autocall.status !== 'active' ||
-        target.phoneNumber === null
-      ) {
+      if (!target || target.status !== 'pending' || target.autocall.status !== 'active') {
         await release();
         await job.moveToCompleted('gone', token, false);
+        return;
+      }
+      if (target.phoneNumber === null) {
+        // Its number was erased on request (the erasure skips the targets it finds pending; this is
+        // one that came back to pending, for a retry, as the erasure ran): never dialed.
+        await this.records.skip(target.id, 'do_not_call');
+        await release();
+        await job.moveToCompleted('skipped', token, false);
         return;
       }
       if (!contactId || !reservation?.ok) {

@@ -1,0 +1,3 @@
+export * from './erasure-schemas';
+export * from './erasure.service';
+export * from './erasure.module';
