@@ -1,6 +1,7 @@
 import { DynamicModule, Module } from '@nestjs/common';
-import { APP_FILTER, APP_GUARD } from '@nestjs/core';
+import { APP_FILTER, APP_GUARD, APP_INTERCEPTOR } from '@nestjs/core';
 import { AgentsModule } from '@autocall/agents';
+import { AuditModule } from '@autocall/audit';
 import { CallbacksModule } from '@autocall/callbacks';
 import { AppConfig, ConfigModule } from '@autocall/config';
 import { DatabaseModule } from '@autocall/database';
@@ -18,10 +19,12 @@ import { CallbacksController } from './controllers/callbacks.controller';
 import { CallStopsController } from './controllers/call-stops.controller';
 import { ContactsController } from './controllers/contacts.controller';
 import { ApiKeysController } from './controllers/api-keys.controller';
+import { AuditEventsController } from './controllers/audit-events.controller';
 import { LinesController } from './controllers/lines.controller';
 import { PacingController } from './controllers/pacing.controller';
 import { SettingsController } from './controllers/settings.controller';
 import { WebhookDeliveriesController, WebhookEndpointsController } from './controllers/webhooks.controller';
+import { AuditTrailInterceptor } from './http/audit-trail.interceptor';
 import { AuthGuard } from './http/auth.guard';
 import { ProblemFilter } from './http/problem.filter';
 import { Dashboard } from './ops/dashboard';
@@ -45,6 +48,7 @@ export class ApiModule {
         DialingModule,
         WebhooksModule,
         CallbacksModule,
+        AuditModule,
       ],
       controllers: [
         HealthController,
@@ -60,6 +64,7 @@ export class ApiModule {
         WebhookDeliveriesController,
         CallbacksController,
         PacingController,
+        AuditEventsController,
       ],
       providers: [
         BootstrapTenantService,
@@ -68,6 +73,7 @@ export class ApiModule {
         Dashboard,
         { provide: APP_GUARD, useClass: AuthGuard },
         { provide: APP_FILTER, useClass: ProblemFilter },
+        { provide: APP_INTERCEPTOR, useClass: AuditTrailInterceptor },
       ],
     };
   }

@@ -6,6 +6,7 @@ import { isUuid, NotFoundError } from '@autocall/common';
 import { ApiKeysService, apiKeyListSchema, createdApiKeySchema, ROLES } from '@autocall/tenancy';
 import type { Caller } from '@autocall/tenancy';
 import { CurrentCaller } from '../http/caller.decorator';
+import { Audited } from '../http/audited.decorator';
 import { Roles } from '../http/roles.decorator';
 import { DocumentedBody, DocumentedResponse, ZodBody } from '../http/zod';
 
@@ -25,6 +26,7 @@ export class ApiKeysController {
   constructor(private readonly apiKeys: ApiKeysService) {}
 
   @Post()
+  @Audited('api_key.created')
   @ApiOperation({ summary: 'Create an API key; the key itself is in this response only' })
   @DocumentedBody(createApiKeySchema)
   @DocumentedResponse(201, createdApiKeySchema, 'created; `key` is shown this once')
@@ -40,6 +42,7 @@ export class ApiKeysController {
   }
 
   @Delete(':keyId')
+  @Audited('api_key.revoked')
   @ApiResponse({ status: 204, description: 'revoked' })
   @HttpCode(204)
   @ApiOperation({ summary: 'Revoke an API key at once' })
