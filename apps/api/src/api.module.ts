@@ -28,6 +28,7 @@ import { AuditTrailInterceptor } from './http/audit-trail.interceptor';
 import { AuthGuard } from './http/auth.guard';
 import { ProblemFilter } from './http/problem.filter';
 import { Dashboard } from './ops/dashboard';
+import { KeyRevocations } from './ops/key-revocations';
 import { OpsAccess } from './ops/ops-access';
 import { QueueBoard } from './ops/queue-board';
 
@@ -71,6 +72,7 @@ export class ApiModule {
         QueueBoard,
         OpsAccess,
         Dashboard,
+        KeyRevocations,
         { provide: APP_GUARD, useClass: AuthGuard },
         { provide: APP_FILTER, useClass: ProblemFilter },
         { provide: APP_INTERCEPTOR, useClass: AuditTrailInterceptor },
