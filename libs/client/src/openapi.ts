@@ -135,7 +135,10 @@ export interface paths {
         get?: never;
         put?: never;
         post?: never;
-        /** Revoke an API key at once */
+        /**
+         * Revoke an API key at once
+         * @description The key is refused from now on, and a live dashboard stream it opened closes, on every replica.
+         */
         delete: operations["ApiKeysController_revoke"];
         options?: never;
         head?: never;
