@@ -1,6 +1,7 @@
 import { DynamicModule, Module } from '@nestjs/common';
-import { APP_FILTER, APP_GUARD } from '@nestjs/core';
+import { APP_FILTER, APP_GUARD, APP_INTERCEPTOR } from '@nestjs/core';
 import { AgentsModule } from '@autocall/agents';
+import { AuditModule } from '@autocall/audit';
 import { CallbacksModule } from '@autocall/callbacks';
 import { ErasureModule } from '@autocall/erasure';
 import { AppConfig, ConfigModule } from '@autocall/config';
@@ -20,13 +21,16 @@ import { CallStopsController } from './controllers/call-stops.controller';
 import { ContactsController } from './controllers/contacts.controller';
 import { DataSubjectsController } from './controllers/data-subjects.controller';
 import { ApiKeysController } from './controllers/api-keys.controller';
+import { AuditEventsController } from './controllers/audit-events.controller';
 import { LinesController } from './controllers/lines.controller';
 import { PacingController } from './controllers/pacing.controller';
 import { SettingsController } from './controllers/settings.controller';
 import { WebhookDeliveriesController, WebhookEndpointsController } from './controllers/webhooks.controller';
+import { AuditTrailInterceptor } from './http/audit-trail.interceptor';
 import { AuthGuard } from './http/auth.guard';
 import { ProblemFilter } from './http/problem.filter';
 import { Dashboard } from './ops/dashboard';
+import { KeyRevocations } from './ops/key-revocations';
 import { OpsAccess } from './ops/ops-access';
 import { QueueBoard } from './ops/queue-board';
 
@@ -48,6 +52,7 @@ export class ApiModule {
         WebhooksModule,
         CallbacksModule,
         ErasureModule,
+        AuditModule,
       ],
       controllers: [
         HealthController,
@@ -64,14 +69,17 @@ export class ApiModule {
         CallbacksController,
         DataSubjectsController,
         PacingController,
+        AuditEventsController,
       ],
       providers: [
         BootstrapTenantService,
         QueueBoard,
         OpsAccess,
         Dashboard,
+        KeyRevocations,
         { provide: APP_GUARD, useClass: AuthGuard },
         { provide: APP_FILTER, useClass: ProblemFilter },
+        { provide: APP_INTERCEPTOR, useClass: AuditTrailInterceptor },
       ],
     };
   }

@@ -135,8 +135,31 @@ export interface paths {
         get?: never;
         put?: never;
         post?: never;
-        /** Revoke an API key at once */
+        /**
+         * Revoke an API key at once
+         * @description The key is refused from now on, and a live dashboard stream it opened closes, on every replica.
+         */
         delete: operations["ApiKeysController_revoke"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/audit-events": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The audit trail: every successful mutating request of the tenant, newest first
+         * @description Who (keyId, role, agentId), what (action, route, resourceType, resourceId), when (at, by the database clock), the requestId and the status. Never a phone number, a secret or a request body. Filters: from, to (at), keyId, resourceType, resourceId, action.
+         */
+        get: operations["AuditEventsController_list"];
+        put?: never;
+        post?: never;
+        delete?: never;
         options?: never;
         head?: never;
         patch?: never;
@@ -2032,6 +2055,103 @@ export interface operations {
             };
             /** @description the last active admin key cannot be revoked */
             409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description payload_too_large: the body is larger than this endpoint accepts */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description service_unavailable: PostgreSQL or Redis unreachable; retry after Retry-After seconds */
+            503: {
+                headers: {
+                    /** @description seconds to wait before trying again */
+                    "Retry-After": number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    AuditEventsController_list: {
+        parameters: {
+            query?: {
+                action?: string;
+                cursor?: string;
+                from?: string;
+                keyId?: string;
+                limit?: number;
+                resourceId?: string;
+                resourceType?: string;
+                to?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description audit events, newest first */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        items: {
+                            action: string;
+                            agentId: string | null;
+                            /** Format: date-time */
+                            at: string;
+                            /** Format: uuid */
+                            id: string;
+                            /** Format: uuid */
+                            keyId: string;
+                            /** @enum {string} */
+                            method: "POST" | "PUT" | "PATCH" | "DELETE";
+                            requestId: string;
+                            resourceId: string | null;
+                            resourceType: string;
+                            /** @enum {string} */
+                            role: "admin" | "supervisor" | "integrator" | "agent";
+                            route: string;
+                            status: number;
+                        }[];
+                        nextCursor: string | null;
+                    };
+                };
+            };
+            /** @description invalid_request: an unknown filter, or a cursor this API did not issue */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description invalid_security_user: missing, unknown or revoked API key */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description unauthorized: the key's role may not do this */
+            403: {
                 headers: {
                     [name: string]: unknown;
                 };

@@ -41,6 +41,11 @@ export class RedisKeys {
     return `${this.tenantTag(tenantId)}:rate:${action}`;
   }
 
+  /** Pub/sub channel on which every revoked API key is announced (to every API replica). */
+  apiKeyRevokedChannel(): string {
+    return `${this.prefix}:events:api-key-revoked`;
+  }
+
   /** Pub/sub channel on which every agent state change is announced. */
   agentStateChannel(): string {
     return `${this.prefix}:events:agent-state`;

@@ -51,6 +51,12 @@ export class ApiKeysService {
     return { tenantId: row.tenantId, keyId: row.id, role: row.role, agentId: row.agentId };
   }
 
+  /** Whether the key can still be used: it exists and is not revoked. */
+  async isActive(keyId: string): Promise<boolean> {
+    const row = await this.prisma.apiKey.findUnique({ where: { id: keyId }, select: { revokedAt: true } });
+    return !!row && !row.revokedAt;
+  }
+
   async create(
     tenantId: string,
     input: { name: string; role: Role; agentId?: string | null },

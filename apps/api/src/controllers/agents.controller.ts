@@ -22,6 +22,7 @@ import { RateLimiter } from '@autocall/redis';
 import { SettingsService } from '@autocall/tenancy';
 import type { Caller } from '@autocall/tenancy';
 import { assertActsFor, CurrentCaller } from '../http/caller.decorator';
+import { Audited } from '../http/audited.decorator';
 import { Roles } from '../http/roles.decorator';
 import { DocumentedBody, DocumentedResponse, ZodBody, ZodQuery } from '../http/zod';
 
@@ -45,6 +46,7 @@ export class AgentsController {
   ) {}
 
   @Put(':agentId')
+  @Audited('agent.saved')
   @Roles()
   @ApiOperation({ summary: 'Create or replace an agent (name, skills, SIP endpoint)' })
   @DocumentedBody(agentDefinitionSchema)
@@ -84,6 +86,7 @@ export class AgentsController {
   }
 
   @Post(':agentId/session')
+  @Audited('agent.logged_in')
   @Roles('supervisor', 'agent')
   @ApiOperation({ summary: 'Log the agent in (starts a session)' })
   @DocumentedBody(logInSchema)
@@ -102,6 +105,7 @@ export class AgentsController {
   }
 
   @Put(':agentId/state')
+  @Audited('agent.state_requested')
   @DocumentedResponse(200, agentAnswerSchema, "the agent's state, changed")
   @Roles('supervisor', 'agent')
   @ApiOperation({ summary: 'Set the agent available or unavailable (with a reason)' })
@@ -120,6 +124,7 @@ export class AgentsController {
   }
 
   @Delete(':agentId/session')
+  @Audited('agent.session_ended')
   @HttpCode(204)
   @Roles('supervisor', 'agent')
   @DocumentedBody(endSessionSchema, 'why the session ends (optional)', false)

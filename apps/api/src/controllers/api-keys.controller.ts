@@ -6,6 +6,8 @@ import { isUuid, NotFoundError } from '@autocall/common';
 import { ApiKeysService, apiKeyListSchema, createdApiKeySchema, ROLES } from '@autocall/tenancy';
 import type { Caller } from '@autocall/tenancy';
 import { CurrentCaller } from '../http/caller.decorator';
+import { Audited } from '../http/audited.decorator';
+import { KeyRevocations } from '../ops/key-revocations';
 import { Roles } from '../http/roles.decorator';
 import { DocumentedBody, DocumentedResponse, ZodBody } from '../http/zod';
 
@@ -22,9 +24,13 @@ export const createApiKeySchema = z
 @Roles()
 @Controller('v1/api-keys')
 export class ApiKeysController {
-  constructor(private readonly apiKeys: ApiKeysService) {}
+  constructor(
+    private readonly apiKeys: ApiKeysService,
+    private readonly revocations: KeyRevocations,
+  ) {}
 
   @Post()
+  @Audited('api_key.created')
   @ApiOperation({ summary: 'Create an API key; the key itself is in this response only' })
   @DocumentedBody(createApiKeySchema)
   @DocumentedResponse(201, createdApiKeySchema, 'created; `key` is shown this once')
@@ -40,12 +46,18 @@ export class ApiKeysController {
   }
 
   @Delete(':keyId')
+  @Audited('api_key.revoked')
   @ApiResponse({ status: 204, description: 'revoked' })
   @HttpCode(204)
-  @ApiOperation({ summary: 'Revoke an API key at once' })
+  @ApiOperation({
+    summary: 'Revoke an API key at once',
+    description: 'The key is refused from now on, and a live dashboard stream it opened closes, on every replica.',
+  })
   @ApiResponse({ status: 409, description: 'the last active admin key cannot be revoked' })
   async revoke(@CurrentCaller() caller: Caller, @Param('keyId') keyId: string): Promise<void> {
     if (!isUuid(keyId)) throw new NotFoundError('not_found', 'No API key with this id.');
     await this.apiKeys.revoke(caller, keyId);
+    // What the key opened before (a dashboard stream) ends now, on whichever replica it runs.
+    await this.revocations.announce(caller.tenantId, keyId);
   }
 }

@@ -22,6 +22,7 @@ import type { SubmitAutoCall } from '@autocall/dialing';
 import type { Caller } from '@autocall/tenancy';
 import { CurrentCaller } from '../http/caller.decorator';
 import { knownId } from '../http/known-id';
+import { Audited } from '../http/audited.decorator';
 import { Roles } from '../http/roles.decorator';
 import { AcceptsIdempotencyKey, IdempotencyKey, markReplayed } from '../http/idempotency-key';
 import { DocumentedBody, DocumentedResponse, ZodBody, ZodQuery } from '../http/zod';
@@ -39,6 +40,7 @@ export class AutoCallsController {
   ) {}
 
   @Post()
+  @Audited('autocall.submitted')
   @HttpCode(202)
   @Roles('integrator')
   @ApiOperation({
@@ -106,6 +108,7 @@ export class AutoCallsController {
   }
 
   @Post(':id/cancel')
+  @Audited('autocall.cancelled')
   @DocumentedResponse(200, autoCallAnswerSchema, 'cancelled: the AutoCall with its counts')
   @HttpCode(200)
   @Roles('integrator', 'supervisor')

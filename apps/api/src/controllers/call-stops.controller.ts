@@ -6,6 +6,7 @@ import { NotFoundError, instantSchema } from '@autocall/common';
 import { callStopAnswerSchema, callStopPageSchema, CallStopsService, isE164 } from '@autocall/dialing';
 import type { Caller } from '@autocall/tenancy';
 import { CurrentCaller } from '../http/caller.decorator';
+import { Audited } from '../http/audited.decorator';
 import { Roles } from '../http/roles.decorator';
 import { AcceptsIdempotencyKey, IdempotencyKey, markReplayed } from '../http/idempotency-key';
 import { DocumentedBody, DocumentedResponse, ZodBody, ZodQuery } from '../http/zod';
@@ -29,6 +30,7 @@ export class CallStopsController {
   constructor(private readonly callStops: CallStopsService) {}
 
   @Post()
+  @Audited('call_stop.added')
   @DocumentedResponse(201, callStopAnswerSchema, 'the number is on the list (added, or its stop updated)')
   @HttpCode(201)
   @Roles('integrator', 'supervisor')
@@ -55,6 +57,7 @@ export class CallStopsController {
   }
 
   @Delete(':phoneNumber')
+  @Audited('call_stop.removed')
   @HttpCode(204)
   @ApiResponse({ status: 204, description: 'the number is off the list' })
   @Roles('integrator', 'supervisor')

@@ -13,6 +13,7 @@ import {
 import type { Caller } from '@autocall/tenancy';
 import { CurrentCaller } from '../http/caller.decorator';
 import { knownId } from '../http/known-id';
+import { Audited } from '../http/audited.decorator';
 import { Roles } from '../http/roles.decorator';
 import { AcceptsIdempotencyKey, IdempotencyKey, markReplayed } from '../http/idempotency-key';
 import { DocumentedBody, DocumentedResponse, ZodBody, ZodQuery } from '../http/zod';
@@ -24,6 +25,7 @@ export class CallbacksController {
   constructor(private readonly callbacks: CallbacksService) {}
 
   @Post()
+  @Audited('callback.scheduled')
   @DocumentedResponse(201, callbackAnswerSchema, 'scheduled')
   @HttpCode(201)
   @Roles('integrator', 'supervisor')
@@ -62,6 +64,7 @@ export class CallbacksController {
   }
 
   @Patch(':id')
+  @Audited('callback.changed')
   @DocumentedResponse(200, callbackAnswerSchema, 'rescheduled or changed')
   @Roles('integrator', 'supervisor')
   @ApiOperation({ summary: 'Reschedule, change or remove the owner (while scheduled or waiting for its owner)' })
@@ -76,6 +79,7 @@ export class CallbacksController {
   }
 
   @Post(':id/cancel')
+  @Audited('callback.cancelled')
   @DocumentedResponse(200, callbackAnswerSchema, 'cancelled')
   @HttpCode(200)
   @Roles('supervisor')

@@ -14,6 +14,7 @@ import {
 } from '@autocall/dialing';
 import type { Caller } from '@autocall/tenancy';
 import { CurrentCaller } from '../http/caller.decorator';
+import { Audited } from '../http/audited.decorator';
 import { Roles } from '../http/roles.decorator';
 import { DocumentedResponse, ZodQuery } from '../http/zod';
 
@@ -70,6 +71,7 @@ export class ContactsController {
   }
 
   @Post('contacts/:contactId/end')
+  @Audited('contact.end_requested')
   @HttpCode(202)
   @Roles('supervisor')
   @ApiOperation({

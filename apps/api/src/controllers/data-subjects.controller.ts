@@ -5,6 +5,7 @@ import type { EraseDataSubject } from '@autocall/erasure';
 import type { Caller } from '@autocall/tenancy';
 import { CurrentCaller } from '../http/caller.decorator';
 import { Roles } from '../http/roles.decorator';
+import { Audited } from '../http/audited.decorator';
 import { DocumentedBody, DocumentedResponse, ZodBody } from '../http/zod';
 
 @ApiTags('data-subjects')
@@ -16,6 +17,7 @@ export class DataSubjectsController {
   @Post('erase')
   @HttpCode(200)
   @Roles()
+  @Audited('data_subject.erased')
   @ApiOperation({
     summary:
       "Erase one person's number: removed from every call record, callback, call stop, webhook payload and stored answer; kept only as a keyed hash so it is never dialed again",

@@ -5,6 +5,7 @@ import { Queues } from '@autocall/dialing';
 import { INBOUND_REPORT_TTL_SECONDS, lineUsageSchema, LinesService } from '@autocall/lines';
 import type { Caller } from '@autocall/tenancy';
 import { CurrentCaller } from '../http/caller.decorator';
+import { Audited } from '../http/audited.decorator';
 import { Roles } from '../http/roles.decorator';
 import { DocumentedBody, DocumentedResponse, ZodBody } from '../http/zod';
 
@@ -30,6 +31,7 @@ export class LinesController {
   ) {}
 
   @Put()
+  @Audited('lines.capacity_set')
   @Roles()
   @ApiOperation({ summary: "Set the tenant's line capacity (concurrent channels of its trunk)" })
   @DocumentedBody(lineCapacitySchema)
@@ -45,6 +47,7 @@ export class LinesController {
   }
 
   @Put('inbound')
+  @Audited('lines.inbound_reported')
   @Roles()
   @ApiOperation({
     summary: 'Report the inbound calls in progress on the trunk (PBX or SBC); they take lines until the report expires',

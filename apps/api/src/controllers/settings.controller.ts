@@ -8,6 +8,7 @@ import {
 } from '@autocall/tenancy';
 import type { Caller, TenantSettingsPatch } from '@autocall/tenancy';
 import { CurrentCaller } from '../http/caller.decorator';
+import { Audited } from '../http/audited.decorator';
 import { Roles } from '../http/roles.decorator';
 import { DocumentedBody, DocumentedResponse, ZodBody } from '../http/zod';
 
@@ -26,6 +27,7 @@ export class SettingsController {
   }
 
   @Put()
+  @Audited('settings.changed')
   @Roles()
   @ApiOperation({
     summary: "Change the tenant's settings",

@@ -18,6 +18,7 @@ import {
 } from '@autocall/webhooks';
 import { CurrentCaller } from '../http/caller.decorator';
 import { knownId } from '../http/known-id';
+import { Audited } from '../http/audited.decorator';
 import { Roles } from '../http/roles.decorator';
 import { DocumentedBody, DocumentedResponse, ZodBody, ZodQuery } from '../http/zod';
 
@@ -29,6 +30,7 @@ export class WebhookEndpointsController {
   constructor(private readonly endpoints: WebhookEndpointsService) {}
 
   @Post()
+  @Audited('webhook_endpoint.created')
   @HttpCode(201)
   @DocumentedResponse(201, webhookEndpointWithSecretSchema, 'registered: the endpoint and its secret, shown this once')
   @ApiOperation({
@@ -60,6 +62,7 @@ export class WebhookEndpointsController {
   }
 
   @Patch(':id')
+  @Audited('webhook_endpoint.changed')
   @DocumentedResponse(200, webhookEndpointAnswerSchema, 'changed')
   @ApiOperation({ summary: 'Change the URL, the events or the description; enable or disable' })
   @DocumentedBody(updateWebhookEndpointSchema)
@@ -72,6 +75,7 @@ export class WebhookEndpointsController {
   }
 
   @Delete(':id')
+  @Audited('webhook_endpoint.deleted')
   @HttpCode(204)
   @ApiResponse({ status: 204, description: 'deleted, with its delivery log' })
   @ApiOperation({ summary: 'Delete the endpoint and its delivery log' })
@@ -80,6 +84,7 @@ export class WebhookEndpointsController {
   }
 
   @Post(':id/rotate-secret')
+  @Audited('webhook_endpoint.secret_rotated')
   @HttpCode(200)
   @DocumentedResponse(200, webhookEndpointWithSecretSchema, 'the endpoint and its new secret, shown this once')
   @ApiOperation({
@@ -125,6 +130,7 @@ export class WebhookDeliveriesController {
   }
 
   @Post(':id/retry')
+  @Audited('webhook_delivery.retried')
   @DocumentedResponse(202, webhookDeliveryDetailSchema, 'the delivery is queued again')
   @HttpCode(202)
   @Roles('integrator')

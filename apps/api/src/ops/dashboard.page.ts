@@ -90,6 +90,10 @@ export const DASHBOARD_PAGE = `<!doctype html>
     status.dataset.at = snapshot.at;
   });
   source.addEventListener('problem', (e) => (status.textContent = JSON.parse(e.data).message));
+  source.addEventListener('revoked', (e) => {
+    source.close();
+    status.textContent = JSON.parse(e.data).message + ': reload to sign in again';
+  });
   source.onerror = () => (status.textContent = 'reconnecting…');
 })();
 </script>

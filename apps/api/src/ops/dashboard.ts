@@ -5,8 +5,10 @@ import { PrismaService } from '@autocall/database';
 import { ContactRates, OPEN_TARGET_STATUSES, Queues } from '@autocall/dialing';
 import { LinesService } from '@autocall/lines';
 import { RedisService } from '@autocall/redis';
+import { ApiKeysService } from '@autocall/tenancy';
 import { DASHBOARD_PAGE } from './dashboard.page';
-import { OpsAccess } from './ops-access';
+import { KeyRevocations } from './key-revocations';
+import { OpsAccess, OpsViewer } from './ops-access';
 
 export const DASHBOARD_PATH = '/admin/dashboard';
 const TICK_MS = 1_000;
@@ -15,7 +17,9 @@ const AGENT_STATES = ['available', 'reserved', 'on_call', 'wrap_up', 'unavailabl
 /**
  * The live dashboard: a server-rendered page and a Server-Sent Events stream that pushes a
  * snapshot of the caller's scope every second (a tenant for an admin or supervisor key, every
- * tenant for the operator). Phone numbers are masked. Authenticated like Bull Board.
+ * tenant for the operator). Phone numbers are masked. Authenticated like Bull Board. A stream
+ * ends when the key that opened it is revoked: at once when the revocation is announced (on any
+ * replica), and in any case at its next push, which checks the key against PostgreSQL first.
  */
 @Injectable()
 export class Dashboard implements OnApplicationShutdown {
@@ -28,6 +32,8 @@ export class Dashboard implements OnApplicationShutdown {
     private readonly rates: ContactRates,
     private readonly queues: Queues,
     private readonly redis: RedisService,
+    private readonly apiKeys: ApiKeysService,
+    private readonly revocations: KeyRevocations,
   ) {}
 
   middleware() {
@@ -39,9 +45,10 @@ export class Dashboard implements OnApplicationShutdown {
   }
 
   private async handle(req: Request, res: Response): Promise<void> {
-    const scope = await this.access.scopeOf(req, res, 'The dashboard');
-    if (!scope) return;
-    if (req.path === '/stream') return this.stream(scope, req, res);
+    const viewer = await this.access.viewerOf(req, res, 'The dashboard');
+    if (!viewer) return;
+    const { scope } = viewer;
+    if (req.path === '/stream') return this.stream(viewer, req, res);
     if (req.path === '/snapshot') {
       res.json(await this.snapshot(scope));
       return;
@@ -53,7 +60,7 @@ export class Dashboard implements OnApplicationShutdown {
       .send(DASHBOARD_PAGE);
   }
 
-  private async stream(scope: string, req: Request, res: Response): Promise<void> {
+  private async stream(viewer: OpsViewer, req: Request, res: Response): Promise<void> {
     res.writeHead(200, {
       'Content-Type': 'text/event-stream',
       'Cache-Control': 'no-cache, no-transform',
@@ -62,22 +69,38 @@ export class Dashboard implements OnApplicationShutdown {
     });
     this.streams.add(res);
     let busy = false;
+    let ended = false;
+    const end = () => {
+      if (ended) return;
+      ended = true;
+      clearInterval(timer);
+      stopWatching();
+      this.streams.delete(res);
+    };
+    const revoked = () => {
+      if (ended) return;
+      res.end(`event: revoked\ndata: ${JSON.stringify({ message: 'the key of this page was revoked' })}\n\n`);
+      end();
+    };
     const push = async () => {
-      if (busy) return;
+      if (busy || ended) return;
       busy = true;
       try {
-        res.write(`event: snapshot\ndata: ${JSON.stringify(await this.snapshot(scope))}\n\n`);
+        // A revocation whose announcement was lost still ends the stream here.
+        if (viewer.keyId && !(await this.apiKeys.isActive(viewer.keyId))) return revoked();
+        const snapshot = await this.snapshot(viewer.scope);
+        if (!ended) res.write(`event: snapshot\ndata: ${JSON.stringify(snapshot)}\n\n`);
       } catch {
-        res.write(`event: problem\ndata: ${JSON.stringify({ message: 'figures unavailable for a moment' })}\n\n`);
+        if (!ended) {
+          res.write(`event: problem\ndata: ${JSON.stringify({ message: 'figures unavailable for a moment' })}\n\n`);
+        }
       } finally {
         busy = false;
       }
     };
+    const stopWatching = viewer.keyId ? this.revocations.watch(viewer.keyId, revoked) : () => undefined;
     const timer = setInterval(() => void push(), TICK_MS);
-    req.on('close', () => {
-      clearInterval(timer);
-      this.streams.delete(res);
-    });
+    req.on('close', end);
     await push();
   }
 

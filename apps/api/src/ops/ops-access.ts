@@ -4,6 +4,13 @@ import { timingSafeEqual } from 'node:crypto';
 import { AppConfig } from '@autocall/config';
 import { ApiKeysService } from '@autocall/tenancy';
 
+/** Who opened an operator page: its scope, and the API key it was opened with (none for the operator). */
+export interface OpsViewer {
+  /** 'operator' or a tenant id. */
+  scope: string;
+  keyId: string | null;
+}
+
 const same = (a: string, b: string) => a.length === b.length && timingSafeEqual(Buffer.from(a), Buffer.from(b));
 
 /**
@@ -20,20 +27,25 @@ export class OpsAccess {
 
   /** 'operator' or a tenant id; otherwise the refusal is sent and null returned. */
   async scopeOf(req: Request, res: Response, page: string): Promise<string | null> {
-    const scope = await this.authenticate(req.headers.authorization ?? '');
-    if (scope === 'forbidden') {
+    return (await this.viewerOf(req, res, page))?.scope ?? null;
+  }
+
+  /** The viewer; otherwise the refusal is sent and null returned. */
+  async viewerOf(req: Request, res: Response, page: string): Promise<OpsViewer | null> {
+    const viewer = await this.authenticate(req.headers.authorization ?? '');
+    if (viewer === 'forbidden') {
       this.refuse(res, 403, 'unauthorized', `${page} needs an admin or supervisor key.`);
       return null;
     }
-    if (!scope) {
+    if (!viewer) {
       this.refuse(res, 401, 'invalid_security_user', `${page} needs credentials.`);
       return null;
     }
-    return scope;
+    return viewer;
   }
 
-  /** 'operator', a tenant id, 'forbidden', or null (no valid credentials). */
-  private async authenticate(header: string): Promise<string | null> {
+  /** The viewer, 'forbidden', or null (no valid credentials). */
+  private async authenticate(header: string): Promise<OpsViewer | 'forbidden' | null> {
     let secret: string | null = null;
     let user = '';
     if (header.startsWith('Basic ')) {
@@ -46,10 +58,13 @@ export class OpsAccess {
     if (!secret || secret.length > 200) return null;
     const opsUser = this.config.get('OPS_USERNAME');
     const opsPassword = this.config.get('OPS_PASSWORD');
-    if (opsUser && opsPassword && same(user, opsUser) && same(secret, opsPassword)) return 'operator';
+    if (opsUser && opsPassword && same(user, opsUser) && same(secret, opsPassword)) {
+      return { scope: 'operator', keyId: null };
+    }
     const caller = /^[A-Za-z0-9_-]+$/.test(secret) ? await this.apiKeys.authenticate(secret) : null;
     if (!caller) return null;
-    return caller.role === 'admin' || caller.role === 'supervisor' ? caller.tenantId : 'forbidden';
+    if (caller.role !== 'admin' && caller.role !== 'supervisor') return 'forbidden';
+    return { scope: caller.tenantId, keyId: caller.keyId };
   }
 
   private refuse(res: Response, status: number, code: string, detail: string): void {
