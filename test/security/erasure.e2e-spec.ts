@@ -245,3 +245,70 @@ describe('erasure of a data subject', () => {
     await engine.http().post('/v1/data-subjects/erase').set(admin()).send({}).expect(400);
   });
 });
+
+/**
+ * Erasure of a number whose call is in progress (real time: answered after about a second, talks
+ * for ten minutes): the call is ended at once as by End a Contact, its line and agent come back,
+ * and the number is gone from the contact the worker still held.
+ */
+describe('erasure of a number on a call', () => {
+  let engine: EngineHarness;
+  let db: Client;
+
+  beforeAll(async () => {
+    engine = await EngineHarness.start('erasure_live', {
+      ...EVERY_CALL_ANSWERED,
+      SIMULATOR_TIME_SCALE: '1',
+      SIMULATOR_RING_SECONDS_MEAN: '1',
+      SIMULATOR_TALK_SECONDS_MEAN: '600',
+      SIMULATOR_PATIENCE_SECONDS_MEAN: '600',
+      SIMULATOR_WRAP_UP_SECONDS_MEAN: '0',
+    });
+    db = new Client({ connectionString: engine.api.config.get('DATABASE_URL') });
+    await db.connect();
+  });
+  afterAll(async () => {
+    await db?.end();
+    await engine?.stop();
+  });
+
+  it('ends the call, frees its line and agent, and leaves the number nowhere', async () => {
+    const tenant = await engine.tenantWithAgents({ lines: 1, skill: 'sales', agents: 1, prefix: 'el' });
+    const admin = bearer(tenant.adminKey);
+    const submitted = await engine.submit(tenant, {
+      mode: 'sequential',
+      skill: 'sales',
+      targets: [{ phoneNumber: SUBJECT }],
+    });
+    const contacts = async () =>
+      (await engine.http().get(`/v1/contacts?autocallId=${submitted.id}`).set(admin).expect(200)).body.items as {
+        contactId: string;
+        status: string;
+      }[];
+    const connected = await waitFor('the call connected', async () =>
+      (await contacts()).find((c) => c.status === 'connected'),
+    );
+
+    const { body: erased } = await engine
+      .http()
+      .post('/v1/data-subjects/erase')
+      .set(admin)
+      .send({ phoneNumber: SUBJECT })
+      .expect(200);
+    expect(erased).toMatchObject({ contactsEnded: 1, targetsSkipped: 0 });
+
+    const done = await engine.finished(tenant, submitted.id, 20_000);
+    expect(done.counts.completed).toBe(1);
+    const [target] = (await engine.http().get(`/v1/autocalls/${submitted.id}/targets`).set(admin).expect(200)).body
+      .items;
+    expect(target).toMatchObject({ phoneNumber: null, status: 'completed', reason: 'erased' });
+    const contact = await engine.http().get(`/v1/contacts/${connected.contactId}`).set(admin).expect(200);
+    expect(contact.body).toMatchObject({ phoneNumber: null, status: 'ended' });
+    await waitFor('the line and the agent back', async () => {
+      const usage = (await engine.http().get('/v1/lines/usage').set(admin).expect(200)).body;
+      const agent = (await engine.http().get('/v1/agents/el-0').set(admin).expect(200)).body;
+      return usage.inUse.outbound === 0 && agent.state !== 'on_call' ? true : undefined;
+    });
+    expect(await columnsHolding(db, [DIGITS])).toEqual([]);
+  });
+});
