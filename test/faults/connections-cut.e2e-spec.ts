@@ -79,7 +79,7 @@ describe('connections cut repeatedly while calls connect and abandon', () => {
         FROM targets t LEFT JOIN contacts c ON c.id = t.last_contact_id
         WHERE t.tenant_id = ${tenant.tenantId}::uuid AND t.completed_at IS NULL`;
       // And what the worker said (warnings and errors), for a failure seen only in CI.
-      const said = engine.workers.map((w) => w.output.slice(-6_000)).join('\n---\n');
+      const said = engine.workers.map((w) => `exit code ${w.exitCode()}:\n${w.output.slice(-6_000)}`).join('\n---\n');
       throw new Error(`${(error as Error).message}; open: ${JSON.stringify(open)}; worker output:\n${said}`);
     }
     return hits;
