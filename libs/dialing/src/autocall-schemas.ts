@@ -145,6 +145,7 @@ export const targetAnswerSchema = z.object({
   /** Why it ended as it did (no_free_line, do_not_call, …), or its last outcome. */
   reason: z.string().nullable(),
   attempts: z.int(),
+  /** Its last contact; past the tenant's retention period the contact is deleted (then 404 at /v1/contacts/{id}). */
   lastContactId: z.uuid().nullable(),
   /** When its next attempt (a retry) is due. */
   nextAttemptAt: instant.nullable(),

@@ -1,5 +1,5 @@
 import { Injectable, OnModuleDestroy } from '@nestjs/common';
-import { Pool } from 'pg';
+import { ClientBase, Pool } from 'pg';
 import { AppConfig } from '@autocall/config';
 import type { Prisma } from '@autocall/database';
 import { ContactStatus, contactSourcesOf } from './contact-lifecycle';
@@ -53,6 +53,9 @@ const AT_COLUMN: Partial<Record<ContactStatus, string>> = {
 
 /** A transaction a write joins (the submission's, a cancel's). */
 type Tx = Prisma.TransactionClient;
+
+/** A connection of its own that a background write runs on (retention's), off the engine's pool. */
+export type Queryable = Pick<ClientBase, 'query'>;
 
 /** A target of a new list, as the submission planned it (dialing ones with their contact). */
 export interface NewTarget {
@@ -458,6 +461,73 @@ export class CallRecords implements OnModuleDestroy {
       targets: skipped.moved + targets + mentions,
       contacts: live.length + contacts,
     };
+  }
+
+  /**
+   * Retention: deletes up to `limit` of the tenant's contacts (with their events) that ended more
+   * than `days` days ago by PostgreSQL's clock; a live contact is never taken, nor one another
+   * statement holds. What GET /v1/autocalls/{id} counts of them (answered by a person, abandoned:
+   * the predicates of PacingStats.ofAutoCall) moves to their AutoCall's row in the same statement,
+   * so an AutoCall's figures never change. `db` is retention's own connection, not the engine's
+   * pool. Returns how many were deleted; safe to repeat.
+   */
+  async removeEndedContacts(db: Queryable, tenantId: string, days: number, limit: number): Promise<number> {
+    const { rows } = await db.query(
+      `WITH doomed AS (
+         SELECT id FROM contacts
+         WHERE tenant_id = $1::uuid AND created_at < now() - make_interval(days => $2::int)
+           AND status = 'ended' AND ended_at < now() - make_interval(days => $2::int)
+         ORDER BY created_at LIMIT $3 FOR UPDATE SKIP LOCKED),
+       gone AS (
+         DELETE FROM contacts c USING doomed WHERE c.id = doomed.id
+         RETURNING c.autocall_id, c.answered_by = 'human' AS answered,
+                   c.answered_by = 'human' AND c.connected_at IS NULL AND c.status = 'ended' AS abandoned),
+       counted AS (
+         UPDATE autocalls a SET removed_answered = a.removed_answered + g.answered,
+                                removed_abandoned = a.removed_abandoned + g.abandoned
+         FROM (SELECT autocall_id, count(*) FILTER (WHERE answered)::int AS answered,
+                      count(*) FILTER (WHERE abandoned)::int AS abandoned
+               FROM gone GROUP BY autocall_id) g
+         WHERE a.id = g.autocall_id AND g.answered > 0)
+       SELECT count(*)::int AS removed FROM gone`,
+      [tenantId, days, limit],
+    );
+    return rows[0].removed;
+  }
+
+  /**
+   * Retention: removes the number, reference and data of up to `limit` targets of a finished
+   * AutoCall that completed more than `days` days ago (an AutoCall still active keeps them all).
+   * Returns how many; safe to repeat.
+   */
+  async anonymiseCompletedTargets(db: Queryable, autocallId: string, days: number, limit: number): Promise<number> {
+    const { rowCount } = await db.query(
+      `WITH doomed AS (
+         SELECT t.id FROM targets t
+         WHERE t.autocall_id = $1::uuid
+           AND EXISTS (SELECT 1 FROM autocalls a WHERE a.id = $1::uuid AND a.completed_at IS NOT NULL)
+           AND COALESCE(t.completed_at, t.updated_at) < now() - make_interval(days => $2::int)
+           AND (t.phone_number IS NOT NULL OR t.reference IS NOT NULL OR t.data IS NOT NULL)
+         LIMIT $3 FOR UPDATE SKIP LOCKED)
+       UPDATE targets t SET phone_number = NULL, reference = NULL, data = NULL FROM doomed WHERE t.id = doomed.id`,
+      [autocallId, days, limit],
+    );
+    return rowCount ?? 0;
+  }
+
+  /**
+   * Retention: an AutoCall that finished more than `days` days ago and none of whose targets keeps
+   * a number, a reference or data is marked, and never looked at again. False when it is not yet.
+   */
+  async markAnonymised(db: Queryable, autocallId: string, days: number): Promise<boolean> {
+    const { rowCount } = await db.query(
+      `UPDATE autocalls a SET anonymised_at = now()
+       WHERE a.id = $1::uuid AND a.anonymised_at IS NULL AND a.completed_at < now() - make_interval(days => $2::int)
+         AND NOT EXISTS (SELECT 1 FROM targets t WHERE t.autocall_id = a.id
+                         AND (t.phone_number IS NOT NULL OR t.reference IS NOT NULL OR t.data IS NOT NULL))`,
+      [autocallId, days],
+    );
+    return (rowCount ?? 0) > 0;
   }
 
   /** Safety net: finishes every unfinished AutoCall with no open target (see FINISH_IF_DONE). */

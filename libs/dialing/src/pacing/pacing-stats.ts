@@ -69,12 +69,19 @@ export class PacingStats {
     return { compliance: of('compliance'), recent: of('recent'), burst: of('burst') };
   }
 
-  /** One AutoCall's abandon rate (over its whole life: an AutoCall is one campaign). */
+  /**
+   * One AutoCall's abandon rate (over its whole life: an AutoCall is one campaign): its contacts,
+   * and those retention deleted (counted on the AutoCall by the statement that deleted them; see
+   * CallRecords.removeEndedContacts), in one snapshot.
+   */
   async ofAutoCall(autocallId: string): Promise<AbandonCount> {
     const [row] = await this.prisma.$queryRaw<{ answered: number; abandoned: number }[]>`
-      SELECT count(*)::int AS answered,
-             count(*) FILTER (WHERE connected_at IS NULL AND status = 'ended')::int AS abandoned
-      FROM contacts WHERE autocall_id = ${autocallId}::uuid AND answered_by = 'human'`;
+      SELECT (a.removed_answered + count(c.id))::int AS answered,
+             (a.removed_abandoned + count(c.id) FILTER (WHERE c.connected_at IS NULL AND c.status = 'ended'))::int
+               AS abandoned
+      FROM autocalls a LEFT JOIN contacts c ON c.autocall_id = a.id AND c.answered_by = 'human'
+      WHERE a.id = ${autocallId}::uuid
+      GROUP BY a.id`;
     return withRate(row ?? { answered: 0, abandoned: 0 });
   }
 }
