@@ -146,6 +146,7 @@ describe('lines and settings', () => {
       },
       pacing: { maxAbandonRate: 0.03, targetAbandonRate: 0.02, maxLinesPerAgent: 3, minDialSamples: 50, minAgents: 3 },
       pacingBySkill: {},
+      retentionDays: 90,
     };
 
     it('reads the defaults', async () => {

@@ -498,7 +498,7 @@ export interface paths {
         get: operations["SettingsController_get"];
         /**
          * Change the tenant's settings
-         * @description Fields left out keep their value; a field set to null goes back to its default.
+         * @description Fields left out keep their value; a field set to null goes back to its default. A retentionDays below what the compliance settings read (31 days us and jp, 4 uk, more with longer windows) is refused (400, field code below_minimum_retention, naming the minimum).
          */
         put: operations["SettingsController_update"];
         post?: never;
@@ -4768,6 +4768,8 @@ export interface operations {
                                 targetAbandonRate: number;
                             };
                         };
+                        /** @default 90 */
+                        retentionDays: number;
                         /**
                          * @default finish
                          * @enum {string}
@@ -4910,6 +4912,7 @@ export interface operations {
                             targetAbandonRate?: number;
                         };
                     } | null;
+                    retentionDays?: number | null;
                     terminateSessionLiveCall?: ("finish" | "end") | null;
                 };
             };
@@ -5026,6 +5029,8 @@ export interface operations {
                                 targetAbandonRate: number;
                             };
                         };
+                        /** @default 90 */
+                        retentionDays: number;
                         /**
                          * @default finish
                          * @enum {string}

@@ -16,8 +16,16 @@ export class SettingsService {
     return readTenantSettings(row?.settings);
   }
 
-  /** Merges a change; a call-stop check secret in it is sealed before anything stores it. */
-  async update(tenantId: string, change: TenantSettingsPatch): Promise<TenantSettings> {
+  /**
+   * Merges a change; a call-stop check secret in it is sealed before anything stores it. `check`
+   * sees the merged settings before they are stored, and throws to refuse them (rules that need
+   * more than this library knows, e.g. retention's minimum, which depends on the compliance regime).
+   */
+  async update(
+    tenantId: string,
+    change: TenantSettingsPatch,
+    check: (next: TenantSettings) => void = () => undefined,
+  ): Promise<TenantSettings> {
     const secret = change.callStopCheck?.secret;
     const patch = secret
       ? { ...change, callStopCheck: { ...change.callStopCheck!, secret: this.box.seal(secret) } }
@@ -27,6 +35,7 @@ export class SettingsService {
       const [row] = await tx.$queryRaw<{ settings: unknown }[]>`
         SELECT settings FROM tenant_settings WHERE tenant_id = ${tenantId}::uuid FOR UPDATE`;
       const next = mergeTenantSettings(readTenantSettings(row?.settings), patch);
+      check(next);
       await tx.tenantSettings.update({ where: { tenantId }, data: { settings: next } });
       return next;
     });

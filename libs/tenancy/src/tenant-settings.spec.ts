@@ -14,6 +14,7 @@ const COMPLIANCE_AND_PACING_DEFAULTS = {
   },
   pacing: { maxAbandonRate: 0.03, targetAbandonRate: 0.02, maxLinesPerAgent: 3, minDialSamples: 50, minAgents: 3 },
   pacingBySkill: {},
+  retentionDays: 90,
 };
 
 describe('tenant settings', () => {
@@ -50,6 +51,15 @@ describe('tenant settings', () => {
     expect(at({ callbackOwnershipWindowSeconds: 3_599 })).toThrow();
     expect(at({ callbackOwnershipWindowSeconds: 7 * 86_400 + 1 })).toThrow();
     expect(at({ callbackOwnedMaxAheadSeconds: 30 * 86_400 + 1 })).toThrow();
+  });
+
+  it('keeps retentionDays between 1 and 3,650 days, and puts it back to 90 with null', () => {
+    const longer = mergeTenantSettings(DEFAULT_TENANT_SETTINGS, { retentionDays: 400 });
+    expect(longer.retentionDays).toBe(400);
+    expect(mergeTenantSettings(longer, { retentionDays: null }).retentionDays).toBe(90);
+    expect(() => mergeTenantSettings(DEFAULT_TENANT_SETTINGS, { retentionDays: 0 })).toThrow();
+    expect(() => mergeTenantSettings(DEFAULT_TENANT_SETTINGS, { retentionDays: 3_651 })).toThrow();
+    expect(() => mergeTenantSettings(DEFAULT_TENANT_SETTINGS, { retentionDays: 30.5 })).toThrow();
   });
 
   it('falls back to the default for a stored field that is no longer valid', () => {

@@ -88,6 +88,9 @@ export const pacingSettingsSchema = z
 
 const skillKey = z.string().regex(SKILL_NAME, 'must be a skill name');
 
+/** The regime's own minimum is checked on PUT /v1/settings (libs/retention). */
+const retentionDaysSchema = z.int().min(1).max(3_650);
+
 export const tenantSettingsSchema = z
   .object({
     /** ISO 3166-1 alpha-2 country for phone numbers given in national format. */
@@ -118,6 +121,11 @@ export const tenantSettingsSchema = z
     /** Predictive pacing for every skill, and per skill where it differs. */
     pacing: pacingSettingsSchema.default(pacingSettingsSchema.parse({})),
     pacingBySkill: z.record(skillKey, pacingSettingsSchema).default({}),
+    /**
+     * Days after which contacts, targets' personal fields, callbacks' numbers, webhook events and
+     * stored answers are removed; never less than the compliance windows read (us and jp 31, uk 4).
+     */
+    retentionDays: retentionDaysSchema.default(90),
   })
   .strict();
 
@@ -144,6 +152,7 @@ export const tenantSettingsPatchSchema = z
     compliance: complianceOverridesSchema.nullable().optional(),
     pacing: pacingSettingsSchema.nullable().optional(),
     pacingBySkill: z.record(skillKey, pacingSettingsSchema).nullable().optional(),
+    retentionDays: retentionDaysSchema.nullable().optional(),
   })
   .strict();
 

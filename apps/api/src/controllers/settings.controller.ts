@@ -7,6 +7,7 @@ import {
   tenantSettingsPatchSchema,
 } from '@autocall/tenancy';
 import type { Caller, TenantSettingsPatch } from '@autocall/tenancy';
+import { refuseRetentionBelowMinimum } from '@autocall/retention';
 import { CurrentCaller } from '../http/caller.decorator';
 import { Audited } from '../http/audited.decorator';
 import { Roles } from '../http/roles.decorator';
@@ -31,11 +32,16 @@ export class SettingsController {
   @Roles()
   @ApiOperation({
     summary: "Change the tenant's settings",
-    description: 'Fields left out keep their value; a field set to null goes back to its default.',
+    description:
+      'Fields left out keep their value; a field set to null goes back to its default. A retentionDays below ' +
+      'what the compliance settings read (31 days us and jp, 4 uk, more with longer windows) is refused ' +
+      '(400, field code below_minimum_retention, naming the minimum).',
   })
   @DocumentedBody(tenantSettingsPatchSchema)
   @DocumentedResponse(200, tenantSettingsAnswerSchema, 'the settings as changed, defaults included, secrets hidden')
   async update(@CurrentCaller() caller: Caller, @ZodBody(tenantSettingsPatchSchema) body: TenantSettingsPatch) {
-    return publicTenantSettings(await this.settings.update(caller.tenantId, body));
+    return publicTenantSettings(
+      await this.settings.update(caller.tenantId, body, (next) => refuseRetentionBelowMinimum(body, next)),
+    );
   }
 }
