@@ -7,6 +7,7 @@ import { DialingModule } from '@autocall/dialing';
 import { LinesModule } from '@autocall/lines';
 import { HealthController, loggerModule, MetricsController } from '@autocall/observability';
 import { RedisModule } from '@autocall/redis';
+import { RetentionModule } from '@autocall/retention';
 import { SecretsModule } from '@autocall/secrets';
 import { TenancyModule } from '@autocall/tenancy';
 import { WebhookOutbox, WebhooksModule } from '@autocall/webhooks';
@@ -21,6 +22,7 @@ import { telephonyProvider } from './engine/telephony.provider';
 import { WorkerIdentity } from './engine/worker-identity';
 import { CallbackRunner } from './callbacks/callback-runner';
 import { LiveViewKeeper } from './live-view.keeper';
+import { RetentionSchedule } from './retention/retention-schedule';
 import { WebhookDeliveryProcessor } from './webhooks/webhook-delivery.processor';
 import { WebhookRelay } from './webhooks/webhook-relay';
 
@@ -42,6 +44,7 @@ export class WorkerModule {
         DialingModule,
         WebhooksModule,
         CallbacksModule,
+        RetentionModule,
       ],
       controllers: [HealthController, MetricsController],
       providers: [
@@ -59,6 +62,7 @@ export class WorkerModule {
         WebhookRelay,
         WebhookDeliveryProcessor,
         CallbackRunner,
+        RetentionSchedule,
       ],
     };
   }

@@ -128,6 +128,14 @@ const settings = z.object({
    * the same (e.g. 127.0.0.0/8 for a receiver on the same machine). Empty by default.
    */
   WEBHOOK_ALLOWED_NETWORKS: cidrList.default([]),
+  /**
+   * Retention: a worker runs a pass when none finished within this many minutes (PostgreSQL's
+   * clock), removing what is past each tenant's retentionDays, a batch of RETENTION_BATCH_SIZE
+   * rows at a time with RETENTION_BATCH_PAUSE_MS between batches, so that dialing is not disturbed.
+   */
+  RETENTION_INTERVAL_MINUTES: z.coerce.number().int().min(1).max(10_080).default(60),
+  RETENTION_BATCH_SIZE: z.coerce.number().int().min(1).max(10_000).default(1_000),
+  RETENTION_BATCH_PAUSE_MS: z.coerce.number().int().min(0).max(60_000).default(100),
   REQUEST_BODY_LIMIT: z
     .string()
     .regex(/^\d+(kb|mb)$/, 'must look like 512kb or 5mb')
