@@ -13,12 +13,7 @@ describe('Idempotency-Key on POST /v1/autocalls', () => {
   let engine: EngineHarness;
 
   beforeAll(async () => {
-    // Callers who never hang up while their agent is being connected (at 300× a caller's patience is
-    // a fraction of a second of a loaded machine): every call completes.
-    engine = await EngineHarness.start('idempotency', {
-      ...EVERY_CALL_ANSWERED,
-      SIMULATOR_PATIENCE_SECONDS_MEAN: '3600',
-    });
+    engine = await EngineHarness.start('idempotency', EVERY_CALL_ANSWERED);
   });
   afterAll(() => engine.stop());
 

@@ -13,8 +13,15 @@ export const FAST_SIMULATOR: Record<string, string> = {
   DISPATCH_SWEEP_INTERVAL_MS: '1000',
 };
 
-/** Simulator settings in which every call is answered by a person: outcomes are certain. */
+/**
+ * Simulator settings in which every call is answered by a person: outcomes are certain. Its callers
+ * also wait for their agent as long as it takes (an hour): at 300× a caller's patience of 30 s, or
+ * the engine's 20 s wait, is a tenth of a second, which a loaded machine can spend connecting, and
+ * a test of "every call completes" must not depend on the machine's load.
+ */
 export const EVERY_CALL_ANSWERED: Record<string, string> = {
+  SIMULATOR_PATIENCE_SECONDS_MEAN: '3600',
+  MAX_WAIT_SECONDS: '3600',
   SIMULATOR_ANSWER_PROBABILITY: '1',
   SIMULATOR_BUSY_RATE: '0',
   SIMULATOR_FAILURE_RATE: '0',
