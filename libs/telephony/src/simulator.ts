@@ -193,11 +193,9 @@ export class TelephonySimulator extends TelephonyPort {
 
   private plan(call: SimulatedCall): void {
     const fate = drawFate(call.random, this.settings);
-    if (fate.kind === 'failed' || fate.kind === 'unreachable' || fate.kind === 'busy') {
-      const [cause, sipCode] = (
-        { failed: ['failed', 503], unreachable: ['unreachable', 404], busy: ['busy', 486] } as const
-      )[fate.kind];
-      this.after(call, fate.endSeconds, () => this.end(call, cause, sipCode));
+    if (fate.kind !== 'rings') {
+      const sipCode = { failed: 503, unreachable: 404, busy: 486 }[fate.kind];
+      this.after(call, fate.endSeconds, () => this.end(call, fate.kind, sipCode));
       return;
     }
     this.after(call, fate.ringStart, () => {
