@@ -4,12 +4,14 @@
  * ceiling, with the predictive pacer both on its own estimates and on the simulator's true
  * distributions (how much estimation costs).
  *
- *   npm run bench -- pacing --frontier [--hours 4]
+ *   npm run bench -- pacing --frontier [--hours 8]
+ *   npm run bench -- pacing --frontier --redraw    the table, aims and chart from bench/pacing-frontier.json
  *
  * 10 and 20 agents at 15% and 30% answered, HOURS simulated hours a run (8 by default: 46 runs a
- * scenario). Prints the table and the aims, and writes the chart to bench/pacing-frontier.svg.
+ * scenario). Prints the table and the aims, and writes the chart to bench/pacing-frontier.svg and
+ * every run to bench/pacing-frontier.json.
  */
-import { writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { cpus, totalmem } from 'node:os';
 import { join } from 'node:path';
 import {
@@ -48,6 +50,18 @@ interface ScenarioPoints {
 }
 
 export async function pacingFrontierBench(args: string[]): Promise<void> {
+  const file = join(__dirname, '..', '..', '..', 'bench', 'pacing-frontier');
+  if (args.includes('--redraw')) {
+    // The chart and the verdicts again from the recorded runs, without running them.
+    const { hours, results } = JSON.parse(readFileSync(`${file}.json`, 'utf8')) as {
+      hours: number;
+      results: ScenarioPoints[];
+    };
+    printTable(results);
+    printAims(results);
+    writeFileSync(`${file}.svg`, chart(results, hours));
+    return;
+  }
   const hoursAt = args.indexOf('--hours');
   const hours = hoursAt >= 0 ? Number(args[hoursAt + 1]) : 8;
   const started = performance.now();
@@ -79,9 +93,9 @@ export async function pacingFrontierBench(args: string[]): Promise<void> {
   printTable(results);
   printPoints(results);
   printAims(results);
-  const file = join(__dirname, '..', '..', '..', 'bench', 'pacing-frontier.svg');
-  writeFileSync(file, chart(results, hours));
-  write(`\nChart: ${file}`);
+  writeFileSync(`${file}.json`, `${JSON.stringify({ hours, results }, null, 1)}\n`);
+  writeFileSync(`${file}.svg`, chart(results, hours));
+  write(`\nChart: ${file}.svg (its runs: ${file}.json)`);
 }
 
 /** Per scenario and strategy: the best run at each abandon cap (run rate), and that run's worst hour. */
@@ -168,7 +182,7 @@ function chart(results: ScenarioPoints[], hours: number): string {
   const columns = 2;
   const rows = Math.ceil(results.length / columns);
   const width = columns * panelW;
-  const height = rows * panelH + 60;
+  const height = rows * panelH + 75;
   const out: string[] = [
     `<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}" font-family="sans-serif" font-size="11">`,
     `<rect width="${width}" height="${height}" fill="white"/>`,
@@ -202,13 +216,14 @@ function chart(results: ScenarioPoints[], hours: number): string {
       `<text x="${ox + margin.left + plotW / 2}" y="${y(yMin) + 30}" text-anchor="middle">abandoned (run), runs beyond 6% drawn at the edge</text>`,
     );
     for (const family of FAMILIES) {
-      const mine = points
-        .filter((p) => p.family === family)
-        .sort((a, b) => a.abandonRate - b.abandonRate || a.occupancy - b.occupancy);
+      const mine = points.filter((p) => p.family === family);
+      const frontier = paretoFrontier(mine);
       const color = COLORS[family];
-      if (mine.length > 1)
+      // The frontier as a line (its best runs), every run as a dot: the dots under it are the knob's
+      // settings that something else beats.
+      if (frontier.length > 1)
         out.push(
-          `<polyline fill="none" stroke="${color}" stroke-width="1.5" points="${mine
+          `<polyline fill="none" stroke="${color}" stroke-width="2" points="${frontier
             .map((p) => `${x(p.abandonRate).toFixed(1)},${y(p.occupancy).toFixed(1)}`)
             .join(' ')}"/>`,
         );
@@ -219,14 +234,14 @@ function chart(results: ScenarioPoints[], hours: number): string {
           );
       for (const p of mine)
         out.push(
-          `<circle cx="${x(p.abandonRate).toFixed(1)}" cy="${y(p.occupancy).toFixed(1)}" r="2.5" fill="${color}"><title>${family} ${p.knob}: ` +
+          `<circle cx="${x(p.abandonRate).toFixed(1)}" cy="${y(p.occupancy).toFixed(1)}" r="2.5" fill="${color}" fill-opacity="${frontier.includes(p) ? 1 : 0.45}"><title>${family} ${p.knob}: ` +
             `${percent(p.occupancy)} at ${percent(p.abandonRate, 2)} (worst hour ${percent(p.worstHourAbandonRate, 2)})</title></circle>`,
         );
     }
   });
-  const legendY = 30 + rows * panelH + 10;
   FAMILIES.forEach((family, i) => {
-    const lx = 20 + i * (width / FAMILIES.length);
+    const lx = 40 + (i % 3) * (width / 3);
+    const legendY = 30 + rows * panelH + 10 + Math.floor(i / 3) * 18;
     const label =
       family === 'erlang'
         ? 'Erlang B open loop (floor)'
