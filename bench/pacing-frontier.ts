@@ -213,17 +213,18 @@ function chart(results: ScenarioPoints[], hours: number): string {
     out.push(
       `<line x1="${x(0.03)}" y1="${y(yMin)}" x2="${x(0.03)}" y2="${y(yMax)}" stroke="black" stroke-dasharray="5,3"/>`,
       `<text x="${x(0.03) + 3}" y="${y(yMin) - 4}">3% cap</text>`,
-      `<text x="${ox + margin.left + plotW / 2}" y="${y(yMin) + 30}" text-anchor="middle">abandoned (run), runs beyond 6% drawn at the edge</text>`,
+      `<text x="${ox + margin.left + plotW / 2}" y="${y(yMin) + 30}" text-anchor="middle">abandoned (run), runs beyond 6% as dots at the edge</text>`,
     );
     for (const family of FAMILIES) {
       const mine = points.filter((p) => p.family === family);
       const frontier = paretoFrontier(mine);
+      const drawn = frontier.filter((p) => p.abandonRate <= xMax);
       const color = COLORS[family];
       // The frontier as a line (its best runs), every run as a dot: the dots under it are the knob's
       // settings that something else beats.
-      if (frontier.length > 1)
+      if (drawn.length > 1)
         out.push(
-          `<polyline fill="none" stroke="${color}" stroke-width="2" points="${frontier
+          `<polyline fill="none" stroke="${color}" stroke-width="2" points="${drawn
             .map((p) => `${x(p.abandonRate).toFixed(1)},${y(p.occupancy).toFixed(1)}`)
             .join(' ')}"/>`,
         );
