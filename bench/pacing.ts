@@ -8,6 +8,7 @@
  * For 10, 20 and 50 agents and 15% and 30% of dials answered by a person (talk time log-normal,
  * mean 150 s): agent occupancy, abandon rate over the run and its worst hour (sliding), answer-to-
  * agent delay, dials per agent-hour. Prints a markdown table and the verdict on the aims.
+ * `npm run bench -- pacing --frontier` sweeps each strategy's knob instead (bench/pacing-frontier.ts).
  */
 import { cpus, totalmem } from 'node:os';
 import { PacingRunResult, PacingStrategy, simulatePacing } from '../libs/dialing/src/pacing/pacing-simulation';

@@ -1,7 +1,8 @@
 /**
  * Runs AutoCall's benchmarks against the local PostgreSQL and Redis and prints JSON results.
  *   npm run bench                  every benchmark
- *   npm run bench -- acceptance    one of: acceptance, dispatch, throughput, webhooks, cost, soak (30 min)
+ *   npm run bench -- acceptance    one of: acceptance, dispatch, throughput, webhooks, cost, soak (30 min),
+ *                                  pacing (simulated; `pacing --frontier` for the frontiers)
  * Results are recorded by hand in bench/RESULTS.md with the machine they ran on.
  */
 import { execSync } from 'node:child_process';
@@ -15,7 +16,10 @@ import { webhooksBench } from './webhooks.bench';
 
 async function main() {
   const which = process.argv[2];
-  if (which === 'pacing') return (await import('./pacing')).pacingBench(); // simulated: no database
+  // Simulated: no database. `pacing --frontier` sweeps every strategy's knob (a few minutes).
+  if (which === 'pacing' && process.argv.includes('--frontier'))
+    return (await import('./pacing-frontier')).pacingFrontierBench(process.argv.slice(3));
+  if (which === 'pacing') return (await import('./pacing')).pacingBench();
   await globalSetup();
   const machine = {
     cpus: `${cpus().length} × ${cpus()[0]?.model}`,

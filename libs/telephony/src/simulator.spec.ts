@@ -1,4 +1,11 @@
-import { DEFAULT_SIMULATOR_SETTINGS, OriginateLedger, SimulatorSettings, TelephonySimulator } from './simulator';
+import {
+  DEFAULT_SIMULATOR_SETTINGS,
+  foreseeCall,
+  OriginateLedger,
+  SimulatorScheduler,
+  SimulatorSettings,
+  TelephonySimulator,
+} from './simulator';
 import { TelephonyEvent } from './telephony.port';
 
 class MemoryLedger implements OriginateLedger {
@@ -131,5 +138,54 @@ describe('telephony simulator', () => {
       'agent_failed',
       'ended',
     ]);
+  });
+
+  it('foresees each call: who answers, when, and how long the talk lasts', async () => {
+    // A virtual clock: each timer's promise callbacks (the events) settle before the next runs.
+    const timers: { at: number; run: () => void; cancelled: boolean }[] = [];
+    let now = 0;
+    const scheduler: SimulatorScheduler = {
+      now: () => new Date(now),
+      after: (ms, run) => {
+        const timer = { at: now + ms, run, cancelled: false };
+        timers.push(timer);
+        return timer;
+      },
+      cancel: (timer) => void ((timer as { cancelled: boolean }).cancelled = true),
+    };
+    const settings = { ...DEFAULT_SIMULATOR_SETTINGS, seed: 'foresight', timeScale: 1, answerProbability: 0.5 };
+    const sim = new TelephonySimulator(settings, new MemoryLedger(), scheduler);
+    const seen = new Map<string, { answeredAt?: number; human?: boolean; endedAt?: number }>();
+    sim.onEvent((e) => {
+      const call = seen.get(e.callId) ?? {};
+      seen.set(e.callId, call);
+      if (e.type === 'answered') {
+        Object.assign(call, { answeredAt: now, human: e.answeredBy === 'human' });
+        if (e.answeredBy === 'human') void sim.connectToAgent(e.callId, 'sip:a@pbx');
+      }
+      if (e.type === 'ended') call.endedAt = now;
+    });
+    const numbers = Array.from({ length: 200 }, (_, i) => `+1555${String(i).padStart(7, '0')}`);
+    for (const to of numbers) await sim.originate({ ...request(to, to), ringTimeoutSeconds: 25 });
+    while (timers.length) {
+      timers.sort((a, b) => a.at - b.at);
+      const next = timers.shift() as (typeof timers)[number];
+      if (next.cancelled) continue;
+      now = next.at;
+      next.run();
+      await new Promise((resolve) => setImmediate(resolve));
+    }
+    let humans = 0;
+    for (const to of numbers) {
+      const future = foreseeCall(settings, { to, attempt: 1, ringTimeoutSeconds: 25 });
+      const call = seen.get(to) as { answeredAt?: number; human?: boolean; endedAt: number };
+      expect(future.human).toBe(call.human === true);
+      if (future.human) {
+        humans++;
+        expect(future.settleSeconds).toBeCloseTo((call.answeredAt as number) / 1000, 6);
+        expect(future.talkSeconds).toBeCloseTo((call.endedAt - (call.answeredAt as number)) / 1000 - 0.6, 6);
+      } else if (call.answeredAt === undefined) expect(future.settleSeconds).toBeCloseTo(call.endedAt / 1000, 6);
+    }
+    expect(humans).toBeGreaterThan(50);
   });
 });

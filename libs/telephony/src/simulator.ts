@@ -192,35 +192,22 @@ export class TelephonySimulator extends TelephonyPort {
   }
 
   private plan(call: SimulatedCall): void {
-    const s = this.settings;
-    const r = call.random;
-    const roll = r.next();
-    if (roll < s.failureRate) {
-      this.after(call, r.between(0.1, 0.6), () => this.end(call, 'failed', 503));
+    const fate = drawFate(call.random, this.settings);
+    if (fate.kind !== 'rings') {
+      const sipCode = { failed: 503, unreachable: 404, busy: 486 }[fate.kind];
+      this.after(call, fate.endSeconds, () => this.end(call, fate.kind, sipCode));
       return;
     }
-    if (roll < s.failureRate + s.unreachableRate) {
-      this.after(call, r.between(0.1, 0.4), () => this.end(call, 'unreachable', 404));
-      return;
-    }
-    if (roll < s.failureRate + s.unreachableRate + s.busyRate) {
-      this.after(call, r.between(0.4, 2), () => this.end(call, 'busy', 486));
-      return;
-    }
-    const ringStart = r.between(0.3, 1.5);
-    const answers = r.next() < s.answerProbability;
-    const ringFor = r.logNormal(s.ringSecondsMean, 0.5);
-    const machine = r.next() < s.machineShare;
-    this.after(call, ringStart, () => {
+    this.after(call, fate.ringStart, () => {
       call.state = 'ringing';
       this.emit(call, { type: 'ringing', callId: call.id, at: this.scheduler.now() });
       const timeout = call.request.ringTimeoutSeconds;
-      if (answers && ringFor < timeout) {
-        this.after(call, ringFor, () => {
+      if (fate.answers && fate.ringFor < timeout) {
+        this.after(call, fate.ringFor, () => {
           call.state = 'answered';
-          call.answeredBy = machine ? 'machine' : 'human';
+          call.answeredBy = fate.machine ? 'machine' : 'human';
           this.emit(call, { type: 'answered', callId: call.id, answeredBy: call.answeredBy, at: this.scheduler.now() });
-          if (machine) this.after(call, 30, () => this.end(call, 'normal_clearing', 200));
+          if (fate.machine) this.after(call, 30, () => this.end(call, 'normal_clearing', 200));
           else this.waitForAgent(call);
         });
       } else {
@@ -262,4 +249,56 @@ export class TelephonySimulator extends TelephonyPort {
   private emit(call: SimulatedCall, event: TelephonyEvent): void {
     emitInOrder(call, this.listeners, event, this.logger);
   }
+}
+
+/** What the network does with a dial, drawn at the dial from its seeded generator. */
+type Fate =
+  | { kind: 'failed' | 'unreachable' | 'busy'; endSeconds: number }
+  | { kind: 'rings'; ringStart: number; answers: boolean; ringFor: number; machine: boolean };
+
+/** The dial's draws, in the order `plan` has always made them (a scenario replays to the call). */
+function drawFate(r: SeededRandom, s: SimulatorSettings): Fate {
+  const roll = r.next();
+  if (roll < s.failureRate) return { kind: 'failed', endSeconds: r.between(0.1, 0.6) };
+  if (roll < s.failureRate + s.unreachableRate) return { kind: 'unreachable', endSeconds: r.between(0.1, 0.4) };
+  if (roll < s.failureRate + s.unreachableRate + s.busyRate) return { kind: 'busy', endSeconds: r.between(0.4, 2) };
+  const ringStart = r.between(0.3, 1.5);
+  const answers = r.next() < s.answerProbability;
+  const ringFor = r.logNormal(s.ringSecondsMean, 0.5);
+  const machine = r.next() < s.machineShare;
+  return { kind: 'rings', ringStart, answers, ringFor, machine };
+}
+
+/** A dial's whole future, known in advance (the pacing benchmark's clairvoyant dialer). */
+export interface ForeseenCall {
+  /** Answered by a person before the ring timeout. */
+  human: boolean;
+  /** Dial to the answer (a person or a machine), or to the end of a dial nobody answered (seconds). */
+  settleSeconds: number;
+  /** A person who answered: how long the talk lasts once connected to an agent (seconds). */
+  talkSeconds: number;
+}
+
+/**
+ * What the simulator will do with a dial, before it is placed: the same seeded draws in the same
+ * order (the fate at the dial, then a person's patience at the answer, then the talk at the
+ * connection; a caller whose agent's phone fails draws patience again, which this cannot know).
+ */
+export function foreseeCall(
+  settings: SimulatorSettings,
+  request: Pick<OriginateRequest, 'to' | 'attempt' | 'ringTimeoutSeconds'>,
+): ForeseenCall {
+  const r = new SeededRandom(`${settings.seed}:${request.to}:${request.attempt - 1}`);
+  const fate = drawFate(r, settings);
+  if (fate.kind !== 'rings') return { human: false, settleSeconds: fate.endSeconds, talkSeconds: 0 };
+  const timeout = request.ringTimeoutSeconds;
+  if (!fate.answers || fate.ringFor >= timeout)
+    return { human: false, settleSeconds: fate.ringStart + timeout, talkSeconds: 0 };
+  if (fate.machine) return { human: false, settleSeconds: fate.ringStart + fate.ringFor, talkSeconds: 0 };
+  r.logNormal(settings.patienceSecondsMean, 0.4);
+  return {
+    human: true,
+    settleSeconds: fate.ringStart + fate.ringFor,
+    talkSeconds: r.logNormal(settings.talkSecondsMean, 0.6),
+  };
 }

@@ -13,6 +13,7 @@
  */
 import {
   DEFAULT_SIMULATOR_SETTINGS,
+  foreseeCall,
   OriginateLedger,
   SimulatorScheduler,
   SimulatorSettings,
@@ -31,6 +32,7 @@ import {
   PacingSettings,
   PoolSnapshot,
 } from './pacer';
+import { ClairvoyantScheduler, erlangDialRate, Foresight } from './pacing-references';
 import { ContactEffect, ContactEvent, contactEventOf, ContactState, dialingContact, step } from '../contact-lifecycle';
 
 export type PacingStrategy =
@@ -38,8 +40,18 @@ export type PacingStrategy =
   | { kind: 'progressive' }
   /** Every tick, up to `ratio` calls out (ringing or waiting) per idle agent; nothing reserved. */
   | { kind: 'power'; ratio: number }
-  /** `decideDials` every tick, `adjustRisk` every control step (unless `adjust` is false). */
-  | { kind: 'predictive'; initialControl?: PacingControl; adjust?: boolean };
+  /**
+   * `decideDials` every tick, `adjustRisk` every control step (unless `adjust` is false). With
+   * `truth`, the estimates are the simulator's true distributions (trueEstimates), not measured.
+   */
+  | { kind: 'predictive'; initialControl?: PacingControl; adjust?: boolean; truth?: boolean }
+  /**
+   * The open-loop floor: a constant dial rate that Erlang's loss formula says loses `blocking` of
+   * the answered calls, from the true answer share and handle time (erlangDialRate); no feedback.
+   */
+  | { kind: 'erlang'; blocking: number }
+  /** The ceiling: knows every dial's future and places each to be answered as an agent frees. */
+  | { kind: 'clairvoyant' };
 
 export interface PacingScenario {
   strategy: PacingStrategy;
@@ -302,6 +314,13 @@ class PoolRun {
   private settledUpTo = 0;
   private readonly hourlyAlpha: number[] = [];
   private readonly reasons: Record<string, number> = {};
+  private readonly simulatorSettings: SimulatorSettings;
+  /** Clairvoyant: its plan, and each dial's future by dial number. */
+  private clairvoyant?: ClairvoyantScheduler;
+  private readonly foreseen: Foresight[] = [];
+  /** Erlang: dials per second, and the fraction of a dial owed since the last one. */
+  private erlangRate = 0;
+  private erlangOwed = 0;
 
   constructor(private readonly scenario: PacingScenario) {
     this.settings = { ...DEFAULT_PACING_SETTINGS, ringTimeoutSeconds: 25, ...scenario.pacing };
@@ -318,6 +337,7 @@ class PoolRun {
       simulator,
       this.settings.ringTimeoutSeconds,
     );
+    this.simulatorSettings = simulator;
     this.simulator = new TelephonySimulator(simulator, new MemoryLedger(), this.clock);
     this.simulator.onEvent((event) => {
       try {
@@ -332,8 +352,19 @@ class PoolRun {
       state: 'idle',
       since: 0,
     }));
-    if (scenario.strategy.kind === 'predictive')
-      this.control = scenario.strategy.initialControl ?? initialControl(this.settings);
+    const strategy = scenario.strategy;
+    if (strategy.kind === 'predictive') {
+      this.control = strategy.initialControl ?? initialControl(this.settings);
+      if (strategy.truth) this.estimates = trueEstimates(simulator, this.settings.ringTimeoutSeconds);
+    }
+    if (strategy.kind === 'clairvoyant') this.clairvoyant = new ClairvoyantScheduler(scenario.agents);
+    if (strategy.kind === 'erlang')
+      this.erlangRate = erlangDialRate(
+        scenario.agents,
+        strategy.blocking,
+        scenario.answerRate,
+        simulator.agentAnswerSeconds + simulator.talkSecondsMean,
+      );
   }
 
   async run(): Promise<void> {
@@ -375,8 +406,20 @@ class PoolRun {
       if (dial.contact.status === 'dialing' || dial.contact.status === 'ringing')
         inFlightElapsedSeconds.push((now - dial.dialedAt) / 1000);
     let n: number;
+    const lines = Math.floor(this.settings.maxLinesPerAgent * this.agents.length) - this.out.size;
     if (strategy.kind === 'power') {
       n = Math.floor(strategy.ratio * idle) - inFlightElapsedSeconds.length - this.queue.length;
+    } else if (strategy.kind === 'erlang') {
+      // Open loop: the rate's dials, evenly spread, whatever happens (a full set of lines defers them).
+      this.erlangOwed += this.erlangRate * (this.scenario.tickSeconds ?? 0.25);
+      n = Math.min(Math.floor(this.erlangOwed), lines);
+      this.erlangOwed -= n;
+    } else if (strategy.kind === 'clairvoyant') {
+      n = (this.clairvoyant as ClairvoyantScheduler).decide(
+        now / 1000,
+        (i) => this.foresee(this.dials.length + 1 + i),
+        lines,
+      );
     } else {
       const pool = {
         loggedIn: this.agents.length,
@@ -396,13 +439,13 @@ class PoolRun {
   /** The slow loop: re-read the estimates, measure the abandons, correct the risk. */
   private adjust(): void {
     const now = this.clock.elapsed;
-    this.estimates = this.estimate();
+    const strategy = this.scenario.strategy;
+    if (strategy.kind !== 'predictive' || !strategy.truth) this.estimates = this.estimate();
     const measured: MeasuredAbandons = {
       compliance: { answered: this.answerTimes.length, abandoned: this.abandonTimes.length },
       recent: this.since(now - HOUR),
       burst: this.since(now - MINUTE),
     };
-    const strategy = this.scenario.strategy;
     if (strategy.kind === 'predictive' && strategy.adjust !== false)
       this.control = adjustRisk(this.control as PacingControl, measured, this.settings);
     this.scenario.trace?.({ type: 'control', atSeconds: now / 1000, measured, control: this.control as PacingControl });
@@ -463,7 +506,7 @@ class PoolRun {
       callId: dial.id,
       tenantId: 'pacing',
       // Dial n is the same call (same draws) under every strategy of a seed.
-      to: `+1555${String(n).padStart(7, '0')}`,
+      to: numberOf(n),
       from: null,
       ringTimeoutSeconds: this.settings.ringTimeoutSeconds,
       attempt: 1,
@@ -608,8 +651,32 @@ class PoolRun {
   }
 
   private settle(dial: Dial, answered: boolean): void {
+    // The clairvoyant dialer's foresight is the simulator's own draws: a miss is a bug, not luck.
+    const foreseen = this.foreseen[Number(dial.id.slice('dial-'.length))];
+    if (foreseen && foreseen.human !== answered) throw new Error(`${dial.id} was foreseen otherwise`);
     dial.answered = answered;
     dial.settledSeconds = (this.clock.elapsed - dial.dialedAt) / 1000;
+  }
+
+  /** Dial n's future, as the clairvoyant dialer knows it before placing it. */
+  private foresee(n: number): Foresight {
+    let call = this.foreseen[n];
+    if (!call) {
+      const to = numberOf(n);
+      const future = foreseeCall(this.simulatorSettings, {
+        to,
+        attempt: 1,
+        ringTimeoutSeconds: this.settings.ringTimeoutSeconds,
+      });
+      call = {
+        human: future.human,
+        answerSeconds: future.settleSeconds,
+        // No wrap-up in the simulation: the agent is busy from the bridging to the hang-up.
+        handleSeconds: this.simulatorSettings.agentAnswerSeconds + future.talkSeconds,
+      };
+      this.foreseen[n] = call;
+    }
+    return call;
   }
 
   /** The agent is free: their busy time ends (bridging and talk), and they are idle from now. */
@@ -675,6 +742,52 @@ class PoolRun {
       reasons: this.reasons,
     };
   }
+}
+
+/** Dial n's number: the simulator seeds each call by it. */
+const numberOf = (n: number) => `+1555${String(n).padStart(7, '0')}`;
+
+const TRUTH_CALLS = 100_000;
+const TRUTH_SAMPLES = 500;
+const truths = new Map<string, PacingEstimates>();
+
+/**
+ * The estimates a pacer would hold if it knew the simulator's distributions: the share answered by
+ * a person, and the answer delays, the durations of the unanswered dials and the handle times
+ * (bridging and talk), each as 500 evenly spaced quantiles of 100,000 dials drawn by the
+ * simulator's own model (foreseeCall) under another seed. Computed once per model.
+ */
+export function trueEstimates(settings: SimulatorSettings, ringTimeoutSeconds: number): PacingEstimates {
+  const key = JSON.stringify([settings, ringTimeoutSeconds]);
+  let truth = truths.get(key);
+  if (truth) return truth;
+  const model = { ...settings, seed: `${settings.seed}:truth` };
+  const answers: number[] = [];
+  const unanswered: number[] = [];
+  const handles: number[] = [];
+  for (let i = 0; i < TRUTH_CALLS; i++) {
+    const call = foreseeCall(model, { to: numberOf(i + 1), attempt: 1, ringTimeoutSeconds });
+    if (call.human) {
+      answers.push(call.settleSeconds);
+      handles.push(settings.agentAnswerSeconds + call.talkSeconds);
+    } else unanswered.push(call.settleSeconds);
+  }
+  const quantiles = (values: number[]) => {
+    const sorted = [...values].sort((a, b) => a - b);
+    return Array.from(
+      { length: TRUTH_SAMPLES },
+      (_, i) => sorted[Math.floor(((i + 0.5) / TRUTH_SAMPLES) * sorted.length)],
+    );
+  };
+  truth = {
+    dials: TRUTH_CALLS,
+    humanAnswers: answers.length,
+    answerDelaysSeconds: quantiles(answers),
+    handleSeconds: quantiles(handles),
+    unansweredSeconds: quantiles(unanswered),
+  };
+  truths.set(key, truth);
+  return truth;
 }
 
 const average = (values: readonly number[]) => (values.length ? values.reduce((a, b) => a + b, 0) / values.length : 0);
