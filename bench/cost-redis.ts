@@ -58,11 +58,12 @@ export interface TraceResult {
 }
 
 /**
- * Records, through MONITOR, the commands between two markers (ECHO, sent by `mark`). MONITOR shows
+ * Records, through MONITOR, the commands between two markers (ECHO, sent by `begin` and `end`; a
+ * window at a time). MONITOR shows
  * a script's commands right after the EVALSHA that ran them, marked "lua".
  */
 export class RedisTrace {
-  private readonly result: TraceResult = { sent: new Map(), inner: new Map(), innerTotal: 0, sentTotal: 0 };
+  private result = RedisTrace.empty();
   private counting = false;
   private script: string | null = null;
   private ended?: () => void;
@@ -79,8 +80,13 @@ export class RedisTrace {
     return trace;
   }
 
-  /** Starts counting (once MONITOR shows the marker). */
+  private static empty(): TraceResult {
+    return { sent: new Map(), inner: new Map(), innerTotal: 0, sentTotal: 0 };
+  }
+
+  /** Starts counting afresh (once MONITOR shows the marker). */
   async begin(redis: Redis): Promise<void> {
+    this.result = RedisTrace.empty();
     await redis.echo('cost-bench:begin');
   }
 

@@ -5,8 +5,11 @@
  * (1, 2 and 4 by default); then what it costs an idle engine per second, the Redis keys left a
  * minute after the run, and whether any key or value holds a phone number.
  *
- *   npm run bench -- cost                     1, 2 and 4 workers (about 6 minutes)
+ *   npm run bench -- cost                     1, 2 and 4 workers (about 8 minutes)
  *   npm run bench -- cost --workers 1         one worker count (or a list: --workers 1,8)
+ *   npm run bench -- cost --time-scale 1000   the simulator 1000 times faster than life (the
+ *                                             default is 20): the workload of the figures before
+ *                                             2026-12-01, bound by the engine rather than by agents
  *   npm run bench -- cost --trace             also who sent what: SQL statements by text (in every
  *                                             process), Redis commands by script and key (MONITOR);
  *                                             slows Redis and the bench process, so its CPU figures
@@ -41,15 +44,17 @@ const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 /**
  * The workload. Each number's fate is its seed's (the simulator draws it from the seed, the
  * number and the attempt): half answer, some of those are machines, some ring out, are busy or
- * fail. Callers are patient (an hour, 3.6 s at ×1000), so that every person who answers reaches
- * the agent reserved for the dial however loaded the machine is; with the default 30 s (30 ms
- * here) how many did varied from run to run with the machine's timing, and with it the agents'
- * rows and transactions per call.
+ * fail. Callers are patient (an hour), so that every person who answers reaches the agent
+ * reserved for the dial however loaded the machine is; with the default 30 s (30 ms at ×1000) how
+ * many did varied from run to run with the machine's timing, and with it the agents' rows and
+ * transactions per call. At ×20 a call lasts about as long as in life relative to the engine's own
+ * work (a 30 s talk plays in 1.5 s): the agents are the bound, and each dial waits for one to be
+ * freed, as in production, where what a freed agent costs every worker shows; at ×1000 the calls
+ * end faster than the engine can dial and no dial ever waits.
  */
 const WORKLOAD: Record<string, string> = {
   LOG_LEVEL: 'silent',
   SIMULATOR_SEED: 'bench-cost',
-  SIMULATOR_TIME_SCALE: '1000',
   SIMULATOR_ANSWER_PROBABILITY: '0.5',
   SIMULATOR_TALK_SECONDS_MEAN: '30',
   SIMULATOR_WRAP_UP_SECONDS_MEAN: '0',
@@ -60,16 +65,19 @@ const WORKLOAD: Record<string, string> = {
 
 export interface CostOptions {
   workers: number[];
+  timeScale: number;
   trace: boolean;
 }
 
-/** `--workers 1,2,4` (the default) and `--trace`. */
+/** `--workers 1,2,4` (the default), `--time-scale 20` (the default) and `--trace`. */
 export function costOptions(args: string[]): CostOptions {
-  const at = args.indexOf('--workers');
-  const workers = at >= 0 ? (args[at + 1] ?? '').split(',').map(Number) : [1, 2, 4];
+  const option = (name: string) => (args.includes(name) ? (args[args.indexOf(name) + 1] ?? '') : undefined);
+  const workers = (option('--workers') ?? '1,2,4').split(',').map(Number);
   if (!workers.length || workers.some((n) => !Number.isInteger(n) || n < 1 || n > 16))
     throw new Error('--workers takes a list of worker counts, e.g. --workers 1,2,4');
-  return { workers, trace: args.includes('--trace') };
+  const timeScale = Number(option('--time-scale') ?? 20);
+  if (!(timeScale >= 1 && timeScale <= 10_000)) throw new Error('--time-scale takes a number from 1 to 10000');
+  return { workers, timeScale, trace: args.includes('--trace') };
 }
 
 interface PgCounters {
@@ -154,15 +162,16 @@ async function sqlCounts(engine: EngineHarness, dir: string, seq: number): Promi
 }
 
 const perCallOf = (n: number) => Math.round((n / CALLS) * 100) / 100;
-const top = (entries: Iterable<readonly [string, number]>, n: number) =>
+/** The largest counts, each divided by `per` (the calls, or the seconds of an idle window). */
+const top = (entries: Iterable<readonly [string, number]>, n: number, per = CALLS) =>
   [...entries]
     .filter(([, count]) => count > 0)
     .sort((a, b) => b[1] - a[1])
     .slice(0, n)
-    .map(([name, count]) => `${name} ${perCallOf(count)}`);
+    .map(([name, count]) => `${name} ${Math.round((count / per) * 100) / 100}`);
 
-/** Statements per call by process and text, and transactions, between two readings of every process. */
-function sqlTrace(before: TraceCounts[], after: TraceCounts[]) {
+/** Statements by process and text, and transactions, between two readings of every process, per `per`. */
+function sqlTrace(before: TraceCounts[], after: TraceCounts[], per = CALLS, lines = 30) {
   const statements = new Map<string, number>();
   let transactions = 0;
   after.forEach((counts, i) => {
@@ -174,14 +183,16 @@ function sqlTrace(before: TraceCounts[], after: TraceCounts[]) {
     }
   });
   const total = [...statements.values()].reduce((sum, n) => sum + n, 0);
-  return { transactions: perCallOf(transactions), statements: perCallOf(total), byText: top(statements, 30) };
+  const round = (n: number) => Math.round((n / per) * 100) / 100;
+  return { transactions: round(transactions), statements: round(total), byText: top(statements, lines, per) };
 }
 
-function redisTrace(traced: TraceResult) {
+function redisTrace(traced: TraceResult, per = CALLS, lines = 30) {
+  const round = (n: number) => Math.round((n / per) * 100) / 100;
   return {
-    sentByClients: perCallOf(traced.sentTotal),
-    runInsideScripts: perCallOf(traced.innerTotal),
-    sent: top(traced.sent, 30),
+    sentByClients: round(traced.sentTotal),
+    runInsideScripts: round(traced.innerTotal),
+    sent: top(traced.sent, lines, per),
     insideScripts: [...traced.inner]
       .map(([script, commands]) => {
         const total = [...commands.values()].reduce((sum, n) => sum + n, 0);
@@ -189,7 +200,7 @@ function redisTrace(traced: TraceResult) {
       })
       .sort((a, b) => b.total - a.total)
       .slice(0, 15)
-      .map(({ script, total, commands }) => `${script} ${perCallOf(total)}: ${top(commands, 6).join(', ')}`),
+      .map(({ script, total, commands }) => `${script} ${round(total)}: ${top(commands, 6, per).join(', ')}`),
   };
 }
 
@@ -204,10 +215,15 @@ function autocallScripts(engine: EngineHarness): Record<string, string> {
   return sources;
 }
 
-async function costRun(workers: number, trace: boolean): Promise<Record<string, unknown>> {
+async function costRun(workers: number, options: CostOptions): Promise<Record<string, unknown>> {
+  const { trace, timeScale } = options;
   const redisServer = await RedisServer.start();
   const traceDir = trace ? mkdtempSync(path.join(tmpdir(), 'autocall-cost-trace-')) : undefined;
-  const engine = await EngineHarness.start(`bench_cost_w${workers}`, { ...WORKLOAD, REDIS_URL: redisServer.url }, 0);
+  const engine = await EngineHarness.start(
+    `bench_cost_w${workers}`,
+    { ...WORKLOAD, SIMULATOR_TIME_SCALE: String(timeScale), REDIS_URL: redisServer.url },
+    0,
+  );
   const redis = new Redis(redisServer.url);
   let monitor: RedisTrace | undefined;
   try {
@@ -251,7 +267,6 @@ async function costRun(workers: number, trace: boolean): Promise<Record<string, 
     const cpu = { apiCpuMs: ownCpuMs(), workerCpuMs: workersCpuMs(engine.workers) };
     const afterRedis = await redisCommands(redis);
     const traced = await monitor?.end(redis);
-    monitor?.stop();
     await sleep(12_000);
     const afterSql = traceDir ? await sqlCounts(engine, traceDir, 2) : undefined;
     const afterPg = await pgCounters(databaseUrl);
@@ -264,7 +279,10 @@ async function costRun(workers: number, trace: boolean): Promise<Record<string, 
       apiCpuMs: ownCpuMs(),
       workerCpuMs: workersCpuMs(engine.workers),
     };
+    await monitor?.begin(redis);
     await sleep(IDLE_SECONDS * 1000);
+    const idleTraced = await monitor?.end(redis);
+    const idleSql = traceDir ? await sqlCounts(engine, traceDir, 3) : undefined;
     const idleTo = {
       at: Date.now(),
       pg: await pgCounters(databaseUrl),
@@ -338,6 +356,14 @@ async function costRun(workers: number, trace: boolean): Promise<Record<string, 
       keyFamilies: Object.fromEntries([...keyFamilies].sort((a, b) => b[1] - a[1]).slice(0, 12)),
       ...(before.sql && afterSql ? { sql: sqlTrace(before.sql, afterSql) } : {}),
       ...(traced ? { redis: redisTrace(traced) } : {}),
+      ...(afterSql && idleSql && idleTraced
+        ? {
+            idleTracePerSecond: {
+              sql: sqlTrace(afterSql, idleSql, idleSeconds, 15),
+              redis: redisTrace(idleTraced, idleSeconds, 20),
+            },
+          }
+        : {}),
     };
   } finally {
     monitor?.stop();
@@ -351,14 +377,14 @@ async function costRun(workers: number, trace: boolean): Promise<Record<string, 
 export async function costBench(options: CostOptions): Promise<Record<string, unknown>> {
   if (options.trace) installTrace();
   const runs: Record<string, unknown>[] = [];
-  for (const workers of options.workers) runs.push(await costRun(workers, options.trace));
+  for (const workers of options.workers) runs.push(await costRun(workers, options));
   const row = (run: Record<string, unknown>) => {
     const c = run.perCall as Record<string, number>;
     const idle = run.idlePerSecond as Record<string, number>;
     return `| ${run.workers} | ${run.seconds} | ${c.pgTransactions} | ${c.pgRowsWritten} | ${c.redisCommands} | ${c.apiAndWorkerCpuMs} | ${idle.pgTransactions} | ${idle.redisCommands} |`;
   };
   return {
-    setup: `${CALLS} sequential calls, ${LINES} lines, ${AGENTS} agents, simulator ×1000 (50% answered, patient callers, talk 30 s, no wrap-up), API in this process, private Redis${options.trace ? ', traced' : ''}`,
+    setup: `${CALLS} sequential calls, ${LINES} lines, ${AGENTS} agents, simulator ×${options.timeScale} (50% answered, patient callers, talk 30 s, no wrap-up), API in this process, private Redis${options.trace ? ', traced' : ''}`,
     table: [
       '| workers | s | tx/call | rows/call | Redis cmds/call | API+worker CPU ms/call | idle tx/s | idle Redis cmds/s |',
       ...runs.map(row),
