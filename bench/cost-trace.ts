@@ -4,9 +4,11 @@
  * transactions they make (a statement outside BEGIN … COMMIT is one, as PostgreSQL counts it).
  * The worker processes load it with NODE_OPTIONS=--require and write their counts to
  * COST_TRACE_DIR/<pid>.json when sent SIGUSR2; the benchmark's own process calls `traceCounts`.
- * Nothing here changes what a statement does.
+ * A worker also profiles its CPU from the first SIGUSR2 to the second (the measured calls) and
+ * writes the profile to COST_TRACE_DIR/<pid>.cpuprofile. Nothing here changes what a statement does.
  */
 import { writeFileSync } from 'node:fs';
+import { Session } from 'node:inspector';
 import path from 'node:path';
 import { Client } from 'pg';
 
@@ -67,12 +69,25 @@ export function traceCounts(): TraceCounts {
   return { ...counts, statements: { ...counts.statements } };
 }
 
-// Loaded with --require into a worker: count from the start, write the counts when asked.
+// Loaded with --require into a worker: count from the start, write the counts when asked; the
+// CPU profile covers the first window (the calls), and is written before the counts that end it.
 const dir = process.env.COST_TRACE_DIR;
 if (dir) {
   installTrace();
+  const session = new Session();
+  session.connect();
+  const dump = () => writeFileSync(path.join(dir, `${process.pid}.json`), JSON.stringify(counts));
   process.on('SIGUSR2', () => {
     counts.seq++;
-    writeFileSync(path.join(dir, `${process.pid}.json`), JSON.stringify(counts));
+    if (counts.seq === 1) {
+      session.post('Profiler.enable', () => session.post('Profiler.start', dump));
+    } else if (counts.seq === 2) {
+      session.post('Profiler.stop', (error, result) => {
+        if (!error) writeFileSync(path.join(dir, `${process.pid}.cpuprofile`), JSON.stringify(result.profile));
+        dump();
+      });
+    } else {
+      dump();
+    }
   });
 }

@@ -11,9 +11,10 @@
  *                                             default is 20): the workload of the figures before
  *                                             2026-12-01, bound by the engine rather than by agents
  *   npm run bench -- cost --trace             also who sent what: SQL statements by text (in every
- *                                             process), Redis commands by script and key (MONITOR);
- *                                             slows Redis and the bench process, so its CPU figures
- *                                             and times do not compare with an untraced run
+ *                                             process), Redis commands by script and key (MONITOR),
+ *                                             and where the workers' CPU went (V8 profiles); slows
+ *                                             Redis, the workers and the bench process, so its CPU
+ *                                             figures and times do not compare with an untraced run
  *
  * The API runs in this process (its CPU is this process's, the driver included, a small share),
  * the workers in their own; Redis is a private server, so its INFO commandstats count only this
@@ -31,6 +32,7 @@ import * as capacityScripts from '../libs/dialing/src/capacity.scripts';
 import { RedisService } from '../libs/redis/src';
 import { EngineHarness, numbers } from '../test/support/engine-harness';
 import { AppProcess, RedisServer, waitFor } from '../test/support/processes';
+import { profileSummary, readProfile } from './cost-profile';
 import { installTrace, TraceCounts, traceCounts } from './cost-trace';
 import { keyFamily, redisCommands, RedisTrace, SCRIPT_COMMANDS, scriptNames, TraceResult } from './cost-redis';
 
@@ -269,6 +271,7 @@ async function costRun(workers: number, options: CostOptions): Promise<Record<st
     const traced = await monitor?.end(redis);
     await sleep(12_000);
     const afterSql = traceDir ? await sqlCounts(engine, traceDir, 2) : undefined;
+    const profiles = traceDir ? engine.workers.map((w) => readProfile(path.join(traceDir, `${w.pid}.cpuprofile`))) : [];
     const afterPg = await pgCounters(databaseUrl);
 
     // Idle: what the engine costs per second with nothing to dial (its sweeps, heartbeats, leases).
@@ -356,6 +359,7 @@ async function costRun(workers: number, options: CostOptions): Promise<Record<st
       keyFamilies: Object.fromEntries([...keyFamilies].sort((a, b) => b[1] - a[1]).slice(0, 12)),
       ...(before.sql && afterSql ? { sql: sqlTrace(before.sql, afterSql) } : {}),
       ...(traced ? { redis: redisTrace(traced) } : {}),
+      ...(profiles.length ? { workerCpuProfile: profileSummary(profiles, perCallOf(workerCpuMs), 25) } : {}),
       ...(afterSql && idleSql && idleTraced
         ? {
             idleTracePerSecond: {
