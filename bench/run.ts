@@ -3,13 +3,14 @@
  *   npm run bench                  every benchmark
  *   npm run bench -- acceptance    one of: acceptance, dispatch, throughput, webhooks, cost, soak (30 min),
  *                                  pacing (simulated; `pacing --frontier` for the frontiers)
+ *   npm run bench -- cost --workers 1,2,4 --trace    (see cost.bench.ts)
  * Results are recorded by hand in bench/RESULTS.md with the machine they ran on.
  */
 import { execSync } from 'node:child_process';
 import { cpus, totalmem } from 'node:os';
 import globalSetup from '../test/support/global-setup';
 import { acceptanceBench } from './acceptance.bench';
-import { costBench } from './cost.bench';
+import { costBench, costOptions } from './cost.bench';
 import { dispatchBench, throughputBench } from './engine.bench';
 import { soakBench } from './soak.bench';
 import { webhooksBench } from './webhooks.bench';
@@ -33,9 +34,9 @@ async function main() {
   if (!which || which === 'dispatch') results.dispatch = await dispatchBench();
   if (!which || which === 'throughput') results.throughput = await throughputBench();
   if (!which || which === 'webhooks') results.webhooks = await webhooksBench();
-  // The cost of a call (about two minutes, a minute of it waiting to see what Redis keeps) and the
-  // soak (30 minutes): only when asked for by name.
-  if (which === 'cost') results.cost = await costBench();
+  // The cost of a call (about two minutes per worker count, a minute of it idle) and the soak (30
+  // minutes): only when asked for by name.
+  if (which === 'cost') results.cost = await costBench(costOptions(process.argv.slice(3)));
   if (which === 'soak') results.soak = await soakBench();
   process.stdout.write(`${JSON.stringify(results, null, 2)}\n`);
   process.exit(0);
