@@ -21,13 +21,15 @@ export async function redisCommands(redis: Redis): Promise<Map<string, number>> 
 
 export const SCRIPT_COMMANDS = new Set(['eval', 'evalsha', 'eval_ro', 'evalsha_ro', 'fcall', 'fcall_ro']);
 
-/** A key with its ids taken out: what kind of key it is (`{tenant}:agent:<agent>`, `bull:{held.<pool>}:wait`). */
+/** A key with its ids taken out: what kind of key it is (`{tenant}:agent:<agent>`, `{tenant}:h.<skill>:prioritized`). */
 export function keyFamily(key: string): string {
   return key
     .replace(/^t-[0-9a-f]{8}:/, '')
     .replace(/[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}/g, '<id>')
     .replace(/^\{<id>\}/, '{tenant}')
     .replace(/held\.<id>\.[^}:]+/g, 'held.<pool>')
+    .replace(/:h\.([^:]+):[A-Za-z0-9_-]{22}\.\d+$/, ':h.$1:<held job>')
+    .replace(/\{wakes\}:<id>\|.+$/, '{wakes}:<pool>')
     .replace(/worker-[^:]+$/, 'worker-<id>')
     .replace(/:agent:[^:]+$/, ':agent:<agent>')
     .replace(/:(t|r)-<id>-\d+/g, ':$1-<id>-<n>')

@@ -6,7 +6,8 @@
  *   npm run bench -- pacing
  *
  * For 10, 20 and 50 agents and 15% and 30% of dials answered by a person (talk time log-normal,
- * mean 150 s): agent occupancy, abandon rate over the run and its worst hour (sliding), answer-to-
+ * mean 150 s; then a wrap-up until the disposition, log-normal, mean 20 s, `--wrap-up <s>` to
+ * change it, 0 for none): agent occupancy, abandon rate over the run and its worst hour (sliding), answer-to-
  * agent delay, dials per agent-hour. Prints a markdown table and the verdict on the aims.
  * `npm run bench -- pacing --frontier` sweeps each strategy's knob instead (bench/pacing-frontier.ts).
  */
@@ -14,6 +15,8 @@ import { cpus, totalmem } from 'node:os';
 import { PacingRunResult, PacingStrategy, simulatePacing } from '../libs/dialing/src/pacing/pacing-simulation';
 
 const HOURS = 8;
+/** The agents' mean wrap-up after a call (seconds): part of the handle time the pacer sees. */
+const WRAP_UP_SECONDS_MEAN = 20;
 const AGENTS = [10, 20, 50];
 const ANSWER_RATES = [0.15, 0.3];
 const STRATEGIES: { name: string; strategy: PacingStrategy }[] = [
@@ -25,7 +28,9 @@ const STRATEGIES: { name: string; strategy: PacingStrategy }[] = [
 const percent = (x: number, digits = 1) => `${(100 * x).toFixed(digits)}%`;
 const write = (text: string) => process.stdout.write(`${text}\n`);
 
-export async function pacingBench(): Promise<void> {
+export async function pacingBench(args: string[] = []): Promise<void> {
+  const flag = args.indexOf('--wrap-up');
+  const wrapUpSecondsMean = flag >= 0 ? Number(args[flag + 1]) : WRAP_UP_SECONDS_MEAN;
   const started = performance.now();
   const cpuStarted = process.cpuUsage();
   const runs: { name: string; result: PacingRunResult }[] = [];
@@ -39,6 +44,7 @@ export async function pacingBench(): Promise<void> {
           answerRate,
           hours: HOURS,
           seed: `pacing:${agents}:${answerRate}`,
+          wrapUpSecondsMean,
         });
         runs.push({ name, result });
         process.stderr.write(
@@ -52,7 +58,8 @@ export async function pacingBench(): Promise<void> {
     `Machine: ${cpus().length} × ${cpus()[0]?.model}, ${Math.round(totalmem() / 2 ** 30)} GiB, Node ${process.version}`,
   );
   write(
-    `Wall time: ${wall.toFixed(0)} s for ${runs.length} runs of ${HOURS} simulated hours (CPU ${((cpu.user + cpu.system) / 1e6).toFixed(0)} s)\n`,
+    `Wall time: ${wall.toFixed(0)} s for ${runs.length} runs of ${HOURS} simulated hours (CPU ${((cpu.user + cpu.system) / 1e6).toFixed(0)} s); ` +
+      `wrap-up mean ${wrapUpSecondsMean} s\n`,
   );
   write(
     '| agents | answered | strategy | occupancy | abandoned (run) | worst hour | answer→agent p95 / p99 | dials per agent-hour | dials | answered by a person | abandoned |',

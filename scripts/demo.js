@@ -30,6 +30,9 @@ const env = {
   SIMULATOR_ANSWER_PROBABILITY: '0.65',
   SIMULATOR_TALK_SECONDS_MEAN: '90',
   SIMULATOR_WRAP_UP_SECONDS_MEAN: '15',
+  // The simulated agents' dispositions (the codes below); the 15% left never disposition, and their
+  // wrap-up ends at the tenant's wrapUpSeconds (120 s, set below) with the default code.
+  SIMULATOR_DISPOSITIONS: 'sale:0.2,not_interested:0.5,try_later:0.1,dnc:0.05',
 };
 const tty = process.stdout.isTTY;
 const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
@@ -123,7 +126,22 @@ async function main() {
 
   // The simulator's numbers are nobody's: the demo may call them at any hour. A real tenant keeps
   // its regime's calling window (08:00–21:00 in the called party's local time by default).
-  ok(await autocall.PUT('/v1/settings', { body: { compliance: { callingWindow: { start: '00:00', end: '24:00' } } } }));
+  ok(
+    await autocall.PUT('/v1/settings', {
+      body: { compliance: { callingWindow: { start: '00:00', end: '24:00' } }, wrapUpSeconds: 120 },
+    }),
+  );
+
+  // Disposition codes: what the agents conclude on each connected call (see README, Dispositions).
+  const codes = {
+    no_disposition: { label: 'No disposition', kind: 'final', isDefault: true },
+    sale: { label: 'Sale', kind: 'final' },
+    not_interested: { label: 'Not interested', kind: 'final' },
+    try_later: { label: 'Try again later', kind: 'retry', retryDelaySeconds: 1800, retryMaxAttempts: 2 },
+    dnc: { label: 'Do not call again', kind: 'do_not_call' },
+  };
+  for (const [dispositionId, body] of Object.entries(codes))
+    ok(await autocall.PUT('/v1/dispositions/{dispositionId}', { params: { path: { dispositionId } }, body }));
 
   // 20 agents: 12 in sales, 8 in care (two of them in both).
   const agents = Array.from({ length: 20 }, (_, i) => ({
@@ -198,6 +216,9 @@ async function main() {
   const dialed = total - sum('not_dialed') - sum('skipped') - sum('cancelled');
   const answered = sum('completed') + sum('abandoned') + sum('machine');
   const occupancy = busySamples.reduce((a, b) => a + b, 0) / busySamples.length;
+  const dispositions = {};
+  for (const view of views)
+    for (const [code, n] of Object.entries(view.dispositions)) dispositions[code] = (dispositions[code] ?? 0) + n;
   if (tty) process.stdout.write('\n');
   const rows = [
     ['dialed', dialed.toLocaleString()],
@@ -210,6 +231,12 @@ async function main() {
     ['answering machines', sum('machine')],
     ['no answer / busy / failed', `${sum('no_answer')} / ${sum('busy')} / ${sum('failed')}`],
     ['not dialed (immediate: no line or agent)', sum('not_dialed')],
+    [
+      'dispositions',
+      Object.entries(dispositions)
+        .map(([code, n]) => `${code} ${n}`)
+        .join(' · '),
+    ],
     ['agent occupancy (on call or wrap-up)', `${(100 * occupancy).toFixed(1)} %`],
     ['elapsed', `${elapsed.toFixed(1)} s (${((elapsed * Number(TIME_SCALE)) / 3600).toFixed(1)} simulated hours)`],
   ];

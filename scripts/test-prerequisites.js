@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 // What `npm test` needs beyond the npm packages, set up before the tests run (as `npm start`
-// sets up its database): Debian's Chromium for the dashboard's browser test, Kamailio and SIPp
-// for the SIP adapter's suites, Prometheus's promtool for the metrics lint, redis-server and
+// sets up its database): Debian's Chromium for the dashboard's browser test, Kamailio (with its
+// TLS module) and SIPp for the SIP adapter's suites, Prometheus's promtool for the metrics lint, redis-server and
 // PostgreSQL's server binaries for the fault suites' private servers, and the local PostgreSQL
 // and Redis the suites create their databases and key prefixes on. `.ci/run` runs this same step.
 //
@@ -14,6 +14,12 @@ const net = require('node:net');
 const PACKAGES = [
   { package: 'chromium', present: () => onPath('chromium'), for: 'the dashboard browser test' },
   { package: 'kamailio', present: () => onPath('kamailio'), for: 'the SIP suites (a real SIP proxy)', lean: true },
+  {
+    package: 'kamailio-tls-modules',
+    present: () => existsSync('/usr/lib/x86_64-linux-gnu/kamailio/modules/tls.so'),
+    for: 'the SIP transport suite (Kamailio over TLS)',
+    lean: true,
+  },
   {
     package: 'sip-tester',
     present: () => onPath('sipp'),

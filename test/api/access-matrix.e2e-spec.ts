@@ -51,7 +51,28 @@ const ENDPOINTS: { method: Method; path: string; body?: object; allowed: Role[];
     audit: { action: 'lines.inbound_reported', resourceType: 'lines', resourceId: null },
   },
   { method: 'get', path: '/v1/lines/usage', allowed: ['admin', 'supervisor', 'integrator'] },
+  {
+    method: 'post',
+    path: '/v1/trunks',
+    body: { name: 'carrier', target: 'carrier.example', channels: 1, callsPerSecond: 1 },
+    allowed: ['admin'],
+    audit: { action: 'trunk.created', resourceType: 'trunk', resourceId: 'answer' },
+  },
+  { method: 'get', path: '/v1/trunks', allowed: ['admin'] },
+  { method: 'get', path: `/v1/trunks/${UNKNOWN}`, allowed: ['admin'] },
+  { method: 'patch', path: `/v1/trunks/${UNKNOWN}`, body: { channels: 2 }, allowed: ['admin'] },
+  { method: 'delete', path: `/v1/trunks/${UNKNOWN}`, allowed: ['admin'] },
   { method: 'get', path: '/v1/pacing/sales', allowed: ['admin', 'supervisor', 'integrator'] },
+  { method: 'get', path: '/v1/campaigns', allowed: ['admin', 'supervisor', 'integrator'] },
+  { method: 'get', path: '/v1/campaigns/spring/compliance', allowed: ['admin', 'supervisor', 'integrator'] },
+  {
+    method: 'post',
+    path: '/v1/pacing/simulations',
+    body: { skill: 'sales', agents: 5, hours: 1 },
+    allowed: ['admin', 'supervisor'],
+    audit: { action: 'pacing_simulation.requested', resourceType: 'pacing_simulation', resourceId: 'answer' },
+  },
+  { method: 'get', path: `/v1/pacing/simulations/${UNKNOWN}`, allowed: ['admin', 'supervisor'] },
   {
     method: 'put',
     path: '/v1/agents/other',
@@ -150,6 +171,21 @@ const ENDPOINTS: { method: Method; path: string; body?: object; allowed: Role[];
   },
   { method: 'post', path: `/v1/callbacks/${UNKNOWN}/cancel`, allowed: ['admin', 'supervisor'] },
   { method: 'get', path: '/v1/audit-events', allowed: ['admin', 'supervisor'] },
+  { method: 'get', path: '/v1/dispositions', allowed: ['admin', 'supervisor', 'integrator', 'agent'] },
+  {
+    method: 'put',
+    path: '/v1/dispositions/sale',
+    body: { label: 'Sale', kind: 'final', isDefault: true },
+    allowed: ['admin'],
+    audit: { action: 'disposition.saved', resourceType: 'disposition', resourceId: 'sale' },
+  },
+  { method: 'delete', path: '/v1/dispositions/gone', allowed: ['admin'] },
+  {
+    method: 'post',
+    path: `/v1/contacts/${UNKNOWN}/disposition`,
+    body: { code: 'sale' },
+    allowed: ['admin', 'supervisor', 'integrator', 'agent'],
+  },
 ];
 
 /** A successful mutating request of the run, as its client saw it. */

@@ -143,10 +143,14 @@ describe('lines and settings', () => {
         connectThresholdSeconds: null,
         abandonMessage: null,
         fallbackTimeZone: null,
+        abandonScope: null,
       },
       pacing: { maxAbandonRate: 0.03, targetAbandonRate: 0.02, maxLinesPerAgent: 3, minDialSamples: 50, minAgents: 3 },
       pacingBySkill: {},
       retentionDays: 90,
+      wrapUpSeconds: 60,
+      requireDisposition: false,
+      maxTrunkReturns: 5,
     };
 
     it('reads the defaults', async () => {

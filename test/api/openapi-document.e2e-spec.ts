@@ -81,6 +81,7 @@ describe('the OpenAPI document', () => {
       'POST /v1/autocalls',
       'POST /v1/call-stops',
       'POST /v1/callbacks',
+      'POST /v1/pacing/simulations',
     ]);
     for (const { name, operation } of honouring) {
       const success = Object.entries(operation.responses).filter(([status]) => /^2\d\d$/.test(status));

@@ -39,6 +39,12 @@ describe('tenant isolation', () => {
         .send({ url: 'http://127.0.0.1:9/first' })
         .expect(201)
     ).body.id;
+    await api
+      .http()
+      .put('/v1/dispositions/sale')
+      .set(bearer(first.adminKey))
+      .send({ label: 'Sale', kind: 'final', isDefault: true })
+      .expect(201);
     firstCallbackId = (
       await api
         .http()
@@ -65,6 +71,7 @@ describe('tenant isolation', () => {
     ['GET', '/v1/callbacks/:callback', undefined, 'not_found'],
     ['PATCH', '/v1/callbacks/:callback', { callerName: 'x' }, 'not_found'],
     ['POST', '/v1/callbacks/:callback/cancel', {}, 'not_found'],
+    ['DELETE', '/v1/dispositions/sale', undefined, 'not_found'],
   ])("%s %s with another tenant's id answers 404 %s", async (method, path, body, code) => {
     const url = path
       .replace(':firstKeyId', () => firstKeyId)
@@ -84,6 +91,20 @@ describe('tenant isolation', () => {
     expect((await api.http().get('/v1/webhook-endpoints').set(asSecond()).expect(200)).body.items).toEqual([]);
     expect((await api.http().get('/v1/callbacks').set(asSecond()).expect(200)).body.items).toEqual([]);
     expect((await api.http().get('/v1/webhook-deliveries').set(asSecond()).expect(200)).body.items).toEqual([]);
+    expect((await api.http().get('/v1/dispositions').set(asSecond()).expect(200)).body.items).toEqual([]);
+  });
+
+  it("a code of the same name in another tenant is another code: neither changes the other's", async () => {
+    await api
+      .http()
+      .put('/v1/dispositions/sale')
+      .set(asSecond())
+      .send({ label: 'Verkauf', kind: 'retry', retryDelaySeconds: 60 })
+      .expect(201);
+    const { body } = await api.http().get('/v1/dispositions').set(bearer(first.adminKey)).expect(200);
+    expect(body.items).toEqual([
+      expect.objectContaining({ code: 'sale', label: 'Sale', kind: 'final', isDefault: true }),
+    ]);
   });
 
   it("changes only the caller's own agents, lines and settings", async () => {

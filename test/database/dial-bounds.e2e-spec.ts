@@ -219,4 +219,163 @@ describe('the dial bounds PostgreSQL keeps', () => {
       }
     });
   });
+
+  describe('trunks', () => {
+    let trunkRank = 0;
+    async function trunk(tenant: Tenant, t: { channels: number; cps: number; priority: number; callerIds?: string[] }) {
+      const id = randomUUID();
+      await client.query(
+        `INSERT INTO trunks (id, tenant_id, name, target, channels, calls_per_second, priority, caller_ids)
+         VALUES ($1, $2, $3, 'carrier.example', $4, $5, $6, $7)`,
+        [id, tenant.id, `trunk-${(trunkRank += 1)}`, t.channels, t.cps, t.priority, t.callerIds ?? []],
+      );
+      return id;
+    }
+    const trunkOf = async (contactId: string) =>
+      (await client.query(`SELECT trunk_id FROM contacts WHERE id = $1`, [contactId])).rows[0].trunk_id as
+        string | null;
+    const channelsInUse = async (trunkId: string) =>
+      (await client.query(`SELECT channels_in_use FROM trunks WHERE id = $1`, [trunkId])).rows[0]
+        .channels_in_use as number;
+
+    it('takes the first trunk by priority with a free channel; the tenant’s lines stay the overall cap', async () => {
+      const tenant = await tenantWith(4);
+      const second = await trunk(tenant, { channels: 3, cps: 100, priority: 2 });
+      const first = await trunk(tenant, { channels: 2, cps: 100, priority: 1 });
+      const dialed = [await dial(tenant), await dial(tenant), await dial(tenant), await dial(tenant)];
+      expect(await Promise.all(dialed.map(trunkOf))).toEqual([first, first, second, second]);
+      // Four lines, five channels: the line bound refuses first.
+      expect(await refusalOf(dial(tenant))).toBe('no_free_line');
+      await client.query(`UPDATE line_settings SET capacity = 10 WHERE tenant_id = $1`, [tenant.id]);
+      expect(await trunkOf(await dial(tenant))).toBe(second);
+      expect(await refusalOf(dial(tenant))).toBe('no_free_trunk');
+
+      // An end frees the channel of its trunk (and its line); a deleted live contact too.
+      await end(dialed[0]);
+      expect(await channelsInUse(first)).toBe(1);
+      const again = await dial(tenant);
+      expect(await trunkOf(again)).toBe(first);
+      await client.query(`DELETE FROM contacts WHERE id = $1`, [again]);
+      expect([await channelsInUse(first), await channelsInUse(second)]).toEqual([1, 3]);
+      expect(await outboundInUse(tenant)).toBe(4);
+    });
+
+    it('skips a paused trunk and one whose caller ids do not allow the dial', async () => {
+      const tenant = await tenantWith(10);
+      const paused = await trunk(tenant, { channels: 5, cps: 100, priority: 1 });
+      const restricted = await trunk(tenant, { channels: 5, cps: 100, priority: 2, callerIds: ['+15550001'] });
+      const open = await trunk(tenant, { channels: 5, cps: 100, priority: 3 });
+      await client.query(`UPDATE trunks SET paused_until = now() + interval '1 hour' WHERE id = $1`, [paused]);
+      const contactId = randomUUID();
+      const targetId = randomUUID();
+      await client.query(
+        `WITH t AS (INSERT INTO targets (id, tenant_id, autocall_id, position, phone_number, status)
+                    VALUES ($1, $2, $3, $4, '+441632960000', 'dialing') RETURNING id)
+         INSERT INTO contacts (id, tenant_id, autocall_id, target_id, attempt, skill, phone_number, caller_id)
+         SELECT $5, $2, $3, id, 1, 'sales', '+441632960000', '+15559999' FROM t`,
+        [targetId, tenant.id, tenant.autocallId, (position += 1), contactId],
+      );
+      expect(await trunkOf(contactId)).toBe(open);
+      // No caller id named: the restricted trunk presents its own.
+      expect(await trunkOf(await dial(tenant))).toBe(restricted);
+      await client.query(`UPDATE trunks SET paused_until = now() - interval '1 second' WHERE id = $1`, [paused]);
+      expect(await trunkOf(await dial(tenant))).toBe(paused);
+    });
+
+    it('never starts more than calls_per_second dials on a trunk in any sliding second, however many dial at once', async () => {
+      const tenant = await tenantWith(1_000);
+      const limited = await trunk(tenant, { channels: 1_000, cps: 3, priority: 1 });
+      const clients = await Promise.all(
+        Array.from({ length: 8 }, async () => {
+          const c = new Client({ connectionString: db.url });
+          await c.connect();
+          return c;
+        }),
+      );
+      try {
+        // Eight connections dial as fast as they can until PostgreSQL has let twelve through.
+        let stored = 0;
+        let refused = 0;
+        await Promise.all(
+          clients.map(async (c) => {
+            while (stored < 12) {
+              const refusal = await refusalOf(dial(tenant, null, c));
+              if (refusal === null) stored += 1;
+              else if (refusal === 'no_free_trunk') refused += 1;
+              else throw new Error(refusal);
+            }
+          }),
+        );
+        expect(refused).toBeGreaterThan(0);
+        const { rows } = await client.query(`SELECT created_at FROM contacts WHERE trunk_id = $1 ORDER BY created_at`, [
+          limited,
+        ]);
+        const starts = rows.map((r: { created_at: Date }) => r.created_at.getTime());
+        expect(starts.length).toBeGreaterThanOrEqual(12);
+        // Any window of one second (here: from each start) holds at most three starts.
+        for (const [i, from] of starts.entries())
+          expect(starts.slice(i).filter((t: number) => t < from + 1_000).length).toBeLessThanOrEqual(3);
+      } finally {
+        await Promise.all(clients.map((c) => c.end()));
+      }
+    });
+
+    it('never holds more channels than a trunk has, nor more lines than the tenant, across trunks at once', async () => {
+      const tenant = await tenantWith(7);
+      const a = await trunk(tenant, { channels: 4, cps: 1_000, priority: 1 });
+      const b = await trunk(tenant, { channels: 4, cps: 1_000, priority: 2 });
+      const clients = await Promise.all(
+        Array.from({ length: 20 }, async () => {
+          const c = new Client({ connectionString: db.url });
+          await c.connect();
+          return c;
+        }),
+      );
+      try {
+        const outcomes = await Promise.all(clients.map((c) => refusalOf(dial(tenant, null, c))));
+        expect(outcomes.filter((o) => o === null)).toHaveLength(7);
+        const { rows } = await client.query(
+          `SELECT trunk_id, count(*)::int AS live FROM contacts WHERE tenant_id = $1 AND status <> 'ended'
+           GROUP BY trunk_id ORDER BY trunk_id = $2 DESC`,
+          [tenant.id, a],
+        );
+        expect(rows).toEqual([
+          { trunk_id: a, live: 4 },
+          { trunk_id: b, live: 3 },
+        ]);
+        expect([await channelsInUse(a), await channelsInUse(b)]).toEqual([4, 3]);
+      } finally {
+        await Promise.all(clients.map((c) => c.end()));
+      }
+    });
+
+    it('says when a trunk may have room again: a pause ending, a call-rate token back; never for busy channels', async () => {
+      const tenant = await tenantWith(10);
+      const roomIn = async () =>
+        (await client.query(`SELECT trunk_room_in_ms($1) AS ms`, [tenant.id])).rows[0].ms as number | null;
+      const id = await trunk(tenant, { channels: 2, cps: 1, priority: 1 });
+      expect(await roomIn()).toBe(0);
+      await dial(tenant);
+      // The call-rate token comes back within the window (1.5 s after the start).
+      const token = await roomIn();
+      expect(token).toBeGreaterThan(0);
+      expect(token).toBeLessThanOrEqual(1_500);
+      await client.query(`UPDATE trunks SET paused_until = now() + interval '30 seconds' WHERE id = $1`, [id]);
+      expect(await roomIn()).toBeGreaterThan(28_000);
+      await client.query(`UPDATE trunks SET paused_until = NULL, channels = 1 WHERE id = $1`, [id]);
+      // Every channel busy: only a call's end makes room (and wakes the pools itself).
+      expect(await roomIn()).toBeNull();
+    });
+
+    it('dials a tenant with no trunk through the default trunk (no trunk_id), unless it is paused', async () => {
+      const tenant = await tenantWith(3);
+      expect(await trunkOf(await dial(tenant))).toBeNull();
+      await client.query(
+        `UPDATE line_settings SET default_trunk_paused_until = now() + interval '1 hour' WHERE tenant_id = $1`,
+        [tenant.id],
+      );
+      expect(await refusalOf(dial(tenant))).toBe('no_free_trunk');
+      expect(await outboundInUse(tenant)).toBe(1);
+    });
+  });
 });

@@ -158,4 +158,71 @@ describe('capacity invariant under concurrency', () => {
     const usage = await engine.http().get('/v1/lines/usage').set(admin).expect(200);
     expect(usage.body).toMatchObject({ inUse: { total: 0 }, reserved: 0, free: LINES });
   });
+
+  it('holds across trunks: lines stay the overall cap, each trunk its channels and its call rate', async () => {
+    const carriers = await engine.tenantWithAgents({ lines: LINES, skill: 'sales', agents: AGENTS, prefix: 'tr' });
+    const admin = bearer(carriers.adminKey);
+    // More channels than lines between them, and call rates the dialing would otherwise exceed.
+    const trunks = [
+      { name: 'first', target: 'first.example', channels: 5, callsPerSecond: 4, priority: 1 },
+      { name: 'second', target: 'second.example', channels: 6, callsPerSecond: 3, priority: 2 },
+    ];
+    const ids: string[] = [];
+    for (const trunk of trunks)
+      ids.push((await engine.http().post('/v1/trunks').set(admin).send(trunk).expect(201)).body.id);
+    const submissions = await Promise.all([
+      engine.submit(carriers, {
+        mode: 'sequential',
+        skill: 'sales',
+        targets: numbers(50, '+8141'),
+        checks: { freeLines: { reserve: 1 }, freeAgents: null },
+      }),
+      engine.submit(carriers, {
+        mode: 'sequential',
+        skill: 'sales',
+        targets: numbers(30, '+8142'),
+        checks: { freeLines: { reserve: 1 } },
+        priority: 5,
+      }),
+      engine.submit(carriers, {
+        mode: 'immediate',
+        skill: 'sales',
+        targets: numbers(10, '+8143'),
+        checks: { freeLines: { reserve: 1 }, freeAgents: null },
+      }),
+    ]);
+    // An immediate submission dials only what the trunks can start now; the rest is not dialed.
+    expect(submissions[2].counts.dialing).toBeLessThanOrEqual(4 + 3);
+    for (const s of submissions) await engine.finished(carriers, s.id, 150_000);
+
+    const prisma = engine.api.app.get(PrismaService);
+    const peak = async (trunkId: string | null) =>
+      (
+        await prisma.$queryRaw<{ peak: number }[]>`
+          WITH mine AS (SELECT * FROM contacts WHERE tenant_id = ${carriers.tenantId}::uuid
+                          AND (${trunkId}::uuid IS NULL OR trunk_id = ${trunkId}::uuid)),
+          edges AS (SELECT created_at AS at, 1 AS delta FROM mine UNION ALL SELECT ended_at, -1 FROM mine)
+          SELECT COALESCE(MAX(running), 0)::int AS peak FROM (
+            SELECT SUM(delta) OVER (ORDER BY at, delta) AS running FROM edges) r`
+      )[0].peak;
+    expect(await peak(null)).toBeLessThanOrEqual(LINES - 1);
+    expect(await peak(ids[0])).toBeLessThanOrEqual(5);
+    expect(await peak(ids[1])).toBeLessThanOrEqual(6);
+    for (const [i, id] of ids.entries()) {
+      // Any second from a start holds at most the trunk's call rate of starts.
+      const [{ rate }] = await prisma.$queryRaw<{ rate: number }[]>`
+        SELECT COALESCE(MAX((SELECT count(*) FROM contacts b WHERE b.trunk_id = a.trunk_id
+                   AND b.created_at >= a.created_at AND b.created_at < a.created_at + interval '1 second')), 0)::int AS rate
+        FROM contacts a WHERE a.trunk_id = ${id}::uuid`;
+      expect(rate).toBeLessThanOrEqual(trunks[i].callsPerSecond);
+    }
+    const [{ onDefault, notTerminal }] = await prisma.$queryRaw<{ onDefault: number; notTerminal: number }[]>`
+      SELECT (SELECT count(*)::int FROM contacts WHERE tenant_id = ${carriers.tenantId}::uuid AND trunk_id IS NULL)
+               AS "onDefault",
+             (SELECT count(*)::int FROM targets WHERE tenant_id = ${carriers.tenantId}::uuid
+               AND status IN ('pending','dialing','ringing','answered','connected')) AS "notTerminal"`;
+    expect({ onDefault, notTerminal }).toEqual({ onDefault: 0, notTerminal: 0 });
+    const usage = await engine.http().get('/v1/lines/usage').set(admin).expect(200);
+    expect(usage.body.trunks.map((t: { channelsInUse: number }) => t.channelsInUse)).toEqual([0, 0]);
+  }, 200_000);
 });

@@ -1,4 +1,4 @@
-import { CapacityService, DialChecks } from '../../libs/dialing/src';
+import { CapacityService, DialChecks, PacingDecision, PacingStore } from '../../libs/dialing/src';
 import { LinesService } from '../../libs/lines/src';
 import { ApiHarness, TestTenant } from '../support/api-harness';
 
@@ -68,5 +68,40 @@ describe('the predictive budget', () => {
     expect(await api.redis.hget(`${api.config.get('REDIS_KEY_PREFIX')}:{${tenant.tenantId}}:lines`, 'reserved')).toBe(
       '0',
     );
+  });
+
+  it('sets a group’s budgets from one decision less the dials the whole group placed since its snapshot', async () => {
+    const store = api.app.get(PacingStore);
+    const tag = `${api.config.get('REDIS_KEY_PREFIX')}:{${tenant.tenantId}}`;
+    const decision: PacingDecision = {
+      mode: 'predictive',
+      reason: 'predicting',
+      dials: 5,
+      progressive: 0,
+      expectedFreeAgents: 2,
+      expectedAnswersInFlight: 1,
+    };
+    for (const skill of ['g-care', 'g-sales'])
+      expect(await store.lead(tenant.tenantId, skill, 'leader-x', 60_000)).toBe(true);
+    // Since the snapshot, g-care placed 2 dials (its counter went from 5 to 7), g-sales none.
+    await api.redis.hset(`${tag}:pace:g-care`, 'dialed', '7');
+    await api.redis.hset(`${tag}:pace:g-sales`, 'dialed', '3');
+    const parts = [
+      { skill: 'g-care', dialedSeen: 5, dials: 1 },
+      { skill: 'g-sales', dialedSeen: 3, dials: 4 },
+    ];
+    // 5 decided, 2 placed since: 3 left, the dial g-care placed beyond its part off g-sales's.
+    expect(await store.setBudgets(tenant.tenantId, 'leader-x', parts, decision, 60_000)).toEqual([0, 3]);
+    expect(await api.redis.hget(`${tag}:pace:g-care`, 'budget')).toBe('0');
+    expect(await api.redis.hget(`${tag}:pace:g-sales`, 'budget')).toBe('3');
+    expect((await store.state(tenant.tenantId, 'g-sales'))?.group).toEqual(['g-care', 'g-sales']);
+    // A worker that does not lead every pool of the group sets nothing.
+    await store.release(tenant.tenantId, 'g-sales', 'leader-x');
+    expect(await store.lead(tenant.tenantId, 'g-sales', 'leader-y', 60_000)).toBe(true);
+    expect(await store.setBudgets(tenant.tenantId, 'leader-x', parts, decision, 60_000)).toBeNull();
+    expect(await api.redis.hget(`${tag}:pace:g-sales`, 'budget')).toBe('3');
+    // Letting go of a lease it does not hold changes nothing.
+    await store.release(tenant.tenantId, 'g-sales', 'leader-x');
+    expect(await store.lead(tenant.tenantId, 'g-sales', 'leader-x', 60_000)).toBe(false);
   });
 });

@@ -27,12 +27,24 @@ describe('worker killed mid-dispatch', () => {
     });
     const immediate = await engine.submit(tenant, { mode: 'immediate', skill: 'sales', targets: numbers(5, '+4940') });
 
-    // Kill a worker while calls are live and targets are still held.
-    await waitFor(
+    // Kill a worker while calls are live and targets are still held: the one placing the most live
+    // calls of the sequential AutoCall (one dispatcher takes each wake-up, so either may be idle).
+    const victim = await waitFor(
       'calls in progress',
-      async () => (await prisma.contact.count({ where: { tenantId: tenant.tenantId } })) >= 20,
+      async () => {
+        if ((await prisma.contact.count({ where: { tenantId: tenant.tenantId } })) < 20) return undefined;
+        const live = await prisma.contact.findMany({
+          where: { autocallId: submitted.id, status: { not: 'ended' }, placedBy: { not: null } },
+          select: { placedBy: true },
+        });
+        const held = (worker: (typeof engine.workers)[number]) =>
+          live.filter((c) => c.placedBy!.includes(`-${worker.pid}-`)).length;
+        const busiest = [...engine.workers].sort((a, b) => held(b) - held(a))[0];
+        return held(busiest) >= 2 ? busiest : undefined;
+      },
+      30_000,
+      20,
     );
-    const victim = engine.workers[0];
     await victim.stop('SIGKILL');
     await engine.startWorker();
 

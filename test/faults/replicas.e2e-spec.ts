@@ -198,7 +198,7 @@ describe('two API replicas, three workers, one of them killed', () => {
       GROUP BY autocall_id, target_id HAVING count(*) > 1`;
     expect(perTarget.filter((t) => t.n > allowed.get(t.autocall_id)!)).toEqual([]);
     const prefix = engine.api.config.get('REDIS_KEY_PREFIX');
-    const counters = await engine.api.redis.keys(`${prefix}:telephony:attempts:*`);
+    const counters = await engine.api.keys(`${prefix}:telephony:attempts:*`);
     const placed = await Promise.all(
       counters.map(async (key) => ({ number: key.split(':').at(-1)!, calls: Number(await engine.api.redis.get(key)) })),
     );

@@ -1,3 +1,4 @@
+import type { Cluster } from 'ioredis';
 import type Redis from 'ioredis';
 import { PrismaService } from '../../libs/database/src';
 import { bearer, TestTenant } from '../support/api-harness';
@@ -20,7 +21,7 @@ import { agentOverlaps, auditTenant, expectNoDoubleDial, sleep, workerCounter } 
 describe('a live view in Redis that is wrong', () => {
   let engine: EngineHarness;
   let prisma: PrismaService;
-  let redis: Redis;
+  let redis: Redis | Cluster;
   const tagOf = (tenant: TestTenant) => `${engine.api.config.get('REDIS_KEY_PREFIX')}:{${tenant.tenantId}}`;
 
   beforeAll(async () => {

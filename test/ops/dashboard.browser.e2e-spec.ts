@@ -26,6 +26,8 @@ describe('operator pages in a browser', () => {
       OPS_USERNAME: OPS.username,
       OPS_PASSWORD: OPS.password,
       SIMULATOR_TIME_SCALE: '30',
+      // The pacing leader's control step, and so the charts' samples, every half second.
+      PACING_CONTROL_INTERVAL_MS: '500',
     });
     const port = await freePort();
     await engine.api.app.listen(port, '127.0.0.1');
@@ -110,6 +112,41 @@ describe('operator pages in a browser', () => {
     await page.screenshot({ path: path.join(ARTIFACTS, 'bull-board.png'), fullPage: true });
     await context.close();
   });
+  it("draws each pool's pacing of the last hour as charts: occupancy, abandon rate against cap and target, dials per minute, risk and mode", async () => {
+    const care = await engine.tenantWithAgents({ lines: 8, skill: 'care', agents: 4, prefix: 'carer' });
+    await engine.submit(care, { mode: 'predictive', skill: 'care', targets: numbers(300, '+4940') });
+    const context = await browser.newContext({ httpCredentials: OPS, viewport: { width: 1440, height: 900 } });
+    const page = await context.newPage();
+    expect((await page.goto(`${base}/admin/dashboard`))?.status()).toBe(200);
+    const pool = `article[data-tenant="${care.tenantId}"] [data-pool="care"]`;
+    // Charts fill in as the leader samples the pool (every control step) and the page fetches them.
+    await page.waitForFunction(
+      (selector) => {
+        const line = document.querySelector(`${selector} svg[data-series="dials"] polyline`);
+        return (line?.getAttribute('points') ?? '').trim().split(' ').length >= 3;
+      },
+      pool,
+      { timeout: 30_000 },
+    );
+    const charts = await page.locator(`${pool} svg.chart`).evaluateAll((svgs) =>
+      svgs.map((el) => ({
+        series: el.getAttribute('data-series'),
+        points: (el.querySelector('polyline')?.getAttribute('points') ?? '').trim().split(' ').filter(Boolean).length,
+        references: el.querySelectorAll('line').length,
+        modes: Array.from(el.querySelectorAll('rect title')).map((t) => t.textContent),
+      })),
+    );
+    expect(charts.map((c) => c.series)).toEqual(['occupancy', 'abandon', 'dials', 'risk']);
+    expect(charts.find((c) => c.series === 'occupancy')!.points).toBeGreaterThanOrEqual(3);
+    // The cap and the target, drawn on the abandon chart.
+    expect(charts.find((c) => c.series === 'abandon')!.references).toBe(2);
+    const modes = charts.find((c) => c.series === 'risk')!.modes;
+    expect(modes.length).toBeGreaterThanOrEqual(3);
+    for (const mode of modes) expect(['stopped', 'progressive', 'predictive']).toContain(mode);
+    await page.locator(pool).screenshot({ path: path.join(ARTIFACTS, 'dashboard-pacing.png') });
+    await context.close();
+  });
+
   it('shows the response schemas of the OpenAPI document in the Swagger UI at /docs', async () => {
     const page = await browser.newPage();
     expect((await page.goto(`${base}/docs`))?.status()).toBe(200);

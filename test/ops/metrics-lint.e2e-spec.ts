@@ -20,6 +20,10 @@ describe('metrics exposition', () => {
     // AutoCall's own
     'tenant',
     'skill',
+    // a trunk's id (a tenant's configuration, like its skills), or "default"
+    'trunk',
+    // a campaign's name (a tenant's own id for it, like its skills; at most 50 per tenant)
+    'campaign',
     'kind',
     'state',
     'outcome',

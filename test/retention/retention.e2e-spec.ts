@@ -9,7 +9,7 @@ import { SecretsModule } from '@autocall/secrets';
 import { TERMINAL_STATUSES } from '../../libs/dialing/src/target-status';
 import { bearer, TestTenant } from '../support/api-harness';
 import { EngineHarness, numbers } from '../support/engine-harness';
-import { waitFor } from '../support/processes';
+import { AppProcess, waitFor } from '../support/processes';
 import { WebhookReceiver } from '../support/webhook-receiver';
 
 /** Retention's pass in this process, on the suite's database: what a worker runs, called directly. */
@@ -545,8 +545,17 @@ describe('retention', () => {
       expect(left.map((t) => t.id)).not.toContain(keptOnLoad.targetId);
     });
 
-    it('does nothing more when run again', async () => {
-      const again = await retention.runPass();
+    it('does nothing more when run again, by hand with `npm run cli -- retention:run`', async () => {
+      const cli = AppProcess.spawn(
+        'cli',
+        { DATABASE_URL: engine.api.config.get('DATABASE_URL'), REDIS_URL: engine.api.config.get('REDIS_URL') },
+        ['retention:run'],
+      );
+      expect(await cli.exited()).toBe(0);
+      const again = JSON.parse(cli.output) as RetentionPassResult;
+      expect(again.tenants.map((t) => t.tenantId)).toEqual(
+        expect.arrayContaining([us.tenant.tenantId, uk.tenant.tenantId]),
+      );
       expect(Object.values(again.removed).every((n) => n === 0)).toBe(true);
       expect(await rowsOf([us.tenant.tenantId, uk.tenant.tenantId], load.id)).toEqual(after);
     });

@@ -21,6 +21,8 @@ const ENDPOINTS: { method: Method; path: string; query?: boolean }[] = [
   { method: 'patch', path: '/v1/webhook-endpoints/01a1fc1d-0000-7000-8000-000000000000' },
   { method: 'post', path: '/v1/callbacks' },
   { method: 'patch', path: '/v1/callbacks/01a1fc1d-0000-7000-8000-000000000000' },
+  { method: 'put', path: '/v1/dispositions/fuzz-code' },
+  { method: 'post', path: '/v1/contacts/01a1fc1d-0000-7000-8000-000000000000/disposition' },
   { method: 'get', path: '/v1/autocalls', query: true },
   { method: 'get', path: '/v1/contacts', query: true },
   { method: 'get', path: '/v1/agents', query: true },

@@ -129,6 +129,27 @@ describe('SIP trunk: call outcomes through Kamailio', () => {
     await sippPassed(sipp);
   }, 40_000);
 
+  it('a 200 that crosses our CANCEL (End a Contact while ringing) is ACKed and BYEd, and recorded as answered', async () => {
+    const sipp = await callee('callee-answers-as-cancelled.xml');
+    const autocall = await sip.submit([numberFor(sipp.port)]);
+    const ringing = await sip.contactIn(autocall.id, 'ringing');
+    await engine.http().post(`/v1/contacts/${ringing.contactId}/end`).set(sip.admin()).expect(202);
+    const contact = await sip.onlyContact(autocall.id);
+    // A person answered and AutoCall hung up on them: not a call nobody answered. (The engine
+    // looked for an agent on the answer, found none in this suite, and the caller waited until
+    // the end that followed at once.)
+    expect(statuses(contact)).toEqual(['dialing', 'ringing', 'answered', 'waiting', 'ended']);
+    expect(contact).toMatchObject({
+      cause: 'cancelled',
+      sipCode: 200,
+      answeredBy: 'human',
+      target: { status: 'cancelled', reason: 'ended_by_request' },
+    });
+    // SIPp got the ACK of its 200 and then the BYE.
+    await sippPassed(sipp);
+    await sip.expectLinesFree();
+  });
+
   it('50 concurrent calls through Kamailio all end, and every line is free again', async () => {
     const sipp = await callee('callee-answer-wait-bye.xml', 50);
     const numbers = Array.from({ length: 50 }, (_, i) => numberFor(sipp.port, i));

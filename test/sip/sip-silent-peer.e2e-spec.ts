@@ -16,8 +16,15 @@ describe('SIP trunk: a silent peer', () => {
   beforeAll(async () => {
     peer = await SilentPeer.start();
     peer.tryingOnlyFor(/^sip:\+1415\d{5}01@/);
-    engine = await EngineHarness.start('sip_silent', sipEnv(peer.uri, { SIP_T1_MS: '100' }));
+    // A peer that answers nothing answers no OPTIONS either: no pings, or the worker is never ready.
+    engine = await EngineHarness.start(
+      'sip_silent',
+      sipEnv(peer.uri, { SIP_T1_MS: '100', SIP_OPTIONS_INTERVAL_SECONDS: '0' }),
+    );
     sip = new SipEngine(engine, await engine.api.createTenant('sip-silent', 5));
+    // No answer at all counts against the trunk, not the number (issue 19): one such return ends
+    // the target here, rather than after the default five.
+    await engine.http().put('/v1/settings').set(sip.admin()).send({ maxTrunkReturns: 1 }).expect(200);
     await engine
       .http()
       .put('/v1/agents/away')
@@ -31,16 +38,16 @@ describe('SIP trunk: a silent peer', () => {
     peer?.close();
   });
 
-  it('no response at all ends the contact unreachable (Timer B); only 100 Trying ends it at the CANCEL guard', async () => {
+  it('no response at all ends the contact against the trunk (Timer B); only 100 Trying ends it at the CANCEL guard', async () => {
     // Both at once: the second rings out its 15 s while the first waits for Timer B.
     const silent = await sip.submit(['+14152000000']);
     const trying = await sip.submit(['+14152000001']);
 
     const first = await sip.onlyContact(silent.id, 15_000);
     expect(first).toMatchObject({
-      cause: 'unreachable',
+      cause: 'trunk_overloaded',
       sipCode: 408,
-      target: { status: 'failed', reason: 'unreachable' },
+      target: { status: 'failed', reason: 'trunk_unavailable' },
     });
     expect(statuses(first)).toEqual(['dialing', 'ended']);
     const gaveUpAfter = at(first, 'ended') - at(first, 'dialing');

@@ -1,5 +1,5 @@
 import type { INestApplication } from '@nestjs/common';
-import Redis from 'ioredis';
+import Redis, { Cluster } from 'ioredis';
 import request from 'supertest';
 import { AutoCallClient, createAutoCallClient } from '../../libs/client/src';
 import { AppConfig } from '../../libs/config/src';
@@ -11,6 +11,12 @@ import { createSuiteDatabase, dropDatabase, uniqueName } from './databases';
 import { TEST_ERASURE_HASH_KEY, TEST_SECRETS_KEYS } from './secrets';
 
 export const REDIS_URL = process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379';
+
+/**
+ * The seed nodes of a Redis Cluster to run on instead of REDIS_URL (test/cluster sets it around the
+ * suites it runs on its cluster, see RedisClusterServer); read when a harness starts.
+ */
+export const testClusterNodes = (): string | undefined => process.env.TEST_REDIS_CLUSTER_NODES || undefined;
 
 export interface TestTenant {
   tenantId: string;
@@ -24,7 +30,8 @@ export interface TestTenant {
 export class ApiHarness {
   app!: INestApplication;
   config!: AppConfig;
-  redis!: Redis;
+  /** The suite's Redis: a Cluster client when the suite runs on a Redis Cluster. */
+  redis!: Redis | Cluster;
   private database!: { name: string; url: string };
   private baseUrl?: Promise<string>;
 
@@ -35,8 +42,9 @@ export class ApiHarness {
       NODE_ENV: 'test',
       DATABASE_URL: harness.database.url,
       REDIS_URL,
+      ...(testClusterNodes() ? { REDIS_CLUSTER_NODES: testClusterNodes()! } : {}),
       REDIS_KEY_PREFIX: uniqueName('t').replace(/_/g, '-'),
-      LOG_LEVEL: 'silent',
+      LOG_LEVEL: process.env.TEST_API_LOG_LEVEL ?? 'silent',
       SECRETS_KEYS: TEST_SECRETS_KEYS,
       ERASURE_HASH_KEY: TEST_ERASURE_HASH_KEY,
       ...env,
@@ -48,12 +56,22 @@ export class ApiHarness {
       const served = await request(harness.app.getHttpServer()).get('/openapi.json');
       return { status: served.status, body: served.body };
     });
-    harness.redis = new Redis(harness.config.get('REDIS_URL'));
+    const nodes = harness.config.get('REDIS_CLUSTER_NODES');
+    harness.redis = nodes?.length
+      ? new Cluster(nodes.map((node) => ({ host: node.split(':')[0], port: Number(node.split(':')[1]) })))
+      : new Redis(harness.config.get('REDIS_URL'));
     return harness;
   }
 
   http() {
     return request(this.app.getHttpServer());
+  }
+
+  /** The keys matching a pattern (KEYS), on every master of a cluster. */
+  async keys(pattern: string): Promise<string[]> {
+    if (!(this.redis instanceof Cluster)) return this.redis.keys(pattern);
+    const found = await Promise.all(this.redis.nodes('master').map((node) => node.keys(pattern)));
+    return found.flat();
   }
 
   /**
@@ -105,9 +123,11 @@ export class ApiHarness {
   async stop(): Promise<void> {
     const prefix = this.config.get('REDIS_KEY_PREFIX');
     await this.app.close();
-    const keys = await this.redis.keys(`${prefix}:*`);
-    // In slices: a long run leaves more keys than one call's arguments can hold.
-    for (let i = 0; i < keys.length; i += 10_000) await this.redis.del(...keys.slice(i, i + 10_000));
+    const keys = await this.keys(`${prefix}:*`);
+    // One by one on a cluster (keys of many slots), else in slices: a long run leaves more keys
+    // than one call's arguments can hold.
+    if (this.redis instanceof Cluster) for (const key of keys) await this.redis.del(key);
+    else for (let i = 0; i < keys.length; i += 10_000) await this.redis.del(...keys.slice(i, i + 10_000));
     await this.redis.quit();
     await dropDatabase(this.database.name);
   }

@@ -53,7 +53,14 @@ export class EngineHarness {
     const settings = { ...FAST_SIMULATOR, ...env };
     const api = await ApiHarness.start(suite, settings);
     const harness = new EngineHarness(api, settings);
-    for (let i = 0; i < workers; i++) await harness.startWorker();
+    try {
+      for (let i = 0; i < workers; i++) await harness.startWorker();
+    } catch (error) {
+      // The suite never gets the harness to stop: its API and workers are stopped here, or Jest
+      // would wait on them for ever after the run (it did once in CI).
+      await harness.stop().catch(() => undefined);
+      throw error;
+    }
     return harness;
   }
 
@@ -65,15 +72,24 @@ export class EngineHarness {
       ...env,
       DATABASE_URL: this.api.config.get('DATABASE_URL'),
       REDIS_URL: this.api.config.get('REDIS_URL'),
+      REDIS_CLUSTER_NODES: (this.api.config.get('REDIS_CLUSTER_NODES') ?? []).join(','),
       REDIS_KEY_PREFIX: this.api.config.get('REDIS_KEY_PREFIX'),
       WORKER_PORT: String(port),
       LOG_LEVEL: process.env.TEST_WORKER_LOG_LEVEL ?? 'warn',
     });
-    await waitFor(
-      'a worker',
-      async () => (await fetch(`http://127.0.0.1:${port}/health/ready`)).status === 200,
-      20_000,
-    );
+    try {
+      await waitFor(
+        'a worker',
+        async () => (await fetch(`http://127.0.0.1:${port}/health/ready`)).status === 200,
+        // A worker boots in 2–5 s; on a machine loaded by other suites it once took over 20.
+        60_000,
+      );
+    } catch (error) {
+      // Never left running past its suite (it would dial on, and hold its port): stopped, with
+      // what it printed in the failure.
+      await worker.stop('SIGKILL');
+      throw new Error(`${(error as Error).message}\n--- worker output ---\n${worker.output.slice(-4_000)}`);
+    }
     this.workers.push(worker);
     this.ports.set(worker, port);
     return worker;

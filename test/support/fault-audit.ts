@@ -1,3 +1,4 @@
+import type { Cluster } from 'ioredis';
 import type Redis from 'ioredis';
 import { PrismaService } from '../../libs/database/src';
 import { TERMINAL_STATUSES } from '../../libs/dialing/src/target-status';
@@ -50,7 +51,7 @@ export class BoundsSampler {
   constructor(
     private readonly engine: EngineHarness,
     private readonly tenant: TestTenant,
-    private readonly redis: Redis,
+    private readonly redis: Redis | Cluster,
     options: { capacity: number; agentBound: boolean; intervalMs?: number },
   ) {
     const interval = options.intervalMs ?? 50;
@@ -77,9 +78,11 @@ export class BoundsSampler {
     const agentLoop = async () => {
       while (this.running) {
         try {
+          // Declares a key of the tenant (its lines): on a Redis Cluster it runs on that key's node.
           const [, live, reserved, reservedNotAvailable, busy, loggedIn] = (await this.redis.eval(
             BOUNDS_SNAPSHOT,
-            0,
+            1,
+            `${tag}:lines`,
             tag,
           )) as number[];
           this.snapshots++;

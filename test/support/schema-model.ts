@@ -175,6 +175,8 @@ export async function actualSchema(databaseUrl: string): Promise<SchemaShape> {
       CROSS JOIN LATERAL unnest(ix.indkey) WITH ORDINALITY AS k(attnum, ordinality)
       JOIN pg_attribute a ON a.attrelid = t.oid AND a.attnum = k.attnum
       WHERE n.nspname = 'public' AND t.relname <> '_prisma_migrations'
+        -- Key columns only: schema.prisma cannot say INCLUDE (columns an index carries, not keys).
+        AND k.ordinality <= ix.indnkeyatts
       GROUP BY ix.indexrelid, t.relname, ix.indisprimary, ix.indisunique`);
     for (const r of indexes.rows) {
       const entry = `${r.table}(${r.columns.join(',')})`;

@@ -1,6 +1,7 @@
-import { ChildProcess, spawn } from 'node:child_process';
+import { ChildProcess, spawn, spawnSync } from 'node:child_process';
 import { createSocket, Socket } from 'node:dgram';
 import { once } from 'node:events';
+import { createServer } from 'node:net';
 import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -29,20 +30,52 @@ export async function freeUdpPort(): Promise<number> {
   return port;
 }
 
+/** A free TCP port on loopback, chosen by the kernel. */
+export async function freeTcpPort(): Promise<number> {
+  const server = createServer();
+  server.listen(0, '127.0.0.1');
+  await once(server, 'listening');
+  const address = server.address();
+  const port = typeof address === 'object' && address ? address.port : 0;
+  await new Promise((resolve) => server.close(resolve));
+  return port;
+}
+
+/** Kamailio's stream listeners: TCP, and TLS with a certificate and its key (PEM files). */
+export interface KamailioStreams {
+  tcpPort?: number;
+  tls?: { port: number; certificate: string; privateKey: string };
+}
+
 /** The number Kamailio routes to the SIPp on `port` (the index tells calls apart). */
 export const numberFor = (port: number, index = 0): string =>
   `+1415${String(port).padStart(5, '0')}${String(index).padStart(2, '0')}`;
 
-export function kamailioConfig(port: number, runDir: string): string {
+export function kamailioConfig(port: number, runDir: string, streams: KamailioStreams = {}): string {
+  const listens = [
+    `listen=udp:127.0.0.1:${port}`,
+    ...(streams.tcpPort ? [`listen=tcp:127.0.0.1:${streams.tcpPort}`] : []),
+    ...(streams.tls ? [`enable_tls=yes`, `listen=tls:127.0.0.1:${streams.tls.port}`] : []),
+  ];
+  const tls = streams.tls
+    ? `loadmodule "tls.so"
+modparam("tls", "certificate", "${streams.tls.certificate}")
+modparam("tls", "private_key", "${streams.tls.privateKey}")
+modparam("tls", "tls_method", "TLSv1.2+")
+modparam("tls", "verify_certificate", 0)
+modparam("tls", "require_certificate", 0)
+`
+    : '';
   return `#!KAMAILIO
 debug=2
 log_stderror=yes
 log_prefix="{$mt $hdr(CSeq) $ci} "
 children=2
 auto_aliases=no
-listen=udp:127.0.0.1:${port}
+${listens.join('\n')}
+${streams.tcpPort || streams.tls ? 'disable_tcp=no\ntcp_children=2\ntcp_connection_lifetime=3605' : 'disable_tcp=yes'}
 mpath="${KAMAILIO_MODULES}"
-
+${tls}
 loadmodule "kex.so"
 loadmodule "corex.so"
 loadmodule "tm.so"
@@ -59,6 +92,9 @@ loadmodule "auth.so"
 
 modparam("rr", "append_fromtag", 1)
 modparam("tm", "fr_inv_timer", 60000)
+# A carrier's 503 reaches AutoCall as 503 (RFC 3261 §16.7 would make it 500): it counts against
+# the trunk, not the number.
+modparam("tm", "remap_503_500", 0)
 # ${runDir}
 
 request_route {
@@ -101,19 +137,40 @@ export class Kamailio {
     readonly port: number,
     readonly dir: string,
     private readonly log: () => string,
+    readonly streams: KamailioStreams = {},
   ) {}
 
   get uri(): string {
     return `sip:127.0.0.1:${this.port}`;
   }
 
-  static async start(): Promise<Kamailio> {
+  /** The TCP listener's URI (started with `tcp: true`). */
+  get tcpUri(): string {
+    return `sip:127.0.0.1:${this.streams.tcpPort};transport=tcp`;
+  }
+
+  /** The TLS listener's URI (started with a certificate). */
+  get tlsUri(): string {
+    return `sips:127.0.0.1:${this.streams.tls?.port}`;
+  }
+
+  /**
+   * A Kamailio on loopback; with `tcp` it listens on TCP too, with `tls` (a certificate and key
+   * in PEM files, e.g. from `makeCertificate`) on TLS too (Debian's kamailio-tls-modules).
+   */
+  static async start(
+    options: { tcp?: boolean; tls?: { certificate: string; privateKey: string } } = {},
+  ): Promise<Kamailio> {
     const dir = mkdtempSync(path.join(tmpdir(), 'autocall-kamailio-'));
     const runDir = path.join(dir, 'run');
     mkdirSync(runDir);
     const port = await freeUdpPort();
+    const streams: KamailioStreams = {
+      tcpPort: options.tcp ? await freeTcpPort() : undefined,
+      tls: options.tls ? { port: await freeTcpPort(), ...options.tls } : undefined,
+    };
     const cfg = path.join(dir, 'kamailio.cfg');
-    writeFileSync(cfg, kamailioConfig(port, runDir));
+    writeFileSync(cfg, kamailioConfig(port, runDir, streams));
     let output = '';
     const child = spawn(
       'kamailio',
@@ -122,7 +179,7 @@ export class Kamailio {
     );
     child.stdout?.on('data', (c) => (output += c));
     child.stderr?.on('data', (c) => (output += c));
-    const kamailio = new Kamailio(child, port, dir, () => output);
+    const kamailio = new Kamailio(child, port, dir, () => output, streams);
     try {
       await waitFor('kamailio to answer OPTIONS', () => optionsPing(port), 10_000, 100);
     } catch (error) {
@@ -145,6 +202,38 @@ export class Kamailio {
     }
     rmSync(this.dir, { recursive: true, force: true });
   }
+}
+
+/**
+ * A self-signed certificate for 127.0.0.1 (and localhost) made with openssl, in `dir`: what a
+ * test trunk presents over TLS, and the CA a worker that verifies it is given.
+ */
+export function makeCertificate(dir: string): { certificate: string; privateKey: string } {
+  const certificate = path.join(dir, 'trunk.crt');
+  const privateKey = path.join(dir, 'trunk.key');
+  const result = spawnSync(
+    'openssl',
+    [
+      'req',
+      '-x509',
+      '-newkey',
+      'rsa:2048',
+      '-nodes',
+      '-days',
+      '2',
+      '-subj',
+      '/CN=127.0.0.1',
+      '-addext',
+      'subjectAltName=IP:127.0.0.1,DNS:localhost',
+      '-keyout',
+      privateKey,
+      '-out',
+      certificate,
+    ],
+    { encoding: 'utf8' },
+  );
+  if (result.status !== 0) throw new Error(`openssl failed: ${result.stderr}`);
+  return { certificate, privateKey };
 }
 
 /** Sends OPTIONS to 127.0.0.1:port, true if any response comes within 300 ms. */

@@ -8,6 +8,7 @@ import { AppConfig, ConfigModule } from '@autocall/config';
 import { DatabaseModule } from '@autocall/database';
 import { DialingModule } from '@autocall/dialing';
 import { LinesModule } from '@autocall/lines';
+import { DispositionsModule } from '@autocall/dispositions';
 import { HealthController, loggerModule, MetricsController } from '@autocall/observability';
 import { RedisModule } from '@autocall/redis';
 import { SecretsModule } from '@autocall/secrets';
@@ -20,11 +21,15 @@ import { CallbacksController } from './controllers/callbacks.controller';
 import { CallStopsController } from './controllers/call-stops.controller';
 import { ContactsController } from './controllers/contacts.controller';
 import { DataSubjectsController } from './controllers/data-subjects.controller';
+import { DispositionsController } from './controllers/dispositions.controller';
 import { ApiKeysController } from './controllers/api-keys.controller';
 import { AuditEventsController } from './controllers/audit-events.controller';
 import { LinesController } from './controllers/lines.controller';
 import { PacingController } from './controllers/pacing.controller';
+import { CampaignsController } from './controllers/campaigns.controller';
+import { PacingSimulationsController } from './controllers/pacing-simulations.controller';
 import { SettingsController } from './controllers/settings.controller';
+import { TrunksController } from './controllers/trunks.controller';
 import { WebhookDeliveriesController, WebhookEndpointsController } from './controllers/webhooks.controller';
 import { AuditTrailInterceptor } from './http/audit-trail.interceptor';
 import { AuthGuard } from './http/auth.guard';
@@ -53,6 +58,7 @@ export class ApiModule {
         CallbacksModule,
         ErasureModule,
         AuditModule,
+        DispositionsModule,
       ],
       controllers: [
         HealthController,
@@ -60,6 +66,7 @@ export class ApiModule {
         ApiKeysController,
         SettingsController,
         LinesController,
+        TrunksController,
         AgentsController,
         AutoCallsController,
         CallStopsController,
@@ -68,8 +75,11 @@ export class ApiModule {
         WebhookDeliveriesController,
         CallbacksController,
         DataSubjectsController,
+        PacingSimulationsController,
         PacingController,
+        CampaignsController,
         AuditEventsController,
+        DispositionsController,
       ],
       providers: [
         BootstrapTenantService,

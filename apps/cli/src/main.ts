@@ -4,9 +4,10 @@ import { parseArgs } from 'node:util';
 import { NestFactory } from '@nestjs/core';
 import { AppConfig } from '@autocall/config';
 import { migrate, PrismaService } from '@autocall/database';
+import { RetentionService } from '@autocall/retention';
 import { SecretBox } from '@autocall/secrets';
 import { TenantsService } from '@autocall/tenancy';
-import { CliModule } from './cli.module';
+import { CliModule, RetentionCliModule } from './cli.module';
 import { rotateSecrets } from './secrets-rotation';
 
 const USAGE = `Usage: npm run cli -- <command> [options]
@@ -17,6 +18,8 @@ Commands:
                  [--lines <capacity>]  (the key is shown this once)
   secrets:rotate [--batch <size>]      seal every stored secret under the current key of
                                        SECRETS_KEYS (and those still in clear); prints counts
+  retention:run                        run a retention pass now (after any pass in progress on a
+                                       worker); prints what it removed, by kind and by tenant
 `;
 
 const MIGRATIONS_DIR = path.resolve(__dirname, '../../../../prisma/migrations');
@@ -52,6 +55,17 @@ async function rotate(config: AppConfig, args: string[]): Promise<void> {
   }
 }
 
+async function runRetention(config: AppConfig, args: string[]): Promise<void> {
+  if (args.length) throw new UsageError('retention:run takes no options');
+  const app = await NestFactory.createApplicationContext(RetentionCliModule.forRoot(config), { logger: ['error'] });
+  try {
+    const pass = await app.get(RetentionService).runPass();
+    process.stdout.write(`${JSON.stringify(pass, null, 2)}\n`);
+  } finally {
+    await app.close();
+  }
+}
+
 class UsageError extends Error {}
 
 async function main(): Promise<void> {
@@ -73,6 +87,8 @@ async function main(): Promise<void> {
       return createTenant(config, rest);
     case 'secrets:rotate':
       return rotate(config, rest);
+    case 'retention:run':
+      return runRetention(config, rest);
     default:
       throw new UsageError(command ? `unknown command ${command}` : 'no command given');
   }

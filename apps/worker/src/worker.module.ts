@@ -4,6 +4,7 @@ import { CallbacksModule } from '@autocall/callbacks';
 import { AppConfig, ConfigModule } from '@autocall/config';
 import { DatabaseModule } from '@autocall/database';
 import { DialingModule } from '@autocall/dialing';
+import { DispositionsModule } from '@autocall/dispositions';
 import { LinesModule } from '@autocall/lines';
 import { HealthController, loggerModule, MetricsController } from '@autocall/observability';
 import { RedisModule } from '@autocall/redis';
@@ -19,9 +20,11 @@ import { EngineKeeper } from './engine/engine-keeper';
 import { Dispatcher } from './engine/dispatcher';
 import { PacingLeader } from './engine/pacing-leader';
 import { telephonyProvider } from './engine/telephony.provider';
+import { TrunkProbes, trunkHealthProvider } from './engine/trunk-health';
 import { WorkerIdentity } from './engine/worker-identity';
 import { CallbackRunner } from './callbacks/callback-runner';
 import { LiveViewKeeper } from './live-view.keeper';
+import { PacingSimulationRunner } from './pacing/pacing-simulation.runner';
 import { RetentionSchedule } from './retention/retention-schedule';
 import { WebhookDeliveryProcessor } from './webhooks/webhook-delivery.processor';
 import { WebhookRelay } from './webhooks/webhook-relay';
@@ -44,6 +47,7 @@ export class WorkerModule {
         DialingModule,
         WebhooksModule,
         CallbacksModule,
+        DispositionsModule,
         RetentionModule,
       ],
       controllers: [HealthController, MetricsController],
@@ -51,6 +55,8 @@ export class WorkerModule {
         LiveViewKeeper,
         WorkerIdentity,
         telephonyProvider,
+        trunkHealthProvider,
+        TrunkProbes,
         ContactEngine,
         CallStopCheck,
         Dispatcher,
@@ -63,6 +69,7 @@ export class WorkerModule {
         WebhookDeliveryProcessor,
         CallbackRunner,
         RetentionSchedule,
+        PacingSimulationRunner,
       ],
     };
   }

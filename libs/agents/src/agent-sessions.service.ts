@@ -1,9 +1,16 @@
 import { Injectable } from '@nestjs/common';
 import { ConflictError, NotFoundError, uuidv7 } from '@autocall/common';
-import { Agent, PrismaService } from '@autocall/database';
-import { AgentCommand, RequestableState, transition, TRANSITION_REFUSALS } from './agent-state';
+import { Agent, Prisma, PrismaService } from '@autocall/database';
+import { AgentCommand, AgentState, engineMove, RequestableState, transition, TRANSITION_REFUSALS } from './agent-state';
 import { AgentView, toAgentView } from './agent-view';
 import { AgentsService } from './agents.service';
+
+/** The contact whose disposition an agent's wrap-up awaits (its state reason `wrap_up:<id>`), if any. */
+export function wrapUpContactOf(agent: Pick<Agent, 'state' | 'stateReason'>): string | null {
+  if (agent.state !== 'wrap_up') return null;
+  const match = /^wrap_up:([0-9a-f-]{36})$/.exec(agent.stateReason ?? '');
+  return match ? match[1] : null;
+}
 
 export interface AgentSessionView {
   sessionId: string;
@@ -74,27 +81,15 @@ export class AgentSessionsService {
    */
   async connectCall(tenantId: string, agentId: string, contactId: string): Promise<'connected' | 'refused'> {
     const reason = `call:${contactId}`;
-    let agent: Agent;
-    try {
+    const change = await this.moveByEngine(tenantId, agentId, { type: 'connect_call' }, reason, null);
+    if ('after' in change) {
       // The live view must say on_call before the agent's reservation ends, or the agent would be
       // offered again: a failure to tell it fails the step, which is retried.
-      await this.apply(
-        tenantId,
-        agentId,
-        { type: 'connect_call' },
-        { reason, byKeyId: null },
-        'logged_out',
-        undefined,
-        {
-          strictPublish: true,
-        },
-      );
+      await this.agents.publishOrThrow(change.after);
       return 'connected';
-    } catch (error) {
-      if (!(error instanceof ConflictError)) throw error;
-      agent = await this.agents.find(tenantId, agentId);
-      if (agent.state !== 'on_call' || agent.stateReason !== reason) return 'refused';
     }
+    const agent = change.current;
+    if (agent.state !== 'on_call' || agent.stateReason !== reason) return 'refused';
     // Already on this very call (a retry): the live view is told again, its update may be what failed.
     await this.agents.publishOrThrow(agent);
     return 'connected';
@@ -105,22 +100,116 @@ export class AgentSessionsService {
    * error. Null when the agent is no longer on this call (a retry after the first try committed, or
    * a supervisor logged them out); storage errors are thrown for the caller to retry.
    */
-  async endCall(tenantId: string, agentId: string, contactId: string, wrapUp: boolean): Promise<Agent | null> {
-    try {
-      const change = await this.apply(
-        tenantId,
-        agentId,
-        { type: 'end_call', wrapUp },
-        { reason: wrapUp ? 'wrap_up' : 'call_ended', byKeyId: null },
-        'logged_out',
-        // Decided under the agent's row lock, in the same transaction: only from this very call.
-        (before) => before.state === 'on_call' && before.stateReason === `call:${contactId}`,
-      );
-      return change.after;
-    } catch (error) {
-      if (error instanceof ConflictError || error instanceof NotFoundError) return null;
+  async endCall(
+    tenantId: string,
+    agentId: string,
+    contactId: string,
+    wrapUp: boolean | 'disposition',
+  ): Promise<Agent | null> {
+    // A wrap-up awaiting the call's disposition names the call (see wrapUpContactOf).
+    const reason = wrapUp === 'disposition' ? `wrap_up:${contactId}` : wrapUp ? 'wrap_up' : 'call_ended';
+    // Only from this very call: decided by the statement that moves the agent.
+    const change = await this.moveByEngine(
+      tenantId,
+      agentId,
+      { type: 'end_call', wrapUp: wrapUp !== false },
+      reason,
+      `call:${contactId}`,
+    ).catch((error: unknown) => {
+      if (error instanceof NotFoundError) return null;
       throw error;
-    }
+    });
+    if (!change || !('after' in change)) return null;
+    await this.agents.publish(change.after);
+    return change.after;
+  }
+
+  /**
+   * A request to leave wrap-up learns, under the agent's lock, whether the call it follows still owes
+   * its disposition (the tenant requires one and none is set): the state machine refuses then.
+   */
+  private async withDispositionOwed(
+    tx: Prisma.TransactionClient,
+    before: Agent,
+    command: AgentCommand,
+  ): Promise<AgentCommand> {
+    const contactId = wrapUpContactOf(before);
+    if (command.type !== 'request_state' || before.state !== 'wrap_up' || !contactId) return command;
+    const [row] = await tx.$queryRaw<{ owed: boolean }[]>`
+      SELECT c.disposition IS NULL AND c.wrap_up_until IS NOT NULL
+             AND COALESCE((s.settings->>'requireDisposition')::boolean, false) AS owed
+      FROM contacts c LEFT JOIN tenant_settings s ON s.tenant_id = c.tenant_id
+      WHERE c.id = ${contactId}::uuid AND c.tenant_id = ${before.tenantId}::uuid`;
+    return { ...command, dispositionOwed: row?.owed ?? false };
+  }
+
+  /**
+   * Ends the agent's wrap-up after this call (its disposition was applied): only if they are still
+   * in the wrap-up of this very call. Safe to repeat; storage errors are thrown for the caller.
+   */
+  async finishWrapUpOf(tenantId: string, agentId: string, contactId: string): Promise<boolean> {
+    return this.finishWrapUp(tenantId, agentId, `wrap_up:${contactId}`);
+  }
+
+  /**
+   * Ends the agent's wrap-up (available again), only if it is the wrap-up with this state reason
+   * (null: any). Safe to repeat; false when the agent is not in that wrap-up (any more).
+   */
+  async finishWrapUp(tenantId: string, agentId: string, wrapUpReason: string | null): Promise<boolean> {
+    const change = await this.moveByEngine(
+      tenantId,
+      agentId,
+      { type: 'finish_wrap_up' },
+      'wrap_up_done',
+      wrapUpReason,
+    ).catch((error: unknown) => {
+      if (error instanceof NotFoundError) return null;
+      throw error;
+    });
+    if (!change || !('after' in change)) return false;
+    await this.agents.publish(change.after);
+    return true;
+  }
+
+  /**
+   * A change AutoCall itself makes on a call's behalf (connect, end, wrap-up done), in one
+   * statement: the agent's row moves only from a state the state machine allows for the command
+   * (and, if given, with this state reason), and its history row is written with it. Returns the
+   * agent after the move, or as it is when the statement refused it. Storage errors are thrown.
+   */
+  private async moveByEngine(
+    tenantId: string,
+    agentId: string,
+    command: Extract<AgentCommand, { type: 'connect_call' | 'end_call' | 'finish_wrap_up' }>,
+    reason: string,
+    requiredReason: string | null,
+  ): Promise<{ after: Agent } | { current: Agent }> {
+    const { sources, to } = engineMove(command);
+    const rows = await this.prisma.$queryRaw<(AgentRow & { moved: boolean })[]>`
+      WITH old AS (
+        SELECT tenant_id, id, state, state_reason FROM agents
+        WHERE tenant_id = ${tenantId}::uuid AND id = ${agentId} FOR UPDATE),
+      a AS (
+        UPDATE agents SET state = ${to}::agent_state, state_reason = ${reason},
+          state_version = agents.state_version + 1, state_changed_at = now(), updated_at = now()
+        FROM old
+        WHERE agents.tenant_id = old.tenant_id AND agents.id = old.id
+          AND old.state = ANY(${sources}::agent_state[])
+          AND (${requiredReason}::text IS NULL OR old.state_reason = ${requiredReason})
+        RETURNING agents.*, old.state AS from_state),
+      h AS (
+        INSERT INTO agent_state_changes (tenant_id, agent_id, session_id, from_state, to_state, reason, version, by_key_id, at)
+        SELECT tenant_id, id, session_id, from_state, state, state_reason, state_version, NULL, state_changed_at FROM a)
+      SELECT tenant_id, id, name, skills, endpoint, state::text, state_reason, state_version, state_changed_at,
+             session_id, created_at, updated_at, true AS moved FROM a
+      UNION ALL
+      SELECT tenant_id, id, name, skills, endpoint, state::text, state_reason, state_version, state_changed_at,
+             session_id, created_at, updated_at, false AS moved FROM agents
+      WHERE tenant_id = ${tenantId}::uuid AND id = ${agentId} AND NOT EXISTS (SELECT 1 FROM a)`;
+    const row = rows[0];
+    if (!row) throw new NotFoundError('invalid_agent_id', `No agent with id ${agentId}.`);
+    const agent = agentOf(row);
+    return row.moved ? { after: agent } : { current: agent };
   }
 
   async apply(
@@ -142,7 +231,7 @@ export class AgentSessionsService {
       const before = await this.agents.find(tenantId, agentId, tx);
       if (onlyIf && !onlyIf(before))
         throw new ConflictError('The agent is no longer in the state this change was for.');
-      const result = transition(before.state, command);
+      const result = transition(before.state, await this.withDispositionOwed(tx, before, command));
       if (!result.ok) throw new ConflictError(TRANSITION_REFUSALS[result.reason]);
 
       const now = locked?.now ?? new Date();
@@ -189,4 +278,36 @@ export class AgentSessionsService {
     else await this.agents.publish(change.after);
     return change;
   }
+}
+
+interface AgentRow {
+  tenant_id: string;
+  id: string;
+  name: string;
+  skills: string[];
+  endpoint: string;
+  state: AgentState;
+  state_reason: string | null;
+  state_version: number;
+  state_changed_at: Date;
+  session_id: string | null;
+  created_at: Date;
+  updated_at: Date;
+}
+
+function agentOf(row: AgentRow): Agent {
+  return {
+    tenantId: row.tenant_id,
+    id: row.id,
+    name: row.name,
+    skills: row.skills,
+    endpoint: row.endpoint,
+    state: row.state,
+    stateReason: row.state_reason,
+    stateVersion: row.state_version,
+    stateChangedAt: row.state_changed_at,
+    sessionId: row.session_id,
+    createdAt: row.created_at,
+    updatedAt: row.updated_at,
+  };
 }

@@ -18,7 +18,11 @@ export type RequestableState = (typeof REQUESTABLE_STATES)[number];
 
 export type AgentCommand =
   | { type: 'log_in'; state: RequestableState }
-  | { type: 'request_state'; state: RequestableState }
+  /**
+   * `dispositionOwed`: the agent is in wrap-up after a call whose disposition is required (tenant
+   * setting requireDisposition) and not set yet; they cannot leave wrap-up for now.
+   */
+  | { type: 'request_state'; state: RequestableState; dispositionOwed?: boolean }
   | { type: 'connect_call' }
   | { type: 'end_call'; wrapUp: boolean }
   | { type: 'finish_wrap_up' }
@@ -28,7 +32,14 @@ export type TransitionResult =
   | { ok: true; state: AgentState }
   | {
       ok: false;
-      reason: 'not_logged_in' | 'already_logged_in' | 'on_call' | 'not_available' | 'not_on_call' | 'not_in_wrap_up';
+      reason:
+        | 'not_logged_in'
+        | 'already_logged_in'
+        | 'on_call'
+        | 'not_available'
+        | 'not_on_call'
+        | 'not_in_wrap_up'
+        | 'disposition_required';
     };
 
 export function isLoggedIn(state: AgentState): boolean {
@@ -43,6 +54,7 @@ export function transition(current: AgentState, command: AgentCommand): Transiti
       if (current === 'logged_out') return { ok: false, reason: 'not_logged_in' };
       // Ending a call is AutoCall's job; an agent on a call changes state after it, in wrap-up.
       if (current === 'on_call') return { ok: false, reason: 'on_call' };
+      if (current === 'wrap_up' && command.dispositionOwed) return { ok: false, reason: 'disposition_required' };
       return { ok: true, state: command.state };
     case 'connect_call':
       // From unavailable too: an agent who asked to be unavailable while a call was already being
@@ -68,4 +80,18 @@ export const TRANSITION_REFUSALS: Record<Extract<TransitionResult, { ok: false }
   not_available: 'The agent is not available.',
   not_on_call: 'The agent is not on a call.',
   not_in_wrap_up: 'The agent is not in wrap-up.',
+  disposition_required:
+    "The agent is in wrap-up and this tenant requires a disposition: set the call's disposition first (POST /v1/contacts/{contactId}/disposition).",
 };
+
+/**
+ * A change AutoCall makes on a call's behalf, as one guarded statement needs it: the states it may
+ * come from and the one state it leads to, both read off `transition` (never restated).
+ */
+export function engineMove(command: AgentCommand): { sources: AgentState[]; to: AgentState } {
+  const results = AGENT_STATES.map((state) => ({ state, result: transition(state, command) }));
+  const sources = results.filter((r) => r.result.ok).map((r) => r.state);
+  const targets = new Set(results.flatMap((r) => (r.result.ok ? [r.result.state] : [])));
+  if (targets.size !== 1) throw new Error(`${command.type} has no single resulting state`);
+  return { sources, to: [...targets][0] };
+}

@@ -119,6 +119,32 @@ export class CallbacksService {
     return { replayed: false, answer: view(stored.created) };
   }
 
+  /**
+   * The callback a `callback` disposition schedules, in the disposition's transaction (which holds
+   * the contact's lock); validated by the caller. Held in its queue by `holdById` after the commit
+   * (the worker's sweep holds a scheduled callback whose job is missing).
+   */
+  async scheduleFromDisposition(
+    tx: Prisma.TransactionClient,
+    plan: {
+      tenantId: string;
+      contactId: string;
+      phoneNumber: string;
+      skill: string;
+      scheduledAt: Date;
+      timeZone: string | null;
+      ownerAgentId: string | null;
+      ownerUntil: Date | null;
+    },
+  ): Promise<Callback> {
+    return tx.callback.create({ data: { id: uuidv7(), ...plan } });
+  }
+
+  async holdById(id: string): Promise<void> {
+    const row = await this.prisma.callback.findUnique({ where: { id } });
+    if (row) await this.hold(row);
+  }
+
   async list(tenantId: string, query: ListCallbacks) {
     const after = query.cursor
       ? decodeCursor(

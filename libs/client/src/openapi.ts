@@ -24,7 +24,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Readiness: PostgreSQL and Redis answer */
+        /** Readiness: PostgreSQL and Redis answer (and, in a worker with TELEPHONY=sip, the trunk answers OPTIONS) */
         get: operations["HealthController_ready"];
         put?: never;
         post?: never;
@@ -325,6 +325,43 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/campaigns": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The campaigns with an active AutoCall, each with its abandon rate over the compliance window */
+        get: operations["CampaignsController_list"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/campaigns/{campaign}/compliance": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * A campaign's abandon rate over the compliance window, against the cap, and how it dials
+         * @description Abandoned ÷ answered by a person over the regime window (30 days US, 24 h UK, or the tenant setting), counted per campaign (or for the tenant as a whole with abandonScope "tenant"). From the cap until back at or under the target, the state is progressive_until_under_cap: its predictive AutoCalls dial one call per free agent. An AutoCall without a campaign is its own (its id).
+         */
+        get: operations["CampaignsController_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/contacts": {
         parameters: {
             query?: never;
@@ -356,6 +393,26 @@ export interface paths {
         get: operations["ContactsController_get"];
         put?: never;
         post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/contacts/{contactId}/disposition": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Set the disposition of a contact
+         * @description By the agent's own key (its own calls only), or a supervisor or an integrator for it: from the connection until the wrap-up ends (the tenant's wrapUpSeconds after the call ended), once. Applied to the target when the call has ended: a callback code schedules its callback (callback.owned: owned by the agent), a do_not_call code adds the number to the call stops. Sets the agent available again if they are in this call's wrap-up.
+         */
+        post: operations["DispositionsController_set"];
         delete?: never;
         options?: never;
         head?: never;
@@ -394,6 +451,47 @@ export interface paths {
         /** Erase one person's number: removed from every call record, callback, call stop, webhook payload and stored answer; kept only as a keyed hash so it is never dialed again */
         post: operations["DataSubjectsController_erase"];
         delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/dispositions": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The tenant's disposition codes, by code */
+        get: operations["DispositionsController_list"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/dispositions/{dispositionId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /**
+         * Create or replace a disposition code
+         * @description The path names the code (a-z, 0-9, _, -, .). kind: final (the target ends completed), retry (back to pending after retryDelaySeconds while it has made fewer than retryMaxAttempts attempts), callback (a callback is scheduled), do_not_call (the number joins the call stops). isDefault: applied when nobody dispositions within wrapUpSeconds; a new default replaces the old one. Connected calls await a disposition only while the tenant has a default code.
+         */
+        put: operations["DispositionsController_put"];
+        post?: never;
+        /**
+         * Remove a disposition code
+         * @description Contacts and targets keep the code they were given. Without a default code, calls await no disposition.
+         */
+        delete: operations["DispositionsController_remove"];
         options?: never;
         head?: never;
         patch?: never;
@@ -440,7 +538,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Line usage now: capacity, in use (outbound, inbound), reserved, free */
+        /** Line usage now: capacity, in use (outbound, inbound), reserved, free; and each trunk's use */
         get: operations["LinesController_usage"];
         put?: never;
         post?: never;
@@ -462,6 +560,43 @@ export interface paths {
          * @description abandonRate is abandoned ÷ answered by a person over the compliance window (30 days US, 24 h UK, or the tenant setting), the figure regulators cap at 3%; lastHour is what the pacer corrects from.
          */
         get: operations["PacingController_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/pacing/simulations": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * What-if: what each pacing strategy would do for a skill's pool, simulated before going live
+         * @description Runs the production pacer and contact state machine in virtual time on a worker, on the pool's own measured calls of the last measuredDays (answer share, time to answer, talk time) and the figures you give (which replace the measured ones; patience and wrap-up cannot be measured). Each strategy dials the same seeded calls. Poll GET /v1/pacing/simulations/{id} (Location) until status is done or failed. At most 2 of a tenant's simulations queued or running at once.
+         */
+        post: operations["PacingSimulationsController_request"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/pacing/simulations/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A what-if simulation: its state and, once done, each strategy’s figures */
+        get: operations["PacingSimulationsController_get"];
         put?: never;
         post?: never;
         delete?: never;
@@ -506,6 +641,43 @@ export interface paths {
         options?: never;
         head?: never;
         patch?: never;
+        trace?: never;
+    };
+    "/v1/trunks": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The tenant's trunks, in the order dials take them (priority) */
+        get: operations["TrunksController_list"];
+        put?: never;
+        /** Add a trunk: SIP target, transport, credentials, channels, calls per second, priority */
+        post: operations["TrunksController_create"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/trunks/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** One trunk */
+        get: operations["TrunksController_get"];
+        put?: never;
+        post?: never;
+        /** Delete a trunk that carries no call now (else 409) */
+        delete: operations["TrunksController_remove"];
+        options?: never;
+        head?: never;
+        /** Change a trunk (fields left out keep their value; password null removes it) */
+        patch: operations["TrunksController_update"];
         trace?: never;
     };
     "/v1/webhook-deliveries": {
@@ -666,7 +838,7 @@ export interface webhooks {
         put?: never;
         /**
          * A target reached a terminal status
-         * @description Sent when a target of an AutoCall reaches a terminal status (completed, no_answer, busy, failed, abandoned, machine, skipped, not_dialed, cancelled, expired): its outcome, attempts, your `reference` and `data`, and its last contact with its whole timeline (`contact` is null when it was never dialed).
+         * @description Sent when a target of an AutoCall reaches a terminal status (completed, no_answer, busy, failed, abandoned, machine, skipped, not_dialed, cancelled, expired): its outcome, attempts, your `reference` and `data`, and its last contact with its whole timeline (`contact` is null when it was never dialed). For a tenant with disposition codes, a connected call's target completes when its disposition is applied, and carries it.
          */
         post: operations["WebhookAutocallTargetCompleted"];
         delete?: never;
@@ -749,6 +921,26 @@ export interface webhooks {
          * @description Sent when a callback is created, and when it is rescheduled (PATCH /v1/callbacks/{id}).
          */
         post: operations["WebhookCallbackScheduled"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "contact.disposition_set": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * A contact's disposition was set
+         * @description Sent once per contact when its disposition is set: by the agent (or a supervisor or an integrator for it), or `default` when nobody did within the wrap-up. Carries the code, its label and kind, and the notes.
+         */
+        post: operations["WebhookContactDispositionSet"];
         delete?: never;
         options?: never;
         head?: never;
@@ -876,6 +1068,8 @@ export interface components {
                     contactId: string;
                     /** Format: date-time */
                     createdAt: string;
+                    detection: ("pending" | "human" | "machine" | "unknown") | null;
+                    disposition: string | null;
                     endedAt: string | null;
                     ringingAt: string | null;
                     sipCode: number | null;
@@ -893,6 +1087,7 @@ export interface components {
                 data: {
                     [key: string]: unknown;
                 } | null;
+                disposition: string | null;
                 phoneNumber: string | null;
                 position: number;
                 reason: string | null;
@@ -1053,6 +1248,39 @@ export interface components {
             /** @constant */
             type: "callback.scheduled";
         };
+        WebhookContactDispositionSet: {
+            /** Format: date-time */
+            createdAt: string;
+            data: {
+                agentId: string | null;
+                attempt: number;
+                /** Format: uuid */
+                autocallId: string;
+                /** Format: uuid */
+                contactId: string;
+                disposition: {
+                    /** Format: date-time */
+                    at: string;
+                    /** @enum {string} */
+                    by: "agent" | "supervisor" | "integrator" | "admin" | "default";
+                    code: string;
+                    kind: ("final" | "retry" | "callback" | "do_not_call") | null;
+                    label: string | null;
+                    notes: string | null;
+                };
+                phoneNumber: string | null;
+                reference: string | null;
+                skill: string;
+                /** Format: uuid */
+                targetId: string;
+            };
+            /** Format: uuid */
+            id: string;
+            /** Format: uuid */
+            tenantId: string;
+            /** @constant */
+            type: "contact.disposition_set";
+        };
         WebhookContactStatusChanged: {
             /** Format: date-time */
             createdAt: string;
@@ -1067,6 +1295,7 @@ export interface components {
                 cause: string | null;
                 /** Format: uuid */
                 contactId: string;
+                detection: ("pending" | "human" | "machine" | "unknown") | null;
                 phoneNumber: string | null;
                 reference: string | null;
                 sequence: number;
@@ -1150,13 +1379,13 @@ export interface operations {
                     "application/json": {
                         checks: ({
                             /** @enum {string} */
-                            name: "postgresql" | "redis";
+                            name: "postgresql" | "redis" | "sip_trunk";
                             /** @constant */
                             status: "up";
                         } | {
                             error: string;
                             /** @enum {string} */
-                            name: "postgresql" | "redis";
+                            name: "postgresql" | "redis" | "sip_trunk";
                             /** @constant */
                             status: "down";
                         })[];
@@ -1185,13 +1414,13 @@ export interface operations {
                     "application/json": {
                         checks: ({
                             /** @enum {string} */
-                            name: "postgresql" | "redis";
+                            name: "postgresql" | "redis" | "sip_trunk";
                             /** @constant */
                             status: "up";
                         } | {
                             error: string;
                             /** @enum {string} */
-                            name: "postgresql" | "redis";
+                            name: "postgresql" | "redis" | "sip_trunk";
                             /** @constant */
                             status: "down";
                         })[];
@@ -2184,6 +2413,7 @@ export interface operations {
     AutoCallsController_list: {
         parameters: {
             query?: {
+                campaign?: string;
                 cursor?: string;
                 limit?: number;
                 status?: "active" | "completed" | "cancelled";
@@ -2219,6 +2449,7 @@ export interface operations {
                                 end: string;
                                 start: string;
                             } | null;
+                            campaign: string;
                             cancelledAt: string | null;
                             checks: {
                                 callStop: boolean;
@@ -2235,8 +2466,12 @@ export interface operations {
                             };
                             /** Format: date-time */
                             createdAt: string;
+                            detectionWaitSeconds: number;
                             /** Format: uuid */
                             id: string;
+                            /** @enum {string} */
+                            machine: "hangup" | "message";
+                            machineMessage: string | null;
                             /** @enum {string} */
                             mode: "immediate" | "sequential" | "predictive";
                             priority: number;
@@ -2343,6 +2578,7 @@ export interface operations {
                         end: string;
                         start: string;
                     };
+                    campaign?: string;
                     /**
                      * @default {
                      *       "freeLines": {
@@ -2376,6 +2612,14 @@ export interface operations {
                             reserve?: number;
                         } | null;
                     };
+                    /** @default 0 */
+                    detectionWaitSeconds?: number;
+                    /**
+                     * @default hangup
+                     * @enum {string}
+                     */
+                    machine?: "hangup" | "message";
+                    machineMessage?: string;
                     /** @enum {string} */
                     mode: "immediate" | "sequential" | "predictive";
                     /** @default 0 */
@@ -2436,6 +2680,7 @@ export interface operations {
                             end: string;
                             start: string;
                         } | null;
+                        campaign: string;
                         cancelledAt: string | null;
                         checks: {
                             callStop: boolean;
@@ -2452,8 +2697,12 @@ export interface operations {
                         };
                         /** Format: date-time */
                         createdAt: string;
+                        detectionWaitSeconds: number;
                         /** Format: uuid */
                         id: string;
+                        /** @enum {string} */
+                        machine: "hangup" | "message";
+                        machineMessage: string | null;
                         /** @enum {string} */
                         mode: "immediate" | "sequential" | "predictive";
                         priority: number;
@@ -2598,6 +2847,7 @@ export interface operations {
                             end: string;
                             start: string;
                         } | null;
+                        campaign: string;
                         cancelledAt: string | null;
                         checks: {
                             callStop: boolean;
@@ -2614,8 +2864,15 @@ export interface operations {
                         };
                         /** Format: date-time */
                         createdAt: string;
+                        detectionWaitSeconds: number;
+                        dispositions: {
+                            [key: string]: number;
+                        };
                         /** Format: uuid */
                         id: string;
+                        /** @enum {string} */
+                        machine: "hangup" | "message";
+                        machineMessage: string | null;
                         /** @enum {string} */
                         mode: "immediate" | "sequential" | "predictive";
                         priority: number;
@@ -2741,6 +2998,7 @@ export interface operations {
                             end: string;
                             start: string;
                         } | null;
+                        campaign: string;
                         cancelledAt: string | null;
                         checks: {
                             callStop: boolean;
@@ -2757,8 +3015,12 @@ export interface operations {
                         };
                         /** Format: date-time */
                         createdAt: string;
+                        detectionWaitSeconds: number;
                         /** Format: uuid */
                         id: string;
+                        /** @enum {string} */
+                        machine: "hangup" | "message";
+                        machineMessage: string | null;
                         /** @enum {string} */
                         mode: "immediate" | "sequential" | "predictive";
                         priority: number;
@@ -2879,6 +3141,7 @@ export interface operations {
                             data: {
                                 [key: string]: unknown;
                             } | null;
+                            disposition: string | null;
                             lastContactId: string | null;
                             nextAttemptAt: string | null;
                             phoneNumber: string | null;
@@ -3786,6 +4049,187 @@ export interface operations {
             };
         };
     };
+    CampaignsController_list: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description the active campaigns, by name */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        items: {
+                            abandoned: number;
+                            activeAutoCalls: number;
+                            answered: number;
+                            campaign: string;
+                            /** @enum {string} */
+                            complianceRegime: "us" | "uk" | "jp";
+                            maxAbandonRate: number;
+                            measuredAt: string | null;
+                            progressiveSince: string | null;
+                            rate: number | null;
+                            /** @enum {string} */
+                            scope: "campaign" | "tenant";
+                            /** @enum {string} */
+                            state: "predictive" | "progressive_until_under_cap";
+                            targetAbandonRate: number;
+                            windowSeconds: number;
+                        }[];
+                    };
+                };
+            };
+            /** @description invalid_request: the request is not valid (errors[] names each field), or its body is not JSON */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description invalid_security_user: missing, unknown or revoked API key */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description unauthorized: the key's role may not do this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description payload_too_large: the body is larger than this endpoint accepts */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description service_unavailable: PostgreSQL or Redis unreachable; retry after Retry-After seconds */
+            503: {
+                headers: {
+                    /** @description seconds to wait before trying again */
+                    "Retry-After": number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    CampaignsController_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                campaign: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description the campaign's compliance */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        abandoned: number;
+                        activeAutoCalls: number;
+                        answered: number;
+                        campaign: string;
+                        /** @enum {string} */
+                        complianceRegime: "us" | "uk" | "jp";
+                        maxAbandonRate: number;
+                        measuredAt: string | null;
+                        progressiveSince: string | null;
+                        rate: number | null;
+                        /** @enum {string} */
+                        scope: "campaign" | "tenant";
+                        /** @enum {string} */
+                        state: "predictive" | "progressive_until_under_cap";
+                        targetAbandonRate: number;
+                        windowSeconds: number;
+                    };
+                };
+            };
+            /** @description invalid_request: not a campaign name */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description invalid_security_user: missing, unknown or revoked API key */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description unauthorized: the key's role may not do this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description not_found: no AutoCall of the tenant is in this campaign */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description payload_too_large: the body is larger than this endpoint accepts */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description service_unavailable: PostgreSQL or Redis unreachable; retry after Retry-After seconds */
+            503: {
+                headers: {
+                    /** @description seconds to wait before trying again */
+                    "Retry-After": number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
     ContactsController_list: {
         parameters: {
             query?: {
@@ -3827,8 +4271,17 @@ export interface operations {
                             contactId: string;
                             /** Format: date-time */
                             createdAt: string;
+                            detection: ("pending" | "human" | "machine" | "unknown") | null;
                             /** @enum {string} */
                             direction: "outbound" | "inbound";
+                            disposition: {
+                                /** Format: date-time */
+                                at: string;
+                                /** @enum {string} */
+                                by: "agent" | "supervisor" | "integrator" | "admin" | "default";
+                                code: string;
+                                notes: string | null;
+                            } | null;
                             durations: {
                                 ringMs: number | null;
                                 talkMs: number | null;
@@ -3845,6 +4298,7 @@ export interface operations {
                             status: "dialing" | "ringing" | "answered" | "waiting" | "connected" | "ended" | "abandoned";
                             /** Format: uuid */
                             targetId: string;
+                            wrapUpUntil: string | null;
                         }[];
                         nextCursor: string | null;
                     };
@@ -3930,8 +4384,17 @@ export interface operations {
                         contactId: string;
                         /** Format: date-time */
                         createdAt: string;
+                        detection: ("pending" | "human" | "machine" | "unknown") | null;
                         /** @enum {string} */
                         direction: "outbound" | "inbound";
+                        disposition: {
+                            /** Format: date-time */
+                            at: string;
+                            /** @enum {string} */
+                            by: "agent" | "supervisor" | "integrator" | "admin" | "default";
+                            code: string;
+                            notes: string | null;
+                        } | null;
                         durations: {
                             ringMs: number | null;
                             talkMs: number | null;
@@ -3962,6 +4425,7 @@ export interface operations {
                             /** @enum {string} */
                             status: "dialing" | "ringing" | "answered" | "waiting" | "connected" | "ended" | "abandoned";
                         }[];
+                        wrapUpUntil: string | null;
                     };
                 };
             };
@@ -3994,6 +4458,121 @@ export interface operations {
             };
             /** @description invalid_contact_id */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description payload_too_large: the body is larger than this endpoint accepts */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description service_unavailable: PostgreSQL or Redis unreachable; retry after Retry-After seconds */
+            503: {
+                headers: {
+                    /** @description seconds to wait before trying again */
+                    "Retry-After": number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    DispositionsController_set: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                contactId: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    callback?: {
+                        /** @default false */
+                        owned?: boolean;
+                        scheduledAt?: string;
+                        timeZone?: string;
+                    };
+                    code: string;
+                    notes?: string;
+                };
+            };
+        };
+        responses: {
+            /** @description set */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        applied: boolean;
+                        callbackId: string | null;
+                        /** Format: uuid */
+                        contactId: string;
+                        disposition: {
+                            /** Format: date-time */
+                            at: string;
+                            /** @enum {string} */
+                            by: "agent" | "supervisor" | "integrator" | "admin" | "default";
+                            code: string;
+                            notes: string | null;
+                        };
+                        /** @enum {string} */
+                        kind: "final" | "retry" | "callback" | "do_not_call";
+                    };
+                };
+            };
+            /** @description invalid_request: unknown_disposition_code, a callback for another kind, a callback time refused */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description invalid_security_user: missing, unknown or revoked API key */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description unauthorized: an agent key, for another agent's call */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description invalid_contact_id */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description conflict: set already, never connected, or the wrap-up is over (the default code applies) */
+            409: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -4197,6 +4776,286 @@ export interface operations {
             };
         };
     };
+    DispositionsController_list: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description the codes */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        items: {
+                            code: string;
+                            /** Format: date-time */
+                            createdAt: string;
+                            isDefault: boolean;
+                            /** @enum {string} */
+                            kind: "final" | "retry" | "callback" | "do_not_call";
+                            label: string;
+                            retryDelaySeconds: number | null;
+                            retryMaxAttempts: number | null;
+                            /** Format: date-time */
+                            updatedAt: string;
+                        }[];
+                    };
+                };
+            };
+            /** @description invalid_request: the request is not valid (errors[] names each field), or its body is not JSON */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description invalid_security_user: missing, unknown or revoked API key */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description unauthorized: the key's role may not do this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description payload_too_large: the body is larger than this endpoint accepts */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description service_unavailable: PostgreSQL or Redis unreachable; retry after Retry-After seconds */
+            503: {
+                headers: {
+                    /** @description seconds to wait before trying again */
+                    "Retry-After": number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    DispositionsController_put: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                dispositionId: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @default false */
+                    isDefault?: boolean;
+                    /** @enum {string} */
+                    kind: "final" | "retry" | "callback" | "do_not_call";
+                    label: string;
+                    retryDelaySeconds?: number;
+                    retryMaxAttempts?: number;
+                };
+            };
+        };
+        responses: {
+            /** @description replaced */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        code: string;
+                        /** Format: date-time */
+                        createdAt: string;
+                        isDefault: boolean;
+                        /** @enum {string} */
+                        kind: "final" | "retry" | "callback" | "do_not_call";
+                        label: string;
+                        retryDelaySeconds: number | null;
+                        retryMaxAttempts: number | null;
+                        /** Format: date-time */
+                        updatedAt: string;
+                    };
+                };
+            };
+            /** @description created */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        code: string;
+                        /** Format: date-time */
+                        createdAt: string;
+                        isDefault: boolean;
+                        /** @enum {string} */
+                        kind: "final" | "retry" | "callback" | "do_not_call";
+                        label: string;
+                        retryDelaySeconds: number | null;
+                        retryMaxAttempts: number | null;
+                        /** Format: date-time */
+                        updatedAt: string;
+                    };
+                };
+            };
+            /** @description invalid_request: the request is not valid (errors[] names each field), or its body is not JSON */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description invalid_security_user: missing, unknown or revoked API key */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description unauthorized: the key's role may not do this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description not_found (or invalid_agent_id, invalid_contact_id): unknown id, or another tenant’s */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description payload_too_large: the body is larger than this endpoint accepts */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description service_unavailable: PostgreSQL or Redis unreachable; retry after Retry-After seconds */
+            503: {
+                headers: {
+                    /** @description seconds to wait before trying again */
+                    "Retry-After": number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    DispositionsController_remove: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                dispositionId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description removed */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description invalid_request: the request is not valid (errors[] names each field), or its body is not JSON */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description invalid_security_user: missing, unknown or revoked API key */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description unauthorized: the key's role may not do this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description not_found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description payload_too_large: the body is larger than this endpoint accepts */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description service_unavailable: PostgreSQL or Redis unreachable; retry after Retry-After seconds */
+            503: {
+                headers: {
+                    /** @description seconds to wait before trying again */
+                    "Retry-After": number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
     LinesController_setCapacity: {
         parameters: {
             query?: never;
@@ -4227,6 +5086,18 @@ export interface operations {
                             total: number;
                         };
                         reserved: number;
+                        trunks?: {
+                            callsLastSecond: number;
+                            callsPerSecond: number;
+                            channels: number;
+                            channelsInUse: number;
+                            /** Format: uuid */
+                            id: string;
+                            name: string;
+                            overloads: number;
+                            pausedUntil: string | null;
+                            priority: number;
+                        }[];
                     };
                 };
             };
@@ -4311,6 +5182,18 @@ export interface operations {
                             total: number;
                         };
                         reserved: number;
+                        trunks?: {
+                            callsLastSecond: number;
+                            callsPerSecond: number;
+                            channels: number;
+                            channelsInUse: number;
+                            /** Format: uuid */
+                            id: string;
+                            name: string;
+                            overloads: number;
+                            pausedUntil: string | null;
+                            priority: number;
+                        }[];
                     };
                 };
             };
@@ -4387,6 +5270,18 @@ export interface operations {
                             total: number;
                         };
                         reserved: number;
+                        trunks?: {
+                            callsLastSecond: number;
+                            callsPerSecond: number;
+                            channels: number;
+                            channelsInUse: number;
+                            /** Format: uuid */
+                            id: string;
+                            name: string;
+                            overloads: number;
+                            pausedUntil: string | null;
+                            priority: number;
+                        }[];
                     };
                 };
             };
@@ -4478,6 +5373,7 @@ export interface operations {
                             decidedAt: string | null;
                             expectedAnswersInFlight: number | null;
                             expectedFreeAgents: number | null;
+                            group: string[];
                             /** @enum {string} */
                             mode: "stopped" | "progressive" | "predictive";
                             reason: string;
@@ -4499,6 +5395,383 @@ export interface operations {
                 };
             };
             /** @description invalid_request: not a skill name */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description invalid_security_user: missing, unknown or revoked API key */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description unauthorized: the key's role may not do this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description not_found (or invalid_agent_id, invalid_contact_id): unknown id, or another tenant’s */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description payload_too_large: the body is larger than this endpoint accepts */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description service_unavailable: PostgreSQL or Redis unreachable; retry after Retry-After seconds */
+            503: {
+                headers: {
+                    /** @description seconds to wait before trying again */
+                    "Retry-After": number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    PacingSimulationsController_request: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description the first answer (202 and its body) is stored and replayed exactly, with Idempotent-Replayed: true, for 24 hours; then the key is forgotten. The same key with another body: 409 idempotency_key_reused; while the key's first request is still in progress: 409 idempotency_request_in_flight */
+                "Idempotency-Key"?: string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    agents: number;
+                    /** @default {} */
+                    figures?: {
+                        answerRate?: number;
+                        patienceSecondsMean?: number;
+                        ringSecondsMean?: number;
+                        talkSecondsMean?: number;
+                        wrapUpSecondsMean?: number;
+                    };
+                    hours: number;
+                    /** @default 7 */
+                    measuredDays?: number;
+                    ringTimeoutSeconds?: number;
+                    seed?: string;
+                    skill: string;
+                    strategies?: ({
+                        /** @constant */
+                        kind: "progressive";
+                    } | {
+                        /** @constant */
+                        kind: "power";
+                        ratio: number;
+                    } | {
+                        /** @constant */
+                        kind: "predictive";
+                    })[];
+                };
+            };
+        };
+        responses: {
+            /** @description queued; the Location header names it */
+            202: {
+                headers: {
+                    /** @description `true` when this is the stored answer to the key's first request, replayed */
+                    "Idempotent-Replayed"?: "true";
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** Format: date-time */
+                        createdAt: string;
+                        error: string | null;
+                        finishedAt: string | null;
+                        /** Format: uuid */
+                        id: string;
+                        request: {
+                            agents: number;
+                            figures: {
+                                [key: string]: number;
+                            };
+                            hours: number;
+                            measuredDays: number;
+                            ringTimeoutSeconds: number | null;
+                            seed: string;
+                            skill: string;
+                            strategies: {
+                                kind: string;
+                                ratio?: number;
+                            }[] | null;
+                        };
+                        result: {
+                            figures: {
+                                answerRate: {
+                                    /** @enum {string} */
+                                    source: "measured" | "given" | "default";
+                                    value: number;
+                                };
+                                patienceSecondsMean: {
+                                    /** @enum {string} */
+                                    source: "measured" | "given" | "default";
+                                    value: number;
+                                };
+                                ringSecondsMean: {
+                                    /** @enum {string} */
+                                    source: "measured" | "given" | "default";
+                                    value: number;
+                                };
+                                talkSecondsMean: {
+                                    /** @enum {string} */
+                                    source: "measured" | "given" | "default";
+                                    value: number;
+                                };
+                                wrapUpSecondsMean: {
+                                    /** @enum {string} */
+                                    source: "measured" | "given" | "default";
+                                    value: number;
+                                };
+                            };
+                            measured: {
+                                days: number;
+                                dials: number;
+                                humanAnswers: number;
+                                ringSecondsMean: number | null;
+                                talkSecondsMean: number | null;
+                                wrapUpSecondsMean: number | null;
+                            };
+                            outcomes: {
+                                abandoned: number;
+                                abandonRate: number;
+                                answered: number;
+                                dials: number;
+                                dialsPerAgentHour: number;
+                                hourlyAbandonRates: number[];
+                                occupancy: number;
+                                strategy: string;
+                                waitSeconds: {
+                                    p50: number;
+                                    p95: number;
+                                    p99: number;
+                                };
+                                worstHourAbandonRate: number;
+                            }[];
+                            pacing: {
+                                connectThresholdSeconds: number;
+                                maxAbandonRate: number;
+                                maxLinesPerAgent: number;
+                                minAgents: number;
+                                minDialSamples: number;
+                                ringTimeoutSeconds: number;
+                                targetAbandonRate: number;
+                            };
+                            wallMilliseconds: number;
+                        } | null;
+                        startedAt: string | null;
+                        /** @enum {string} */
+                        status: "queued" | "running" | "done" | "failed";
+                    };
+                };
+            };
+            /** @description invalid_request: the request is not valid (errors[] names each field), or its body is not JSON */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description invalid_security_user: missing, unknown or revoked API key */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description unauthorized: the key's role may not do this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description idempotency_key_reused (same key, another body) or idempotency_request_in_flight (retry later) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description payload_too_large: the body is larger than this endpoint accepts */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 2 simulations of the tenant are still open (Retry-After) */
+            429: {
+                headers: {
+                    /** @description seconds to wait before trying again */
+                    "Retry-After": number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description service_unavailable: PostgreSQL or Redis unreachable; retry after Retry-After seconds */
+            503: {
+                headers: {
+                    /** @description seconds to wait before trying again */
+                    "Retry-After": number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    PacingSimulationsController_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description the simulation */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** Format: date-time */
+                        createdAt: string;
+                        error: string | null;
+                        finishedAt: string | null;
+                        /** Format: uuid */
+                        id: string;
+                        request: {
+                            agents: number;
+                            figures: {
+                                [key: string]: number;
+                            };
+                            hours: number;
+                            measuredDays: number;
+                            ringTimeoutSeconds: number | null;
+                            seed: string;
+                            skill: string;
+                            strategies: {
+                                kind: string;
+                                ratio?: number;
+                            }[] | null;
+                        };
+                        result: {
+                            figures: {
+                                answerRate: {
+                                    /** @enum {string} */
+                                    source: "measured" | "given" | "default";
+                                    value: number;
+                                };
+                                patienceSecondsMean: {
+                                    /** @enum {string} */
+                                    source: "measured" | "given" | "default";
+                                    value: number;
+                                };
+                                ringSecondsMean: {
+                                    /** @enum {string} */
+                                    source: "measured" | "given" | "default";
+                                    value: number;
+                                };
+                                talkSecondsMean: {
+                                    /** @enum {string} */
+                                    source: "measured" | "given" | "default";
+                                    value: number;
+                                };
+                                wrapUpSecondsMean: {
+                                    /** @enum {string} */
+                                    source: "measured" | "given" | "default";
+                                    value: number;
+                                };
+                            };
+                            measured: {
+                                days: number;
+                                dials: number;
+                                humanAnswers: number;
+                                ringSecondsMean: number | null;
+                                talkSecondsMean: number | null;
+                                wrapUpSecondsMean: number | null;
+                            };
+                            outcomes: {
+                                abandoned: number;
+                                abandonRate: number;
+                                answered: number;
+                                dials: number;
+                                dialsPerAgentHour: number;
+                                hourlyAbandonRates: number[];
+                                occupancy: number;
+                                strategy: string;
+                                waitSeconds: {
+                                    p50: number;
+                                    p95: number;
+                                    p99: number;
+                                };
+                                worstHourAbandonRate: number;
+                            }[];
+                            pacing: {
+                                connectThresholdSeconds: number;
+                                maxAbandonRate: number;
+                                maxLinesPerAgent: number;
+                                minAgents: number;
+                                minDialSamples: number;
+                                ringTimeoutSeconds: number;
+                                targetAbandonRate: number;
+                            };
+                            wallMilliseconds: number;
+                        } | null;
+                        startedAt: string | null;
+                        /** @enum {string} */
+                        status: "queued" | "running" | "done" | "failed";
+                    };
+                };
+            };
+            /** @description invalid_request: the request is not valid (errors[] names each field), or its body is not JSON */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -4689,12 +5962,15 @@ export interface operations {
                          *       "abandonWindowSeconds": null,
                          *       "connectThresholdSeconds": null,
                          *       "abandonMessage": null,
-                         *       "fallbackTimeZone": null
+                         *       "fallbackTimeZone": null,
+                         *       "abandonScope": null
                          *     }
                          */
                         compliance: {
                             /** @default null */
                             abandonMessage: string | null;
+                            /** @default null */
+                            abandonScope: ("campaign" | "tenant") | null;
                             /** @default null */
                             abandonWindowSeconds: number | null;
                             /** @default null */
@@ -4732,6 +6008,8 @@ export interface operations {
                         complianceRegime: "us" | "uk" | "jp";
                         /** @default null */
                         defaultCountry: string | null;
+                        /** @default 5 */
+                        maxTrunkReturns: number;
                         /**
                          * @default {
                          *       "maxAbandonRate": 0.03,
@@ -4768,6 +6046,8 @@ export interface operations {
                                 targetAbandonRate: number;
                             };
                         };
+                        /** @default false */
+                        requireDisposition: boolean;
                         /** @default 90 */
                         retentionDays: number;
                         /**
@@ -4775,6 +6055,8 @@ export interface operations {
                          * @enum {string}
                          */
                         terminateSessionLiveCall: "finish" | "end";
+                        /** @default 60 */
+                        wrapUpSeconds: number;
                     };
                 };
             };
@@ -4855,6 +6137,8 @@ export interface operations {
                         /** @default null */
                         abandonMessage?: string | null;
                         /** @default null */
+                        abandonScope?: ("campaign" | "tenant") | null;
+                        /** @default null */
                         abandonWindowSeconds?: number | null;
                         /** @default null */
                         callingWindow?: {
@@ -4886,6 +6170,7 @@ export interface operations {
                     } | null;
                     complianceRegime?: ("us" | "uk" | "jp") | null;
                     defaultCountry?: string | null;
+                    maxTrunkReturns?: number | null;
                     pacing?: {
                         /** @default 0.03 */
                         maxAbandonRate?: number;
@@ -4912,8 +6197,10 @@ export interface operations {
                             targetAbandonRate?: number;
                         };
                     } | null;
+                    requireDisposition?: boolean | null;
                     retentionDays?: number | null;
                     terminateSessionLiveCall?: ("finish" | "end") | null;
+                    wrapUpSeconds?: number | null;
                 };
             };
         };
@@ -4950,12 +6237,15 @@ export interface operations {
                          *       "abandonWindowSeconds": null,
                          *       "connectThresholdSeconds": null,
                          *       "abandonMessage": null,
-                         *       "fallbackTimeZone": null
+                         *       "fallbackTimeZone": null,
+                         *       "abandonScope": null
                          *     }
                          */
                         compliance: {
                             /** @default null */
                             abandonMessage: string | null;
+                            /** @default null */
+                            abandonScope: ("campaign" | "tenant") | null;
                             /** @default null */
                             abandonWindowSeconds: number | null;
                             /** @default null */
@@ -4993,6 +6283,8 @@ export interface operations {
                         complianceRegime: "us" | "uk" | "jp";
                         /** @default null */
                         defaultCountry: string | null;
+                        /** @default 5 */
+                        maxTrunkReturns: number;
                         /**
                          * @default {
                          *       "maxAbandonRate": 0.03,
@@ -5029,6 +6321,8 @@ export interface operations {
                                 targetAbandonRate: number;
                             };
                         };
+                        /** @default false */
+                        requireDisposition: boolean;
                         /** @default 90 */
                         retentionDays: number;
                         /**
@@ -5036,6 +6330,8 @@ export interface operations {
                          * @enum {string}
                          */
                         terminateSessionLiveCall: "finish" | "end";
+                        /** @default 60 */
+                        wrapUpSeconds: number;
                     };
                 };
             };
@@ -5088,13 +6384,520 @@ export interface operations {
             };
         };
     };
+    TrunksController_list: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description the trunks, without their passwords */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        items: {
+                            callerIds: string[];
+                            callsPerSecond: number;
+                            channels: number;
+                            /** Format: date-time */
+                            createdAt: string;
+                            hasPassword: boolean;
+                            /** Format: uuid */
+                            id: string;
+                            name: string;
+                            overloadPauseSeconds: number;
+                            priority: number;
+                            target: string;
+                            /** @enum {string} */
+                            transport: "udp" | "tcp" | "tls";
+                            /** Format: date-time */
+                            updatedAt: string;
+                            username: string | null;
+                        }[];
+                    };
+                };
+            };
+            /** @description invalid_request: the request is not valid (errors[] names each field), or its body is not JSON */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description invalid_security_user: missing, unknown or revoked API key */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description unauthorized: the key's role may not do this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description payload_too_large: the body is larger than this endpoint accepts */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description service_unavailable: PostgreSQL or Redis unreachable; retry after Retry-After seconds */
+            503: {
+                headers: {
+                    /** @description seconds to wait before trying again */
+                    "Retry-After": number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    TrunksController_create: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @default [] */
+                    callerIds?: string[];
+                    callsPerSecond: number;
+                    channels: number;
+                    name: string;
+                    /** @default 2 */
+                    overloadPauseSeconds?: number;
+                    /** @default null */
+                    password?: string | null;
+                    /** @default 0 */
+                    priority?: number;
+                    target: string;
+                    /**
+                     * @default udp
+                     * @enum {string}
+                     */
+                    transport?: "udp" | "tcp" | "tls";
+                    /** @default null */
+                    username?: string | null;
+                };
+            };
+        };
+        responses: {
+            /** @description the trunk, without its password */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        callerIds: string[];
+                        callsPerSecond: number;
+                        channels: number;
+                        /** Format: date-time */
+                        createdAt: string;
+                        hasPassword: boolean;
+                        /** Format: uuid */
+                        id: string;
+                        name: string;
+                        overloadPauseSeconds: number;
+                        priority: number;
+                        target: string;
+                        /** @enum {string} */
+                        transport: "udp" | "tcp" | "tls";
+                        /** Format: date-time */
+                        updatedAt: string;
+                        username: string | null;
+                    };
+                };
+            };
+            /** @description invalid_request: the request is not valid (errors[] names each field), or its body is not JSON */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description invalid_security_user: missing, unknown or revoked API key */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description unauthorized: the key's role may not do this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description the tenant has a trunk of this name already */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description payload_too_large: the body is larger than this endpoint accepts */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description service_unavailable: PostgreSQL or Redis unreachable; retry after Retry-After seconds */
+            503: {
+                headers: {
+                    /** @description seconds to wait before trying again */
+                    "Retry-After": number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    TrunksController_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description the trunk, without its password */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        callerIds: string[];
+                        callsPerSecond: number;
+                        channels: number;
+                        /** Format: date-time */
+                        createdAt: string;
+                        hasPassword: boolean;
+                        /** Format: uuid */
+                        id: string;
+                        name: string;
+                        overloadPauseSeconds: number;
+                        priority: number;
+                        target: string;
+                        /** @enum {string} */
+                        transport: "udp" | "tcp" | "tls";
+                        /** Format: date-time */
+                        updatedAt: string;
+                        username: string | null;
+                    };
+                };
+            };
+            /** @description invalid_request: the request is not valid (errors[] names each field), or its body is not JSON */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description invalid_security_user: missing, unknown or revoked API key */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description unauthorized: the key's role may not do this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description not_found (or invalid_agent_id, invalid_contact_id): unknown id, or another tenant’s */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description payload_too_large: the body is larger than this endpoint accepts */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description service_unavailable: PostgreSQL or Redis unreachable; retry after Retry-After seconds */
+            503: {
+                headers: {
+                    /** @description seconds to wait before trying again */
+                    "Retry-After": number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    TrunksController_remove: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description deleted */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description invalid_request: the request is not valid (errors[] names each field), or its body is not JSON */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description invalid_security_user: missing, unknown or revoked API key */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description unauthorized: the key's role may not do this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description not_found (or invalid_agent_id, invalid_contact_id): unknown id, or another tenant’s */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description the trunk carries calls now */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description payload_too_large: the body is larger than this endpoint accepts */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description service_unavailable: PostgreSQL or Redis unreachable; retry after Retry-After seconds */
+            503: {
+                headers: {
+                    /** @description seconds to wait before trying again */
+                    "Retry-After": number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    TrunksController_update: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    callerIds?: string[];
+                    callsPerSecond?: number;
+                    channels?: number;
+                    name?: string;
+                    overloadPauseSeconds?: number;
+                    password?: string | null;
+                    priority?: number;
+                    target?: string;
+                    /** @enum {string} */
+                    transport?: "udp" | "tcp" | "tls";
+                    username?: string | null;
+                };
+            };
+        };
+        responses: {
+            /** @description the trunk as changed, without its password */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        callerIds: string[];
+                        callsPerSecond: number;
+                        channels: number;
+                        /** Format: date-time */
+                        createdAt: string;
+                        hasPassword: boolean;
+                        /** Format: uuid */
+                        id: string;
+                        name: string;
+                        overloadPauseSeconds: number;
+                        priority: number;
+                        target: string;
+                        /** @enum {string} */
+                        transport: "udp" | "tcp" | "tls";
+                        /** Format: date-time */
+                        updatedAt: string;
+                        username: string | null;
+                    };
+                };
+            };
+            /** @description invalid_request: the request is not valid (errors[] names each field), or its body is not JSON */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description invalid_security_user: missing, unknown or revoked API key */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description unauthorized: the key's role may not do this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description not_found (or invalid_agent_id, invalid_contact_id): unknown id, or another tenant’s */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description the tenant has another trunk of this name */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description payload_too_large: the body is larger than this endpoint accepts */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description service_unavailable: PostgreSQL or Redis unreachable; retry after Retry-After seconds */
+            503: {
+                headers: {
+                    /** @description seconds to wait before trying again */
+                    "Retry-After": number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
     WebhookDeliveriesController_list: {
         parameters: {
             query?: {
                 cursor?: string;
                 endpointId?: string;
                 eventId?: string;
-                eventType?: "autocall.target.completed" | "autocall.completed" | "contact.status_changed" | "agent.session_terminated" | "callback.scheduled" | "callback.due" | "callback.completed" | "callback.cancelled";
+                eventType?: "autocall.target.completed" | "autocall.completed" | "contact.status_changed" | "contact.disposition_set" | "agent.session_terminated" | "callback.scheduled" | "callback.due" | "callback.completed" | "callback.cancelled";
                 limit?: number;
                 since?: string;
                 status?: "pending" | "delivered" | "failed";
@@ -5123,7 +6926,7 @@ export interface operations {
                             /** Format: uuid */
                             eventId: string;
                             /** @enum {string} */
-                            eventType: "autocall.target.completed" | "autocall.completed" | "contact.status_changed" | "agent.session_terminated" | "callback.scheduled" | "callback.due" | "callback.completed" | "callback.cancelled";
+                            eventType: "autocall.target.completed" | "autocall.completed" | "contact.status_changed" | "contact.disposition_set" | "agent.session_terminated" | "callback.scheduled" | "callback.due" | "callback.completed" | "callback.cancelled";
                             failedAt: string | null;
                             /** Format: uuid */
                             id: string;
@@ -5230,12 +7033,12 @@ export interface operations {
                             /** Format: uuid */
                             tenantId: string;
                             /** @enum {string} */
-                            type: "autocall.target.completed" | "autocall.completed" | "contact.status_changed" | "agent.session_terminated" | "callback.scheduled" | "callback.due" | "callback.completed" | "callback.cancelled";
+                            type: "autocall.target.completed" | "autocall.completed" | "contact.status_changed" | "contact.disposition_set" | "agent.session_terminated" | "callback.scheduled" | "callback.due" | "callback.completed" | "callback.cancelled";
                         };
                         /** Format: uuid */
                         eventId: string;
                         /** @enum {string} */
-                        eventType: "autocall.target.completed" | "autocall.completed" | "contact.status_changed" | "agent.session_terminated" | "callback.scheduled" | "callback.due" | "callback.completed" | "callback.cancelled";
+                        eventType: "autocall.target.completed" | "autocall.completed" | "contact.status_changed" | "contact.disposition_set" | "agent.session_terminated" | "callback.scheduled" | "callback.due" | "callback.completed" | "callback.cancelled";
                         failedAt: string | null;
                         /** Format: uuid */
                         id: string;
@@ -5349,12 +7152,12 @@ export interface operations {
                             /** Format: uuid */
                             tenantId: string;
                             /** @enum {string} */
-                            type: "autocall.target.completed" | "autocall.completed" | "contact.status_changed" | "agent.session_terminated" | "callback.scheduled" | "callback.due" | "callback.completed" | "callback.cancelled";
+                            type: "autocall.target.completed" | "autocall.completed" | "contact.status_changed" | "contact.disposition_set" | "agent.session_terminated" | "callback.scheduled" | "callback.due" | "callback.completed" | "callback.cancelled";
                         };
                         /** Format: uuid */
                         eventId: string;
                         /** @enum {string} */
-                        eventType: "autocall.target.completed" | "autocall.completed" | "contact.status_changed" | "agent.session_terminated" | "callback.scheduled" | "callback.due" | "callback.completed" | "callback.cancelled";
+                        eventType: "autocall.target.completed" | "autocall.completed" | "contact.status_changed" | "contact.disposition_set" | "agent.session_terminated" | "callback.scheduled" | "callback.due" | "callback.completed" | "callback.cancelled";
                         failedAt: string | null;
                         /** Format: uuid */
                         id: string;
@@ -5458,7 +7261,7 @@ export interface operations {
                             description: string | null;
                             disabledReason: ("by_request" | "gone") | null;
                             enabled: boolean;
-                            eventTypes: ("autocall.target.completed" | "autocall.completed" | "contact.status_changed" | "agent.session_terminated" | "callback.scheduled" | "callback.due" | "callback.completed" | "callback.cancelled")[];
+                            eventTypes: ("autocall.target.completed" | "autocall.completed" | "contact.status_changed" | "contact.disposition_set" | "agent.session_terminated" | "callback.scheduled" | "callback.due" | "callback.completed" | "callback.cancelled")[];
                             /** Format: uuid */
                             id: string;
                             previousSecretExpiresAt: string | null;
@@ -5530,7 +7333,7 @@ export interface operations {
             content: {
                 "application/json": {
                     description?: string;
-                    eventTypes?: ("autocall.target.completed" | "autocall.completed" | "contact.status_changed" | "agent.session_terminated" | "callback.scheduled" | "callback.due" | "callback.completed" | "callback.cancelled")[];
+                    eventTypes?: ("autocall.target.completed" | "autocall.completed" | "contact.status_changed" | "contact.disposition_set" | "agent.session_terminated" | "callback.scheduled" | "callback.due" | "callback.completed" | "callback.cancelled")[];
                     url: string;
                 };
             };
@@ -5548,7 +7351,7 @@ export interface operations {
                         description: string | null;
                         disabledReason: ("by_request" | "gone") | null;
                         enabled: boolean;
-                        eventTypes: ("autocall.target.completed" | "autocall.completed" | "contact.status_changed" | "agent.session_terminated" | "callback.scheduled" | "callback.due" | "callback.completed" | "callback.cancelled")[];
+                        eventTypes: ("autocall.target.completed" | "autocall.completed" | "contact.status_changed" | "contact.disposition_set" | "agent.session_terminated" | "callback.scheduled" | "callback.due" | "callback.completed" | "callback.cancelled")[];
                         /** Format: uuid */
                         id: string;
                         previousSecretExpiresAt: string | null;
@@ -5631,7 +7434,7 @@ export interface operations {
                         description: string | null;
                         disabledReason: ("by_request" | "gone") | null;
                         enabled: boolean;
-                        eventTypes: ("autocall.target.completed" | "autocall.completed" | "contact.status_changed" | "agent.session_terminated" | "callback.scheduled" | "callback.due" | "callback.completed" | "callback.cancelled")[];
+                        eventTypes: ("autocall.target.completed" | "autocall.completed" | "contact.status_changed" | "contact.disposition_set" | "agent.session_terminated" | "callback.scheduled" | "callback.due" | "callback.completed" | "callback.cancelled")[];
                         /** Format: uuid */
                         id: string;
                         previousSecretExpiresAt: string | null;
@@ -5789,7 +7592,7 @@ export interface operations {
                 "application/json": {
                     description?: string | null;
                     enabled?: boolean;
-                    eventTypes?: ("autocall.target.completed" | "autocall.completed" | "contact.status_changed" | "agent.session_terminated" | "callback.scheduled" | "callback.due" | "callback.completed" | "callback.cancelled")[];
+                    eventTypes?: ("autocall.target.completed" | "autocall.completed" | "contact.status_changed" | "contact.disposition_set" | "agent.session_terminated" | "callback.scheduled" | "callback.due" | "callback.completed" | "callback.cancelled")[];
                     url?: string;
                 };
             };
@@ -5807,7 +7610,7 @@ export interface operations {
                         description: string | null;
                         disabledReason: ("by_request" | "gone") | null;
                         enabled: boolean;
-                        eventTypes: ("autocall.target.completed" | "autocall.completed" | "contact.status_changed" | "agent.session_terminated" | "callback.scheduled" | "callback.due" | "callback.completed" | "callback.cancelled")[];
+                        eventTypes: ("autocall.target.completed" | "autocall.completed" | "contact.status_changed" | "contact.disposition_set" | "agent.session_terminated" | "callback.scheduled" | "callback.due" | "callback.completed" | "callback.cancelled")[];
                         /** Format: uuid */
                         id: string;
                         previousSecretExpiresAt: string | null;
@@ -5905,7 +7708,7 @@ export interface operations {
                         description: string | null;
                         disabledReason: ("by_request" | "gone") | null;
                         enabled: boolean;
-                        eventTypes: ("autocall.target.completed" | "autocall.completed" | "contact.status_changed" | "agent.session_terminated" | "callback.scheduled" | "callback.due" | "callback.completed" | "callback.cancelled")[];
+                        eventTypes: ("autocall.target.completed" | "autocall.completed" | "contact.status_changed" | "contact.disposition_set" | "agent.session_terminated" | "callback.scheduled" | "callback.due" | "callback.completed" | "callback.cancelled")[];
                         /** Format: uuid */
                         id: string;
                         previousSecretExpiresAt: string | null;
@@ -6256,6 +8059,50 @@ export interface operations {
         requestBody: {
             content: {
                 "application/json": components["schemas"]["WebhookCallbackScheduled"];
+            };
+        };
+        responses: {
+            /** @description Any 2xx acknowledges the delivery (answer quickly; process later). The body is ignored. */
+            "2XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Gone: the delivery fails and the endpoint is disabled (never called again until enabled). */
+            410: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Timeouts (10 s by default), network errors, 408, 429 and 5xx are retried: the first attempt is sent at once, the next ones 5 s, 5 min, 30 min, 2 h, 5 h, 10 h and 10 h after the one before (WEBHOOK_RETRY_SCHEDULE; a longer Retry-After is honoured, up to a day), then the delivery is `failed` (it can be retried by hand: POST /v1/webhook-deliveries/{id}/retry). Any other status (3xx: redirects are not followed, 4xx) fails the delivery at once. Every attempt is recorded: GET /v1/webhook-deliveries. */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    WebhookContactDispositionSet: {
+        parameters: {
+            query?: never;
+            header: {
+                /** @description The event's id (the body's `id`): the same on every retry of the event, the key to drop duplicates (delivery is at least once). Part of the signed content. */
+                "webhook-id": string;
+                /** @description Standard Webhooks signatures: `v1,<base64 HMAC-SHA256>` of `{webhook-id}.{webhook-timestamp}.{raw body}`, keyed with the endpoint's secret (the bytes of the base64 after `whsec_`). During a secret rotation one signature per valid secret, space-separated: accept the delivery when any of them matches (compare in constant time). Any Standard Webhooks library verifies them, e.g. `new Webhook(secret).verify(rawBody, headers)` of the `standardwebhooks` npm package. */
+                "webhook-signature": string;
+                /** @description When this attempt was sent, in Unix seconds. Part of the signed content; reject attempts too far from your clock to defeat replays. */
+                "webhook-timestamp": string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        /** @description The event (envelope `{id, type, createdAt, tenantId, data}`), signed per Standard Webhooks. */
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["WebhookContactDispositionSet"];
             };
         };
         responses: {

@@ -1,3 +1,7 @@
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import { AppConfig, ConfigError } from './app-config';
 
 describe('configuration from the environment', () => {
@@ -24,10 +28,75 @@ describe('configuration from the environment', () => {
     expect(message).not.toContain('\n');
   });
 
+  it('takes the seed nodes of a Redis Cluster as host:port pairs, unset (one Redis) by default', () => {
+    expect(AppConfig.fromEnvironment({}).get('REDIS_CLUSTER_NODES')).toBeUndefined();
+    expect(AppConfig.fromEnvironment({ REDIS_CLUSTER_NODES: '' }).get('REDIS_CLUSTER_NODES')).toBeUndefined();
+    expect(
+      AppConfig.fromEnvironment({ REDIS_CLUSTER_NODES: '10.0.0.1:7000, redis-2.internal:7001,[::1]:7002' }).get(
+        'REDIS_CLUSTER_NODES',
+      ),
+    ).toEqual(['10.0.0.1:7000', 'redis-2.internal:7001', '[::1]:7002']);
+    for (const bad of ['10.0.0.1', 'redis://10.0.0.1:7000', '10.0.0.1:0', '10.0.0.1:70000', ',']) {
+      expect(() => AppConfig.fromEnvironment({ REDIS_CLUSTER_NODES: bad })).toThrow(
+        new ConfigError(
+          `Invalid configuration: REDIS_CLUSTER_NODES must be host:port pairs like 10.0.0.1:7000,10.0.0.2:7000 (got "${bad}")`,
+        ),
+      );
+    }
+  });
+
   it('does not echo URLs or keys, which may hold secrets', () => {
     expect(() => AppConfig.fromEnvironment({ DATABASE_URL: 'mysql://user:hunter2@db/x' })).toThrow(
       /^Invalid configuration: DATABASE_URL must be a postgresql:\/\/ URL$/,
     );
+  });
+
+  it('checks the SIP transport settings: the transport by name, the TLS CA file at boot', () => {
+    expect(AppConfig.fromEnvironment({}).get('SIP_TRANSPORT')).toBe('udp');
+    expect(AppConfig.fromEnvironment({}).get('SIP_TLS_VERIFY')).toBe(true);
+    expect(AppConfig.fromEnvironment({ SIP_TLS_VERIFY: 'false' }).get('SIP_TLS_VERIFY')).toBe(false);
+    expect(() => AppConfig.fromEnvironment({ SIP_TRANSPORT: 'sctp' })).toThrow(/SIP_TRANSPORT/);
+    expect(() => AppConfig.fromEnvironment({ SIP_TLS_CA: '/nonexistent/ca.pem' })).toThrow(
+      /SIP_TLS_CA cannot be read \(ENOENT\)/,
+    );
+    const dir = mkdtempSync(path.join(tmpdir(), 'autocall-ca-'));
+    try {
+      const notPem = path.join(dir, 'ca.txt');
+      writeFileSync(notPem, 'not a certificate');
+      expect(() => AppConfig.fromEnvironment({ SIP_TLS_CA: notPem })).toThrow(/SIP_TLS_CA holds no PEM certificate/);
+      const broken = path.join(dir, 'broken.pem');
+      writeFileSync(broken, '-----BEGIN CERTIFICATE-----\nAAAA\n-----END CERTIFICATE-----\n');
+      expect(() => AppConfig.fromEnvironment({ SIP_TLS_CA: broken })).toThrow(/does not parse/);
+      const good = path.join(dir, 'good.pem');
+      const made = spawnSync('openssl', [
+        'req',
+        '-x509',
+        '-newkey',
+        'rsa:2048',
+        '-nodes',
+        '-days',
+        '1',
+        '-subj',
+        '/CN=ca.test',
+        '-keyout',
+        path.join(dir, 'k'),
+        '-out',
+        good,
+      ]);
+      expect(made.status).toBe(0);
+      expect(AppConfig.fromEnvironment({ SIP_TLS_CA: good }).get('SIP_TLS_CA')).toBe(good);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it("takes the simulated agents' dispositions as code:share pairs adding up to 1 at most", () => {
+    expect(AppConfig.fromEnvironment({}).get('SIMULATOR_DISPOSITIONS')).toBe('');
+    expect(
+      AppConfig.fromEnvironment({ SIMULATOR_DISPOSITIONS: 'sale:0.3,dnc:.05' }).get('SIMULATOR_DISPOSITIONS'),
+    ).toBe('sale:0.3,dnc:.05');
+    expect(() => AppConfig.fromEnvironment({ SIMULATOR_DISPOSITIONS: 'sale:0.7,dnc:0.4' })).toThrow(/add up to 1/);
+    expect(() => AppConfig.fromEnvironment({ SIMULATOR_DISPOSITIONS: 'Sale=1' })).toThrow(/SIMULATOR_DISPOSITIONS/);
   });
 
   it('treats empty values as unset', () => {

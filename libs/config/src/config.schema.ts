@@ -1,3 +1,5 @@
+import { X509Certificate } from 'node:crypto';
+import { readFileSync } from 'node:fs';
 import { isIP } from 'node:net';
 import { z } from 'zod';
 import { erasureHashKeySetting, secretsKeysSetting } from './secrets-keys';
@@ -15,6 +17,31 @@ const durationList = z
     }),
   )
   .refine((list) => list.length >= 1 && list.length <= 20, 'must list 1 to 20 attempts');
+
+/**
+ * "carrier-a.example=2/2,carrier-b.example:5070=50" → the simulated carriers by trunk target: each
+ * accepts that many new INVITEs per sliding second and answers the excess 503 (with Retry-After
+ * in seconds after the slash, if any).
+ */
+const simulatedTrunks = z
+  .string()
+  .regex(
+    /^\s*([^=,\s]+=\d+(\/\d+(\.\d+)?)?)?(\s*,\s*[^=,\s]+=\d+(\/\d+(\.\d+)?)?)*\s*$/,
+    'must be target=callsPerSecond[/retryAfterSeconds],…',
+  )
+  .transform((v) =>
+    Object.fromEntries(
+      v
+        .split(',')
+        .map((part) => part.trim())
+        .filter(Boolean)
+        .map((part) => {
+          const [target, limit] = part.split('=');
+          const [cps, retryAfter] = limit.split('/');
+          return [target, { callsPerSecond: Number(cps), retryAfterSeconds: retryAfter ? Number(retryAfter) : null }];
+        }),
+    ),
+  );
 
 /** "127.0.0.0/8,::1/128" → the CIDR blocks. */
 const cidrList = z
@@ -40,6 +67,20 @@ const port = z.coerce.number().int().min(1).max(65535);
 
 const sipUri = z.string().regex(/^sips?:[^\s]+$/, 'must be a SIP URI like sip:host:port');
 
+/** A regular expression's source (checked at boot: a pattern that does not compile stops it). */
+const regexSource = z
+  .string()
+  .min(1)
+  .max(500)
+  .refine((source) => {
+    try {
+      new RegExp(source, 'i');
+      return true;
+    } catch {
+      return false;
+    }
+  }, 'must be a valid regular expression');
+
 /**
  * Every setting AutoCall reads from the environment, with defaults that fit the local services
  * of a development machine (PostgreSQL and Redis on 127.0.0.1). README.md lists them.
@@ -50,6 +91,29 @@ const settings = z.object({
     .url({ protocol: /^postgres(ql)?$/, error: 'must be a postgresql:// URL' })
     .default('postgresql://postgres@127.0.0.1:5432/autocall'),
   REDIS_URL: z.url({ protocol: /^rediss?$/, error: 'must be a redis:// URL' }).default('redis://127.0.0.1:6379'),
+  /**
+   * Seed nodes of a Redis Cluster (`host:port,host:port,…`). When set, every queue, key and script
+   * runs on the cluster and REDIS_URL is not used (see README "Redis Cluster").
+   */
+  REDIS_CLUSTER_NODES: z
+    .string()
+    .transform((value) =>
+      value
+        .split(',')
+        .map((node) => node.trim())
+        .filter(Boolean),
+    )
+    .refine(
+      (nodes) =>
+        nodes.length >= 1 &&
+        nodes.length <= 100 &&
+        nodes.every((node) => {
+          const match = /^(\[[0-9a-fA-F:.]+\]|[A-Za-z0-9.-]+):(\d{1,5})$/.exec(node);
+          return !!match && Number(match[2]) >= 1 && Number(match[2]) <= 65535;
+        }),
+      'must be host:port pairs like 10.0.0.1:7000,10.0.0.2:7000',
+    )
+    .optional(),
   REDIS_KEY_PREFIX: z
     .string()
     .regex(/^[a-z][a-z0-9-]{0,30}$/, 'must be lower-case letters, digits and dashes')
@@ -110,10 +174,35 @@ const settings = z.object({
   SIMULATOR_FAILURE_RATE: z.coerce.number().min(0).max(1).default(0.02),
   SIMULATOR_UNREACHABLE_RATE: z.coerce.number().min(0).max(1).default(0.02),
   SIMULATOR_MACHINE_SHARE: z.coerce.number().min(0).max(1).default(0.1),
+  /** How the simulator says who answered: with the answer, or 2–4 s after it (as an INFO would). */
+  SIMULATOR_DETECTION: z.enum(['on_answer', 'after_answer']).default('on_answer'),
+  /** after_answer: the share of answers detection cannot tell (`unknown`). */
+  SIMULATOR_DETECTION_UNKNOWN_SHARE: z.coerce.number().min(0).max(1).default(0.05),
   SIMULATOR_RING_SECONDS_MEAN: z.coerce.number().min(0.1).max(300).default(9),
   SIMULATOR_TALK_SECONDS_MEAN: z.coerce.number().min(0.1).max(36_000).default(120),
   SIMULATOR_WRAP_UP_SECONDS_MEAN: z.coerce.number().min(0).max(3_600).default(10),
+  /**
+   * How the simulated agents disposition their calls (tenants with disposition codes): `code:share`
+   * pairs, e.g. `sale:0.3,not_interested:0.5`; the share left over never dispositions (the wrap-up
+   * times out and the default code applies). Empty: no simulated agent dispositions.
+   */
+  SIMULATOR_DISPOSITIONS: z
+    .string()
+    .max(2_000)
+    .regex(/^$|^[a-z0-9][a-z0-9_.-]{0,63}:(0|1|0?\.\d+)(,[a-z0-9][a-z0-9_.-]{0,63}:(0|1|0?\.\d+))*$/, 'code:share,…')
+    .refine(
+      (v) =>
+        v
+          .split(',')
+          .filter(Boolean)
+          .reduce((sum, pair) => sum + Number(pair.split(':')[1]), 0) <=
+        1 + 1e-9,
+      'the shares must add up to 1 at most',
+    )
+    .default(''),
   SIMULATOR_PATIENCE_SECONDS_MEAN: z.coerce.number().min(0.1).max(3_600).default(25),
+  /** The simulated carriers' own call-rate limits, by trunk target (none: no limit of their own). */
+  SIMULATOR_TRUNKS: simulatedTrunks.default(simulatedTrunks.parse('')),
   /**
    * When each delivery attempt of a webhook is made, after the previous one (the first is at
    * once): Standard Webhooks' schedule. After the last, the delivery is failed (retryable by hand).
@@ -142,7 +231,22 @@ const settings = z.object({
     .default('5mb'),
   /** TELEPHONY=sip: the trunk, SBC (Kamailio) or PBX every INVITE is sent to (a preloaded Route). */
   SIP_OUTBOUND_PROXY: sipUri.optional(),
-  /** Where the worker's SIP user agent listens (UDP); port 0 picks a free one. */
+  /**
+   * Transport to the trunk when SIP_OUTBOUND_PROXY names none: udp, tcp or tls. A `sips:` URI or
+   * a `;transport=tcp|tls|udp` parameter on SIP_OUTBOUND_PROXY wins over it.
+   */
+  SIP_TRANSPORT: z.enum(['udp', 'tcp', 'tls']).default('udp'),
+  /** TLS: verify the trunk's certificate (chain and host name). Turn off only for a test trunk. */
+  SIP_TLS_VERIFY: z
+    .enum(['true', 'false'])
+    .default('true')
+    .transform((v) => v === 'true'),
+  /**
+   * TLS: a PEM file of the CA(s) that signed the trunk's certificate (or the certificate itself),
+   * trusted besides the system's. Read and checked at boot.
+   */
+  SIP_TLS_CA: z.string().min(1).max(4096).optional(),
+  /** Where the worker's SIP user agent listens (UDP; TCP and TLS connect from the same port); 0 picks a free one. */
   SIP_LOCAL_ADDRESS: z.ipv4().or(z.ipv6()).default('127.0.0.1'),
   SIP_LOCAL_PORT: z.coerce.number().int().min(0).max(65535).default(5080),
   /** Address written in Via and Contact when the local one is not what the trunk sees (NAT). */
@@ -169,14 +273,60 @@ const settings = z.object({
   SIP_ANNOUNCEMENT_MAX_SECONDS: z.coerce.number().min(1).max(600).default(120),
   /** RFC 3261 T1: INVITE and non-INVITE retransmissions start at T1 and give up after 64·T1. */
   SIP_T1_MS: z.coerce.number().int().min(50).max(5_000).default(500),
+  /**
+   * Seconds between OPTIONS pings of the trunk: its health, in the worker's readiness and the
+   * autocall_sip_trunk_up metric. 0 turns them off (the trunk then counts as up).
+   */
+  SIP_OPTIONS_INTERVAL_SECONDS: z.coerce.number().min(0).max(3_600).default(30),
   /** Logs every SIP message at debug level. */
   SIP_TRACE: z
     .enum(['true', 'false'])
     .default('false')
     .transform((v) => v === 'true'),
+  /**
+   * Answering-machine detection by signalling (README "Answering machines"): the header an SBC or
+   * carrier puts its result in (on the 200 OK, or on an INFO/NOTIFY after it), and the regular
+   * expressions (case-insensitive) that read it as machine, human or unknown, tried in that order.
+   */
+  SIP_DETECTION_HEADER: z
+    .string()
+    .regex(/^[A-Za-z0-9!%'*+._`~-]+$/, 'must be a SIP header name')
+    .default('X-Detect'),
+  SIP_DETECTION_MACHINE: regexSource.default('\\b(?:machine\\w*|answering[-_ ]?machine|fax)\\b'),
+  SIP_DETECTION_HUMAN: regexSource.default('\\b(?:human\\w*|person|live)\\b'),
+  SIP_DETECTION_UNKNOWN: regexSource.default('\\b(?:unknown|silence|timeout|not[-_ ]?sure)\\b'),
+  /** The 200 OK carries no result: one follows in an INFO or NOTIFY (else such an answer is a person's). */
+  SIP_DETECTION_AFTER_ANSWER: z
+    .enum(['true', 'false'])
+    .default('false')
+    .transform((v) => v === 'true'),
 });
 
+/** Problems with a PEM file of trusted certificates, or null when it is usable. */
+function caFileProblem(path: string): string | null {
+  let text: string;
+  try {
+    text = readFileSync(path, 'utf8');
+  } catch (error) {
+    return `cannot be read (${(error as NodeJS.ErrnoException).code ?? (error as Error).message})`;
+  }
+  const blocks = text.match(/-----BEGIN CERTIFICATE-----[\s\S]+?-----END CERTIFICATE-----/g) ?? [];
+  if (!blocks.length) return 'holds no PEM certificate';
+  for (const block of blocks) {
+    try {
+      new X509Certificate(block);
+    } catch {
+      return 'holds a certificate that does not parse';
+    }
+  }
+  return null;
+}
+
 export const configSchema = settings.superRefine((values, context) => {
+  if (values.SIP_TLS_CA) {
+    const problem = caFileProblem(values.SIP_TLS_CA);
+    if (problem) context.addIssue({ code: 'custom', path: ['SIP_TLS_CA'], message: problem });
+  }
   if (values.NODE_ENV === 'production' && !values.SECRETS_KEYS) {
     context.addIssue({ code: 'custom', path: ['SECRETS_KEYS'], message: 'must be set when NODE_ENV=production' });
   }

@@ -7,7 +7,8 @@ import { PrismaService } from './prisma.service';
 /** How long a key's first answer is replayed; after that the key is forgotten. */
 export const IDEMPOTENCY_KEY_TTL_HOURS = 24;
 
-export type IdempotentOperation = 'autocalls.submit' | 'callbacks.create' | 'call-stops.add';
+export type IdempotentOperation =
+  'autocalls.submit' | 'callbacks.create' | 'call-stops.add' | 'pacing-simulations.request';
 
 export interface KeyedRequest {
   tenantId: string;

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { skillNameSchema } from '@autocall/agents';
+import { CAMPAIGN_NAME } from './campaigns/campaign-compliance';
 import { callingWindowSchema, timeZoneSchema } from '@autocall/tenancy';
 import { TARGET_STATUSES } from './target-status';
 
@@ -50,10 +51,29 @@ export const submitAutoCallSchema = z
     /** Local hours of the called party this AutoCall may dial in, on top of the tenant's window. */
     callingWindow: callingWindowSchema.optional(),
     priority: z.int().min(0).max(100).default(0),
+    /**
+     * The campaign its abandoned calls are counted in (the law caps them per campaign): a stable id
+     * the tenant chooses, shared by the AutoCalls a CRM splits one campaign over. Without one the
+     * AutoCall is its own campaign (its id).
+     */
+    campaign: z.string().regex(CAMPAIGN_NAME, 'must be 1 to 64 letters, digits, `.`, `_`, `:` or `-`').optional(),
     retry: z
       .object({ noAnswer: retryRule.optional(), busy: retryRule.optional(), failed: retryRule.optional() })
       .strict()
       .default({}),
+    /**
+     * What an answering machine gets once detected (see README "Answering machines"): `hangup`, or
+     * `message` (machineMessage, else the tenant's abandon message, through the announcement
+     * server), then hang up.
+     */
+    machine: z.enum(['hangup', 'message']).default('hangup'),
+    machineMessage: z.string().trim().min(1).max(500).optional(),
+    /**
+     * How long a call waits after the answer for a detection result signalled later (an INFO or
+     * NOTIFY), in seconds; 0: not at all (the callee is a person at once; a later result is only
+     * recorded). A predictive dial's wait ends at its connect threshold at the latest: the abandon clock runs.
+     */
+    detectionWaitSeconds: z.number().min(0).max(10).default(0),
   })
   .strict();
 
@@ -75,6 +95,8 @@ export const TARGET_LIST_QUERY = z
 export const AUTOCALL_LIST_QUERY = z
   .object({
     status: z.enum(['active', 'completed', 'cancelled']).optional(),
+    /** Only the AutoCalls named with this campaign. */
+    campaign: z.string().regex(CAMPAIGN_NAME, 'must be a campaign name').optional(),
     cursor: z.string().max(200).optional(),
     limit: z.coerce.number().int().min(1).max(200).default(50),
   })
@@ -92,6 +114,8 @@ export const autoCallAnswerSchema = z.object({
   skill: z.string(),
   status: z.enum(['active', 'completed', 'cancelled']),
   priority: z.int(),
+  /** The campaign it counts in: the one given, else its own id. */
+  campaign: z.string(),
   checks: z.object({
     freeLines: z.object({ reserve: z.int() }).nullable(),
     freeAgents: z.object({ reserve: z.int() }).nullable(),
@@ -101,6 +125,9 @@ export const autoCallAnswerSchema = z.object({
   ringTimeoutSeconds: z.int(),
   callingWindow: callingWindowSchema.nullable(),
   retry: z.object({ noAnswer: retryRule.optional(), busy: retryRule.optional(), failed: retryRule.optional() }),
+  machine: z.enum(['hangup', 'message']),
+  machineMessage: z.string().nullable(),
+  detectionWaitSeconds: z.number(),
   targetCount: z.int(),
   /** Targets by status: every target status, zero included. */
   counts: z.record(z.string(), z.int()),
@@ -128,6 +155,8 @@ export const submissionAnswerSchema = autoCallAnswerSchema.extend({ targets: z.a
 /** 200 to GET /v1/autocalls/{id}: the AutoCall, and its abandon rate (abandoned ÷ answered by a person). */
 export const autoCallDetailSchema = autoCallAnswerSchema.extend({
   abandon: z.object({ answered: z.int(), abandoned: z.int(), rate: z.number().nullable() }),
+  /** Targets by the disposition that decided their outcome (the tenant's codes; only those used). */
+  dispositions: z.record(z.string(), z.int()),
 });
 
 /** 200 to GET /v1/autocalls: AutoCalls, newest first. */
@@ -144,6 +173,8 @@ export const targetAnswerSchema = z.object({
   status: z.enum(TARGET_STATUSES),
   /** Why it ended as it did (no_free_line, do_not_call, …), or its last outcome. */
   reason: z.string().nullable(),
+  /** The disposition of the connected call that decided its outcome (retry: its last one), if any. */
+  disposition: z.string().nullable(),
   attempts: z.int(),
   /** Its last contact; past the tenant's retention period the contact is deleted (then 404 at /v1/contacts/{id}). */
   lastContactId: z.uuid().nullable(),

@@ -8,6 +8,7 @@ import {
   NotFoundError,
   uuidv7,
 } from '@autocall/common';
+import { AppConfig } from '@autocall/config';
 import { KeyedRequest, IdempotentRequests, Prisma, PrismaService, StoredAnswer } from '@autocall/database';
 import { LinesService } from '@autocall/lines';
 import { SettingsService } from '@autocall/tenancy';
@@ -41,17 +42,24 @@ export interface AutoCallView {
   skill: string;
   status: string;
   priority: number;
+  /** The campaign it counts in: the one given, else its own id. */
+  campaign: string;
   checks: DialChecks;
   callerId: string | null;
   ringTimeoutSeconds: number;
   callingWindow: unknown;
   retry: unknown;
+  machine: string;
+  machineMessage: string | null;
+  detectionWaitSeconds: number;
   targetCount: number;
   counts: Record<string, number>;
   createdAt: Date;
   completedAt: Date | null;
   cancelledAt: Date | null;
 }
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 const ZERO_COUNTS = () => Object.fromEntries(TARGET_STATUSES.map((s) => [s, 0])) as Record<TargetStatus, number>;
 
@@ -78,6 +86,7 @@ export class AutoCallsService {
     private readonly compliance: ComplianceService,
     private readonly idempotency: IdempotentRequests,
     private readonly erasedNumbers: ErasedNumbers,
+    private readonly config: AppConfig,
   ) {}
 
   async submit(
@@ -114,6 +123,7 @@ export class AutoCallsService {
         message: `Unanswered calls must ring at least ${minRingSeconds} s (the tenant's minRingSeconds).`,
       });
     }
+    errors.push(...this.machinePolicyErrors(input));
     const numbers: string[] = [];
     input.targets.forEach((target, i) => {
       const result = normalizePhoneNumber(target.phoneNumber, defaultCountry);
@@ -260,11 +270,15 @@ export class AutoCallsService {
             mode: input.mode,
             skill: input.skill,
             priority: input.priority,
+            campaign: input.campaign ?? null,
             checks: input.checks,
             callerId: input.callerId ?? null,
             ringTimeoutSeconds: input.ringTimeoutSeconds,
             callingWindow: input.callingWindow ?? Prisma.DbNull,
             retry: input.retry,
+            machine: input.machine,
+            machineMessage: input.machineMessage ?? null,
+            detectionWaitSeconds: input.detectionWaitSeconds,
             idempotencyKey: keyed?.key ?? null,
             requestHash,
             targetCount: planned.length,
@@ -311,10 +325,18 @@ export class AutoCallsService {
       SELECT capacity - outbound_in_use - CASE WHEN inbound_until > now() THEN inbound_in_use ELSE 0 END AS free
       FROM line_settings WHERE tenant_id = ${tenantId}::uuid FOR UPDATE`;
     const free = Math.max(0, (lines?.free ?? 0) - (input.checks.freeLines?.reserve ?? 0));
-    if (dialing.length <= free) return;
-    if (overflow === 'refuse') throw new DialRefused('no_free_line');
-    for (const target of dialing.slice(free))
-      Object.assign(target, { status: 'not_dialed', reason: 'no_free_line', contactId: null });
+    // The tenant's trunks, under their row locks: how many dials with this caller id they can start
+    // now (channels, call-rate tokens, pauses); null for a tenant on the default trunk (the line
+    // bound only).
+    const [trunks] = await tx.$queryRaw<{ room: number | null }[]>`
+      SELECT trunk_room(${tenantId}::uuid, ${input.callerId ?? null}::varchar) AS room`;
+    const room = trunks?.room ?? null;
+    const startable = room === null ? free : Math.min(free, room);
+    if (dialing.length <= startable) return;
+    const reason = startable < free ? 'no_free_trunk' : 'no_free_line';
+    if (overflow === 'refuse') throw new DialRefused(reason);
+    for (const target of dialing.slice(startable))
+      Object.assign(target, { status: 'not_dialed', reason, contactId: null });
   }
 
   /**
@@ -391,6 +413,33 @@ export class AutoCallsService {
     }
   }
 
+  /**
+   * A message for answering machines needs somewhere to play it: over SIP, the announcement server
+   * (SIP_ANNOUNCEMENT_URI). Refused at submission rather than silently hung up on.
+   */
+  private machinePolicyErrors(input: SubmitAutoCall): FieldError[] {
+    const errors: FieldError[] = [];
+    if (
+      input.machine === 'message' &&
+      this.config.get('TELEPHONY') === 'sip' &&
+      !this.config.get('SIP_ANNOUNCEMENT_URI')
+    ) {
+      errors.push({
+        field: 'machine',
+        code: 'announcement_not_configured',
+        message: 'No announcement server is configured (SIP_ANNOUNCEMENT_URI): machines can only be hung up on.',
+      });
+    }
+    if (input.machineMessage !== undefined && input.machine !== 'message') {
+      errors.push({
+        field: 'machineMessage',
+        code: 'machine_message_unused',
+        message: "A machine message is played only with machine: 'message'.",
+      });
+    }
+    return errors;
+  }
+
   private async stoppedNumbers(tenantId: string, numbers: string[]): Promise<Set<string>> {
     const rows = await this.prisma.$queryRaw<{ phone_number: string }[]>`
       SELECT phone_number FROM call_stops
@@ -411,11 +460,15 @@ export class AutoCallsService {
       skill: row.skill,
       status: row.status,
       priority: row.priority,
+      campaign: row.campaign ?? row.id,
       checks: row.checks as unknown as DialChecks,
       callerId: row.callerId,
       ringTimeoutSeconds: row.ringTimeoutSeconds,
       callingWindow: row.callingWindow ?? null,
       retry: row.retry,
+      machine: row.machine,
+      machineMessage: row.machineMessage,
+      detectionWaitSeconds: row.detectionWaitSeconds,
       targetCount: row.targetCount,
       counts,
       createdAt: row.createdAt,
@@ -424,19 +477,42 @@ export class AutoCallsService {
     };
   }
 
+  /** The AutoCall's targets by disposition code (those that have one). */
+  async dispositionCounts(autocallId: string): Promise<Record<string, number>> {
+    const grouped = await this.prisma.target.groupBy({
+      by: ['disposition'],
+      where: { autocallId, disposition: { not: null } },
+      _count: { _all: true },
+    });
+    return Object.fromEntries(grouped.map((g) => [g.disposition as string, g._count._all]));
+  }
+
   async get(tenantId: string, autocallId: string): Promise<AutoCallView> {
     return this.view(this.prisma, tenantId, autocallId);
   }
 
   async list(
     tenantId: string,
-    query: { status?: 'active' | 'completed' | 'cancelled'; cursor?: string; limit: number },
+    query: { status?: 'active' | 'completed' | 'cancelled'; campaign?: string; cursor?: string; limit: number },
   ) {
     const before = query.cursor
       ? decodeCursor(query.cursor, (v): v is { id: string } => typeof v.id === 'string').id
       : null;
     const rows = await this.prisma.autoCall.findMany({
-      where: { tenantId, ...(query.status ? { status: query.status } : {}), ...(before ? { id: { lt: before } } : {}) },
+      where: {
+        tenantId,
+        ...(query.status ? { status: query.status } : {}),
+        // A campaign by name; an AutoCall's own id names its own campaign when it has no name.
+        ...(query.campaign
+          ? {
+              OR: [
+                { campaign: query.campaign },
+                ...(UUID.test(query.campaign) ? [{ campaign: null, id: query.campaign }] : []),
+              ],
+            }
+          : {}),
+        ...(before ? { id: { lt: before } } : {}),
+      },
       orderBy: { id: 'desc' },
       take: query.limit + 1,
       select: { id: true },
@@ -480,6 +556,7 @@ export class AutoCallsService {
         data: t.data,
         status: t.status,
         reason: t.reason,
+        disposition: t.disposition,
         attempts: t.attempts,
         lastContactId: t.lastContactId,
         nextAttemptAt: t.nextAttemptAt,

@@ -3,7 +3,11 @@ import { ClientBase, Pool } from 'pg';
 import { AppConfig } from '@autocall/config';
 import type { Prisma } from '@autocall/database';
 import { ContactStatus, contactSourcesOf } from './contact-lifecycle';
+import type { AutoCallView } from './autocalls.service';
+import { RecentCall } from './compliance/compliance';
+import { ABANDONED_AT_SQL } from './compliance/compliance.service';
 import { BoundRefusal, boundRefusalOf } from './dial-bounds';
+import { GroupCommit } from './group-commit';
 import { isTerminal, sourcesOf, TargetStatus } from './target-status';
 
 export interface TimelineStep {
@@ -13,6 +17,8 @@ export interface TimelineStep {
   at: Date;
   agentId?: string | null;
   answeredBy?: string | null;
+  /** Answering-machine detection's result on the answer, or `pending` (a result follows). */
+  detection?: string | null;
   cause?: string | null;
   sipCode?: number | null;
   /** The contact no longer has an agent (a machine answered): the agent's assignment ends with the move. */
@@ -24,12 +30,29 @@ export interface TimelineStep {
    * contact's placing claim is still this worker's (fencing: see takeOver).
    */
   holder?: string;
+  /**
+   * A connected call's end: if the tenant has a default disposition code (decided by this
+   * statement), the contact awaits its disposition, its wrap-up lasting the tenant's wrapUpSeconds
+   * (divided by `timeScale`, the simulator's) from now by PostgreSQL's clock
+   * (contacts.wrap_up_until), and its target does not move (the disposition decides it).
+   */
+  awaitDisposition?: { defaultWrapUpSeconds: number; timeScale: number } | null;
 }
 
 export interface TimelineResult {
   contactMoved: boolean;
   targetMoved: boolean;
   autocallId: string | null;
+  /**
+   * The contact ended awaiting its disposition (see TimelineStep.awaitDisposition), for this many
+   * real seconds of wrap-up; null when it awaits none.
+   */
+  awaitingDisposition: { wrapUpSeconds: number } | null;
+  /**
+   * At an answer: the agent the contact holds after it (the one reserved for the dial, if it still
+   * is: an agent who left availability meanwhile lost it), with the endpoint to ring.
+   */
+  agent: { id: string; endpoint: string } | null;
 }
 
 /** Finishing an AutoCall: an active one becomes completed, a cancelled one keeps its status. */
@@ -50,6 +73,60 @@ const AT_COLUMN: Partial<Record<ContactStatus, string>> = {
   connected: 'connected_at',
   ended: 'ended_at',
 };
+
+/**
+ * A ringing step that carries nothing but the move (and its target's move to ringing) and its
+ * time: the one move every dial makes. Such steps of many calls are written together
+ * (recordRinging); every other step carries what only `record`'s own statement writes.
+ */
+function isPlainRinging(step: TimelineStep): boolean {
+  const target = step.target;
+  return (
+    step.to === 'ringing' &&
+    !step.agentId &&
+    !step.answeredBy &&
+    !step.detection &&
+    !step.cause &&
+    step.sipCode == null &&
+    !step.releaseAgent &&
+    !step.awaitDisposition &&
+    (!target || (target.to === 'ringing' && !target.reason && !target.nextAttemptAt))
+  );
+}
+
+/**
+ * What a dial needs to know about a held target, read in one statement right before it: the target,
+ * its AutoCall, whether its number is on the tenant's call stops, and (when a guard needs them) the
+ * number's recent calls.
+ */
+export interface DialCandidate {
+  targetId: string;
+  autocallId: string;
+  status: TargetStatus;
+  /** Null once erased on request. */
+  phoneNumber: string | null;
+  timeZone: string | null;
+  reference: string | null;
+  attempts: number;
+  /** Its AutoCall's fields a dial uses, as the API shows them (AutoCallView). */
+  autocall: Pick<
+    AutoCallView,
+    | 'mode'
+    | 'priority'
+    | 'checks'
+    | 'callerId'
+    | 'ringTimeoutSeconds'
+    | 'callingWindow'
+    | 'retry'
+    | 'machine'
+    | 'machineMessage'
+    | 'detectionWaitSeconds'
+  > & { status: 'active' | 'completed' | 'cancelled' };
+  /** On the tenant's call stops (an entry not expired by PostgreSQL's clock). */
+  stopped: boolean;
+  /** The number's calls of the last `historySeconds` (null when none were asked for). */
+  recentCalls: RecentCall[] | null;
+}
 
 /** A transaction a write joins (the submission's, a cancel's). */
 type Tx = Prisma.TransactionClient;
@@ -84,6 +161,8 @@ export interface NewTarget {
 @Injectable()
 export class CallRecords implements OnModuleDestroy {
   private readonly pool: Pool;
+  /** Plain ringing steps (see isPlainRinging) of many calls, written together. */
+  private readonly ringing = new GroupCommit((steps: TimelineStep[]) => this.recordRinging(steps));
 
   constructor(config: AppConfig) {
     this.pool = new Pool({ connectionString: config.get('DATABASE_URL'), max: 10 });
@@ -91,21 +170,40 @@ export class CallRecords implements OnModuleDestroy {
   }
 
   async record(step: TimelineStep): Promise<TimelineResult> {
+    if (isPlainRinging(step)) return this.ringing.write(step);
     const atColumn = AT_COLUMN[step.to];
     const target = step.target;
     const terminal = target ? isTerminal(target.to) : false;
+    const w = target ? 17 : 12;
     const sql = `
-      WITH c AS (
+      WITH d AS (${
+        step.awaitDisposition
+          ? `
+        -- Whether the call awaits its disposition: only asked at a connected call's end.
+        SELECT EXISTS (
+                 SELECT 1 FROM disposition_codes dc JOIN contacts cc ON cc.tenant_id = dc.tenant_id
+                 WHERE cc.id = $1::uuid AND dc.is_default) AS awaited,
+               COALESCE((SELECT (s.settings ->> 'wrapUpSeconds')::float8 FROM tenant_settings s
+                         JOIN contacts cc ON cc.tenant_id = s.tenant_id WHERE cc.id = $1::uuid),
+                        $${w + 1}::float8) / $${w}::float8 AS seconds`
+          : `SELECT false AS awaited, $${w + 1}::float8 / $${w}::float8 AS seconds`
+      }),
+      c AS (
         UPDATE contacts SET status = $2::contact_status
           ${atColumn ? `, ${atColumn} = $3` : ''}
           , agent_id = CASE WHEN $9::boolean THEN NULL ELSE COALESCE($4, agent_id) END
           , answered_by = COALESCE($5, answered_by)
+          , detection = COALESCE($${w + 2}::text, detection)
+          , detected_at = CASE WHEN $${w + 2}::text IN ('human', 'machine', 'unknown') THEN $3
+                               ELSE detected_at END
           , cause = COALESCE($6, cause)
           , sip_code = COALESCE($7, sip_code)
           , abandoned = abandoned OR $${target ? 16 : 11}::boolean
+          , wrap_up_until = CASE WHEN (SELECT awaited FROM d) THEN now() + (SELECT seconds FROM d) * interval '1 second'
+                                 ELSE wrap_up_until END
         WHERE id = $1::uuid AND status = ANY($8::contact_status[])
           AND ($${target ? 15 : 10}::text IS NULL OR placed_by = $${target ? 15 : 10})
-        RETURNING id, target_id, autocall_id),
+        RETURNING id, target_id, autocall_id, tenant_id, agent_id),
       ce AS (
         INSERT INTO contact_events (contact_id, status, cause, agent_id, at)
         SELECT id, $2::contact_status, $6, $4, $3 FROM c)
@@ -117,6 +215,7 @@ export class CallRecords implements OnModuleDestroy {
         UPDATE targets SET status = $10::target_status, reason = $11, last_contact_id = $1::uuid,
           next_attempt_at = $12, updated_at = now(), completed_at = CASE WHEN $13 THEN now() ELSE NULL END
         FROM old WHERE targets.id = old.id AND old.status = ANY($14::target_status[])
+          AND NOT (SELECT awaited FROM d)
         RETURNING targets.id, old.status AS from_status),
       te AS (
         INSERT INTO target_events (target_id, from_status, to_status, reason, contact_id, at)
@@ -125,7 +224,15 @@ export class CallRecords implements OnModuleDestroy {
       }
       SELECT (SELECT count(*) FROM c)::int AS contact_moved,
              ${target ? '(SELECT count(*) FROM t)::int' : '0'} AS target_moved,
-             (SELECT autocall_id FROM c) AS autocall_id`;
+             (SELECT autocall_id FROM c) AS autocall_id,
+             (SELECT count(*) FROM c) > 0 AND (SELECT awaited FROM d) AS awaiting,
+             (SELECT seconds FROM d) AS wrap_up_seconds,
+             ${
+               step.to === 'answered'
+                 ? `(SELECT c.agent_id FROM c) AS agent_id,
+             (SELECT a.endpoint FROM agents a JOIN c ON a.tenant_id = c.tenant_id AND a.id = c.agent_id) AS agent_endpoint`
+                 : 'NULL AS agent_id, NULL AS agent_endpoint'
+             }`;
     const params: unknown[] = [
       step.contactId,
       step.to,
@@ -143,15 +250,78 @@ export class CallRecords implements OnModuleDestroy {
     params.push(step.holder ?? null);
     // A person answered and no agent took the call: the contact's own fact, with its end.
     params.push(target?.to === 'abandoned');
+    params.push(step.awaitDisposition?.timeScale ?? null, step.awaitDisposition?.defaultWrapUpSeconds ?? null);
+    params.push(step.detection ?? null);
     // A target's terminal move finishes its AutoCall in the same statement when it was the last open
     // one (the targets_count_open_ended trigger).
     const { rows } = await this.pool.query(sql, params);
-    const row = rows[0] as { contact_moved: number; target_moved: number; autocall_id: string | null };
+    const row = rows[0] as {
+      contact_moved: number;
+      target_moved: number;
+      autocall_id: string | null;
+      awaiting: boolean;
+      wrap_up_seconds: number | null;
+      agent_id: string | null;
+      agent_endpoint: string | null;
+    };
     return {
       contactMoved: row.contact_moved > 0,
       targetMoved: row.target_moved > 0,
       autocallId: row.autocall_id,
+      awaitingDisposition: row.awaiting === true ? { wrapUpSeconds: row.wrap_up_seconds ?? 0 } : null,
+      agent: row.agent_id && row.agent_endpoint ? { id: row.agent_id, endpoint: row.agent_endpoint } : null,
     };
+  }
+
+  /**
+   * The ringing of many calls (one per dial) in one statement: the same guarded moves, events and
+   * target moves as `record` writes for each, row by row. Group commit (see GroupCommit): each
+   * call's step is answered once this statement has returned.
+   */
+  private async recordRinging(steps: TimelineStep[]): Promise<TimelineResult[]> {
+    const { rows } = await this.pool.query<{ id: string; autocall_id: string; target_moved: boolean }>(
+      `WITH v AS (
+         SELECT * FROM unnest($1::uuid[], $2::timestamptz[], $3::text[], $4::boolean[]) AS v(id, at, holder, with_target)),
+       c AS (
+         UPDATE contacts SET status = 'ringing', ringing_at = v.at
+         FROM v
+         WHERE contacts.id = v.id AND contacts.status = ANY($5::contact_status[])
+           AND (v.holder IS NULL OR contacts.placed_by = v.holder)
+         RETURNING contacts.id, contacts.target_id, contacts.autocall_id, v.at, v.with_target),
+       ce AS (
+         INSERT INTO contact_events (contact_id, status, at) SELECT id, 'ringing', at FROM c),
+       old AS (
+         SELECT t.id, t.status, c.id AS contact_id, c.at FROM targets t JOIN c ON t.id = c.target_id
+         WHERE c.with_target FOR UPDATE OF t),
+       t AS (
+         UPDATE targets SET status = 'ringing', reason = NULL, last_contact_id = old.contact_id,
+           next_attempt_at = NULL, updated_at = now(), completed_at = NULL
+         FROM old WHERE targets.id = old.id AND old.status = ANY($6::target_status[])
+         RETURNING targets.id, old.status AS from_status, old.contact_id, old.at),
+       te AS (
+         INSERT INTO target_events (target_id, from_status, to_status, contact_id, at)
+         SELECT id, from_status, 'ringing', contact_id, at FROM t)
+       SELECT c.id, c.autocall_id, EXISTS (SELECT 1 FROM t WHERE t.contact_id = c.id) AS target_moved FROM c`,
+      [
+        steps.map((s) => s.contactId),
+        steps.map((s) => s.at),
+        steps.map((s) => s.holder ?? null),
+        steps.map((s) => s.target !== undefined),
+        contactSourcesOf('ringing'),
+        sourcesOf('ringing'),
+      ],
+    );
+    const moved = new Map(rows.map((row) => [row.id, row]));
+    return steps.map((step) => {
+      const row = moved.get(step.contactId);
+      return {
+        contactMoved: row !== undefined,
+        targetMoved: row?.target_moved === true,
+        autocallId: row?.autocall_id ?? null,
+        awaitingDisposition: null,
+        agent: null,
+      };
+    });
   }
 
   /**
@@ -183,6 +353,58 @@ export class CallRecords implements OnModuleDestroy {
     return null;
   }
 
+  /** The held target and what its dial depends on, in one read (null: the target is gone). */
+  async candidate(targetId: string, historySeconds: number): Promise<DialCandidate | null> {
+    const { rows } = await this.pool.query(
+      `SELECT t.id, t.autocall_id, t.status, t.phone_number, t.time_zone, t.reference, t.attempts,
+              a.status AS autocall_status, a.mode, a.priority, a.checks, a.caller_id, a.ring_timeout_seconds,
+              a.calling_window, a.retry, a.machine, a.machine_message, a.detection_wait_seconds,
+              t.phone_number IS NOT NULL AND EXISTS (
+                SELECT 1 FROM call_stops s WHERE s.tenant_id = t.tenant_id AND s.phone_number = t.phone_number
+                  AND (s.expires_at IS NULL OR s.expires_at > now())) AS stopped,
+              CASE WHEN $2::int > 0 AND t.phone_number IS NOT NULL THEN (
+                SELECT coalesce(json_agg(json_build_array(c.created_at, ${ABANDONED_AT_SQL})), '[]'::json)
+                FROM contacts c
+                WHERE c.tenant_id = t.tenant_id AND c.phone_number = t.phone_number
+                  AND c.created_at > now() - $2::int * interval '1 second') END AS recent_calls
+       FROM targets t JOIN autocalls a ON a.id = t.autocall_id
+       WHERE t.id = $1::uuid`,
+      [targetId, historySeconds],
+    );
+    const row = rows[0] as Record<string, unknown> | undefined;
+    if (!row) return null;
+    const recent = row.recent_calls as [string, string | null][] | null;
+    return {
+      targetId: row.id as string,
+      autocallId: row.autocall_id as string,
+      status: row.status as TargetStatus,
+      phoneNumber: row.phone_number as string | null,
+      timeZone: row.time_zone as string | null,
+      reference: row.reference as string | null,
+      attempts: row.attempts as number,
+      autocall: {
+        status: row.autocall_status as DialCandidate['autocall']['status'],
+        mode: row.mode as string,
+        priority: row.priority as number,
+        checks: row.checks as AutoCallView['checks'],
+        callerId: row.caller_id as string | null,
+        ringTimeoutSeconds: row.ring_timeout_seconds as number,
+        callingWindow: row.calling_window,
+        retry: row.retry,
+        machine: row.machine as string,
+        machineMessage: row.machine_message as string | null,
+        detectionWaitSeconds: row.detection_wait_seconds as number,
+      },
+      stopped: row.stopped as boolean,
+      recentCalls: recent
+        ? recent.map(([createdAt, abandonedAt]) => ({
+            createdAt: new Date(createdAt),
+            abandonedAt: abandonedAt === null ? null : new Date(abandonedAt),
+          }))
+        : null,
+    };
+  }
+
   /**
    * A held target starts dialing: the target moves pending → dialing (only if still pending) and
    * its contact is created with its first event, in one statement. The contact takes its line (and
@@ -202,7 +424,7 @@ export class CallRecords implements OnModuleDestroy {
     agentId: string | null;
     /** The worker that will place the call (its placing claim, taken with the dial). */
     placedBy: string | null;
-  }): Promise<'dialing' | 'gone' | BoundRefusal> {
+  }): Promise<{ result: 'dialing'; trunkId: string | null } | { result: 'gone' | BoundRefusal }> {
     try {
       const { rows } = await this.pool.query(
         `WITH t AS (
@@ -211,10 +433,10 @@ export class CallRecords implements OnModuleDestroy {
            WHERE id = $4 AND status = 'pending' RETURNING id),
          c AS (
            INSERT INTO contacts (id, tenant_id, autocall_id, target_id, attempt, skill, phone_number, caller_id, agent_id, placed_by)
-           SELECT $1, $2, $3, id, $5, $6, $7, $8, $9, $10 FROM t RETURNING id),
+           SELECT $1, $2, $3, id, $5, $6, $7, $8, $9, $10 FROM t RETURNING id, trunk_id),
          ce AS (INSERT INTO contact_events (contact_id, status, agent_id) SELECT id, 'dialing', $9 FROM c),
          te AS (INSERT INTO target_events (target_id, from_status, to_status, contact_id) SELECT id, 'pending', 'dialing', $1 FROM t)
-         SELECT count(*)::int AS moved FROM t`,
+         SELECT count(*)::int AS moved, (SELECT trunk_id FROM c) AS trunk_id FROM t`,
         [
           dial.contactId,
           dial.tenantId,
@@ -228,12 +450,90 @@ export class CallRecords implements OnModuleDestroy {
           dial.placedBy,
         ],
       );
-      return rows[0].moved > 0 ? 'dialing' : 'gone';
+      return rows[0].moved > 0 ? { result: 'dialing', trunkId: rows[0].trunk_id } : { result: 'gone' };
     } catch (error) {
       const refusal = boundRefusalOf(error);
-      if (refusal) return refusal;
+      if (refusal) return { result: refusal };
       throw error;
     }
+  }
+
+  /**
+   * The trunk sent the call back (it answered 503, or nothing at all answered the INVITE): the
+   * number was never reached, so in one statement the contact ends (trunk_returned, its attempt
+   * not charged), its target goes back to pending with its attempts as they were, or, after the
+   * tenant's maxTrunkReturns, ends failed (trunk_unavailable); the trunk (or the tenant's default
+   * trunk) pauses for `pauseSeconds` or its own overload pause, by PostgreSQL's clock, so the next
+   * dials take the next trunk. Returns what the target became (null: the contact had moved on, or
+   * the holder is not `holder`: nothing written).
+   */
+  async returnToTrunk(step: {
+    contactId: string;
+    at: Date;
+    sipCode: number;
+    pauseSeconds: number | null;
+    holder: string;
+    defaultMaxReturns: number;
+  }): Promise<{ target: 'pending' | 'failed' | 'cancelled' | null; trunkId: string | null; attempts: number }> {
+    const { rows } = await this.pool.query(
+      `WITH c AS (
+         UPDATE contacts SET status = 'ended', ended_at = $2, cause = 'trunk_overloaded', sip_code = $3,
+                             trunk_returned = true
+         WHERE id = $1::uuid AND status = ANY($4::contact_status[]) AND placed_by = $5
+         RETURNING id, target_id, tenant_id, trunk_id),
+       ce AS (INSERT INTO contact_events (contact_id, status, cause, at) SELECT id, 'ended', 'trunk_overloaded', $2 FROM c),
+       bound AS (
+         SELECT COALESCE((SELECT (s.settings ->> 'maxTrunkReturns')::int FROM tenant_settings s, c
+                          WHERE s.tenant_id = c.tenant_id), $7::int) AS max_returns),
+       old AS (
+         SELECT t.id, t.status,
+                CASE WHEN a.status <> 'active' THEN 'cancelled'
+                     WHEN t.trunk_returns + 1 >= (SELECT max_returns FROM bound) THEN 'failed'
+                     ELSE 'pending' END AS next
+         FROM targets t JOIN c ON t.id = c.target_id JOIN autocalls a ON a.id = t.autocall_id FOR UPDATE OF t),
+       t AS (
+         UPDATE targets SET
+           status = old.next::target_status,
+           reason = CASE old.next WHEN 'cancelled' THEN 'autocall_cancelled' WHEN 'failed' THEN 'trunk_unavailable'
+                    ELSE 'trunk_busy' END,
+           attempts = GREATEST(0, targets.attempts - 1), trunk_returns = targets.trunk_returns + 1,
+           last_contact_id = $1::uuid,
+           -- Due again at once: the janitor holds it again if its job is lost (a crash before it).
+           next_attempt_at = CASE WHEN old.next = 'pending' THEN now() END,
+           updated_at = now(),
+           completed_at = CASE WHEN old.next <> 'pending' THEN now() END
+         FROM old WHERE targets.id = old.id AND old.status = 'dialing'
+         RETURNING targets.id, targets.status, targets.reason, targets.attempts),
+       te AS (
+         INSERT INTO target_events (target_id, from_status, to_status, reason, contact_id, at)
+         SELECT id, 'dialing', status, reason, $1::uuid, $2 FROM t),
+       tr AS (
+         UPDATE trunks SET overloads = overloads + 1,
+           paused_until = GREATEST(COALESCE(paused_until, '-infinity'),
+                                   clock_timestamp() + COALESCE($6::float8, overload_pause_seconds) * interval '1 second')
+         FROM c WHERE trunks.id = c.trunk_id),
+       dflt AS (
+         UPDATE line_settings SET default_trunk_paused_until =
+           GREATEST(COALESCE(default_trunk_paused_until, '-infinity'), clock_timestamp() + COALESCE($6::float8, 2) * interval '1 second')
+         FROM c WHERE line_settings.tenant_id = c.tenant_id AND c.trunk_id IS NULL)
+       SELECT (SELECT status::text FROM t) AS target, (SELECT trunk_id FROM c) AS trunk_id,
+              (SELECT attempts FROM t) AS attempts`,
+      [
+        step.contactId,
+        step.at,
+        step.sipCode,
+        contactSourcesOf('ended'),
+        step.holder,
+        step.pauseSeconds,
+        step.defaultMaxReturns,
+      ],
+    );
+    const row = rows[0] as {
+      target: 'pending' | 'failed' | 'cancelled' | null;
+      trunk_id: string | null;
+      attempts: number | null;
+    };
+    return { target: row.target, trunkId: row.trunk_id, attempts: row.attempts ?? 0 };
   }
 
   /**
@@ -398,6 +698,33 @@ export class CallRecords implements OnModuleDestroy {
   }
 
   /**
+   * Answering-machine detection's result (or, `result` null, the engine's decision without one) on
+   * an answered contact whose detection is pending, in one statement: its detection fact, who the
+   * callee is treated as (only if not decided before: the abandon accounting counts what the
+   * engine did), and a machine's agent let go. Safe to repeat; false when nothing was pending.
+   */
+  async recordDetection(step: {
+    contactId: string;
+    result: string | null;
+    at: Date;
+    answeredBy: string | null;
+    releaseAgent: boolean;
+    holder: string;
+  }): Promise<boolean> {
+    const { rows } = await this.pool.query(
+      `UPDATE contacts SET
+         detection = COALESCE($2::text, detection),
+         detected_at = CASE WHEN $2::text IS NULL THEN detected_at ELSE $3 END,
+         answered_by = COALESCE(answered_by, $4::text),
+         agent_id = CASE WHEN $5::boolean THEN NULL ELSE agent_id END
+       WHERE id = $1::uuid AND placed_by = $6 AND detection = 'pending' AND status <> 'ended'
+       RETURNING id`,
+      [step.contactId, step.result, step.at, step.answeredBy, step.releaseAgent, step.holder],
+    );
+    return rows.length > 0;
+  }
+
+  /**
    * An answered contact waits for an agent: it moves to waiting (recorded once, from answered) and
    * has no agent any more (one whose phone did not pick up is let go), in one statement. Safe to
    * repeat. False when the contact is no longer answered or waiting.
@@ -441,12 +768,24 @@ export class CallRecords implements OnModuleDestroy {
       te AS (INSERT INTO target_events (target_id, from_status, to_status, reason)
              SELECT id, 'pending', 'skipped', 'do_not_call' FROM t)
       SELECT count(*)::int AS moved FROM t`;
+    // The SIP dialogs of its calls hold it in their URIs: forgotten (a live call's worker hangs up
+    // from memory; should it die, no other worker can).
+    await tx.$executeRaw`
+      DELETE FROM sip_dialogs d USING contacts c
+      WHERE c.id = d.contact_id AND c.tenant_id = ${tenantId}::uuid AND c.phone_number = ${phoneNumber}`;
     const live = await tx.$queryRaw<{ id: string }[]>`
-      UPDATE contacts SET end_requested = COALESCE(end_requested, 'erased'), phone_number = NULL
+      UPDATE contacts SET end_requested = COALESCE(end_requested, 'erased'), phone_number = NULL,
+                          disposition_notes = NULL
       WHERE tenant_id = ${tenantId}::uuid AND phone_number = ${phoneNumber} AND status <> 'ended'
       RETURNING id`;
+    // A disposition's notes are the agent's free text about the person: they go with the number
+    // (as a target's data does), and any copy of the number in another contact's notes goes too.
     const contacts = await tx.$executeRaw`
-      UPDATE contacts SET phone_number = NULL WHERE tenant_id = ${tenantId}::uuid AND phone_number = ${phoneNumber}`;
+      UPDATE contacts SET phone_number = NULL, disposition_notes = NULL
+      WHERE tenant_id = ${tenantId}::uuid AND phone_number = ${phoneNumber}`;
+    await tx.$executeRaw`
+      UPDATE contacts SET disposition_notes = erase_number_in(disposition_notes, ${phoneNumber})
+      WHERE tenant_id = ${tenantId}::uuid AND disposition_notes LIKE ${`%${phoneNumber.slice(1)}%`}`;
     const targets = await tx.$executeRaw`
       UPDATE targets SET phone_number = NULL, data = NULL, reference = erase_number_in(reference, ${phoneNumber})
       WHERE tenant_id = ${tenantId}::uuid AND phone_number = ${phoneNumber}`;
@@ -528,6 +867,56 @@ export class CallRecords implements OnModuleDestroy {
       [autocallId, days],
     );
     return (rowCount ?? 0) > 0;
+  }
+
+  /**
+   * A contact's disposition, set once: null when it had one already (nothing written; the
+   * contacts_disposition_once trigger refuses a change whatever the path). In the caller's
+   * transaction, which holds the contact's row lock.
+   */
+  async recordDisposition(
+    tx: Tx,
+    disposition: { contactId: string; code: string; notes: string | null; by: string },
+  ): Promise<{ dispositionAt: Date } | null> {
+    const [row] = await tx.$queryRaw<{ at: Date }[]>`
+      UPDATE contacts SET disposition = ${disposition.code}, disposition_notes = ${disposition.notes},
+                          disposition_by = ${disposition.by}, disposition_at = now()
+      WHERE id = ${disposition.contactId}::uuid AND disposition IS NULL
+      RETURNING disposition_at AS at`;
+    return row ? { dispositionAt: row.at } : null;
+  }
+
+  /**
+   * A disposition decides the outcome of its contact's target, once: the target moves from
+   * connected (only if this contact is its last: guarded) to completed, or back to pending for a
+   * `retry` code; it carries the code; the contact's wait for its disposition ends (wrap_up_until
+   * null, wrap_up_ended_at now). One statement in the caller's transaction. False when there was
+   * nothing to apply (applied already, or the contact awaits nothing). A contact with no code (its
+   * tenant removed its default code meanwhile) completes its target without one.
+   */
+  async applyDisposition(
+    tx: Tx,
+    contactId: string,
+    move: { to: 'completed' | 'pending'; reason: string; nextAttemptAt: Date | null },
+  ): Promise<boolean> {
+    const [row] = await tx.$queryRaw<{ applied: number }[]>`
+      WITH c AS (
+        UPDATE contacts SET wrap_up_until = NULL, wrap_up_ended_at = now()
+        WHERE id = ${contactId}::uuid AND wrap_up_until IS NOT NULL
+        RETURNING id, target_id, disposition),
+      old AS (
+        SELECT t.id, t.status FROM targets t JOIN c ON t.id = c.target_id AND t.last_contact_id = c.id FOR UPDATE OF t),
+      t AS (
+        UPDATE targets SET status = ${move.to}::target_status, reason = ${move.reason}, disposition = c.disposition,
+          next_attempt_at = ${move.nextAttemptAt}, updated_at = now(),
+          completed_at = CASE WHEN ${move.to} = 'completed' THEN now() ELSE NULL END
+        FROM old, c WHERE targets.id = old.id AND old.status = 'connected'
+        RETURNING targets.id),
+      te AS (
+        INSERT INTO target_events (target_id, from_status, to_status, reason, contact_id)
+        SELECT id, 'connected', ${move.to}::target_status, ${move.reason}, ${contactId}::uuid FROM t)
+      SELECT (SELECT count(*) FROM c)::int AS applied`;
+    return (row?.applied ?? 0) > 0;
   }
 
   /** Safety net: finishes every unfinished AutoCall with no open target (see FINISH_IF_DONE). */

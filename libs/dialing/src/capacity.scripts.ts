@@ -14,7 +14,8 @@
  *   paced:<skill>        ZSET predictive dials not yet answered (score: reserved at)
  *   pace:<skill>         HASH the pacing leader's word: budget (dials allowed now), budgetUntil,
  *                        dialed (every paced dial ever, a counter), and its control state
- *   pacer:<skill>        STRING the pacing leader's id (a lease)
+ *   pacer:<skill>        STRING the pacing leader's id (a lease); a group of predictive pools sharing
+ *                        agents is paced by the worker holding every one of its pools' leases
  *   withdrawn            SET agents taken out of the available sets because PostgreSQL refused
  *                        them (not free there): the keeper offers them again once they are
  *   owners               ZSET workers holding callers of this tenant who wait for an agent (score:
@@ -291,7 +292,12 @@ return 1
 export const SERVE_WAITING = `${TAKE_AGENT}${REDIS_MS}${OLDEST_SERVABLE}
 local tag, skill, owner = ARGV[1], ARGV[2], ARGV[3]
 local contact, holder = oldest_servable(tag, skill, redis_ms())
-if not contact or holder ~= owner then return false end
+if not contact then return false end
+if holder ~= owner then
+  -- Another worker holds the oldest caller: it is the one to serve them, if an agent is free.
+  if redis.call('ZCARD', tag .. ':available:' .. skill) == 0 then return false end
+  return {'', holder}
+end
 local agent = take_agent(tag, skill, contact)
 if not agent then return false end
 redis.call('ZREM', tag .. ':waiting:' .. skill, contact)
@@ -361,9 +367,11 @@ return 1
  * what it held besides: the agent reserved for a dial not yet answered (if that agent is still
  * available and nobody else's: the agent's live view, rebuilt before or after, keeps it out of the
  * available sets while `reservedFor` says so), its place among the answered callers waiting for
- * an agent, or its place among the predictive dials in flight. Its owner is unknown until the
- * worker holding the call re-asserts it (see REASSERT). A contact already in Redis is left alone.
- * KEYS: contacts. ARGV: tag, contact, skill, status, agent or '', answeredAt (ms) or '', predictive (1|0), now.
+ * an agent, or its place among the predictive dials in flight. Its owner is the worker PostgreSQL
+ * says places it (contacts.placed_by), or unknown if none yet, so that no worker has to re-assert
+ * its calls after a loss for its waiting callers to be served. A contact already in Redis is left
+ * alone. KEYS: contacts. ARGV: tag, contact, skill, status, agent or '', answeredAt (ms) or '',
+ * predictive (1|0), now, owner or ''.
  * Returns 1 when restored.
  */
 export const RESTORE_CONTACT = `${REDIS_MS}
@@ -391,7 +399,7 @@ if status == 'dialing' or status == 'ringing' then
 elseif status == 'waiting' and ARGV[6] ~= '' then
   redis.call('ZADD', tag .. ':waiting:' .. skill, 'NX', ARGV[6], contact)
 end
-redis.call('HSET', key, 'agent', reserved, 'skill', skill, 'owner', 'unknown', 'placed', '1', 'restoredAt', now)
+redis.call('HSET', key, 'agent', reserved, 'skill', skill, 'owner', ARGV[9] ~= '' and ARGV[9] or 'unknown', 'placed', '1', 'restoredAt', now)
 return 1
 `;
 
@@ -408,42 +416,96 @@ return 1
 `;
 
 /**
- * What the fast loop needs of a pool, read at one instant: available and waiting counts, the
- * paced-dial counter, the start of each paced dial in flight, and for each logged-in agent of the
- * skill its state and since when. ARGV: tag, skill.
- * Returns {available, waiting, dialed, {inflight starts…}, {state, since, state, since…}}.
+ * The pacing leader lets go of a pool's lease, if it holds it (its pool joined a group another
+ * worker leads). ARGV: tag, skill, leader. Returns 1 if it held it.
  */
-export const PACING_SNAPSHOT = `
-local tag, skill = ARGV[1], ARGV[2]
-local available = redis.call('ZCARD', tag .. ':available:' .. skill)
-local waiting = redis.call('ZCARD', tag .. ':waiting:' .. skill)
-local dialed = redis.call('HGET', tag .. ':pace:' .. skill, 'dialed') or '0'
-local inflight = {}
-local paced = redis.call('ZRANGE', tag .. ':paced:' .. skill, 0, -1, 'WITHSCORES')
-for i = 2, #paced, 2 do inflight[#inflight + 1] = paced[i] end
-local agents = {}
-for _, id in ipairs(redis.call('SMEMBERS', tag .. ':agents')) do
-  local a = redis.call('HMGET', tag .. ':agent:' .. id, 'state', 'skills', 'since')
-  if a[1] and a[1] ~= 'logged_out' and string.find(',' .. (a[2] or '') .. ',', ',' .. skill .. ',', 1, true) then
-    agents[#agents + 1] = a[1]
-    agents[#agents + 1] = a[3] or '0'
-  end
-end
-return {available, waiting, dialed, inflight, agents}
+export const RELEASE_PACING = `
+local key = ARGV[1] .. ':pacer:' .. ARGV[2]
+if redis.call('GET', key) ~= ARGV[3] then return 0 end
+redis.call('DEL', key)
+return 1
 `;
 
 /**
- * The leader sets the pool's budget: the dials its decision allows, less those placed since the
- * snapshot it decided from (so a decision never adds to dials it did not see); the budget lasts
- * validMs by Redis's clock. ARGV: tag, skill, leader, dialedSeen, dials, validMs. Returns the budget set, or -1 if the caller no longer leads.
+ * What the fast loop needs of a tenant's predictive pools, read at one instant: for each
+ * logged-in agent holding one of the skills, its state, skills, since when and whether it is
+ * available (in one of its skills' available sets: it is in all or none); for each skill, its
+ * waiting count, paced-dial counter and the start of each paced dial in flight. ARGV: tag, skills…
+ * Returns {{state, skills, since, available(1|0), …}, {waiting, dialed, {inflight starts…}}, …}.
+ */
+export const PACING_SNAPSHOT = `
+local tag = ARGV[1]
+local paced = {}
+for i = 2, #ARGV do paced[ARGV[i]] = true end
+local agents = {}
+for _, id in ipairs(redis.call('SMEMBERS', tag .. ':agents')) do
+  local a = redis.call('HMGET', tag .. ':agent:' .. id, 'state', 'skills', 'since')
+  if a[1] and a[1] ~= 'logged_out' then
+    local mine, available = false, '0'
+    for s in string.gmatch(a[2] or '', '[^,]+') do
+      if paced[s] then
+        mine = true
+        if available == '0' and redis.call('ZSCORE', tag .. ':available:' .. s, id) then available = '1' end
+      end
+    end
+    if mine then
+      agents[#agents + 1] = a[1]
+      agents[#agents + 1] = a[2] or ''
+      agents[#agents + 1] = a[3] or '0'
+      agents[#agents + 1] = available
+    end
+  end
+end
+local result = {agents}
+for i = 2, #ARGV do
+  local skill = ARGV[i]
+  local inflight = {}
+  local dials = redis.call('ZRANGE', tag .. ':paced:' .. skill, 0, -1, 'WITHSCORES')
+  for j = 2, #dials, 2 do inflight[#inflight + 1] = dials[j] end
+  result[#result + 1] = {
+    redis.call('ZCARD', tag .. ':waiting:' .. skill),
+    redis.call('HGET', tag .. ':pace:' .. skill, 'dialed') or '0',
+    inflight,
+  }
+end
+return result
+`;
+
+/**
+ * The leader sets the budgets of a group of pools sharing agents from one decision: each pool's
+ * part, less the dials placed since the snapshot the decision was made from, counted over the
+ * whole group (so the group's budgets never add to dials the decision did not see: first each
+ * pool's own dials since come off its part, then any left over off the other parts, in order).
+ * Each budget lasts validMs by Redis's clock. The caller must lead every pool of the group.
+ * ARGV: tag, leader, validMs, then skill, dialedSeen, part for each pool.
+ * Returns the budgets set, in order, or -1 if the caller does not lead every pool.
  */
 export const SET_PACE = `
-if redis.call('GET', ARGV[1] .. ':pacer:' .. ARGV[2]) ~= ARGV[3] then return -1 end
-local pace = ARGV[1] .. ':pace:' .. ARGV[2]
-local since = tonumber(redis.call('HGET', pace, 'dialed') or '0') - tonumber(ARGV[4])
-local budget = math.max(0, tonumber(ARGV[5]) - since)
+local tag, leader = ARGV[1], ARGV[2]
+local skills, parts, since = {}, {}, {}
+for i = 4, #ARGV, 3 do
+  local skill = ARGV[i]
+  if redis.call('GET', tag .. ':pacer:' .. skill) ~= leader then return -1 end
+  skills[#skills + 1] = skill
+  local dialed = tonumber(redis.call('HGET', tag .. ':pace:' .. skill, 'dialed') or '0')
+  since[#since + 1] = math.max(0, dialed - tonumber(ARGV[i + 1]))
+  parts[#parts + 1] = math.max(0, tonumber(ARGV[i + 2]))
+end
+local excess = 0
+for k = 1, #parts do
+  local cut = math.min(parts[k], since[k])
+  parts[k] = parts[k] - cut
+  excess = excess + since[k] - cut
+end
+for k = 1, #parts do
+  local cut = math.min(parts[k], excess)
+  parts[k] = parts[k] - cut
+  excess = excess - cut
+end
 local time = redis.call('TIME')
-local until_ms = tonumber(time[1]) * 1000 + math.floor(tonumber(time[2]) / 1000) + tonumber(ARGV[6])
-redis.call('HSET', pace, 'budget', budget, 'budgetUntil', until_ms)
-return budget
+local until_ms = tonumber(time[1]) * 1000 + math.floor(tonumber(time[2]) / 1000) + tonumber(ARGV[3])
+for k = 1, #skills do
+  redis.call('HSET', tag .. ':pace:' .. skills[k], 'budget', parts[k], 'budgetUntil', until_ms)
+end
+return parts
 `;

@@ -35,15 +35,15 @@ type CapacityRedis = Redis & {
   reserveAgentDial(lines: string, contacts: string, ...args: string[]): Promise<[number, string]>;
   releaseContact(lines: string, contacts: string, ...args: string[]): Promise<number>;
   releaseUndialed(lines: string, contacts: string, ...args: string[]): Promise<number>;
-  releaseAgent(...args: string[]): Promise<number>;
-  claimAgent(...args: string[]): Promise<string | null>;
-  enterWaiting(...args: string[]): Promise<number>;
-  serveWaiting(...args: string[]): Promise<[string, string] | null>;
-  renewOwnerLease(...args: string[]): Promise<number>;
+  releaseAgent(contact: string, ...args: string[]): Promise<number>;
+  claimAgent(contact: string, ...args: string[]): Promise<string | null>;
+  enterWaiting(contact: string, ...args: string[]): Promise<number>;
+  serveWaiting(waiting: string, ...args: string[]): Promise<[string, string] | null>;
+  renewOwnerLease(owners: string, ...args: string[]): Promise<number>;
   reassertContact(lines: string, contacts: string, ...args: string[]): Promise<number>;
   restoreContact(contacts: string, ...args: string[]): Promise<number>;
-  withdrawAgent(...args: string[]): Promise<number>;
-  returnWithdrawn(...args: string[]): Promise<number>;
+  withdrawAgent(agent: string, ...args: string[]): Promise<number>;
+  returnWithdrawn(withdrawn: string, ...args: string[]): Promise<number>;
 };
 
 /** A call in progress as PostgreSQL knows it, for the rebuild after a Redis loss. */
@@ -55,6 +55,8 @@ export interface LiveContactRecord {
   agentId: string | null;
   answeredAt: Date | null;
   predictive: boolean;
+  /** The worker PostgreSQL says places the call (contacts.placed_by), if any yet. */
+  placedBy?: string | null;
 }
 
 /**
@@ -76,15 +78,17 @@ export class CapacityService {
     define('reservePacedDial', RESERVE_PACED_DIAL, 2);
     define('releaseContact', RELEASE_CONTACT, 2);
     define('releaseUndialed', RELEASE_UNDIALED, 2);
-    define('releaseAgent', RELEASE_AGENT, 0);
-    define('claimAgent', CLAIM_AGENT, 0);
-    define('enterWaiting', ENTER_WAITING, 0);
-    define('serveWaiting', SERVE_WAITING, 0);
-    define('renewOwnerLease', RENEW_OWNER_LEASE, 0);
+    // Every script declares a key of its tenant (on a Redis Cluster the script runs on that key's
+    // node); every other key it touches carries the same hash tag, so the same slot (see capacity.scripts).
+    define('releaseAgent', RELEASE_AGENT, 1);
+    define('claimAgent', CLAIM_AGENT, 1);
+    define('enterWaiting', ENTER_WAITING, 1);
+    define('serveWaiting', SERVE_WAITING, 1);
+    define('renewOwnerLease', RENEW_OWNER_LEASE, 1);
     define('reassertContact', REASSERT, 2);
     define('restoreContact', RESTORE_CONTACT, 1);
-    define('withdrawAgent', WITHDRAW_AGENT, 0);
-    define('returnWithdrawn', RETURN_WITHDRAWN, 0);
+    define('withdrawAgent', WITHDRAW_AGENT, 1);
+    define('returnWithdrawn', RETURN_WITHDRAWN, 1);
     this.client = client;
   }
 
@@ -93,6 +97,9 @@ export class CapacityService {
   }
   private lines(tenantId: string) {
     return this.redis.keys.lines(tenantId);
+  }
+  private contact(tenantId: string, contactId: string) {
+    return `${this.tag(tenantId)}:contact:${contactId}`;
   }
   private contacts(tenantId: string) {
     return `${this.tag(tenantId)}:contacts`;
@@ -182,12 +189,12 @@ export class CapacityService {
   }
 
   async releaseAgent(tenantId: string, contactId: string): Promise<boolean> {
-    return (await this.client.releaseAgent(this.tag(tenantId), contactId)) === 1;
+    return (await this.client.releaseAgent(this.contact(tenantId, contactId), this.tag(tenantId), contactId)) === 1;
   }
 
   /** PostgreSQL refused this agent: no longer offered until found free there (see WITHDRAW_AGENT). */
   async withdrawAgent(tenantId: string, agentId: string): Promise<void> {
-    await this.client.withdrawAgent(this.tag(tenantId), agentId);
+    await this.client.withdrawAgent(this.redis.keys.agent(tenantId, agentId), this.tag(tenantId), agentId);
   }
 
   /** Agents withdrawn from the available sets, for the keeper to check in PostgreSQL. */
@@ -198,11 +205,17 @@ export class CapacityService {
   /** Withdrawn agents that PostgreSQL says are free go back to the available sets (RETURN_WITHDRAWN). */
   async returnWithdrawn(tenantId: string, agents: { id: string; free: boolean }[]): Promise<number> {
     if (!agents.length) return 0;
-    return this.client.returnWithdrawn(this.tag(tenantId), ...agents.flatMap((a) => [a.id, a.free ? '1' : '0']));
+    return this.client.returnWithdrawn(
+      `${this.tag(tenantId)}:withdrawn`,
+      this.tag(tenantId),
+      ...agents.flatMap((a) => [a.id, a.free ? '1' : '0']),
+    );
   }
 
   async claimAgent(tenantId: string, contactId: string, skill: string): Promise<string | null> {
-    return (await this.client.claimAgent(this.tag(tenantId), contactId, skill)) || null;
+    return (
+      (await this.client.claimAgent(this.contact(tenantId, contactId), this.tag(tenantId), contactId, skill)) || null
+    );
   }
 
   /** The contact waits for an agent; `owner`, the worker holding it, takes its lease (see OWNER_LEASE_MS). */
@@ -214,6 +227,7 @@ export class CapacityService {
     owner: string,
   ): Promise<void> {
     await this.client.enterWaiting(
+      this.contact(tenantId, contactId),
       this.tag(tenantId),
       contactId,
       skill,
@@ -225,7 +239,12 @@ export class CapacityService {
 
   /** A worker holding waiting callers in the tenant says it is still alive (see OWNER_LEASE_MS). */
   async renewOwnerLease(tenantId: string, owner: string): Promise<void> {
-    await this.client.renewOwnerLease(this.tag(tenantId), owner, String(OWNER_LEASE_MS));
+    await this.client.renewOwnerLease(
+      `${this.tag(tenantId)}:owners`,
+      this.tag(tenantId),
+      owner,
+      String(OWNER_LEASE_MS),
+    );
   }
 
   /** The contact stops waiting for an agent (it is being abandoned). */
@@ -233,13 +252,23 @@ export class CapacityService {
     await this.client.zrem(`${this.tag(tenantId)}:waiting:${skill}`, contactId);
   }
 
+  /**
+   * The oldest waiting caller of this worker gets a free agent; or, when another live worker holds
+   * the oldest caller and an agent is free, `holder` names that worker (it is woken to serve them).
+   */
   async serveWaiting(
     tenantId: string,
     skill: string,
     owner: string,
-  ): Promise<{ contactId: string; agentId: string } | null> {
-    const served = await this.client.serveWaiting(this.tag(tenantId), skill, owner);
-    return served ? { contactId: served[0], agentId: served[1] } : null;
+  ): Promise<{ contactId: string; agentId: string } | { holder: string } | null> {
+    const served = await this.client.serveWaiting(
+      `${this.tag(tenantId)}:waiting:${skill}`,
+      this.tag(tenantId),
+      skill,
+      owner,
+    );
+    if (!served) return null;
+    return served[0] === '' ? { holder: served[1] } : { contactId: served[0], agentId: served[1] };
   }
 
   async liveContacts(tenantId: string): Promise<string[]> {
@@ -277,6 +306,7 @@ export class CapacityService {
       contact.answeredAt ? String(contact.answeredAt.getTime()) : '',
       contact.predictive ? '1' : '0',
       String(Date.now()),
+      contact.placedBy ?? '',
     );
     return restored === 1;
   }

@@ -1,4 +1,4 @@
-import type { AnsweredBy, EndCause, TelephonyEvent } from '@autocall/telephony';
+import type { AnsweredBy, DetectionResult, EndCause, TelephonyEvent } from '@autocall/telephony';
 import { RetryPolicy, retryDelay, TargetStatus } from './target-status';
 
 /**
@@ -70,6 +70,10 @@ export interface CallFacts {
   /** Someone ended the contact on purpose (End a Contact, cancel with hang-up, …): why. */
   endRequested: string | null;
   answeredBy: 'human' | 'machine' | null;
+  /** Answered, detection still running, nothing decided: counted a person's (the abandon clock runs). */
+  answeredAt?: Date | null;
+  /** The answering machine was left the AutoCall's message (machine policy `message`). */
+  machineMessage?: boolean;
   /** Why the caller was abandoned (no agent within the threshold, the longest wait), if they were. */
   abandonReason: string | null;
 }
@@ -88,6 +92,9 @@ const CAUSE_OUTCOME: Record<EndCause, ContactOutcome> = {
   unreachable: { status: 'failed', reason: 'unreachable' },
   failed: { status: 'failed', reason: 'network_failure' },
   cancelled: { status: 'cancelled', reason: 'hung_up_by_autocall' },
+  // Only reached when the call was more than a dial (see `step`: a dial the trunk sent back
+  // returns its target to pending instead).
+  trunk_overloaded: { status: 'failed', reason: 'trunk_unavailable' },
 };
 
 /**
@@ -103,12 +110,35 @@ export function contactOutcome(facts: CallFacts, cause: EndCause): ContactOutcom
   }
   if (facts.lost) return { status: 'failed', reason: 'worker_lost' };
   if (facts.endRequested) return { status: 'cancelled', reason: facts.endRequested };
-  if (facts.answeredBy === 'machine') return { status: 'machine', reason: 'answering_machine' };
-  if (facts.answeredBy === 'human') {
+  if (facts.answeredBy === 'machine')
+    return { status: 'machine', reason: facts.machineMessage ? 'answering_machine_message' : 'answering_machine' };
+  // Answered while detection ran: by the rule, a person (the abandon clock started at the answer).
+  if (facts.answeredBy === 'human' || (facts.answeredBy === null && facts.answeredAt)) {
     if (cause === 'cancelled') return { status: 'cancelled', reason: 'hung_up_by_autocall' };
     return { status: 'abandoned', reason: facts.abandonReason ?? 'caller_hung_up_waiting' };
   }
   return CAUSE_OUTCOME[cause];
+}
+
+/**
+ * What an AutoCall does with answering machines (its `machine` policy) and how long its calls wait
+ * after the answer for a detection result signalled later (`detectionWaitSeconds`; 0: not at all,
+ * the caller is treated as a person at once and a later result is only recorded).
+ */
+export interface MachinePolicy {
+  machine: 'hangup' | 'message';
+  detectionWaitSeconds: number;
+}
+
+export const DEFAULT_MACHINE_POLICY: MachinePolicy = { machine: 'hangup', detectionWaitSeconds: 0 };
+
+/** An AutoCall's stored policy (its row), or the default for none. */
+export function machinePolicyOf(autocall?: { machine: string; detectionWaitSeconds: number } | null): MachinePolicy {
+  if (!autocall) return DEFAULT_MACHINE_POLICY;
+  return {
+    machine: autocall.machine === 'message' ? 'message' : 'hangup',
+    detectionWaitSeconds: autocall.detectionWaitSeconds,
+  };
 }
 
 /**
@@ -123,8 +153,17 @@ export interface ContactState {
   predictive: boolean;
   attempt: number;
   retry: RetryPolicy;
+  /**
+   * Who the engine treats the callee as: set at the answer, or once detection's result arrives (or
+   * the wait for it runs out: a person). Null while detection runs after an answer.
+   */
   answeredBy: AnsweredBy | null;
   answeredAt: Date | null;
+  /** Answering-machine detection: running after the answer, or what it said (null: none ran). */
+  detection: DetectionResult | 'pending' | null;
+  machinePolicy: MachinePolicy;
+  /** The answering machine is being left the AutoCall's message. */
+  machineMessage: boolean;
   /** The agent whose phone is ringing for this call, until they take it or do not. */
   bridgingAgent: string | null;
   /** The agent on the call. */
@@ -140,7 +179,12 @@ export interface ContactState {
 }
 
 /** A contact just stored as dialing, about to be placed. */
-export function dialingContact(call: { predictive: boolean; attempt: number; retry: RetryPolicy }): ContactState {
+export function dialingContact(call: {
+  predictive: boolean;
+  attempt: number;
+  retry: RetryPolicy;
+  machinePolicy?: MachinePolicy;
+}): ContactState {
   return {
     status: 'dialing',
     predictive: call.predictive,
@@ -148,6 +192,9 @@ export function dialingContact(call: { predictive: boolean; attempt: number; ret
     retry: call.retry,
     answeredBy: null,
     answeredAt: null,
+    detection: null,
+    machinePolicy: call.machinePolicy ?? DEFAULT_MACHINE_POLICY,
+    machineMessage: false,
     bridgingAgent: null,
     connectedAgent: null,
     timed: false,
@@ -160,7 +207,12 @@ export function dialingContact(call: { predictive: boolean; attempt: number; ret
 /** What happens to a contact: its call's telephony events, and the engine's own. */
 export type ContactEvent =
   | { type: 'ringing'; at: Date }
-  | { type: 'answered'; answeredBy: AnsweredBy; at: Date }
+  /** answeredBy null: detection runs, its result follows (`detected`); `detection`: the answer's own result. */
+  | { type: 'answered'; answeredBy: AnsweredBy | null; detection?: DetectionResult | null; at: Date }
+  /** Answering-machine detection's result, signalled after the answer. */
+  | { type: 'detected'; result: DetectionResult; at: Date }
+  /** The wait for a detection result ran out (the AutoCall's detectionWaitSeconds): a person. */
+  | { type: 'detection_over' }
   /** The answer to `claim_agent`: the agent reserved for the dial or the longest-idle one, or none. */
   | { type: 'agent_claimed'; agentId: string | null }
   /** A waiting caller was handed a free agent (the dispatcher's serving of waiting callers). */
@@ -174,7 +226,7 @@ export type ContactEvent =
   /** The caller's wait ran out: the longest wait, or the connect threshold of a predictive dial. */
   | { type: 'wait_over'; reason: 'max_wait' | 'no_agent_within_threshold' }
   | { type: 'end_requested'; reason: string }
-  | { type: 'ended'; cause: EndCause; sipCode: number; at: Date }
+  | { type: 'ended'; cause: EndCause; sipCode: number; at: Date; retryAfterSeconds?: number | null }
   /** A step failed for a reason that is not storage being away: the call must not stay held. */
   | { type: 'engine_error' };
 
@@ -184,13 +236,21 @@ export function contactEventOf(event: TelephonyEvent): ContactEvent | null {
     case 'ringing':
       return { type: 'ringing', at: event.at };
     case 'answered':
-      return { type: 'answered', answeredBy: event.answeredBy, at: event.at };
+      return { type: 'answered', answeredBy: event.answeredBy, detection: event.detection ?? null, at: event.at };
+    case 'detected':
+      return { type: 'detected', result: event.result, at: event.at };
     case 'connected':
       return { type: 'connected', at: event.at };
     case 'agent_failed':
       return { type: 'agent_failed' };
     case 'ended':
-      return { type: 'ended', cause: event.cause, sipCode: event.sipCode, at: event.at };
+      return {
+        type: 'ended',
+        cause: event.cause,
+        sipCode: event.sipCode,
+        at: event.at,
+        retryAfterSeconds: event.retryAfterSeconds ?? null,
+      };
     default:
       return null;
   }
@@ -208,12 +268,30 @@ export type ContactEffect =
       to: 'ringing' | 'answered' | 'connected';
       at: Date;
       answeredBy?: AnsweredBy;
+      /** The answer's own detection result, or `pending` (a result follows). */
+      detection?: DetectionResult | 'pending';
       agentId?: string;
       /** The contact's agent is let go with the move (a machine answered). */
       releaseAgent?: boolean;
       /** When the person answered (for the answer-to-agent delay). */
       answeredAt?: Date | null;
     }
+  /**
+   * Detection's result (or the engine's decision without one) is recorded on the answered contact:
+   * `result` in its detection fact (null: none yet), `answeredBy` who the engine treats the callee
+   * as from now on (only if not decided before); `releaseAgent`: a machine, its agent is let go.
+   */
+  | {
+      type: 'record_detection';
+      result: DetectionResult | null;
+      at: Date;
+      answeredBy?: AnsweredBy;
+      releaseAgent?: boolean;
+    }
+  /** Waits this long (network seconds, from the answer) for detection's result, then `detection_over`. */
+  | { type: 'time_detection'; seconds: number; answeredAt: Date }
+  /** Leaves the answering machine the AutoCall's message (the announcement), then hangs up. */
+  | { type: 'play_machine_message' }
   /** The agent reserved for this contact in Redis goes back to the available sets (if still reserved). */
   | { type: 'release_agent'; announce: boolean }
   | { type: 'hang_up'; bestEffort?: boolean }
@@ -239,7 +317,14 @@ export type ContactEffect =
       at: Date;
       outcome: ContactOutcome;
       retryAfterSeconds: number | null;
+      /** Ended while detection ran, nothing decided: recorded a person's answer (abandon accounting). */
+      answeredBy?: AnsweredBy;
     }
+  /**
+   * The trunk sent the dial back (overload): the contact ends uncharged, its target goes back to
+   * pending at its place (or failed, trunk_unavailable, after the tenant's bound), the trunk pauses.
+   */
+  | { type: 'return_to_trunk'; sipCode: number; at: Date; retryAfterSeconds: number | null }
   /** The end after an engine error: failed (engine_error), completed if an agent had the call. */
   | { type: 'end_after_error'; outcomes: TargetStatus[] }
   | { type: 'release_line' }
@@ -257,9 +342,50 @@ export interface ContactStep {
 
 const nothing = (state: ContactState): ContactStep => ({ state, effects: [] });
 
-/** A caller who may yet be given an agent. */
+/** A caller who may yet be given an agent (a person, or not yet known not to be). */
 const awaitsAgent = (state: ContactState) =>
-  (state.status === 'answered' || state.status === 'waiting') && !state.abandonReason && !state.connectedAgent;
+  (state.status === 'answered' || state.status === 'waiting') &&
+  !state.abandonReason &&
+  !state.connectedAgent &&
+  state.answeredBy !== 'machine';
+
+/**
+ * Answered, and detection runs (its result follows). With a wait for it (detectionWaitSeconds),
+ * the agent reserved for the dial stays reserved while the caller waits for the result, timed from
+ * the answer like any wait for an agent (the abandon clock: the connect threshold of a predictive
+ * dial, which the detection delay counts in); without one, the callee is a person at once.
+ */
+function detectionRuns(state: ContactState, at: Date): ContactStep {
+  const next: ContactState = { ...state, status: 'answered', answeredBy: null, answeredAt: at, detection: 'pending' };
+  const record: ContactEffect = { type: 'record', to: 'answered', at, detection: 'pending' };
+  const wait = state.machinePolicy.detectionWaitSeconds;
+  if (wait <= 0)
+    return {
+      state: { ...next, answeredBy: 'human' },
+      effects: [{ ...record, answeredBy: 'human' }, { type: 'claim_agent' }],
+    };
+  return {
+    state: { ...next, timed: true },
+    effects: [
+      record,
+      { type: 'time_detection', seconds: wait, answeredAt: at },
+      { type: 'time_wait', limit: state.predictive ? 'connect_threshold' : 'max_wait', answeredAt: at },
+    ],
+  };
+}
+
+/** A machine answered: its agent goes back, then the AutoCall's policy (hang up, or leave the message). */
+function machineAnswered(state: ContactState, record: ContactEffect[]): ContactStep {
+  const message = state.machinePolicy.machine === 'message';
+  return {
+    state: { ...state, machineMessage: message },
+    effects: [
+      ...record,
+      { type: 'release_agent', announce: true },
+      message ? { type: 'play_machine_message' } : { type: 'hang_up' },
+    ],
+  };
+}
 
 /**
  * The contact's life, one event at a time: the state it moves to and what the engine must do.
@@ -291,21 +417,60 @@ export function step(state: ContactState, event: ContactEvent): ContactStep {
 
     case 'answered': {
       if (!canMoveContact(state.status, 'answered')) return nothing(state);
+      if (event.answeredBy === null) return detectionRuns(state, event.at);
       const machine = event.answeredBy === 'machine';
-      const next: ContactState = { ...state, status: 'answered', answeredBy: event.answeredBy, answeredAt: event.at };
+      const next: ContactState = {
+        ...state,
+        status: 'answered',
+        answeredBy: event.answeredBy,
+        answeredAt: event.at,
+        detection: event.detection ?? null,
+      };
       const record: ContactEffect = {
         type: 'record',
         to: 'answered',
         at: event.at,
         answeredBy: event.answeredBy,
+        ...(event.detection ? { detection: event.detection } : {}),
         releaseAgent: machine,
       };
       // No agent for an answering machine: the one reserved goes back (waking their other skills
-      // too), and the call is hung up.
-      if (machine)
-        return { state: next, effects: [record, { type: 'release_agent', announce: true }, { type: 'hang_up' }] };
+      // too), and the AutoCall's machine policy applies.
+      if (machine) return machineAnswered(next, [record]);
       return { state: next, effects: [record, { type: 'claim_agent' }] };
     }
+
+    case 'detected': {
+      if (state.detection !== 'pending') return nothing(state);
+      const next: ContactState = { ...state, detection: event.result };
+      // Decided already (the wait ran out, or none was wanted): the result is only recorded.
+      if (state.answeredBy !== null)
+        return { state: next, effects: [{ type: 'record_detection', result: event.result, at: event.at }] };
+      if (event.result === 'machine')
+        return machineAnswered({ ...next, answeredBy: 'machine' }, [
+          { type: 'record_detection', result: 'machine', at: event.at, answeredBy: 'machine', releaseAgent: true },
+          { type: 'stop_wait_timer' },
+        ]);
+      // A person, or detection could not tell (`unknown`: a person).
+      return {
+        state: { ...next, answeredBy: 'human' },
+        effects: [
+          { type: 'record_detection', result: event.result, at: event.at, answeredBy: 'human' },
+          { type: 'claim_agent' },
+        ],
+      };
+    }
+
+    case 'detection_over':
+      if (state.detection !== 'pending' || state.answeredBy !== null || !state.answeredAt) return nothing(state);
+      // No result in time: a person (the abandon clock has been running since the answer).
+      return {
+        state: { ...state, answeredBy: 'human' },
+        effects: [
+          { type: 'record_detection', result: null, at: state.answeredAt, answeredBy: 'human' },
+          { type: 'claim_agent' },
+        ],
+      };
 
     case 'agent_claimed':
       if (!awaitsAgent(state))
@@ -359,6 +524,10 @@ export function step(state: ContactState, event: ContactEvent): ContactStep {
     case 'connected': {
       const agentId = state.bridgingAgent;
       if (!agentId || !canMoveContact(state.status, 'connected')) return nothing(state);
+      // The agent picked up after the caller's wait ran out and the abandon message began: the
+      // call is being abandoned, not connected; the agent is free again at once.
+      if (state.abandonReason)
+        return { state: { ...state, bridgingAgent: null }, effects: [{ type: 'release_agent', announce: true }] };
       return {
         state: { ...state, status: 'connected', bridgingAgent: null, connectedAgent: agentId },
         effects: [
@@ -385,19 +554,55 @@ export function step(state: ContactState, event: ContactEvent): ContactStep {
     }
 
     case 'wait_over':
-      if (state.connectedAgent || state.abandonReason) return nothing(state);
-      // No longer waiting (the next free agent goes to the next caller), then the message.
+      if (state.connectedAgent || state.abandonReason || state.answeredBy === 'machine') return nothing(state);
+      // No longer waiting (the next free agent goes to the next caller), then the message. A
+      // callee still being detected when the time runs out is abandoned as a person.
       return {
-        state: { ...state, abandonReason: event.reason },
-        effects: [{ type: 'leave_waiting' }, { type: 'play_abandon_message' }],
+        state: { ...state, abandonReason: event.reason, answeredBy: state.answeredBy ?? 'human' },
+        effects: [
+          // Its reserved agent, kept for the result, goes back.
+          ...(state.answeredBy === null && state.answeredAt
+            ? [
+                { type: 'record_detection', result: null, at: state.answeredAt, answeredBy: 'human' } as const,
+                { type: 'release_agent', announce: true } as const,
+              ]
+            : []),
+          { type: 'leave_waiting' },
+          { type: 'play_abandon_message' },
+        ],
       };
 
     case 'end_requested':
       return { state: { ...state, endRequested: state.endRequested ?? event.reason }, effects: [{ type: 'hang_up' }] };
 
     case 'ended': {
+      if (
+        event.cause === 'trunk_overloaded' &&
+        state.status === 'dialing' &&
+        !state.lost &&
+        !state.endRequested &&
+        !state.connectedAgent
+      ) {
+        // The number was never reached: nothing is charged to it; the trunk pauses instead.
+        return {
+          state: { ...state, status: 'ended', timed: false },
+          effects: [
+            { type: 'stop_wait_timer' },
+            {
+              type: 'return_to_trunk',
+              sipCode: event.sipCode,
+              at: event.at,
+              retryAfterSeconds: event.retryAfterSeconds ?? null,
+            },
+            { type: 'release_line' },
+            { type: 'announce' },
+            { type: 'forget', outcome: 'pending' },
+          ],
+        };
+      }
       const outcome = contactOutcome(state, event.cause);
       const agentId = state.connectedAgent;
+      const undecided = state.answeredBy === null && state.answeredAt !== null;
       return {
         state: { ...state, status: 'ended', timed: false },
         effects: [
@@ -409,6 +614,7 @@ export function step(state: ContactState, event: ContactEvent): ContactStep {
             at: event.at,
             outcome,
             retryAfterSeconds: retryDelay(state.retry, outcome.status, state.attempt),
+            ...(undecided ? { answeredBy: 'human' as const } : {}),
           },
           { type: 'release_line' },
           ...(agentId ? [{ type: 'agent_off_call', agentId, wrapUp: true } as const] : []),

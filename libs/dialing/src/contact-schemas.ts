@@ -23,9 +23,26 @@ export const contactSummarySchema = z.object({
   status,
   agentId: z.string().nullable(),
   answeredBy: z.enum(['human', 'machine']).nullable(),
+  /**
+   * Answering-machine detection, as the network signalled it: `pending` from the answer until its
+   * result, then human, machine or unknown (treated as a person); null when none ran.
+   */
+  detection: z.enum(['pending', 'human', 'machine', 'unknown']).nullable(),
   /** How the call ended (normal_clearing, no_answer, busy, …), once it has. */
   cause: z.string().nullable(),
   sipCode: z.int().nullable(),
+  /** What the agent concluded (see /v1/dispositions): set once, by a role, or `default` at the wrap-up's end. */
+  disposition: z
+    .object({
+      code: z.string(),
+      /** Free text; removed with the number on erasure, and with the contact by retention. */
+      notes: z.string().nullable(),
+      by: z.enum(['agent', 'supervisor', 'integrator', 'admin', 'default']),
+      at: instant,
+    })
+    .nullable(),
+  /** A connected call awaiting its disposition: when its wrap-up ends (then the default code applies). */
+  wrapUpUntil: instant.nullable(),
   createdAt: instant,
   ringingAt: instant.nullable(),
   answeredAt: instant.nullable(),

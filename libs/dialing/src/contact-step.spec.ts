@@ -126,6 +126,18 @@ describe('the contact state machine: step(state, event)', () => {
     expect(types(next.state, { type: 'agent_claimed', agentId: 'bob' })).toEqual(['release_agent']);
   });
 
+  it('never connects an agent whose phone picked up after the abandon message began', () => {
+    // The agent was ringing when the wait ran out: the message plays, the caller is abandoned.
+    const ringing = waiting({ bridgingAgent: 'ann' });
+    const over = step(ringing, { type: 'wait_over', reason: 'max_wait' });
+    const late = step(over.state, { type: 'connected', at: T1 });
+    expect(late.state.status).toBe('waiting');
+    expect(late.state.connectedAgent).toBeNull();
+    expect(late.state.bridgingAgent).toBeNull();
+    // The agent is free again at once (and their pools woken), not put on a call being abandoned.
+    expect(late.effects).toEqual([{ type: 'release_agent', announce: true }]);
+  });
+
   it('serves a waiting caller the agent handed to them', () => {
     expect(step(waiting(), { type: 'served', agentId: 'bob' }).effects).toEqual([
       { type: 'assign_agent', agentId: 'bob' },
@@ -246,5 +258,42 @@ describe('the contact state machine: step(state, event)', () => {
       'announce',
       'forget',
     ]);
+  });
+
+  describe('a dial the trunk sent back (503, or nothing answered the INVITE)', () => {
+    const overloaded = (retryAfterSeconds: number | null = 2): ContactEvent => ({
+      type: 'ended',
+      cause: 'trunk_overloaded',
+      sipCode: 503,
+      at: T0,
+      retryAfterSeconds,
+    });
+
+    it('returns the target to its trunk uncharged, frees the line, and wakes the pool', () => {
+      const next = step(fresh(), overloaded());
+      expect(next.state.status).toBe('ended');
+      expect(next.effects).toEqual([
+        { type: 'stop_wait_timer' },
+        { type: 'return_to_trunk', sipCode: 503, at: T0, retryAfterSeconds: 2 },
+        { type: 'release_line' },
+        { type: 'announce' },
+        { type: 'forget', outcome: 'pending' },
+      ]);
+      expect(types(fresh(), overloaded(null))).toContain('return_to_trunk');
+    });
+
+    it('keeps what a call ended on purpose or lost with its worker means', () => {
+      expect(types(fresh({ endRequested: 'ended_by_supervisor' }), overloaded())).not.toContain('return_to_trunk');
+      expect(types(fresh({ lost: true }), overloaded())).not.toContain('return_to_trunk');
+      const cancelled = step(fresh({ endRequested: 'autocall_cancelled' }), overloaded()).effects.find(
+        (e) => e.type === 'end',
+      );
+      expect(cancelled).toMatchObject({ outcome: { status: 'cancelled', reason: 'autocall_cancelled' } });
+    });
+
+    it("a number's own answers keep their meaning", () => {
+      for (const cause of ['busy', 'unreachable', 'no_answer', 'rejected'] as const)
+        expect(types(fresh(), { type: 'ended', cause, sipCode: 486, at: T0 })).not.toContain('return_to_trunk');
+    });
   });
 });

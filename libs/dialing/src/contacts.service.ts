@@ -211,8 +211,19 @@ export class ContactsService {
       status: publicContactStatus(c.status, c.abandoned),
       agentId: c.agentId,
       answeredBy: c.answeredBy,
+      detection: c.detection as 'pending' | 'human' | 'machine' | 'unknown' | null,
       cause: c.cause,
       sipCode: c.sipCode,
+      disposition:
+        c.disposition && c.dispositionAt
+          ? {
+              code: c.disposition,
+              notes: c.dispositionNotes,
+              by: c.dispositionBy as 'agent' | 'supervisor' | 'integrator' | 'admin' | 'default',
+              at: c.dispositionAt,
+            }
+          : null,
+      wrapUpUntil: c.wrapUpUntil,
       createdAt: c.createdAt,
       ringingAt: c.ringingAt,
       answeredAt: c.answeredAt,

@@ -6,6 +6,10 @@ describe("PostgreSQL's refusals of a dial or a bridge", () => {
     expect(boundRefusalOf({ code: 'AC002', message: 'agent a is not available' })).toBe('agent_taken');
   });
 
+  it('reads the no-free-trunk SQLSTATE of take_trunk (no channel, no call-rate token, or paused)', () => {
+    expect(boundRefusalOf({ code: 'AC003', message: 'no free trunk for tenant t' })).toBe('no_free_trunk');
+  });
+
   it('reads a second live contact for one agent from the unique index, and no other unique violation', () => {
     expect(boundRefusalOf({ code: '23505', constraint: 'contacts_one_live_contact_per_agent' })).toBe('agent_taken');
     expect(boundRefusalOf({ code: '23505', constraint: 'contacts_target_id_attempt_key' })).toBeNull();

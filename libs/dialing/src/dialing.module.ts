@@ -13,7 +13,9 @@ import { ContactsService } from './contacts.service';
 import { EngineMetrics } from './engine-metrics';
 import { ErasedNumbers } from './erased-numbers';
 import { LiveCallsRestorer } from './live-calls-restorer';
+import { PacingSimulations } from './pacing/pacing-simulations';
 import { PacingStats } from './pacing/pacing-stats';
+import { CampaignsService } from './campaigns/campaigns.service';
 import { PacingStore } from './pacing/pacing-store';
 import { Queues } from './queues';
 
@@ -28,7 +30,9 @@ const services = [
   EngineMetrics,
   ErasedNumbers,
   LiveCallsRestorer,
+  PacingSimulations,
   PacingStats,
+  CampaignsService,
   PacingStore,
   Queues,
 ];

@@ -30,9 +30,10 @@ export class LiveCallsRestorer implements LiveLinesSource, OnModuleInit {
         agent_id: string | null;
         answered_at: Date | null;
         mode: string;
+        placed_by: string | null;
       }[]
     >`
-      SELECT c.id, c.skill, c.status::text AS status, c.agent_id, c.answered_at, a.mode::text AS mode
+      SELECT c.id, c.skill, c.status::text AS status, c.agent_id, c.answered_at, a.mode::text AS mode, c.placed_by
       FROM contacts c JOIN autocalls a ON a.id = c.autocall_id
       WHERE c.tenant_id = ${tenantId}::uuid AND c.status <> 'ended'
       ORDER BY c.created_at`;
@@ -43,7 +44,10 @@ export class LiveCallsRestorer implements LiveLinesSource, OnModuleInit {
         status: contact.status,
         agentId: contact.agent_id,
         answeredAt: contact.answered_at,
-        predictive: contact.mode === 'predictive',
+        // A predictive dial with an agent reserved was placed progressively (its campaign at the
+        // abandon cap): it is not among the pacer's dials in flight.
+        predictive: contact.mode === 'predictive' && contact.agent_id === null,
+        placedBy: contact.placed_by,
       });
     }
   }

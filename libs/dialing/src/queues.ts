@@ -1,14 +1,14 @@
 import { Injectable, OnModuleDestroy } from '@nestjs/common';
 import { JobsOptions, Queue, QueueOptions, Worker, WorkerOptions } from 'bullmq';
 import { AppConfig } from '@autocall/config';
-import { RedisService } from '@autocall/redis';
+import { RedisClient, RedisService } from '@autocall/redis';
 
-/** Job data carries ids only: phone numbers stay in PostgreSQL, never in clear in Redis. */
-export interface HeldTargetJob {
-  tenantId: string;
-  autocallId: string;
-  targetId: string;
-}
+/**
+ * A held target's job is as small as BullMQ allows, since a pool may hold hundreds of thousands:
+ * its data is its AutoCall's id in 22 characters (see compactId), its id names the target and its
+ * attempts (heldJobId), its tenant and skill are its queue's. No phone number, ever.
+ */
+export type HeldTargetJob = string;
 export interface DialJob {
   tenantId: string;
   contactId: string;
@@ -32,8 +32,36 @@ export const QUEUED_JOB_STATES: ReadonlySet<string> = new Set([
   'waiting-children',
 ]);
 
+// 64 characters in ASCII order: ids written with them sort as the bytes they encode do.
+const SORTABLE_64 = '-0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ_abcdefghijklmnopqrstuvwxyz';
+
+/**
+ * A UUID in 22 characters (its 128 bits, 6 at a time, in SORTABLE_64), for ids that Redis stores by
+ * the hundred thousand. Two compact ids sort as their UUIDs do, as the UUIDs' hex did: a held
+ * target put back goes in front of its priority class with a tie broken by its job id, and targets
+ * put back together keep list order among themselves only if their ids sort as their UUIDv7s.
+ */
+export function compactId(uuid: string): string {
+  const bits = BigInt(`0x${uuid.replace(/-/g, '')}`) << 4n; // 132 bits: 22 characters
+  let out = '';
+  for (let i = 21; i >= 0; i--) out += SORTABLE_64[Number((bits >> BigInt(i * 6)) & 63n)];
+  return out;
+}
+
+/** The UUID a compactId was made from. */
+export function uuidOf(compact: string): string {
+  let bits = 0n;
+  for (const char of compact) bits = (bits << 6n) | BigInt(SORTABLE_64.indexOf(char));
+  const hex = (bits >> 4n).toString(16).padStart(32, '0');
+  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`;
+}
+
 /** The held job of a target between attempts: one id per (target, attempts made). */
-export const heldJobId = (targetId: string, attempts: number) => `t-${targetId}-${attempts}`;
+export const heldJobId = (targetId: string, attempts: number) => `${compactId(targetId)}.${attempts}`;
+/** The target a held job holds, from its id. */
+export const heldTargetId = (jobId: string) => uuidOf(jobId.slice(0, jobId.indexOf('.')));
+/** The AutoCall of a held job, from its data. */
+export const heldAutocallId = (data: HeldTargetJob) => uuidOf(data);
 
 export const DIALS_QUEUE = 'dials';
 export const RETRIES_QUEUE = 'retries';
@@ -44,7 +72,13 @@ export interface Pool {
   skill: string;
 }
 export const poolId = (pool: Pool) => `${pool.tenantId}|${pool.skill}`;
-export const heldQueueName = (pool: Pool) => `held.${pool.tenantId}.${pool.skill}`;
+/**
+ * A pool's held targets: queue `h.<skill>` under the tenant's hash tag (`<prefix>:{<tenant>}`, the
+ * tag of its live view in capacity.scripts), so its keys are short and on the tenant's cluster slot.
+ */
+export const heldQueueName = (pool: Pool) => `h.${pool.skill}`;
+/** Before 2026-12 a pool's queue was `held.<tenant>.<skill>` under its own tag (see Queues.oldHeldQueue). */
+export const OLD_HELD_QUEUE = (pool: Pool) => `held.${pool.tenantId}.${pool.skill}`;
 
 /** BullMQ priority: 1 is served first. AutoCall priority (higher first) 0..100 maps to 101..1. */
 export const bullPriority = (priority: number) => 101 - priority;
@@ -53,9 +87,17 @@ const KEEP: JobsOptions = { removeOnComplete: { age: 3600, count: 10_000 }, remo
 /**
  * A held target's job is done once it is dialed: PostgreSQL has its contact, and the board shows
  * the targets still held. It goes at once, so that Redis does not grow with the calls made. (A
- * target held again under a finished job's id is dialed only if it is still pending.)
+ * target held again under a finished job's id is dialed only if it is still pending.) The policy
+ * is the pools' queue workers' (BullMQ applies a worker's removeOnComplete/removeOnFail to a job
+ * that has none of its own), not each job's: options stored in every job hash cost Redis ~80
+ * bytes per held target.
  */
-const KEEP_HELD: JobsOptions = { ...KEEP, removeOnComplete: true };
+const HELD_WORKER_KEEP: Partial<WorkerOptions> = { removeOnComplete: { count: 0 }, removeOnFail: { age: 7 * 86_400 } };
+/** Events a held queue keeps (BullMQ's default is 10,000, ~600 kB for every pool whatever its size). */
+const HELD_EVENTS_KEPT = 100;
+
+/** Wake-ups kept at most: with no dispatcher taking them (every worker down), the oldest go. */
+const WAKE_LIST_MAX = 10_000;
 
 /**
  * Every BullMQ queue of AutoCall. Each queue's keys carry a hash tag of its own name, so a Redis
@@ -77,36 +119,86 @@ export class Queues implements OnModuleDestroy {
       // A dial job is named by its contact, and BullMQ ignores an add whose id it still holds in
       // any state: kept finished dial jobs would swallow the janitor's re-queue of a dial that
       // failed before it was placed. PostgreSQL keeps the history; the job goes when done.
-      defaultJobOptions:
-        name === DIALS_QUEUE
-          ? { removeOnComplete: true, removeOnFail: true }
-          : name.startsWith('held.')
-            ? KEEP_HELD
-            : KEEP,
+      defaultJobOptions: name === DIALS_QUEUE ? { removeOnComplete: true, removeOnFail: true } : KEEP,
+    };
+  }
+
+  /** A pool's held queue: under the tenant's tag, no options stored in its jobs, few events kept. */
+  heldOptions(pool: Pool): QueueOptions {
+    return {
+      connection: this.redis.client,
+      prefix: this.redis.keys.tenantTag(pool.tenantId),
+      streams: { events: { maxLen: HELD_EVENTS_KEPT } },
     };
   }
 
   /** Options for a worker: its own connections, which may block and retry forever. */
   workerOptions(name: string, extra: Partial<WorkerOptions> = {}): WorkerOptions {
     return {
-      connection: { url: this.config.get('REDIS_URL'), maxRetriesPerRequest: null } as never,
+      // BullMQ copies this connection for each worker (and closes its copies): on a Redis Cluster
+      // it must be a Cluster, not connection options.
+      connection: this.redis.bullWorkerConnection(),
       prefix: this.options(name).prefix,
+      // An idle worker waits this long (seconds) for a job before asking again (BullMQ's default
+      // is 5); a job added wakes it at once, so this only thins the idle polls of every worker.
+      drainDelay: 10,
       ...extra,
     };
   }
 
   queue(name: string): Queue {
-    let queue = this.queues.get(name);
+    return this.cached(name, () => new Queue(name, this.options(name)));
+  }
+
+  private cached(key: string, make: () => Queue): Queue {
+    let queue = this.queues.get(key);
     if (!queue) {
-      queue = new Queue(name, this.options(name));
+      queue = make();
       queue.on('error', () => undefined); // connection errors surface on the shared client's logger
-      this.queues.set(name, queue);
+      this.queues.set(key, queue);
     }
     return queue;
   }
 
   held(pool: Pool): Queue<HeldTargetJob> {
-    return this.queue(heldQueueName(pool)) as Queue<HeldTargetJob>;
+    return this.cached(
+      `held|${poolId(pool)}`,
+      () => new Queue(heldQueueName(pool), this.heldOptions(pool)),
+    ) as Queue<HeldTargetJob>;
+  }
+
+  /** The pool's queue as named before 2026-12, for the upgrade (see EngineKeeper.moveOldHeldQueues). */
+  oldHeld(pool: Pool): Queue {
+    return new Queue(OLD_HELD_QUEUE(pool), this.options(OLD_HELD_QUEUE(pool)));
+  }
+
+  /** The pools whose queue as named before 2026-12 still exists (one round trip for all, per slot on a cluster). */
+  async oldHeldQueuesPresent(pools: Pool[]): Promise<Pool[]> {
+    if (!pools.length) return [];
+    const keysOf = (pool: Pool) =>
+      ['meta', 'prioritized', 'wait', 'delayed', 'active'].map(
+        (key) => `${this.options(OLD_HELD_QUEUE(pool)).prefix}:${OLD_HELD_QUEUE(pool)}:${key}`,
+      );
+    // One pipeline per cluster slot (each old queue had a tag of its own).
+    const replies = await this.redis.bySlot(
+      pools,
+      (pool) => keysOf(pool)[0],
+      (pipeline, pool) => pipeline.exists(...keysOf(pool)),
+    );
+    return pools.filter((_, i) => {
+      const [error, count] = replies[i] ?? [new Error('no reply'), 0];
+      if (error) throw error;
+      return Number(count) > 0;
+    });
+  }
+
+  /** The queue worker of a pool's held targets: it, not each job, says that a job taken goes. */
+  heldWorker(pool: Pool, extra: Partial<WorkerOptions> = {}): Worker<HeldTargetJob> {
+    return new Worker<HeldTargetJob>(heldQueueName(pool), null, {
+      ...this.workerOptions(heldQueueName(pool), extra),
+      prefix: this.heldOptions(pool).prefix,
+      ...HELD_WORKER_KEEP,
+    });
   }
 
   dials(): Queue<DialJob> {
@@ -136,8 +228,8 @@ export class Queues implements OnModuleDestroy {
     for (let i = 0; i < targets.length; i += 1_000) {
       await queue.addBulk(
         targets.slice(i, i + 1_000).map((t) => ({
-          name: 'held-target',
-          data: { tenantId: pool.tenantId, autocallId: autocall.id, targetId: t.id },
+          name: 't',
+          data: compactId(autocall.id),
           opts: { jobId: heldJobId(t.id, t.attempts), priority: bullPriority(autocall.priority) },
         })),
       );
@@ -146,12 +238,11 @@ export class Queues implements OnModuleDestroy {
     }
   }
 
-  /** Which of these targets have no held job in their pool's queue (one round trip for all). */
+  /** Which of these targets have no held job in their pool's queue (one round trip for all, per slot on a cluster). */
   async heldJobsMissing(targets: { pool: Pool; targetId: string; attempts: number }[]): Promise<boolean[]> {
     if (!targets.length) return [];
-    const pipeline = this.redis.client.pipeline();
-    for (const t of targets) pipeline.exists(this.held(t.pool).toKey(heldJobId(t.targetId, t.attempts)));
-    const replies = (await pipeline.exec()) ?? [];
+    const keyOf = (t: (typeof targets)[number]) => this.held(t.pool).toKey(heldJobId(t.targetId, t.attempts));
+    const replies = await this.redis.bySlot(targets, keyOf, (pipeline, t) => pipeline.exists(keyOf(t)));
     return targets.map((_, i) => {
       const [error, exists] = replies[i] ?? [new Error('no reply'), null];
       if (error) throw error;
@@ -159,14 +250,52 @@ export class Queues implements OnModuleDestroy {
     });
   }
 
-  /** Wakes the dispatchers of a pool (or, with skill '*', of every pool of the tenant). */
-  async announcePool(pool: Pool): Promise<void> {
-    // The time rides along so the dispatcher can measure capacity-freed-to-originate latency.
-    await this.redis.client.publish(this.dispatchChannel(), `${poolId(pool)}|${Date.now()}`);
+  /**
+   * Something may have freed capacity in a pool (or, with skill '*', in every pool of the tenant):
+   * one dispatcher, whichever takes the wake-up first, drains it (see wakePools).
+   */
+  async announcePool(pool: Pool, at = Date.now()): Promise<void> {
+    await this.wakePools([pool], at);
   }
 
+  /**
+   * Leaves a wake-up for each pool in the wake-up list: each dispatcher takes wake-ups from it
+   * (takeWakeUp), so each is taken by one of them, not by every worker; one that comes while its
+   * pool is being drained in that worker is absorbed by the drain. None is dropped or merged here:
+   * a dispatcher that takes a wake-up and dies loses that one alone, and the leader's sweep makes
+   * it up. The time rides along so the dispatcher can measure capacity-freed-to-originate latency.
+   * One round trip (one LPUSH) for every pool given.
+   */
+  async wakePools(pools: Pool[], at = Date.now()): Promise<void> {
+    if (!pools.length) return;
+    const length = await this.redis.client.lpush(this.wakeList(), ...pools.map((pool) => `${poolId(pool)}|${at}`));
+    // The leader's sweep wakes every pool: wake-ups left with nobody to take them can go.
+    if (length > WAKE_LIST_MAX) await this.redis.client.ltrim(this.wakeList(), 0, WAKE_LIST_MAX - 1);
+  }
+
+  /**
+   * The next wake-up, waiting for one on `blocking` (a connection of its own) for up to
+   * `timeoutSeconds`. Null when none came.
+   */
+  async takeWakeUp(blocking: RedisClient, timeoutSeconds: number): Promise<{ pool: Pool; at: number } | null> {
+    const popped = await blocking.brpop(this.wakeList(), timeoutSeconds);
+    if (!popped) return null;
+    const [tenantId, skill, at] = popped[1].split('|');
+    return { pool: { tenantId, skill }, at: Number(at) || Date.now() };
+  }
+
+  private wakeList(): string {
+    return `${this.config.get('REDIS_KEY_PREFIX')}:{wakes}:list`;
+  }
+
+  /** Pub/sub channel of capacity freed in a pool ("<tenant>|<skill>|<ms>"), from Lua scripts (FREE_AGENT). */
   dispatchChannel(): string {
     return `${this.config.get('REDIS_KEY_PREFIX')}:events:dispatch`;
+  }
+
+  /** Pub/sub channel of one worker: its oldest waiting caller can be served ("<tenant>|<skill>"). */
+  serveChannel(workerId: string): string {
+    return `${this.config.get('REDIS_KEY_PREFIX')}:events:serve:${workerId}`;
   }
 
   async pools(): Promise<Pool[]> {

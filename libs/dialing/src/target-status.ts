@@ -1,7 +1,7 @@
 /**
  * The target state machine (shared/DESIGN.md §3): the one place that says which status changes
  * are legal. A target is terminal exactly once; only a retry sends a finished attempt back to
- * `pending`, and only from no_answer, busy or failed.
+ * `pending`: from no_answer, busy or failed, or from connected by a `retry` disposition.
  */
 export const TARGET_STATUSES = [
   'pending',
@@ -31,7 +31,8 @@ const NEXT: Record<TargetStatus, readonly TargetStatus[]> = {
   dialing: ['ringing', 'answered', 'no_answer', 'busy', 'failed', 'cancelled', 'pending'],
   ringing: ['answered', 'no_answer', 'busy', 'failed', 'cancelled', 'pending'],
   answered: ['connected', 'abandoned', 'machine', 'failed', 'cancelled'],
-  connected: ['completed'],
+  // Back to pending: the agent's disposition asks for another attempt (a `retry` code).
+  connected: ['completed', 'pending'],
   completed: [],
   no_answer: [],
   busy: [],

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { trunkUsageSchema } from './trunk-schemas';
 
 // Answers about lines, as the API sends them: they document the responses in OpenAPI and check
 // real responses in the tests.
@@ -10,4 +11,9 @@ export const lineUsageSchema = z.object({
   /** Lines taken for dials that are being placed right now. */
   reserved: z.int(),
   free: z.int(),
+  /**
+   * GET /v1/lines/usage: each trunk's use now (channels, calls in the last second, paused until),
+   * by priority; absent while the tenant dials through the default trunk (it defines none).
+   */
+  trunks: z.array(trunkUsageSchema).optional(),
 });

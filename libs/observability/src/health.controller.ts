@@ -1,11 +1,11 @@
-import { Controller, Get, HttpCode, Res } from '@nestjs/common';
+import { Controller, Get, HttpCode, Inject, Optional, Res } from '@nestjs/common';
 import { ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
 import type { Response } from 'express';
 import { z } from 'zod';
 import { jsonSchemaOf } from '@autocall/common';
 import { PrismaService } from '@autocall/database';
 import { RedisService } from '@autocall/redis';
-import { livenessSchema, readinessSchema } from './health-schemas';
+import { HealthCheckName, livenessSchema, readinessSchema } from './health-schemas';
 import { Public } from './public.decorator';
 
 /** A JSON answer described by its zod schema (as apps/api's DocumentedResponse, which libs cannot import). */
@@ -36,7 +36,16 @@ async function check(name: string, probe: () => Promise<unknown>, timeoutMs = 2_
   }
 }
 
-/** Liveness (the process runs) and readiness (PostgreSQL and Redis answer). */
+/** A dependency of one app besides PostgreSQL and Redis (the worker's SIP trunk): rejects when down. */
+export interface ReadinessCheck {
+  name: Exclude<HealthCheckName, 'postgresql' | 'redis'>;
+  probe(): Promise<unknown>;
+}
+
+/** The app's own readiness checks (a provider of ReadinessCheck[]); none by default. */
+export const READINESS_CHECKS = Symbol('READINESS_CHECKS');
+
+/** Liveness (the process runs) and readiness (PostgreSQL and Redis answer, and the app's own checks). */
 @ApiTags('health')
 @Public()
 @Controller('health')
@@ -44,6 +53,7 @@ export class HealthController {
   constructor(
     private readonly prisma: PrismaService,
     private readonly redis: RedisService,
+    @Optional() @Inject(READINESS_CHECKS) private readonly extra: ReadinessCheck[] = [],
   ) {}
 
   @Get('live')
@@ -56,7 +66,10 @@ export class HealthController {
   }
 
   @Get('ready')
-  @ApiOperation({ summary: 'Readiness: PostgreSQL and Redis answer', security: [] })
+  @ApiOperation({
+    summary: 'Readiness: PostgreSQL and Redis answer (and, in a worker with TELEPHONY=sip, the trunk answers OPTIONS)',
+    security: [],
+  })
   @HealthResponse(200, readinessSchema, 'up: every dependency answers')
   @HealthResponse(503, readinessSchema, 'down: the checks say which dependency does not answer')
   @MalformedBody()
@@ -64,6 +77,7 @@ export class HealthController {
     const checks = await Promise.all([
       check('postgresql', () => this.prisma.$queryRaw`SELECT 1`),
       check('redis', () => this.redis.ping()),
+      ...(this.extra ?? []).map((c) => check(c.name, () => c.probe())),
     ]);
     const up = checks.every((c) => c.status === 'up');
     res.status(up ? 200 : 503);

@@ -2,3 +2,4 @@ export * from './redis-keys';
 export * from './redis.service';
 export * from './redis.module';
 export * from './rate-limiter';
+export * from './key-slot';

@@ -1,6 +1,8 @@
 import {
   DEFAULT_SIMULATOR_SETTINGS,
   foreseeCall,
+  parseDispositionShares,
+  memoryInviteLog,
   OriginateLedger,
   SimulatorScheduler,
   SimulatorSettings,
@@ -187,5 +189,130 @@ describe('telephony simulator', () => {
       } else if (call.answeredAt === undefined) expect(future.settleSeconds).toBeCloseTo(call.endedAt / 1000, 6);
     }
     expect(humans).toBeGreaterThan(50);
+  });
+
+  it('signals detection after the answer: 2–4 s later, machine, human or unknown, the other draws unchanged', async () => {
+    const timers: { at: number; run: () => void; cancelled: boolean }[] = [];
+    let now = 0;
+    const scheduler: SimulatorScheduler = {
+      now: () => new Date(now),
+      after: (ms, run) => {
+        const timer = { at: now + ms, run, cancelled: false };
+        timers.push(timer);
+        return timer;
+      },
+      cancel: (timer) => void ((timer as { cancelled: boolean }).cancelled = true),
+    };
+    const settings = {
+      ...DEFAULT_SIMULATOR_SETTINGS,
+      seed: 'detect',
+      timeScale: 1,
+      answerProbability: 1,
+      machineShare: 0.3,
+      detection: 'after_answer' as const,
+      detectionUnknownShare: 0.1,
+    };
+    const sim = new TelephonySimulator(settings, new MemoryLedger(), scheduler);
+    const seen = new Map<
+      string,
+      { answeredAt?: number; answeredBy?: string | null; result?: string; after?: number }
+    >();
+    sim.onEvent((e) => {
+      const call = seen.get(e.callId) ?? {};
+      seen.set(e.callId, call);
+      if (e.type === 'answered') Object.assign(call, { answeredAt: now, answeredBy: e.answeredBy });
+      if (e.type === 'detected') Object.assign(call, { result: e.result, after: now - (call.answeredAt as number) });
+    });
+    const numbers = Array.from({ length: 200 }, (_, i) => `+1666${String(i).padStart(7, '0')}`);
+    for (const to of numbers) await sim.originate({ ...request(to, to), ringTimeoutSeconds: 60 });
+    while (timers.length) {
+      timers.sort((a, b) => a.at - b.at);
+      const next = timers.shift() as (typeof timers)[number];
+      if (next.cancelled) continue;
+      now = next.at;
+      next.run();
+      await new Promise((resolve) => setImmediate(resolve));
+    }
+    const results = { human: 0, machine: 0, unknown: 0 };
+    for (const to of numbers) {
+      const call = seen.get(to);
+      if (call?.answeredAt === undefined) continue;
+      expect(call.answeredBy).toBeNull();
+      // A person who hangs up before the result (patience) ends the detector too.
+      if (call.result === undefined) continue;
+      results[call.result as keyof typeof results]++;
+      expect(call.after).toBeGreaterThanOrEqual(2_000);
+      expect(call.after).toBeLessThanOrEqual(4_000);
+      // The answer comes when it would without detection: the dial's other draws are unchanged.
+      const future = foreseeCall(settings, { to, attempt: 1, ringTimeoutSeconds: 60 });
+      if (future.human) expect(future.settleSeconds).toBeCloseTo(call.answeredAt / 1000, 6);
+    }
+    expect(results.machine).toBeGreaterThan(20);
+    expect(results.human).toBeGreaterThan(60);
+    expect(results.unknown).toBeGreaterThan(3);
+  });
+
+  it("models a carrier's call rate: a trunk answers 503 with Retry-After above it, counting Call-IDs, not repeats", async () => {
+    let clock = 0;
+    const log = memoryInviteLog(() => clock);
+    const ledger = new MemoryLedger();
+    const sim = new TelephonySimulator(
+      {
+        ...DEFAULT_SIMULATOR_SETTINGS,
+        timeScale: 1000,
+        failureRate: 0,
+        unreachableRate: 0,
+        trunks: { 'carrier.example:5060': { callsPerSecond: 2, retryAfterSeconds: 2 } },
+      },
+      ledger,
+      undefined,
+      log,
+    );
+    const events: TelephonyEvent[] = [];
+    sim.onEvent((e) => void events.push(e));
+    const trunk = {
+      id: 'tr',
+      target: 'carrier.example:5060',
+      transport: 'udp' as const,
+      username: null,
+      password: null,
+      callerIds: [],
+    };
+    const unlimited = { ...trunk, id: 'other', target: 'elsewhere.example' };
+    for (const id of ['a', 'b', 'c']) await sim.originate({ ...request(id), trunk });
+    await sim.originate({ ...request('a'), trunk }); // a repeat: neither a new call nor a new INVITE
+    await sim.originate({ ...request('d'), trunk: unlimited });
+    clock = 1_000; // a second later the carrier takes new calls again
+    await sim.originate({ ...request('e'), trunk });
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    const overloads = events.filter((e) => e.type === 'ended' && e.cause === 'trunk_overloaded');
+    expect(overloads).toEqual([expect.objectContaining({ callId: 'c', sipCode: 503, retryAfterSeconds: 2 })]);
+    expect(log.received('carrier.example:5060')).toEqual([0, 0, 0, 1_000]);
+    sim.shutdown();
+  });
+});
+
+describe('simulated agents disposition', () => {
+  it('read their shares from code:share pairs', () => {
+    expect(parseDispositionShares('sale:0.3,no_interest:0.5')).toEqual([
+      { code: 'sale', share: 0.3 },
+      { code: 'no_interest', share: 0.5 },
+    ]);
+    expect(parseDispositionShares('')).toEqual([]);
+  });
+
+  it('do not disposition at all without shares, and always pick one when the shares make 1', () => {
+    expect(simulator().sim.agentDisposition()).toBeNull();
+    const { sim } = simulator({ wrapUpSecondsMean: 10, dispositions: parseDispositionShares('sale:0.5,dnc:0.5') });
+    const picks = Array.from({ length: 200 }, () => sim.agentDisposition()!);
+    expect(new Set(picks.map((p) => p.code))).toEqual(new Set(['sale', 'dnc']));
+    // After their own wrap-up: half to one and a half times its mean.
+    for (const pick of picks) expect(pick.afterSeconds).toBeGreaterThanOrEqual(5);
+    for (const pick of picks) expect(pick.afterSeconds).toBeLessThanOrEqual(15);
+  });
+
+  it('leave the share not given to any code undispositioned (the wrap-up times out)', () => {
+    const { sim } = simulator({ dispositions: parseDispositionShares('sale:0') });
+    expect(sim.agentDisposition()).toEqual({ afterSeconds: 0, code: null });
   });
 });

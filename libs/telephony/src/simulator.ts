@@ -20,6 +20,16 @@ export interface SimulatorSettings {
   unreachableRate: number;
   /** Share of answered calls picked up by an answering machine. */
   machineShare: number;
+  /**
+   * How the network says who answered (answering-machine detection by signalling):
+   * - `on_answer` (default): with the answer itself, as an SBC that holds the 200 OK until it knows
+   *   (or puts its result in a header of it);
+   * - `after_answer`: the answer says nothing; the result follows 2–4 s later (uniform), as an
+   *   INFO/NOTIFY would, and is `unknown` for a share of answers (`detectionUnknownShare`).
+   */
+  detection?: 'on_answer' | 'after_answer';
+  /** after_answer: the share of answers detection cannot tell (`unknown`: treated as a person). */
+  detectionUnknownShare?: number;
   ringSecondsMean: number;
   talkSecondsMean: number;
   /** How long an answered caller waits for an agent before hanging up. */
@@ -28,6 +38,56 @@ export interface SimulatorSettings {
   messageSeconds: number;
   /** The simulated agents' mean wrap-up after a call (0 or absent: none). */
   wrapUpSecondsMean?: number;
+  /** How simulated agents disposition their calls: codes and their shares (the rest: never). */
+  dispositions?: { code: string; share: number }[];
+  /**
+   * Carriers by trunk target (host[:port]): each accepts at most callsPerSecond new INVITEs in any
+   * sliding second (real seconds, whatever the time scale) and answers the excess 503, with
+   * Retry-After when retryAfterSeconds is set. A trunk not named here has no limit of its own.
+   */
+  trunks?: Record<string, SimulatedTrunk>;
+}
+
+export interface SimulatedTrunk {
+  callsPerSecond: number;
+  retryAfterSeconds: number | null;
+}
+
+/**
+ * The carriers' count of the INVITEs each trunk received, shared by every worker (one clock):
+ * `receive` records a new call (a repeat of a callId is a retransmission, not a new call) and
+ * answers how many new calls the trunk received in the last second, this one included.
+ */
+export interface TrunkInviteLog {
+  receive(trunk: string, callId: string): Promise<number>;
+}
+
+/** The log kept in this process (tests of the simulator alone). */
+export function memoryInviteLog(now: () => number = Date.now): TrunkInviteLog & {
+  received(trunk: string): number[];
+} {
+  const log = new Map<string, Map<string, number>>();
+  return {
+    async receive(trunk, callId) {
+      let calls = log.get(trunk);
+      if (!calls) log.set(trunk, (calls = new Map()));
+      const at = now();
+      if (!calls.has(callId)) calls.set(callId, at);
+      return [...calls.values()].filter((t) => t > at - 1_000 && t <= at).length;
+    },
+    received: (trunk) => [...(log.get(trunk)?.values() ?? [])].sort((a, b) => a - b),
+  };
+}
+
+/** `sale:0.3,not_interested:0.5` → the simulator's disposition shares. */
+export function parseDispositionShares(value: string): { code: string; share: number }[] {
+  return value
+    .split(',')
+    .filter(Boolean)
+    .map((pair) => {
+      const [code, share] = pair.split(':');
+      return { code, share: Number(share) };
+    });
 }
 
 export const DEFAULT_SIMULATOR_SETTINGS: SimulatorSettings = {
@@ -80,6 +140,8 @@ interface SimulatedCall {
   request: OriginateRequest;
   state: CallState;
   answeredBy?: AnsweredBy;
+  /** after_answer detection: the detector's pending result. */
+  detectTimer?: unknown;
   random: SeededRandom;
   timers: Set<unknown>;
   events: Promise<void>;
@@ -100,6 +162,7 @@ export class TelephonySimulator extends TelephonyPort {
     readonly settings: SimulatorSettings,
     private readonly ledger: OriginateLedger,
     private readonly scheduler: SimulatorScheduler = WALL_CLOCK_SCHEDULER,
+    private readonly inviteLog: TrunkInviteLog = memoryInviteLog(),
   ) {
     super();
   }
@@ -127,6 +190,20 @@ export class TelephonySimulator extends TelephonyPort {
       events: Promise.resolve(),
     };
     this.calls.set(call.id, call);
+    const carrier = request.trunk ? this.settings.trunks?.[request.trunk.target] : undefined;
+    if (request.trunk && carrier) {
+      const received = await this.inviteLog.receive(request.trunk.target, request.callId);
+      if (received > carrier.callsPerSecond) {
+        // Above the carrier's call rate: 503 at once (a few milliseconds), nothing rings.
+        const retryAfterSeconds = carrier.retryAfterSeconds;
+        const timer = this.scheduler.after(5, () => {
+          call.timers.delete(timer);
+          this.end(call, 'trunk_overloaded', 503, retryAfterSeconds);
+        });
+        call.timers.add(timer);
+        return;
+      }
+    }
     this.plan(call);
   }
 
@@ -185,9 +262,31 @@ export class TelephonySimulator extends TelephonyPort {
     return mean > 0 ? mean * (0.5 + Math.random()) : null;
   }
 
+  /**
+   * Simulated agents disposition after their wrap-up, a code drawn from the configured shares (or
+   * none: the share left over forgets to, and the wrap-up times out). Null with no shares set.
+   */
+  override agentDisposition(): { afterSeconds: number; code: string | null } | null {
+    const shares = this.settings.dispositions ?? [];
+    if (!shares.length) return null;
+    let roll = Math.random();
+    let code: string | null = null;
+    for (const share of shares) {
+      if (roll < share.share) {
+        code = share.code;
+        break;
+      }
+      roll -= share.share;
+    }
+    return { afterSeconds: this.agentWrapUpSeconds() ?? 0, code };
+  }
+
   /** Stops every call at once (process shutdown): the network would drop them too. */
   shutdown(): void {
-    for (const call of this.calls.values()) this.clearTimers(call);
+    for (const call of this.calls.values()) {
+      this.clearTimers(call);
+      this.stopDetector(call);
+    }
     this.calls.clear();
   }
 
@@ -206,7 +305,14 @@ export class TelephonySimulator extends TelephonyPort {
         this.after(call, fate.ringFor, () => {
           call.state = 'answered';
           call.answeredBy = fate.machine ? 'machine' : 'human';
-          this.emit(call, { type: 'answered', callId: call.id, answeredBy: call.answeredBy, at: this.scheduler.now() });
+          if (this.settings.detection === 'after_answer') this.detectAfterAnswer(call, fate.machine);
+          else
+            this.emit(call, {
+              type: 'answered',
+              callId: call.id,
+              answeredBy: call.answeredBy,
+              at: this.scheduler.now(),
+            });
           if (fate.machine) this.after(call, 30, () => this.end(call, 'normal_clearing', 200));
           else this.waitForAgent(call);
         });
@@ -217,17 +323,44 @@ export class TelephonySimulator extends TelephonyPort {
     });
   }
 
+  /**
+   * The answer says nothing of who answered; the detector's result follows 2–4 s later, `unknown`
+   * for a share of answers. Drawn from a generator of its own (per number and attempt), so that
+   * every other draw of a scenario stays what it was.
+   */
+  private detectAfterAnswer(call: SimulatedCall, machine: boolean): void {
+    const r = new SeededRandom(`${this.settings.seed}:detect:${call.request.to}:${call.request.attempt - 1}`);
+    const delay = r.between(2, 4);
+    const unknown = r.next() < (this.settings.detectionUnknownShare ?? 0.05);
+    this.emit(call, { type: 'answered', callId: call.id, answeredBy: null, at: this.scheduler.now() });
+    // Not one of the call's timers: bridging the call to an agent does not stop the detector.
+    call.detectTimer = this.scheduler.after((delay * 1000) / this.settings.timeScale, () => {
+      call.detectTimer = undefined;
+      if (call.state === 'ended') return;
+      const result = unknown ? 'unknown' : machine ? 'machine' : 'human';
+      this.emit(call, { type: 'detected', callId: call.id, result, at: this.scheduler.now() });
+    });
+  }
+
   private waitForAgent(call: SimulatedCall): void {
     this.after(call, call.random.logNormal(this.settings.patienceSecondsMean, 0.4), () => {
       if (call.state === 'answered') this.end(call, 'normal_clearing', 200);
     });
   }
 
-  private end(call: SimulatedCall, cause: EndCause, sipCode: number): void {
+  private end(call: SimulatedCall, cause: EndCause, sipCode: number, retryAfterSeconds?: number | null): void {
     if (call.state === 'ended') return;
     call.state = 'ended';
     this.clearTimers(call);
-    this.emit(call, { type: 'ended', callId: call.id, cause, sipCode, at: this.scheduler.now() });
+    this.stopDetector(call);
+    this.emit(call, {
+      type: 'ended',
+      callId: call.id,
+      cause,
+      sipCode,
+      at: this.scheduler.now(),
+      ...(retryAfterSeconds !== undefined ? { retryAfterSeconds } : {}),
+    });
     void call.events.then(() => this.calls.delete(call.id));
     // A claim left behind (Redis unavailable now) expires on its own.
     void this.ledger.forget(call.id).catch(() => undefined);
@@ -244,6 +377,11 @@ export class TelephonySimulator extends TelephonyPort {
   private clearTimers(call: SimulatedCall): void {
     for (const timer of call.timers) this.scheduler.cancel(timer);
     call.timers.clear();
+  }
+
+  private stopDetector(call: SimulatedCall): void {
+    if (call.detectTimer !== undefined) this.scheduler.cancel(call.detectTimer);
+    call.detectTimer = undefined;
   }
 
   private emit(call: SimulatedCall, event: TelephonyEvent): void {

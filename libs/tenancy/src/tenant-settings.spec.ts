@@ -11,10 +11,14 @@ const COMPLIANCE_AND_PACING_DEFAULTS = {
     connectThresholdSeconds: null,
     abandonMessage: null,
     fallbackTimeZone: null,
+    abandonScope: null,
   },
   pacing: { maxAbandonRate: 0.03, targetAbandonRate: 0.02, maxLinesPerAgent: 3, minDialSamples: 50, minAgents: 3 },
   pacingBySkill: {},
   retentionDays: 90,
+  wrapUpSeconds: 60,
+  requireDisposition: false,
+  maxTrunkReturns: 5,
 };
 
 describe('tenant settings', () => {

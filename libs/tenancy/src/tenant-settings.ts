@@ -68,6 +68,11 @@ export const complianceOverridesSchema = z
     abandonMessage: z.string().min(1).max(500).nullable().default(null),
     /** The zone of numbers whose prefix says nothing about where they are. */
     fallbackTimeZone: timeZoneSchema.nullable().default(null),
+    /**
+     * What the abandon rate is counted over: each campaign (the default, US and UK), or the tenant
+     * as a whole (the UK's "per call centre" reading, and stricter elsewhere).
+     */
+    abandonScope: z.enum(['campaign', 'tenant']).nullable().default(null),
   })
   .strict();
 
@@ -90,6 +95,15 @@ const skillKey = z.string().regex(SKILL_NAME, 'must be a skill name');
 
 /** The regime's own minimum is checked on PUT /v1/settings (libs/retention). */
 const retentionDaysSchema = z.int().min(1).max(3_650);
+
+/** 5 seconds to 1 hour. */
+/** How long an agent wraps up after a connected call when the tenant does not say (seconds). */
+export const DEFAULT_WRAP_UP_SECONDS = 60;
+const wrapUpSecondsSchema = z.int().min(5).max(3_600);
+
+/** Read by PostgreSQL too (CallRecords.returnToTrunk) when the tenant never set it. */
+export const DEFAULT_MAX_TRUNK_RETURNS = 5;
+const maxTrunkReturnsSchema = z.int().min(1).max(100);
 
 export const tenantSettingsSchema = z
   .object({
@@ -126,6 +140,18 @@ export const tenantSettingsSchema = z
      * stored answers are removed; never less than the compliance windows read (us and jp 31, uk 4).
      */
     retentionDays: retentionDaysSchema.default(90),
+    /**
+     * With disposition codes: after a connected call ends, the agent is in wrap-up at most this long;
+     * then the default code applies (if nobody set one) and the agent is available again.
+     */
+    wrapUpSeconds: wrapUpSecondsSchema.default(DEFAULT_WRAP_UP_SECONDS),
+    /** With disposition codes: an agent cannot leave wrap-up before the call has a disposition. */
+    requireDisposition: z.boolean().default(false),
+    /**
+     * How many times trunks may send a target back (overload: 503, or no answer at all to the
+     * INVITE) before it ends failed (trunk_unavailable); such returns are not attempts.
+     */
+    maxTrunkReturns: maxTrunkReturnsSchema.default(DEFAULT_MAX_TRUNK_RETURNS),
   })
   .strict();
 
@@ -153,6 +179,9 @@ export const tenantSettingsPatchSchema = z
     pacing: pacingSettingsSchema.nullable().optional(),
     pacingBySkill: z.record(skillKey, pacingSettingsSchema).nullable().optional(),
     retentionDays: retentionDaysSchema.nullable().optional(),
+    wrapUpSeconds: wrapUpSecondsSchema.nullable().optional(),
+    requireDisposition: z.boolean().nullable().optional(),
+    maxTrunkReturns: maxTrunkReturnsSchema.nullable().optional(),
   })
   .strict();
 

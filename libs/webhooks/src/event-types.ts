@@ -6,6 +6,7 @@ export const WEBHOOK_EVENT_TYPES = [
   'autocall.target.completed',
   'autocall.completed',
   'contact.status_changed',
+  'contact.disposition_set',
   'agent.session_terminated',
   'callback.scheduled',
   'callback.due',

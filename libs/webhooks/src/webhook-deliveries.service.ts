@@ -97,6 +97,13 @@ export class WebhookDeliveriesService {
     phoneNumber: string,
   ): Promise<{ webhookEvents: number; webhookDeliveryAttempts: number }> {
     const like = `%${phoneNumber.slice(1)}%`;
+    // A disposition's notes are the agent's free text about the person (as the contact's are, they
+    // go with the number): blanked in the events about the number's contacts. Text, not jsonb: the
+    // payload keeps its key order.
+    await tx.$executeRaw`
+      UPDATE webhook_events SET data = replace(data::text, (data->'disposition'->'notes')::text, 'null')::json
+      WHERE tenant_id = ${tenantId}::uuid AND type = 'contact.disposition_set' AND data->>'phoneNumber' = ${phoneNumber}
+        AND json_typeof(data->'disposition'->'notes') = 'string'`;
     const webhookEvents = await tx.$executeRaw`
       UPDATE webhook_events SET data = erase_number_in(data::text, ${phoneNumber})::json
       WHERE tenant_id = ${tenantId}::uuid AND data::text LIKE ${like}`;

@@ -75,6 +75,11 @@ export class WebhookOutbox implements OnApplicationShutdown {
    */
   async claimNew(limit: number): Promise<DueBatch[]> {
     const client = await this.pool.connect();
+    // A connection cut between two of the statements below is told as an 'error' event with no
+    // query to fail: without a listener it would end the process.
+    let lost: Error | undefined;
+    const onLost = (error: Error) => (lost = error);
+    client.on('error', onLost);
     try {
       await client.query('BEGIN');
       const { rows } = await client.query(
@@ -111,9 +116,12 @@ export class WebhookOutbox implements OnApplicationShutdown {
       return batches;
     } catch (error) {
       await client.query('ROLLBACK').catch(() => undefined);
+      lost ??= error as Error;
       throw error;
     } finally {
-      client.release();
+      client.removeListener('error', onLost);
+      // A connection that failed is closed rather than given back to the pool.
+      client.release(lost);
     }
   }
 

@@ -8,6 +8,7 @@ import {
   TARGET_STATUSES,
   TargetStatus,
 } from '@autocall/dialing';
+import { DISPOSITION_KINDS, DISPOSITION_SETTERS } from '@autocall/dispositions';
 import { WebhookEventType } from './event-types';
 
 // The JSON body of every webhook delivery, per event type, exactly as AutoCall sends it: they
@@ -45,22 +46,28 @@ function envelope<T extends WebhookEventType, D extends z.ZodType>(type: T, data
 }
 
 /** A contact and its whole timeline (webhook_contact_json): fields of the API's contact detail. */
-export const webhookContactSchema = contactDetailSchema.pick({
-  contactId: true,
-  attempt: true,
-  status: true,
-  agentId: true,
-  answeredBy: true,
-  cause: true,
-  sipCode: true,
-  callerId: true,
-  createdAt: true,
-  ringingAt: true,
-  answeredAt: true,
-  connectedAt: true,
-  endedAt: true,
-  timeline: true,
-});
+export const webhookContactSchema = contactDetailSchema
+  .pick({
+    contactId: true,
+    attempt: true,
+    status: true,
+    agentId: true,
+    answeredBy: true,
+    detection: true,
+    cause: true,
+    sipCode: true,
+    callerId: true,
+    createdAt: true,
+    ringingAt: true,
+    answeredAt: true,
+    connectedAt: true,
+    endedAt: true,
+    timeline: true,
+  })
+  .extend({
+    /** Its disposition code, if it has one (contact.disposition_set carries the whole of it). */
+    disposition: z.string().nullable(),
+  });
 
 /** autocall.target.completed: a target reached a terminal status. */
 export const autocallTargetCompletedWebhookSchema = envelope(
@@ -75,6 +82,8 @@ export const autocallTargetCompletedWebhookSchema = envelope(
     status: terminalTargetStatus,
     reason: z.string().nullable(),
     attempts: z.int(),
+    /** The disposition that decided the outcome of a connected call (a tenant with disposition codes). */
+    disposition: z.string().nullable(),
     data: freeData,
     completedAt: instant,
     /** The target's last contact, null when it was never dialed. */
@@ -120,6 +129,8 @@ export const contactStatusChangedWebhookSchema = envelope(
     cause: z.string().nullable(),
     agentId: z.string().nullable(),
     answeredBy: answeredBy.nullable(),
+    /** Answering-machine detection as the contact holds it at this event (the contact API's). */
+    detection: contactDetailSchema.shape.detection,
     /** Once the contact ended. */
     sipCode: z.int().nullable(),
     /** On the event that ends the target's last contact: what the attempt did to its target. */
@@ -167,11 +178,37 @@ export const callbackCompletedWebhookSchema = envelope('callback.completed', cal
 /** callback.cancelled. */
 export const callbackCancelledWebhookSchema = envelope('callback.cancelled', callbackPayload(['cancelled']));
 
+/** contact.disposition_set: a contact's disposition was set (by a role, or `default` at the wrap-up's end). */
+export const contactDispositionSetWebhookSchema = envelope(
+  'contact.disposition_set',
+  z.object({
+    contactId: z.uuid(),
+    autocallId: z.uuid(),
+    targetId: z.uuid(),
+    reference: z.string().nullable(),
+    /** E.164; null once erased on request. */
+    phoneNumber: z.string().nullable(),
+    attempt: z.int(),
+    skill: z.string(),
+    agentId: z.string().nullable(),
+    disposition: z.object({
+      code: z.string(),
+      /** The code's label and kind now (null: the code was removed since). */
+      label: z.string().nullable(),
+      kind: z.enum(DISPOSITION_KINDS).nullable(),
+      notes: z.string().nullable(),
+      by: z.enum(DISPOSITION_SETTERS),
+      at: instant,
+    }),
+  }),
+);
+
 /** The whole JSON body of a delivery, per event type. */
 export const WEBHOOK_PAYLOAD_SCHEMAS: Record<WebhookEventType, z.ZodType> = {
   'autocall.target.completed': autocallTargetCompletedWebhookSchema,
   'autocall.completed': autocallCompletedWebhookSchema,
   'contact.status_changed': contactStatusChangedWebhookSchema,
+  'contact.disposition_set': contactDispositionSetWebhookSchema,
   'agent.session_terminated': agentSessionTerminatedWebhookSchema,
   'callback.scheduled': callbackScheduledWebhookSchema,
   'callback.due': callbackDueWebhookSchema,

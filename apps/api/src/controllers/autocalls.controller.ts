@@ -92,7 +92,11 @@ export class AutoCallsController {
   })
   async get(@CurrentCaller() caller: Caller, @Param('id') id: string) {
     const autocall = await this.autocalls.get(caller.tenantId, knownId(id, 'AutoCall'));
-    return { ...autocall, abandon: await this.pacingStats.ofAutoCall(autocall.id) };
+    return {
+      ...autocall,
+      abandon: await this.pacingStats.ofAutoCall(autocall.id),
+      dispositions: await this.autocalls.dispositionCounts(autocall.id),
+    };
   }
 
   @Get(':id/targets')

@@ -2,7 +2,7 @@ import { Controller, Get, Put } from '@nestjs/common';
 import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { z } from 'zod';
 import { Queues } from '@autocall/dialing';
-import { INBOUND_REPORT_TTL_SECONDS, lineUsageSchema, LinesService } from '@autocall/lines';
+import { INBOUND_REPORT_TTL_SECONDS, lineUsageSchema, LinesService, TrunksService } from '@autocall/lines';
 import type { Caller } from '@autocall/tenancy';
 import { CurrentCaller } from '../http/caller.decorator';
 import { Audited } from '../http/audited.decorator';
@@ -28,6 +28,7 @@ export class LinesController {
   constructor(
     private readonly lines: LinesService,
     private readonly queues: Queues,
+    private readonly trunks: TrunksService,
   ) {}
 
   @Put()
@@ -66,9 +67,12 @@ export class LinesController {
 
   @Get('usage')
   @Roles('supervisor', 'integrator')
-  @ApiOperation({ summary: 'Line usage now: capacity, in use (outbound, inbound), reserved, free' })
+  @ApiOperation({
+    summary: "Line usage now: capacity, in use (outbound, inbound), reserved, free; and each trunk's use",
+  })
   @DocumentedResponse(200, lineUsageSchema, 'the line usage now')
-  usage(@CurrentCaller() caller: Caller) {
-    return this.lines.usage(caller.tenantId);
+  async usage(@CurrentCaller() caller: Caller) {
+    const [usage, trunks] = await Promise.all([this.lines.usage(caller.tenantId), this.trunks.usage(caller.tenantId)]);
+    return trunks.length ? { ...usage, trunks } : usage;
   }
 }

@@ -14,7 +14,8 @@ const EVENTS: Record<WebhookEventType, { summary: string; description: string }>
     description:
       'Sent when a target of an AutoCall reaches a terminal status (completed, no_answer, busy, failed, abandoned, ' +
       'machine, skipped, not_dialed, cancelled, expired): its outcome, attempts, your `reference` and `data`, and ' +
-      'its last contact with its whole timeline (`contact` is null when it was never dialed).',
+      'its last contact with its whole timeline (`contact` is null when it was never dialed). For a tenant with ' +
+      "disposition codes, a connected call's target completes when its disposition is applied, and carries it.",
   },
   'autocall.completed': {
     summary: 'Every target of an AutoCall is terminal',
@@ -30,6 +31,12 @@ const EVENTS: Record<WebhookEventType, { summary: string; description: string }>
       '`connected`, then `ended` or `abandoned` (answered, and no agent took it). `sequence` orders one contact’s ' +
       'events. The event that ends the last contact of its target carries `target`: what the attempt did to it (a ' +
       'final status, or `pending` with `nextAttemptAt` when a retry follows); the others carry null.',
+  },
+  'contact.disposition_set': {
+    summary: "A contact's disposition was set",
+    description:
+      'Sent once per contact when its disposition is set: by the agent (or a supervisor or an integrator for it), ' +
+      'or `default` when nobody did within the wrap-up. Carries the code, its label and kind, and the notes.',
   },
   'agent.session_terminated': {
     summary: "A supervisor ended an agent's session",

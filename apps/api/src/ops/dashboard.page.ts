@@ -34,6 +34,12 @@ export const DASHBOARD_PAGE = `<!doctype html>
   .progress { min-width: 120px; }
   .warn { color: var(--warn); }
   .dot { display: inline-block; width: 9px; height: 9px; border-radius: 50%; margin-right: 4px; }
+  .charts { display: flex; flex-wrap: wrap; gap: 12px; margin-bottom: 8px; }
+  figure.chart { margin: 0; }
+  figure.chart figcaption { font-size: 12px; color: var(--muted); }
+  figure.chart figcaption b { color: var(--ink); font-variant-numeric: tabular-nums; }
+  svg.chart { display: block; background: var(--bg); border-radius: 4px; }
+  h4 { margin: 6px 0 4px; font-size: 13px; }
 </style>
 </head>
 <body>
@@ -56,6 +62,58 @@ export const DASHBOARD_PAGE = `<!doctype html>
     $('table', {}, $('thead', {}, $('tr', {}, ...head.map((h) => $('th', { class: h.n ? 'n' : '' }, h.t)))),
       $('tbody', {}, ...rows.map((r) => $('tr', {}, ...r.map((c, i) => $('td', { class: head[i].n ? 'n' : '' }, c))))));
 
+  // Pacing charts: the pools' samples of the last hour, fetched every few seconds (not every push).
+  let pacing = { pools: [] };
+  const loadPacing = () =>
+    fetch('/admin/dashboard/pacing', { credentials: 'same-origin' })
+      .then((r) => (r.ok ? r.json() : null))
+      .then((p) => { if (p) pacing = p; })
+      .catch(() => undefined);
+  const svg = (tag, attrs = {}, ...children) => {
+    const el = document.createElementNS('http://www.w3.org/2000/svg', tag);
+    for (const [k, v] of Object.entries(attrs)) el.setAttribute(k, String(v));
+    for (const c of children) el.append(c instanceof Node ? c : document.createTextNode(String(c)));
+    return el;
+  };
+  const MODE_COLORS = { predictive: 'var(--busy)', progressive: 'var(--free)', stopped: 'var(--line)' };
+  // One series over the hour: a line, dashed reference lines (cap, target), the mode as a strip below.
+  function chart(name, pool, value, options) {
+    const W = 280, H = 96, P = 4, STRIP = options.modes ? 6 : 0;
+    // The hour, or as much of it as the pool has paced.
+    const to = Date.now(), from = Math.min(to - 60000, Math.max(to - 3600000, pool.samples.length ? pool.samples[0].at : to));
+    const points = pool.samples.filter((x) => value(x) !== null);
+    const refs = options.refs || [];
+    const top = Math.max(options.min || 0, ...points.map(value), ...refs.map((r) => r.value * 1.15)) || 1;
+    const x = (at) => P + ((at - from) / (to - from)) * (W - 2 * P);
+    const y = (v) => H - STRIP - P - (v / top) * (H - STRIP - 2 * P);
+    const chartSvg = svg('svg', { class: 'chart', 'data-series': options.series, viewBox: '0 0 ' + W + ' ' + H, width: W, height: H });
+    for (const r of refs)
+      chartSvg.append(svg('line', { x1: P, x2: W - P, y1: y(r.value), y2: y(r.value), style: 'stroke:' + r.color, 'stroke-dasharray': '4 3' }, svg('title', {}, r.label)));
+    if (options.modes)
+      pool.samples.forEach((sample, i) => {
+        const next = pool.samples[i + 1];
+        chartSvg.append(svg('rect', { x: x(sample.at), y: H - STRIP, width: Math.max(1, (next ? x(next.at) : W - P) - x(sample.at)), height: STRIP, style: 'fill:' + (MODE_COLORS[sample.mode] || 'var(--line)') }, svg('title', {}, sample.mode)));
+      });
+    chartSvg.append(svg('polyline', { fill: 'none', style: 'stroke: var(--ink)', 'stroke-width': 1.5,
+      points: points.map((p) => x(p.at).toFixed(1) + ',' + y(value(p)).toFixed(1)).join(' ') }));
+    const last = points[points.length - 1];
+    return $('figure', { class: 'chart' }, $('figcaption', {}, name + ' ', $('b', {}, last ? options.format(value(last)) : '–')), chartSvg);
+  }
+  function renderPacing(t) {
+    const pools = pacing.pools.filter((p) => p.tenantId === t.id);
+    if (!pools.length) return '';
+    return $('section', { class: 'pacing' }, $('h3', {}, 'Pacing, last hour'),
+      ...pools.map((pool) => $('div', { 'data-pool': pool.skill },
+        $('h4', {}, pool.skill + ' · since ' + new Date(Math.max(Date.now() - 3600000, pool.samples[0].at)).toLocaleTimeString()),
+        $('div', { class: 'charts' },
+          chart('occupancy', pool, (s) => s.occupancy, { series: 'occupancy', min: 1, format: pct }),
+          chart('abandoned, last hour', pool, (s) => s.abandonRate, { series: 'abandon', format: pct, refs: [
+            { value: pool.maxAbandonRate, color: 'var(--warn)', label: 'cap ' + pct(pool.maxAbandonRate) },
+            { value: pool.targetAbandonRate, color: 'var(--reserved)', label: 'target ' + pct(pool.targetAbandonRate) }] }),
+          chart('dials per minute', pool, (s) => s.dialsPerMinute, { series: 'dials', format: (v) => v.toFixed(1) }),
+          chart('risk · mode', pool, (s) => s.alpha, { series: 'risk', format: (v) => (100 * v).toFixed(2) + ' %', modes: true })))));
+  }
+
   function renderTenant(t) {
     const l = t.lines;
     const lines = $('section', {}, $('h3', {}, 'Lines'),
@@ -69,19 +127,27 @@ export const DASHBOARD_PAGE = `<!doctype html>
       table([{ t: 'skill' }, { t: 'available', n: 1 }, { t: 'reserved', n: 1 }, { t: 'on call', n: 1 }, { t: 'wrap-up', n: 1 }, { t: 'away', n: 1 }, { t: 'held', n: 1 }, { t: 'waiting', n: 1 }],
         t.skills.map((s) => [s.skill, s.agents.available, s.agents.reserved, s.agents.on_call, s.agents.wrap_up, s.agents.unavailable, s.held, s.waiting])));
     const autocalls = $('section', {}, $('h3', {}, 'AutoCalls'),
-      t.autocalls.length ? table([{ t: 'AutoCall' }, { t: 'mode' }, { t: 'skill' }, { t: 'progress' }, { t: 'done', n: 1 }, { t: 'live', n: 1 }, { t: 'status' }],
+      t.autocalls.length ? table([{ t: 'AutoCall' }, { t: 'mode' }, { t: 'skill' }, { t: 'progress' }, { t: 'done', n: 1 }, { t: 'live', n: 1 }, { t: 'dispositions' }, { t: 'status' }],
         t.autocalls.map((a) => [a.id.slice(-8), a.mode, a.skill,
           $('div', { class: 'progress' }, bar([['done', a.done, 'var(--free)'], ['live', a.live, 'var(--busy)']], a.targetCount)),
-          a.done + ' / ' + a.targetCount, a.live, a.status])) : $('p', {}, 'No AutoCall in the last minute.'));
+          a.done + ' / ' + a.targetCount, a.live,
+          Object.entries(a.dispositions).map(([code, n]) => code + ' ' + n).join(' · '), a.status])) : $('p', {}, 'No AutoCall in the last minute.'));
     const recent = $('section', {}, $('h3', {}, 'Recent contacts'),
       table([{ t: 'when' }, { t: 'number' }, { t: 'skill' }, { t: 'status' }, { t: 'agent' }, { t: 'cause' }],
         t.recent.map((c) => [new Date(c.at).toLocaleTimeString(), c.phoneNumber, c.skill, c.status, c.agentId || '', c.cause || ''])));
+    const sim = t.simulation;
+    const whatIf = sim ? $('section', { class: 'what-if' },
+      $('h3', {}, 'What-if pacing · ' + sim.request.skill + ', ' + sim.request.agents + ' agents, ' + sim.request.hours + ' h · ' + new Date(sim.finishedAt).toLocaleString()),
+      table([{ t: 'strategy' }, { t: 'occupancy', n: 1 }, { t: 'abandoned', n: 1 }, { t: 'worst hour', n: 1 }, { t: 'dials per agent-hour', n: 1 }, { t: 'wait p95', n: 1 }],
+        sim.result.outcomes.map((o) => [o.strategy, pct(o.occupancy), pct(o.abandonRate), pct(o.worstHourAbandonRate), o.dialsPerAgentHour.toFixed(1), o.waitSeconds.p95.toFixed(1) + ' s']))) : '';
     return $('article', { class: 'tenant', 'data-tenant': t.id }, $('h2', {}, t.name),
-      $('div', { class: 'row' }, lines, rates), $('div', { class: 'row' }, skills, autocalls), recent);
+      $('div', { class: 'row' }, lines, rates), $('div', { class: 'row' }, skills, autocalls), renderPacing(t), recent, whatIf);
   }
 
   const status = document.getElementById('status');
   const root = document.getElementById('tenants');
+  void loadPacing();
+  setInterval(loadPacing, 5000);
   const source = new EventSource('/admin/dashboard/stream');
   source.addEventListener('snapshot', (e) => {
     const snapshot = JSON.parse(e.data);

@@ -2,7 +2,15 @@ import { Injectable, OnApplicationShutdown } from '@nestjs/common';
 import type { NextFunction, Request, Response } from 'express';
 import { maskPhoneNumber } from '@autocall/common';
 import { PrismaService } from '@autocall/database';
-import { ContactRates, OPEN_TARGET_STATUSES, Queues } from '@autocall/dialing';
+import {
+  ComplianceService,
+  ContactRates,
+  OPEN_TARGET_STATUSES,
+  PacingSimulations,
+  PacingStore,
+  poolPacingSettings,
+  Queues,
+} from '@autocall/dialing';
 import { LinesService } from '@autocall/lines';
 import { RedisService } from '@autocall/redis';
 import { ApiKeysService } from '@autocall/tenancy';
@@ -34,6 +42,9 @@ export class Dashboard implements OnApplicationShutdown {
     private readonly redis: RedisService,
     private readonly apiKeys: ApiKeysService,
     private readonly revocations: KeyRevocations,
+    private readonly simulations: PacingSimulations,
+    private readonly pacing: PacingStore,
+    private readonly compliance: ComplianceService,
   ) {}
 
   middleware() {
@@ -51,6 +62,10 @@ export class Dashboard implements OnApplicationShutdown {
     if (req.path === '/stream') return this.stream(viewer, req, res);
     if (req.path === '/snapshot') {
       res.json(await this.snapshot(scope));
+      return;
+    }
+    if (req.path === '/pacing') {
+      res.json(await this.pacingCharts(scope));
       return;
     }
     res
@@ -113,8 +128,32 @@ export class Dashboard implements OnApplicationShutdown {
     return { at: new Date().toISOString(), tenants: await Promise.all(tenants.map((t) => this.tenant(t))) };
   }
 
+  /**
+   * The pacing charts' data: per pool of the scope that paced within the last hour, the leader's
+   * samples (occupancy, dials per minute, abandon rates, risk and mode) with the pool's cap and target.
+   */
+  async pacingCharts(scope: string) {
+    const since = Date.now() - 3_600_000;
+    const pools = (await this.queues.pools()).filter((p) => scope === 'operator' || p.tenantId === scope);
+    const charts = await Promise.all(
+      pools.map(async ({ tenantId, skill }) => {
+        const samples = await this.pacing.samples(tenantId, skill, since);
+        if (!samples.length) return null;
+        const settings = poolPacingSettings(await this.compliance.settings(tenantId), skill, 30);
+        return {
+          tenantId,
+          skill,
+          maxAbandonRate: settings.maxAbandonRate,
+          targetAbandonRate: settings.targetAbandonRate,
+          samples,
+        };
+      }),
+    );
+    return { at: new Date().toISOString(), pools: charts.filter((c) => c !== null) };
+  }
+
   private async tenant(tenant: { id: string; name: string }) {
-    const [usage, rates, agents, autocalls, recent, pools] = await Promise.all([
+    const [usage, rates, agents, autocalls, recent, pools, simulation] = await Promise.all([
       this.lines.usage(tenant.id),
       this.rates.of(tenant.id),
       this.prisma.agent.findMany({ where: { tenantId: tenant.id }, select: { id: true, skills: true, state: true } }),
@@ -133,11 +172,20 @@ export class Dashboard implements OnApplicationShutdown {
         select: { id: true, phoneNumber: true, status: true, agentId: true, skill: true, cause: true, createdAt: true },
       }),
       this.queues.pools(),
+      this.simulations.lastDone(tenant.id),
     ]);
     const progress = autocalls.length
       ? await this.prisma.target.groupBy({
           by: ['autocallId', 'status'],
           where: { autocallId: { in: autocalls.map((a) => a.id) } },
+          _count: { _all: true },
+        })
+      : [];
+    // Targets by the disposition that decided them (the tenant's codes: a bounded set).
+    const dispositions = autocalls.length
+      ? await this.prisma.target.groupBy({
+          by: ['autocallId', 'disposition'],
+          where: { autocallId: { in: autocalls.map((a) => a.id) }, disposition: { not: null } },
           _count: { _all: true },
         })
       : [];
@@ -171,6 +219,8 @@ export class Dashboard implements OnApplicationShutdown {
       lines: usage,
       skills: skillRows,
       rates,
+      /** The tenant's last what-if pacing simulation that finished (POST /v1/pacing/simulations). */
+      simulation,
       autocalls: autocalls.map((a) => {
         const counts = Object.fromEntries(
           progress.filter((p) => p.autocallId === a.id).map((p) => [p.status, p._count._all]),
@@ -185,6 +235,9 @@ export class Dashboard implements OnApplicationShutdown {
           done: a.targetCount - open,
           live: open - (counts.pending ?? 0),
           counts,
+          dispositions: Object.fromEntries(
+            dispositions.filter((d) => d.autocallId === a.id).map((d) => [d.disposition, d._count._all]),
+          ) as Record<string, number>,
         };
       }),
       recent: recent.map((c) => ({

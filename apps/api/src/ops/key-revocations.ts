@@ -1,5 +1,5 @@
 import { Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
-import type Redis from 'ioredis';
+import type { RedisClient } from '@autocall/redis';
 import { RedisService } from '@autocall/redis';
 
 type Listener = () => void;
@@ -14,7 +14,7 @@ type Listener = () => void;
 export class KeyRevocations implements OnApplicationBootstrap, OnApplicationShutdown {
   private readonly logger = new Logger(KeyRevocations.name);
   private readonly listeners = new Map<string, Set<Listener>>();
-  private subscriber?: Redis;
+  private subscriber?: RedisClient;
 
   constructor(private readonly redis: RedisService) {}
 

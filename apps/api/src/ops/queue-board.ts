@@ -5,7 +5,16 @@ import { ExpressAdapter } from '@bull-board/express';
 import type { NextFunction, Request, Response } from 'express';
 import { CALLBACKS_QUEUE } from '@autocall/callbacks';
 import { PrismaService } from '@autocall/database';
-import { DIALS_QUEUE, Pool, poolId, Queues, RETRIES_QUEUE } from '@autocall/dialing';
+import {
+  DIALS_QUEUE,
+  heldAutocallId,
+  HeldTargetJob,
+  heldTargetId,
+  Pool,
+  poolId,
+  Queues,
+  RETRIES_QUEUE,
+} from '@autocall/dialing';
 import { WEBHOOK_DELIVERIES_QUEUE } from '@autocall/webhooks';
 import { OpsAccess } from './ops-access';
 
@@ -85,7 +94,15 @@ export class QueueBoard {
     for (const pool of pools) {
       if (board.known.has(poolId(pool))) continue;
       board.known.add(poolId(pool));
-      board.addQueue(new BullMQAdapter(this.queues.held(pool), await this.describe(pool, scope === 'operator')));
+      const adapter = new BullMQAdapter(this.queues.held(pool), await this.describe(pool, scope === 'operator'));
+      // A held job stores its AutoCall in 22 characters and its target in its id (Queues.holdTargets):
+      // the board shows them as the API names them.
+      adapter.setFormatter('data', (data: HeldTargetJob) => ({
+        tenantId: pool.tenantId,
+        autocallId: heldAutocallId(data),
+      }));
+      adapter.setFormatter('name', (job: { id?: string }) => (job.id ? `target ${heldTargetId(job.id)}` : 'target'));
+      board.addQueue(adapter);
     }
     return board;
   }
@@ -96,6 +113,8 @@ export class QueueBoard {
       : null;
     return {
       displayName: `Held targets · ${tenant ? `${tenant.name} · ` : ''}${pool.skill}`,
+      // Every tenant's pool of a skill has the same queue name: the board tells them apart by tenant.
+      prefix: `${pool.tenantId}:`,
       description: `Targets of sequential AutoCalls waiting for a free line and agent (skill ${pool.skill})`,
       readOnlyMode: true,
     };

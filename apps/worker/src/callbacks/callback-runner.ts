@@ -30,7 +30,8 @@ class StaleCallback extends Error {}
  * nothing dials. An owned callback waits for its owner (re-checked every half second) until the
  * ownership window ends, then goes to the skill's queue; it is dialed to its owner only when the
  * compliance guards allow it, the calling window waived within a grace after the requested time. A sweep re-holds from PostgreSQL any
- * callback whose job is gone (Redis loss), and every callback at boot.
+ * callback whose job is gone (Redis loss): every callback at each worker's boot, then those due soon
+ * every few seconds by the engine leader alone.
  */
 
 /** A callback whose number is still known (not erased): one that can be dialed. */
@@ -62,11 +63,11 @@ export class CallbackRunner implements OnApplicationBootstrap, OnApplicationShut
     });
     this.worker.on('error', (error) => this.logger.warn(`callbacks: ${error.message}`));
     await this.sweep(null).catch((error) => this.logger.warn(`callback sweep failed: ${error.message}`));
-    this.timer = setInterval(
-      () =>
-        void this.sweep(SWEEP_HORIZON_MS).catch((error) => this.logger.warn(`callback sweep failed: ${error.message}`)),
-      SWEEP_INTERVAL_MS,
-    );
+    // After boot, one worker sweeps for all (the engine leader), whatever their number.
+    this.timer = setInterval(() => {
+      if (!this.identity.leading) return;
+      void this.sweep(SWEEP_HORIZON_MS).catch((error) => this.logger.warn(`callback sweep failed: ${error.message}`));
+    }, SWEEP_INTERVAL_MS);
   }
 
   async onApplicationShutdown(): Promise<void> {
@@ -165,6 +166,8 @@ export class CallbackRunner implements OnApplicationBootstrap, OnApplicationShut
         ringTimeoutSeconds: 30,
         priority: CALLBACK_PRIORITY,
         retry: {},
+        machine: 'hangup',
+        detectionWaitSeconds: 0,
       },
       reservedContact,
       async (tx: Prisma.TransactionClient, autocallId: string, targetId: string) => {

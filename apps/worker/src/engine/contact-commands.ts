@@ -1,5 +1,5 @@
 import { Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
-import type Redis from 'ioredis';
+import type { RedisClient } from '@autocall/redis';
 import { ContactCommand, ContactsService, CallRecords } from '@autocall/dialing';
 import { RedisService } from '@autocall/redis';
 import { ContactEngine } from './contact-engine';
@@ -13,7 +13,7 @@ import { WorkerIdentity } from './worker-identity';
 @Injectable()
 export class ContactCommands implements OnApplicationBootstrap, OnApplicationShutdown {
   private readonly logger = new Logger(ContactCommands.name);
-  private subscriber?: Redis;
+  private subscriber?: RedisClient;
 
   constructor(
     private readonly redis: RedisService,

@@ -1,5 +1,5 @@
 import { Injectable, Logger, OnApplicationShutdown, OnModuleInit } from '@nestjs/common';
-import { Histogram } from 'prom-client';
+import { Counter, Histogram } from 'prom-client';
 import { Clock, isStorageUnavailable } from '@autocall/common';
 import { AgentSessionsService } from '@autocall/agents';
 import { AppConfig } from '@autocall/config';
@@ -11,16 +11,21 @@ import {
   ContactEvent,
   ContactState,
   CallRecords,
+  machinePolicyOf,
   contactsEndedTotal,
   contactEventOf,
   dialingContact,
+  bullPriority,
   dialsTotal,
+  heldJobId,
   Queues,
   RetryPolicy,
   step,
 } from '@autocall/dialing';
-import { INBOUND_REPORT_TTL_SECONDS, LinesService } from '@autocall/lines';
-import { AnsweredBy, TelephonyEvent, TelephonyPort } from '@autocall/telephony';
+import { DispositionsService } from '@autocall/dispositions';
+import { INBOUND_REPORT_TTL_SECONDS, LinesService, TrunksService } from '@autocall/lines';
+import { DEFAULT_MAX_TRUNK_RETURNS, DEFAULT_WRAP_UP_SECONDS } from '@autocall/tenancy';
+import { AnsweredBy, TelephonyEvent, TelephonyPort, TrunkRoute } from '@autocall/telephony';
 import { WorkerIdentity } from './worker-identity';
 
 /** From a person answering to an agent on the line (seconds, in the callee's time). */
@@ -29,6 +34,30 @@ const answerToAgentDelay = new Histogram({
   help: "From a person answering to the agent connected (in the callee's time)",
   buckets: [0.1, 0.25, 0.5, 1, 2, 3, 5, 10, 20, 30, 60],
 });
+
+/** Answering-machine detection's results, as the network signalled them (on the answer or after it). */
+const detectionsTotal = new Counter({
+  name: 'autocall_machine_detections_total',
+  help: 'Answering-machine detection results signalled by the network, by tenant and result (human, machine, unknown)',
+  labelNames: ['tenant', 'result'],
+});
+
+/** Dials per trunk ('default': the SIP_* settings of a tenant with no trunk). */
+const trunkDialsTotal = new Counter({
+  name: 'autocall_trunk_dials_total',
+  help: 'Dials placed, by tenant and trunk (default: the SIP_* settings)',
+  labelNames: ['tenant', 'trunk'],
+});
+
+/** Overload answers of a trunk (503, or no answer at all to the INVITE): the dial went back. */
+const trunkOverloadsTotal = new Counter({
+  name: 'autocall_trunk_overloads_total',
+  help: 'Dials a trunk sent back (503 or no answer to the INVITE), by tenant, trunk and what the target became',
+  labelNames: ['tenant', 'trunk', 'outcome'],
+});
+
+// A trunk's route (and opened credentials) is read again after this long.
+const TRUNK_ROUTE_TTL_MS = 5_000;
 
 // A worker holding waiting callers renews its lease on them this often (the lease lasts 5 s).
 const LEASE_RENEWAL_MS = 1_000;
@@ -41,8 +70,26 @@ interface LiveContact {
   targetId: string;
   skill: string;
   priority: number;
+  /** The trunk whose channel the call holds (null: the default trunk). */
+  trunkId: string | null;
   state: ContactState;
+  /** The AutoCall's message for answering machines (null: the tenant's abandon message). */
+  machineMessage: string | null;
   waitTimer?: NodeJS.Timeout;
+  /** The wait for a detection result signalled after the answer. */
+  detectionTimer?: NodeJS.Timeout;
+  /**
+   * A connected call of a tenant with disposition codes ended awaiting its disposition, for this
+   * many seconds of wrap-up (network time); `settled`: one set during the call was applied at once.
+   */
+  awaiting?: { wrapUpSeconds: number; settled: boolean };
+  /**
+   * The agent PostgreSQL kept on the contact when its answer was recorded (the one reserved for the
+   * dial, still available: the answer's statement returned them). If the claim that follows the
+   * answer gives that very agent, the agent is this contact's already: no assignment statement.
+   * Cleared by any effect but that claim.
+   */
+  answeredWithAgent?: { agentId: string; endpoint: string };
   /** Events of one contact are handled one at a time, in order. */
   queue: Promise<void>;
 }
@@ -60,6 +107,10 @@ export interface NewContact {
   retry: RetryPolicy;
   ringTimeoutSeconds: number;
   mode: string;
+  /** The trunk PostgreSQL gave the dial with its line (null: the default trunk). */
+  trunkId: string | null;
+  /** The AutoCall's answering-machine policy (absent: hang up, no wait for a result). */
+  answeringMachine?: { machine: string; machineMessage: string | null; detectionWaitSeconds: number };
 }
 
 /**
@@ -76,6 +127,7 @@ export class ContactEngine implements OnModuleInit, OnApplicationShutdown {
   private readonly timers = new Set<NodeJS.Timeout>();
   private readonly timeScale: number;
   private leaseTimer?: NodeJS.Timeout;
+  private readonly routes = new Map<string, { route: TrunkRoute | null; at: number }>();
 
   constructor(
     private readonly prisma: PrismaService,
@@ -89,6 +141,8 @@ export class ContactEngine implements OnModuleInit, OnApplicationShutdown {
     private readonly compliance: ComplianceService,
     private readonly lines: LinesService,
     private readonly clock: Clock,
+    private readonly dispositions: DispositionsService,
+    private readonly trunks: TrunksService,
   ) {
     this.timeScale = telephony.timeScale;
   }
@@ -168,6 +222,8 @@ export class ContactEngine implements OnModuleInit, OnApplicationShutdown {
         retry: row.autocall.retry as RetryPolicy,
         ringTimeoutSeconds: row.autocall.ringTimeoutSeconds,
         mode: row.autocall.mode,
+        trunkId: row.trunkId,
+        answeringMachine: row.autocall,
       };
     }
     const live: LiveContact = {
@@ -177,11 +233,14 @@ export class ContactEngine implements OnModuleInit, OnApplicationShutdown {
       targetId: contact.targetId,
       skill: contact.skill,
       priority: contact.priority,
+      trunkId: contact.trunkId,
       state: dialingContact({
         predictive: contact.mode === 'predictive',
         attempt: contact.attempt,
         retry: contact.retry,
+        machinePolicy: machinePolicyOf(contact.answeringMachine),
       }),
+      machineMessage: contact.answeringMachine?.machineMessage ?? null,
       queue: Promise.resolve(),
     };
     this.live.set(contactId, live);
@@ -198,19 +257,32 @@ export class ContactEngine implements OnModuleInit, OnApplicationShutdown {
       throw error;
     }
     dialsTotal.inc({ tenant: contact.tenantId });
+    trunkDialsTotal.inc({ tenant: contact.tenantId, trunk: contact.trunkId ?? 'default' });
     try {
+      const trunk = contact.trunkId ? await this.route(contact.trunkId) : null;
       await this.telephony.originate({
         callId: contactId,
         tenantId: contact.tenantId,
         to: contact.phoneNumber,
-        from: contact.callerId,
+        // A trunk that allows only some caller ids presents its first for a dial that names none.
+        from: contact.callerId ?? trunk?.callerIds[0] ?? null,
         ringTimeoutSeconds: contact.ringTimeoutSeconds,
         attempt: contact.attempt,
+        trunk,
       });
     } catch (error) {
       this.logger.warn(`originate of contact ${contactId} failed: ${(error as Error).message}`);
       this.run(live, { type: 'ended', cause: 'failed', sipCode: 500, at: new Date() });
     }
+  }
+
+  /** A trunk's route for a dial, read at most every few seconds (credentials opened here only). */
+  private async route(trunkId: string): Promise<TrunkRoute | null> {
+    const known = this.routes.get(trunkId);
+    if (known && Date.now() - known.at < TRUNK_ROUTE_TTL_MS) return known.route;
+    const route = await this.trunks.route(trunkId);
+    this.routes.set(trunkId, { route, at: Date.now() });
+    return route;
   }
 
   /**
@@ -287,6 +359,10 @@ export class ContactEngine implements OnModuleInit, OnApplicationShutdown {
     // The contact becomes this worker's (its placing claim moves here), so that its old holder,
     // should it come back, can write nothing more to it; another worker that took it first wins.
     if (!(await this.records.takeOver(row.id, row.placedBy, this.identity.id))) return;
+    // Its callee and agent are still on the line, in silence: hang them up (BYE, or CANCEL before
+    // an answer) from the dialogs its worker stored. A storage error here leaves the contact this
+    // worker's, and its keeper tries again (keepOwnContacts).
+    if (how.lost) await this.telephony.endLostCall(row.id);
     const connectedAgent =
       row.status === 'connected' ? row.agentId : await this.agentOnThisCall(row.tenantId, row.agentId, row.id);
     if (connectedAgent && row.status !== 'connected') {
@@ -308,14 +384,19 @@ export class ContactEngine implements OnModuleInit, OnApplicationShutdown {
       targetId: row.targetId,
       skill: row.skill,
       priority: row.autocall.priority,
+      trunkId: row.trunkId,
+      machineMessage: row.autocall.machineMessage,
       state: {
         ...dialingContact({
           predictive: row.autocall.mode === 'predictive',
           attempt: row.attempt,
           retry: row.autocall.retry as RetryPolicy,
+          machinePolicy: machinePolicyOf(row.autocall),
         }),
         status: connectedAgent ? 'connected' : row.status,
         answeredBy: (row.answeredBy as AnsweredBy | null) ?? null,
+        answeredAt: row.answeredAt,
+        detection: (row.detection as ContactState['detection']) ?? null,
         connectedAgent,
         lost: how.lost ?? false,
         endRequested: how.endRequested ?? null,
@@ -428,21 +509,50 @@ export class ContactEngine implements OnModuleInit, OnApplicationShutdown {
   /** Carries out one effect; the answer of `claim_agent` and `assign_agent` is the next event. */
   private async effect(contact: LiveContact, effect: ContactEffect): Promise<ContactEvent | null> {
     const { id, tenantId } = contact;
+    const answeredWithAgent = contact.answeredWithAgent;
+    if (effect.type !== 'claim_agent') contact.answeredWithAgent = undefined;
     switch (effect.type) {
-      case 'record':
-        await this.records.record({
+      case 'record': {
+        const recorded = await this.records.record({
           contactId: id,
           to: effect.to,
           at: effect.at,
           answeredBy: effect.answeredBy,
+          detection: effect.detection,
           agentId: effect.agentId,
           releaseAgent: effect.releaseAgent,
           target: { to: effect.to },
           holder: this.identity.id,
         });
+        if (effect.to === 'answered' && recorded.agent)
+          contact.answeredWithAgent = { agentId: recorded.agent.id, endpoint: recorded.agent.endpoint };
         if (effect.to === 'connected' && effect.answeredAt)
           answerToAgentDelay.observe(this.calleeSeconds(effect.answeredAt, effect.at));
+        if (recorded.contactMoved && effect.detection && effect.detection !== 'pending')
+          detectionsTotal.inc({ tenant: tenantId, result: effect.detection });
         return null;
+      }
+      case 'record_detection': {
+        const recorded = await this.records.recordDetection({
+          contactId: id,
+          result: effect.result,
+          at: effect.at,
+          answeredBy: effect.answeredBy ?? null,
+          releaseAgent: effect.releaseAgent ?? false,
+          holder: this.identity.id,
+        });
+        if (recorded && effect.result) detectionsTotal.inc({ tenant: tenantId, result: effect.result });
+        return null;
+      }
+      case 'time_detection':
+        await this.timeDetection(contact, effect.seconds, effect.answeredAt);
+        return null;
+      case 'play_machine_message': {
+        // The AutoCall's message, else the tenant's abandon message (who called, how to decline).
+        const message = contact.machineMessage ?? (await this.compliance.compliance(tenantId)).abandonMessage;
+        await this.telephony.playAndHangUp(id, message);
+        return null;
+      }
       case 'release_agent':
         if ((await this.capacity.releaseAgent(tenantId, id)) && effect.announce) await this.announce(contact);
         return null;
@@ -453,6 +563,14 @@ export class ContactEngine implements OnModuleInit, OnApplicationShutdown {
       case 'claim_agent':
         return { type: 'agent_claimed', agentId: await this.capacity.claimAgent(tenantId, id, contact.skill) };
       case 'assign_agent': {
+        // The agent reserved for the dial, kept by the answer's own statement: assigned already.
+        if (answeredWithAgent?.agentId === effect.agentId)
+          return {
+            type: 'agent_assigned',
+            agentId: effect.agentId,
+            result: 'assigned',
+            endpoint: answeredWithAgent.endpoint,
+          };
         // PostgreSQL decides: the agent becomes this contact's only if available and nobody else's.
         const { result, endpoint } = await this.records.assignAgent(id, effect.agentId, this.identity.id);
         if (result === 'agent_taken')
@@ -522,6 +640,9 @@ export class ContactEngine implements OnModuleInit, OnApplicationShutdown {
           await this.records.settleTarget(contact.targetId, id, 'engine_error', effect.outcomes);
         return null;
       }
+      case 'return_to_trunk':
+        await this.returnToTrunk(contact, effect);
+        return null;
       case 'release_line':
         await this.capacity.release(tenantId, id);
         return null;
@@ -533,9 +654,26 @@ export class ContactEngine implements OnModuleInit, OnApplicationShutdown {
         await this.announce(contact);
         return null;
       case 'forget':
+        if (contact.detectionTimer) clearTimeout(contact.detectionTimer);
         if (this.live.delete(id)) contactsEndedTotal.inc({ tenant: tenantId, outcome: effect.outcome });
         return null;
     }
+  }
+
+  /**
+   * Arms the wait for a detection result signalled after the answer (once). A predictive dial's
+   * wait that reaches its connect threshold is not armed: with no time left to bridge an agent,
+   * the abandon clock (started at the answer) ends it, and the caller is abandoned, as the rule
+   * says; a result before then decides as usual.
+   */
+  private async timeDetection(contact: LiveContact, seconds: number, answeredAt: Date): Promise<void> {
+    if (contact.detectionTimer) return;
+    if (contact.state.predictive) {
+      const { connectThresholdSeconds } = await this.compliance.compliance(contact.tenantId);
+      if (seconds >= connectThresholdSeconds) return;
+    }
+    const left = Math.max(0, seconds - this.calleeSeconds(answeredAt));
+    contact.detectionTimer = this.after(left, () => this.run(contact, { type: 'detection_over' }));
   }
 
   /** Arms the caller's wait (once: a timer already running is kept). */
@@ -564,6 +702,9 @@ export class ContactEngine implements OnModuleInit, OnApplicationShutdown {
    */
   private async end(contact: LiveContact, effect: Extract<ContactEffect, { type: 'end' }>): Promise<void> {
     const { outcome, retryAfterSeconds } = effect;
+    // A connected call of a tenant that uses dispositions (it has a default code: the end's own
+    // statement decides) awaits the agent's disposition, which decides the target's outcome.
+    const mayAwait = outcome.status === 'completed' && !!contact.state.connectedAgent;
     const delay =
       retryAfterSeconds !== null && (await this.autocallActive(contact.autocallId)) ? retryAfterSeconds : null;
     const recorded = await this.records.record({
@@ -572,6 +713,7 @@ export class ContactEngine implements OnModuleInit, OnApplicationShutdown {
       at: effect.at,
       cause: effect.cause,
       sipCode: effect.sipCode,
+      answeredBy: effect.answeredBy,
       target:
         delay !== null
           ? {
@@ -582,7 +724,14 @@ export class ContactEngine implements OnModuleInit, OnApplicationShutdown {
             }
           : { to: outcome.status, reason: outcome.reason },
       holder: this.identity.id,
+      awaitDisposition: mayAwait ? { defaultWrapUpSeconds: DEFAULT_WRAP_UP_SECONDS, timeScale: this.timeScale } : null,
     });
+    if (recorded.awaitingDisposition) {
+      // A disposition set during the call is applied at once.
+      const settled = await this.dispositions.settle(contact.id);
+      contact.awaiting = { wrapUpSeconds: recorded.awaitingDisposition.wrapUpSeconds * this.timeScale, settled };
+      return;
+    }
     if (recorded.contactMoved && !recorded.targetMoved) {
       const settled = await this.records.settleTarget(contact.targetId, contact.id, outcome.reason, [
         outcome.status,
@@ -607,6 +756,41 @@ export class ContactEngine implements OnModuleInit, OnApplicationShutdown {
     );
   }
 
+  /**
+   * The trunk sent the dial back: the contact ends uncharged and the target goes back to pending
+   * (or failed, trunk_unavailable, after the tenant's bound), the trunk pauses, in one statement;
+   * then the target is held again at the front of its priority class, where it was taken from, so
+   * it keeps its place. The held job is named by the target's attempts, which did not change: a
+   * step tried again, or the keeper's rebuild, cannot hold it twice.
+   */
+  private async returnToTrunk(
+    contact: LiveContact,
+    effect: Extract<ContactEffect, { type: 'return_to_trunk' }>,
+  ): Promise<void> {
+    const returned = await this.records.returnToTrunk({
+      contactId: contact.id,
+      at: effect.at,
+      sipCode: effect.sipCode,
+      pauseSeconds: effect.retryAfterSeconds,
+      holder: this.identity.id,
+      defaultMaxReturns: DEFAULT_MAX_TRUNK_RETURNS,
+    });
+    if (!returned.target) return;
+    trunkOverloadsTotal.inc({
+      tenant: contact.tenantId,
+      trunk: returned.trunkId ?? 'default',
+      outcome: returned.target,
+    });
+    if (returned.target !== 'pending') return;
+    const pool = { tenantId: contact.tenantId, skill: contact.skill };
+    await this.queues.holdTargets(pool, { id: contact.autocallId, priority: contact.priority }, [
+      { id: contact.targetId, attempts: returned.attempts },
+    ]);
+    const job = await this.queues.held(pool).getJob(heldJobId(contact.targetId, returned.attempts));
+    // At the front of its class (BullMQ's lifo for a prioritized job), as a target put back is.
+    if (job) await job.changePriority({ priority: bullPriority(contact.priority), lifo: true }).catch(() => undefined);
+  }
+
   private async autocallActive(autocallId: string): Promise<boolean> {
     const row = await this.prisma.autoCall.findUnique({ where: { id: autocallId }, select: { status: true } });
     return row?.status === 'active';
@@ -618,17 +802,54 @@ export class ContactEngine implements OnModuleInit, OnApplicationShutdown {
    * is available at once. A storage error fails the step, which is retried.
    */
   private async afterCall(tenantId: string, agentId: string, contactId: string): Promise<void> {
+    const awaiting = this.live.get(contactId)?.awaiting;
+    if (awaiting) return this.wrapUpForDisposition(tenantId, agentId, contactId, awaiting);
     const wrapUpSeconds = this.telephony.agentWrapUpSeconds();
     // An agent available again wakes every pool of theirs (the agent-state event, see Dispatcher).
     const after = await this.agentSessions.endCall(tenantId, agentId, contactId, wrapUpSeconds !== null);
     if (wrapUpSeconds !== null && after) {
       this.after(
         wrapUpSeconds,
-        () =>
-          void this.agentSessions
-            .apply(tenantId, agentId, { type: 'finish_wrap_up' }, { reason: 'wrap_up_done', byKeyId: null })
-            .catch(() => undefined),
+        () => void this.agentSessions.finishWrapUp(tenantId, agentId, null).catch(() => undefined),
       );
+    }
+  }
+
+  /**
+   * The agent wraps up until the call's disposition is set (which releases them), or until
+   * wrapUpSeconds, when the default code applies (this timer, or the keeper's pass should this
+   * worker die: contacts.wrap_up_until is the durable deadline). A disposition already applied:
+   * the agent is available at once. Simulated agents disposition as the simulator draws.
+   */
+  private async wrapUpForDisposition(
+    tenantId: string,
+    agentId: string,
+    contactId: string,
+    awaiting: { wrapUpSeconds: number; settled: boolean },
+  ): Promise<void> {
+    const after = await this.agentSessions.endCall(
+      tenantId,
+      agentId,
+      contactId,
+      awaiting.settled ? false : 'disposition',
+    );
+    if (!after || awaiting.settled) return;
+    const expire = () =>
+      void this.dispositions
+        .expireDue(contactId)
+        .catch((error: unknown) => this.logger.warn(`wrap-up end of ${contactId}: ${(error as Error).message}`));
+    // A moment past the deadline PostgreSQL wrote (its clock decides; the keeper catches a miss).
+    this.after(awaiting.wrapUpSeconds + 0.05 * this.timeScale, expire);
+    const simulated = this.telephony.agentDisposition();
+    if (simulated?.code && simulated.afterSeconds < awaiting.wrapUpSeconds) {
+      const code = simulated.code;
+      this.after(simulated.afterSeconds, () => {
+        void this.dispositions
+          .set({ tenantId, keyId: '', role: 'agent', agentId }, contactId, { code })
+          .catch((error: unknown) =>
+            this.logger.warn(`simulated agent ${agentId}'s disposition ${code}: ${(error as Error).message}`),
+          );
+      });
     }
   }
 

@@ -1,7 +1,7 @@
 import { Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
 import { Job, Worker } from 'bullmq';
 import { Gauge, Histogram, register } from 'prom-client';
-import type Redis from 'ioredis';
+import type { RedisClient } from '@autocall/redis';
 import { AgentStateChangedEvent } from '@autocall/agents';
 import { uuidv7 } from '@autocall/common';
 import { AppConfig } from '@autocall/config';
@@ -9,19 +9,24 @@ import { PrismaService } from '@autocall/database';
 import {
   BoundRefusal,
   CallingWindow,
-  CallStopsService,
+  CampaignPacing,
+  CampaignsService,
   CapacityService,
   ComplianceService,
   CallRecords,
   DialChecks,
   dialsRefusedTotal,
+  effectiveCompliance,
+  heldAutocallId,
   HeldTargetJob,
-  heldQueueName,
+  heldTargetId,
   LiveCallsRestorer,
   Pool,
   poolId,
   Queues,
   Reservation,
+  historySeconds,
+  reservationKind,
   RetryPolicy,
 } from '@autocall/dialing';
 import { LinesService } from '@autocall/lines';
@@ -47,10 +52,16 @@ interface DrainState {
 
 type InsertOutcome = 'stored' | 'put_back';
 
+/** A pool's first held target's AutoCall, with its job when it had to be taken to be seen. */
+type HeadPeek = 'empty' | { autocallId: string; job?: Job<HeldTargetJob> };
+
 // Redis's lines, repaired from PostgreSQL after a refusal, at most this often per tenant.
 const LINES_REPAIR_INTERVAL_MS = 5_000;
 
 const MAX_DIALS_IN_FLIGHT = 32;
+// A pool that found no trunk with room looks again when PostgreSQL says one may have room (plus a
+// tenth of this), or after this long when it cannot be asked.
+const TRUNK_RECHECK_MS = 100;
 // How long an AutoCall's 'active' is trusted before it is read again (a cancel is also seen by
 // the dial itself, which checks the target and its AutoCall in the same read).
 const AUTOCALL_STATUS_TTL_MS = 1_000;
@@ -64,11 +75,14 @@ const dispatchLatency = new Histogram({
 
 interface AutoCallInfo {
   id: string;
+  tenantId: string;
   active: boolean;
   checkedAt: number;
   checks: DialChecks;
   skill: string;
   mode: string;
+  /** How its campaign dials now (predictive AutoCalls only; read with `active`). */
+  campaign: CampaignPacing;
 }
 
 /**
@@ -77,6 +91,11 @@ interface AutoCallInfo {
  * (a contact ended, an agent became available, lines changed, a submission or retry arrived), the
  * pool is drained: reserve a line and an agent for the target at the head, take that job, dial.
  * It stops at the first target that cannot be dialed for lack of capacity; the next event resumes it.
+ *
+ * Each event is one wake-up, taken by one dispatcher of the deployment (Queues.wakePools), not by
+ * every worker: a wake-up that finds nothing free costs its taker alone. Answered callers waiting
+ * for an agent are served by the worker holding their call: a dispatcher that finds another
+ * worker's caller first in line with an agent free tells that worker (its serve channel).
  */
 @Injectable()
 export class Dispatcher implements OnApplicationBootstrap, OnApplicationShutdown {
@@ -87,15 +106,19 @@ export class Dispatcher implements OnApplicationBootstrap, OnApplicationShutdown
   /** Recent capacity-freed-to-originate latencies in ms (the benchmark reads them). */
   readonly latencies: number[] = [];
   private readonly autocalls = new Map<string, AutoCallInfo>();
+  /** Each pool's AutoCall of the held target taken last (the next reservation's guess). */
+  private readonly lastTaken = new Map<string, string>();
   private readonly linesRepairedAt = new Map<string, number>();
-  private subscriber?: Redis;
+  private readonly trunkWakes = new Map<string, NodeJS.Timeout | undefined>();
+  private subscriber?: RedisClient;
+  /** The blocking connection on which wake-ups are taken. */
+  private wakeUps?: RedisClient;
   private sweep?: NodeJS.Timeout;
   private stopping = false;
 
   constructor(
     private readonly queues: Queues,
     private readonly capacity: CapacityService,
-    private readonly callStops: CallStopsService,
     private readonly callStopCheck: CallStopCheck,
     private readonly engine: ContactEngine,
     private readonly identity: WorkerIdentity,
@@ -106,6 +129,7 @@ export class Dispatcher implements OnApplicationBootstrap, OnApplicationShutdown
     private readonly records: CallRecords,
     private readonly compliance: ComplianceService,
     private readonly restorer: LiveCallsRestorer,
+    private readonly campaigns: CampaignsService,
   ) {}
 
   async onApplicationBootstrap(): Promise<void> {
@@ -122,35 +146,84 @@ export class Dispatcher implements OnApplicationBootstrap, OnApplicationShutdown
     this.subscriber = this.redis.connect('dispatch-subscriber');
     const dispatchChannel = this.queues.dispatchChannel();
     const agentChannel = this.redis.keys.agentStateChannel();
-    await this.subscriber.subscribe(dispatchChannel, agentChannel);
+    const serveChannel = this.queues.serveChannel(this.identity.id);
+    await this.subscriber.subscribe(dispatchChannel, agentChannel, serveChannel);
     this.subscriber.on('message', (channel, message) => {
+      if (channel === serveChannel) {
+        // Another dispatcher found our oldest waiting caller first in line, with an agent free.
+        const [tenantId, skill] = message.split('|');
+        void this.wake({ tenantId, skill });
+        return;
+      }
+      // Events published on channels (by scripts, by the agents' live view) reach every worker:
+      // the leader alone turns each into one wake-up, which one dispatcher takes.
+      if (!this.identity.leading) return;
       if (channel === dispatchChannel) {
         const [tenantId, skill, at] = message.split('|');
-        void this.wake({ tenantId, skill }, Number(at) || undefined);
+        this.leave([{ tenantId, skill }], Number(at) || undefined);
       } else {
         const event = JSON.parse(message) as AgentStateChangedEvent;
-        if (event.state === 'available') {
-          for (const skill of event.skills) void this.wake({ tenantId: event.tenantId, skill }, event.at);
-        }
+        if (event.state === 'available')
+          this.leave(
+            event.skills.map((skill) => ({ tenantId: event.tenantId, skill })),
+            event.at,
+          );
       }
     });
+    this.wakeUps = this.redis.connect('dispatch-wake-ups');
+    void this.takeWakeUps(this.wakeUps);
     this.sweep = setInterval(() => void this.wakeAll(), this.config.get('DISPATCH_SWEEP_INTERVAL_MS'));
     this.sweep.unref();
-    await this.wakeAll();
+    // A worker that starts looks at every pool once, whoever leads.
+    for (const pool of await this.queues.pools()) void this.wake(pool);
   }
 
   async onApplicationShutdown(): Promise<void> {
     this.stopping = true;
     if (this.sweep) clearInterval(this.sweep);
+    for (const timer of this.trunkWakes.values()) clearTimeout(timer);
     this.subscriber?.disconnect();
+    this.wakeUps?.disconnect();
     await Promise.all([...this.workers.values()].map((w) => w.worker.close()));
   }
 
-  /** The slow safety sweep: every known pool, in case a wake-up was lost. */
+  private leave(pools: Pool[], at?: number): void {
+    void this.queues
+      .wakePools(pools, at)
+      .catch((error: unknown) =>
+        this.logger.warn(`wake-up lost (the sweep will find it): ${(error as Error).message}`),
+      );
+  }
+
+  /**
+   * Wake-ups, one at a time from the shared list (Queues.wakePools): each is taken by one
+   * dispatcher of the deployment, which drains the pool. A wake-up lost (Redis lost, a worker
+   * dying with one taken) is made up for by the leader's sweep.
+   */
+  private async takeWakeUps(connection: RedisClient): Promise<void> {
+    while (!this.stopping) {
+      try {
+        // Not for ever: a connection cut without a word (no RST) would never answer; 15 s bounds it.
+        const woken = await this.queues.takeWakeUp(connection, 15);
+        if (woken && !this.stopping) void this.wake(woken.pool, woken.at);
+      } catch (error) {
+        if (this.stopping) return;
+        this.logger.warn(`wake-ups: ${(error as Error).message}`);
+        await new Promise((resolve) => setTimeout(resolve, 1_000));
+      }
+    }
+  }
+
+  /**
+   * The slow safety sweep, run by the leader alone: a wake-up for every known pool, in case one
+   * was lost (taken by a worker that died, published while no worker led, lost with Redis). It
+   * costs one round trip whatever the number of workers; the pools' drains follow as usual.
+   */
   async wakeAll(): Promise<void> {
     this.closeIdleWorkers();
+    if (!this.identity.leading) return;
     try {
-      for (const pool of await this.queues.pools()) void this.wake(pool);
+      await this.queues.wakePools(await this.queues.pools());
     } catch (error) {
       this.logger.warn(`sweep failed: ${(error as Error).message}`);
     }
@@ -201,6 +274,11 @@ export class Dispatcher implements OnApplicationBootstrap, OnApplicationShutdown
     for (;;) {
       const served = await this.capacity.serveWaiting(pool.tenantId, pool.skill, this.identity.id);
       if (!served) return;
+      if ('holder' in served) {
+        // The oldest caller is another worker's (it holds the call): that worker serves them.
+        await this.redis.client.publish(this.queues.serveChannel(served.holder), poolId(pool));
+        return;
+      }
       await this.engine.serve(served.contactId, served.agentId);
     }
   }
@@ -220,14 +298,14 @@ export class Dispatcher implements OnApplicationBootstrap, OnApplicationShutdown
   }
 
   private worker(pool: Pool): Worker<HeldTargetJob> {
-    const name = heldQueueName(pool);
+    const name = poolId(pool);
     const known = this.workers.get(name);
     if (known) {
       known.usedAt = Date.now();
       return known.worker;
     }
     // Holding a job takes milliseconds: a short lock gets a dead worker's job back within seconds.
-    const worker = this.queues.createWorker<HeldTargetJob>(name, null, {
+    const worker = this.queues.heldWorker(pool, {
       autorun: false,
       lockDuration: 10_000,
       stalledInterval: 5_000,
@@ -260,21 +338,35 @@ export class Dispatcher implements OnApplicationBootstrap, OnApplicationShutdown
     token: string,
     inFlight: Set<Promise<void>>,
   ): Promise<void> {
+    const id = poolId(pool);
     for (;;) {
       if (this.stopping || state.refused) return;
-      const [head] = await queue.getJobs(['prioritized', 'wait'], 0, 0, true);
       let job: Job<HeldTargetJob> | undefined;
-      if (!head) {
-        // Without a visible head, only jobs delayed until a time (a calling window) or taken by a
-        // worker that died (active, back after the stalled check) need the pool's queue worker: a
-        // fetch promotes the first. An empty pool needs none (see closeIdleWorkers).
-        if ((await queue.getJobCountByTypes('delayed', 'active')) === 0) return;
-        job = (await this.worker(pool).getNextJob(token, { block: false })) as Job<HeldTargetJob> | undefined;
-        if (!job) return;
-      }
-      const expected = (head ?? job)!.data.autocallId;
       const contactId = uuidv7();
-      let reservation = await this.reserveFor(pool, expected, contactId);
+      // Whose checks the reservation follows: the AutoCall of the job taken last from this pool (a
+      // pool usually dials one AutoCall for a long while), else the head's, peeked. A wrong guess is
+      // found when the job is taken (reserved again for its own AutoCall), and a refusal under a
+      // guess is checked against the head before the pool waits.
+      const guess = this.lastTaken.get(id);
+      let expected: string;
+      let reservation: Reservation | null;
+      const peeked: HeadPeek | null = guess ? null : await this.peekHead(pool, queue, token);
+      if (peeked === 'empty') return;
+      if (peeked?.job) job = peeked.job;
+      expected = guess ?? peeked!.autocallId;
+      reservation = await this.reserveFor(pool, expected, contactId);
+      if (reservation && !reservation.ok && guess) {
+        const head = await this.peekHead(pool, queue, token);
+        if (head === 'empty') {
+          this.lastTaken.delete(id);
+          return;
+        }
+        if (head.job) job = head.job;
+        if (head.autocallId !== guess) {
+          expected = head.autocallId;
+          reservation = await this.reserveFor(pool, expected, contactId);
+        }
+      }
       if (reservation && !reservation.ok) {
         if (job) await this.putBack(job, token);
         return; // the head waits for capacity; an event will wake the pool again
@@ -282,12 +374,14 @@ export class Dispatcher implements OnApplicationBootstrap, OnApplicationShutdown
       job ??= (await this.worker(pool).getNextJob(token, { block: false })) as Job<HeldTargetJob> | undefined;
       if (!job) {
         if (reservation) await this.capacity.releaseUndialed(pool.tenantId, contactId);
+        this.lastTaken.delete(id);
         return;
       }
-      if (job.data.autocallId !== expected) {
+      this.lastTaken.set(id, heldAutocallId(job.data));
+      if (heldAutocallId(job.data) !== expected) {
         // Another worker took the head meanwhile; the reservation was made for other checks.
         if (reservation) await this.capacity.releaseUndialed(pool.tenantId, contactId);
-        reservation = await this.reserveFor(pool, job.data.autocallId, contactId);
+        reservation = await this.reserveFor(pool, heldAutocallId(job.data), contactId);
         if (reservation && !reservation.ok) {
           await this.putBack(job, token);
           return;
@@ -314,6 +408,21 @@ export class Dispatcher implements OnApplicationBootstrap, OnApplicationShutdown
   }
 
   /**
+   * The AutoCall of the pool's first held target: its job's data, read without taking it; when no
+   * target is visible, only jobs delayed until a time (a calling window) or taken by a worker that
+   * died (active, back after the stalled check) need the pool's queue worker, and a fetch promotes
+   * (and takes) the first. 'empty' when there is nothing to take. An empty pool needs no queue
+   * worker (see closeIdleWorkers).
+   */
+  private async peekHead(pool: Pool, queue: ReturnType<Queues['held']>, token: string): Promise<HeadPeek> {
+    const [head] = await queue.getJobs(['prioritized', 'wait'], 0, 0, true);
+    if (head) return { autocallId: heldAutocallId(head.data) };
+    if ((await queue.getJobCountByTypes('delayed', 'active')) === 0) return 'empty';
+    const job = (await this.worker(pool).getNextJob(token, { block: false })) as Job<HeldTargetJob> | undefined;
+    return job ? { autocallId: heldAutocallId(job.data), job } : 'empty';
+  }
+
+  /**
    * A held target taken but not dialed now (no capacity, or PostgreSQL refused the dial) goes back
    * to the front of its priority class, where it was, not behind the targets held after it (engine
    * review, defect 10: a delayed job is re-promoted with a new place). Targets put back together
@@ -327,10 +436,16 @@ export class Dispatcher implements OnApplicationBootstrap, OnApplicationShutdown
   private async reserveFor(pool: Pool, autocallId: string, contactId: string): Promise<Reservation | null> {
     const autocall = await this.autocall(autocallId);
     if (!autocall?.active) return null;
-    // Predictive dials reserve no agent: they spend the budget the pool's pacing leader set.
-    if (autocall.mode === 'predictive')
+    // Predictive dials reserve no agent: they spend the budget the pool's pacing leader set. Those
+    // of a campaign at its abandon cap dial progressively until it is back under the target: an
+    // agent reserved for each (one dial per free agent, none ahead), at their place in the queue.
+    if (reservationKind(autocall.mode, autocall.campaign) === 'paced')
       return this.capacity.reservePaced(pool.tenantId, contactId, pool.skill, autocall.checks, this.identity.id);
-    return this.capacity.reserve(pool.tenantId, contactId, pool.skill, autocall.checks, this.identity.id);
+    const checks: DialChecks =
+      autocall.mode === 'predictive'
+        ? { ...autocall.checks, freeAgents: autocall.checks.freeAgents ?? { reserve: 0 } }
+        : autocall.checks;
+    return this.capacity.reserve(pool.tenantId, contactId, pool.skill, checks, this.identity.id);
   }
 
   /**
@@ -350,10 +465,9 @@ export class Dispatcher implements OnApplicationBootstrap, OnApplicationShutdown
     // Every way out says how it went, so that the dial taken next never waits for ever.
     let outcome: InsertOutcome = 'stored';
     try {
-      const target = await this.prisma.target.findUnique({
-        where: { id: job.data.targetId },
-        include: { autocall: true },
-      });
+      // The target, its AutoCall, the call stops and the number's recent calls: one read.
+      const compliance = await this.compliance.compliance(pool.tenantId);
+      const target = await this.records.candidate(heldTargetId(job.id!), historySeconds(compliance));
       // A predictive reservation that does not become a dial gives its budget back, so that held
       // or vanished targets at the head cannot use up what the pacer allowed.
       const release = async () => {
@@ -367,7 +481,7 @@ export class Dispatcher implements OnApplicationBootstrap, OnApplicationShutdown
       if (target.phoneNumber === null) {
         // Its number was erased on request (the erasure skips the targets it finds pending; this is
         // one that came back to pending, for a retry, as the erasure ran): never dialed.
-        await this.records.skip(target.id, 'do_not_call');
+        await this.records.skip(target.targetId, 'do_not_call');
         await release();
         await job.moveToCompleted('skipped', token, false);
         return;
@@ -377,36 +491,38 @@ export class Dispatcher implements OnApplicationBootstrap, OnApplicationShutdown
         return;
       }
       const phoneNumber = target.phoneNumber;
-      const stop = await this.callStopReason(
-        pool.tenantId,
-        phoneNumber,
-        target.autocall.checks as unknown as DialChecks,
-        {
-          autocallId: target.autocallId,
-          reference: target.reference,
-        },
-      );
+      const checks = target.autocall.checks;
+      const stop = target.stopped
+        ? 'do_not_call'
+        : checks.callStop &&
+            !(await this.callStopCheck.allows(pool.tenantId, phoneNumber, {
+              autocallId: target.autocallId,
+              reference: target.reference,
+            }))
+          ? 'call_stop_check'
+          : null;
       if (stop) {
-        await this.records.skip(target.id, stop);
+        await this.records.skip(target.targetId, stop);
         await release();
         await job.moveToCompleted('skipped', token, false);
         return;
       }
-      const verdict = await this.compliance.check(
-        pool.tenantId,
+      const verdict = this.compliance.verdict(
+        compliance,
         { phoneNumber, timeZone: target.timeZone },
-        target.autocall.callingWindow as unknown as CallingWindow | null,
+        target.autocall.callingWindow as CallingWindow | null,
+        target.recentCalls,
       );
       if (!verdict.allowed) {
         await release();
         if (!verdict.retryAt) {
           // A window that never opens (e.g. no common hour across the number's zones).
-          await this.records.skip(target.id, verdict.guard);
+          await this.records.skip(target.targetId, verdict.guard);
           await job.moveToCompleted('skipped', token, false);
           return;
         }
         // Held until the guard allows it; the target says which guard and until when.
-        await this.records.holdUntil(target.id, verdict.guard, verdict.retryAt);
+        await this.records.holdUntil(target.targetId, verdict.guard, verdict.retryAt);
         await job.moveToDelayed(verdict.retryAt.getTime(), token);
         return;
       }
@@ -422,7 +538,7 @@ export class Dispatcher implements OnApplicationBootstrap, OnApplicationShutdown
         contactId,
         tenantId: pool.tenantId,
         autocallId: target.autocallId,
-        targetId: target.id,
+        targetId: target.targetId,
         attempt,
         skill: pool.skill,
         phoneNumber,
@@ -430,22 +546,24 @@ export class Dispatcher implements OnApplicationBootstrap, OnApplicationShutdown
         agentId: reservation.agentId,
         placedBy: this.identity.id,
       });
-      if (dialed === 'gone') {
+      if (dialed.result === 'gone') {
         await release();
         await job.moveToCompleted('gone', token, false);
         return;
       }
-      if (dialed !== 'dialing') {
-        // Redis admitted a dial that PostgreSQL, which decides, refused: its view was stale.
+      if (dialed.result !== 'dialing') {
+        // Redis admitted a dial that PostgreSQL, which decides, refused: its view was stale; or no
+        // trunk has a free channel and a call-rate token now (Redis does not keep trunks).
         state.refused = true;
         outcome = 'put_back';
-        dialsRefusedTotal.inc({ tenant: pool.tenantId, reason: dialed });
+        dialsRefusedTotal.inc({ tenant: pool.tenantId, reason: dialed.result });
         // Back at its place before its reservation is given back: Redis sees room again only once
         // this target is at the head again.
         await this.putBack(job, token);
         await release();
         turn.settle(outcome);
-        await this.repairAfterRefusal(pool.tenantId, dialed, reservation.agentId);
+        if (dialed.result === 'no_free_trunk') this.wakeWhenTrunksMayHaveRoom(pool);
+        else await this.repairAfterRefusal(pool.tenantId, dialed.result, reservation.agentId);
         return;
       }
       started = true;
@@ -454,7 +572,7 @@ export class Dispatcher implements OnApplicationBootstrap, OnApplicationShutdown
       await this.engine.place(contactId, {
         tenantId: pool.tenantId,
         autocallId: target.autocallId,
-        targetId: target.id,
+        targetId: target.targetId,
         skill: pool.skill,
         attempt,
         phoneNumber,
@@ -463,6 +581,8 @@ export class Dispatcher implements OnApplicationBootstrap, OnApplicationShutdown
         retry: target.autocall.retry as RetryPolicy,
         ringTimeoutSeconds: target.autocall.ringTimeoutSeconds,
         mode: target.autocall.mode,
+        trunkId: dialed.trunkId,
+        answeringMachine: target.autocall,
       });
       this.recordDial(state);
       await job.moveToCompleted('dialed', token, false);
@@ -473,6 +593,41 @@ export class Dispatcher implements OnApplicationBootstrap, OnApplicationShutdown
       // Skipped, gone or held by a guard before its turn: the order is still the earlier dial's.
       void turn.after.then((previous) => turn.settle(previous === 'put_back' ? 'put_back' : outcome));
     }
+  }
+
+  /**
+   * No trunk had room (every channel busy, no call-rate token, or paused after an overload): a
+   * call-rate token comes back and a pause ends at a time PostgreSQL knows, with no event to say
+   * so; the pool is woken then (once per pool at a time), or at once with every channel busy, when
+   * a call's end wakes it as any end does.
+   */
+  private wakeWhenTrunksMayHaveRoom(pool: Pool): void {
+    const id = poolId(pool);
+    if (this.trunkWakes.has(id) || this.stopping) return;
+    // Held while the time is read, so that refusals meanwhile do not ask again.
+    this.trunkWakes.set(id, undefined);
+    void this.prisma.$queryRaw<{ ms: number | null }[]>`SELECT trunk_room_in_ms(${pool.tenantId}::uuid) AS ms`
+      .then(
+        ([row]) => row?.ms ?? null,
+        () => TRUNK_RECHECK_MS,
+      )
+      .then((ms) => {
+        if (ms === null || this.stopping) {
+          this.trunkWakes.delete(id);
+          return;
+        }
+        const timer = setTimeout(
+          () => {
+            this.trunkWakes.delete(id);
+            void this.wake(pool);
+          },
+          // Room "now" yet refused (a caller id no trunk with room allows, a race): not sooner
+          // than the plain recheck.
+          ms <= 0 ? TRUNK_RECHECK_MS : Math.min(ms + TRUNK_RECHECK_MS / 10, 60_000),
+        );
+        timer.unref();
+        this.trunkWakes.set(id, timer);
+      });
   }
 
   /**
@@ -491,35 +646,39 @@ export class Dispatcher implements OnApplicationBootstrap, OnApplicationShutdown
     await this.restorer.restoreLiveLines(tenantId);
   }
 
-  private async callStopReason(
-    tenantId: string,
-    phoneNumber: string,
-    checks: DialChecks,
-    context: { autocallId: string; reference: string | null },
-  ): Promise<string | null> {
-    if (await this.callStops.isStopped(tenantId, phoneNumber)) return 'do_not_call';
-    if (checks.callStop && !(await this.callStopCheck.allows(tenantId, phoneNumber, context))) return 'call_stop_check';
-    return null;
+  /** A predictive AutoCall's status and its campaign's pacing state, in one read (the tenant's scope kept 5 s). */
+  private async predictiveState(id: string, tenantId: string) {
+    const scope = effectiveCompliance(await this.compliance.settings(tenantId)).abandonScope;
+    return this.campaigns.dialState(id, scope);
   }
 
   private async autocall(id: string): Promise<AutoCallInfo | null> {
     const cached = this.autocalls.get(id);
     if (cached && (!cached.active || Date.now() - cached.checkedAt < AUTOCALL_STATUS_TTL_MS)) return cached;
     if (cached) {
-      const row = await this.prisma.autoCall.findUnique({ where: { id }, select: { status: true } });
-      cached.active = row?.status === 'active';
+      if (cached.mode === 'predictive') {
+        const state = await this.predictiveState(id, cached.tenantId);
+        cached.active = state?.active ?? false;
+        cached.campaign = state?.campaign ?? 'predictive';
+      } else {
+        const row = await this.prisma.autoCall.findUnique({ where: { id }, select: { status: true } });
+        cached.active = row?.status === 'active';
+      }
       cached.checkedAt = Date.now();
       return cached;
     }
     const row = await this.prisma.autoCall.findUnique({ where: { id } });
     if (!row) return null;
-    const info = {
+    const state = row.mode === 'predictive' ? await this.predictiveState(id, row.tenantId) : null;
+    const info: AutoCallInfo = {
       id,
-      active: row.status === 'active',
+      tenantId: row.tenantId,
+      active: state ? state.active : row.status === 'active',
       checkedAt: Date.now(),
       checks: row.checks as unknown as DialChecks,
       skill: row.skill,
       mode: row.mode,
+      campaign: state?.campaign ?? 'predictive',
     };
     // AutoCalls come and go; a bounded cache is enough (an evicted one is read again).
     if (this.autocalls.size >= AUTOCALL_CACHE_SIZE) this.autocalls.delete(this.autocalls.keys().next().value!);

@@ -3,8 +3,10 @@ import { AgentSessionsService, LiveViewPart, LiveViewRebuilder } from '@autocall
 import { AppConfig } from '@autocall/config';
 import { IdempotentRequests, PrismaService } from '@autocall/database';
 import { CapacityService, CallRecords, Queues } from '@autocall/dialing';
+import { DispositionsService } from '@autocall/dispositions';
 import { LinesService } from '@autocall/lines';
 import { ContactEngine } from './contact-engine';
+import { forgetEndedDialogs } from './sip-dialogs';
 import { WorkerIdentity } from './worker-identity';
 
 // A reservation is made a moment before its contact row is committed; give it this long.
@@ -50,6 +52,7 @@ export class EngineKeeper implements LiveViewPart, OnApplicationBootstrap, OnApp
     private readonly config: AppConfig,
     private readonly lines: LinesService,
     private readonly idempotency: IdempotentRequests,
+    private readonly dispositions: DispositionsService,
     rebuilder: LiveViewRebuilder,
   ) {
     rebuilder.register(this);
@@ -75,6 +78,15 @@ export class EngineKeeper implements LiveViewPart, OnApplicationBootstrap, OnApp
     // The calls this worker holds are known to be its own at once (answered callers it holds can
     // be served again); other workers say so for theirs at their next janitor pass.
     await this.engine.reassertAll();
+    await this.holdPending(tenantId);
+  }
+
+  /**
+   * Every pending target of the tenant's active AutoCalls held again from PostgreSQL: those due in
+   * their pools' queues, the others as retries at their time (job ids name target and attempts, so
+   * a target already held is not held twice).
+   */
+  private async holdPending(tenantId: string): Promise<void> {
     const pending = await this.prisma.$queryRaw<
       {
         id: string;
@@ -111,12 +123,21 @@ export class EngineKeeper implements LiveViewPart, OnApplicationBootstrap, OnApp
     if (pending.length) await this.queues.announcePool({ tenantId, skill: '*' });
   }
 
+  /**
+   * A pass, every 5 s in every worker: this worker's own contacts (claimed in PostgreSQL but not
+   * held, an end request whose message was lost) while it holds calls, and once a minute when it
+   * holds none; and, in the leader alone (WorkerIdentity.leading), everything that looks at every
+   * tenant, so that an idle deployment costs the same with 1 or 16 workers. Calls are not
+   * re-asserted every pass: after a Redis loss the restore takes each call's owner from PostgreSQL
+   * (contacts.placed_by), and the worker that rebuilds re-asserts its own (rebuild).
+   */
   async sweep(): Promise<void> {
     if (this.running) return;
     this.running = true;
     try {
-      await this.engine.reassertAll();
-      await this.engine.keepOwnContacts();
+      if (this.engine.liveCount() > 0 || this.passes % FORGET_EVERY_PASSES === 0) await this.engine.keepOwnContacts();
+      if (!this.identity.leading) return;
+      await this.moveOldHeldQueues();
       const tenants = await this.prisma.tenant.findMany({ select: { id: true } });
       for (const { id } of tenants) {
         await this.sweepTenant(id);
@@ -125,14 +146,51 @@ export class EngineKeeper implements LiveViewPart, OnApplicationBootstrap, OnApp
       await this.requeueUnqueued();
       await this.reholdOverdue();
       await this.finishLostWrapUps();
+      // Wrap-ups past their end get the default disposition (their worker's timer may be gone
+      // with it), and agents left in the wrap-up of a call already dispositioned are released.
+      await this.dispositions.expireDue();
+      await this.dispositions.releaseFinishedWrapUps();
       await this.endOrphanedCalls();
       await this.records.completeAllDone();
       // Stored answers hold personal data: deleted once their keys are forgotten (24 hours).
-      if (this.passes++ % FORGET_EVERY_PASSES === 0) await this.idempotency.forgetExpired();
+      if (this.passes % FORGET_EVERY_PASSES === 0) {
+        await this.idempotency.forgetExpired();
+        // SIP dialogs whose end was not written hold numbers: gone once their contact has ended.
+        await forgetEndedDialogs(this.prisma);
+      }
     } catch (error) {
       this.logger.warn(`janitor pass failed, will retry: ${(error as Error).message}`);
     } finally {
+      this.passes++;
       this.running = false;
+    }
+  }
+
+  /**
+   * The upgrade from the held queues named before 2026-12 (`held.<tenant>.<skill>` under their own
+   * tag, each job carrying its options and ids in full) to `h.<skill>` under the tenant's tag
+   * (Queues.held): a pool whose old queue still holds jobs has its tenant's pending targets held
+   * again from PostgreSQL, the source of truth (as after a Redis loss: same job ids, so nothing is
+   * held twice), and then the old queue goes. An old worker still running during a rolling upgrade
+   * may take a job of the old queue meanwhile: the dial is PostgreSQL's to decide (a target no
+   * longer pending is not dialed), so a target held in both is dialed once. Looked at by the leader
+   * on each pass: one round trip for all pools, whatever the number of workers.
+   */
+  private async moveOldHeldQueues(): Promise<void> {
+    const pools = await this.queues.pools();
+    const old = await this.queues.oldHeldQueuesPresent(pools);
+    const tenants = new Set(old.map((pool) => pool.tenantId));
+    for (const tenantId of tenants) {
+      await this.holdPending(tenantId);
+      for (const pool of old.filter((p) => p.tenantId === tenantId)) {
+        const queue = this.queues.oldHeld(pool);
+        try {
+          await queue.obliterate({ force: true });
+        } finally {
+          await queue.close();
+        }
+      }
+      this.logger.warn(`tenant ${tenantId}: held targets moved to the new held queues (upgrade)`);
     }
   }
 
@@ -213,7 +271,8 @@ export class EngineKeeper implements LiveViewPart, OnApplicationBootstrap, OnApp
     // Judged by PostgreSQL's clock, which wrote state_changed_at: no two processes' clocks compared.
     const stuck = await this.prisma.$queryRaw<{ tenant_id: string; id: string }[]>`
       SELECT tenant_id, id FROM agents
-      WHERE state = 'wrap_up' AND state_changed_at < now() - ${Math.ceil(limitMs)} * interval '1 millisecond'`;
+      WHERE state = 'wrap_up' AND state_changed_at < now() - ${Math.ceil(limitMs)} * interval '1 millisecond'
+        AND (state_reason IS NULL OR state_reason NOT LIKE 'wrap_up:%')`;
     for (const agent of stuck) {
       await this.agentSessions
         .apply(agent.tenant_id, agent.id, { type: 'finish_wrap_up' }, { reason: 'wrap_up_done', byKeyId: null })
@@ -326,11 +385,7 @@ export class EngineKeeper implements LiveViewPart, OnApplicationBootstrap, OnApp
       const info = await this.capacity.contactInfo(tenantId, contactId);
       // After a Redis loss, give the workers that hold calls time to re-assert them.
       // (Both times are Redis's: RESTORE_CONTACT stamps the restore with its clock.)
-      if (
-        info.owner === 'unknown' &&
-        (await this.capacity.redisNow()) - Number(info.restoredAt ?? 0) < RESTORE_GRACE_MS
-      )
-        continue;
+      if (info.restoredAt && (await this.capacity.redisNow()) - Number(info.restoredAt) < RESTORE_GRACE_MS) continue;
       if (!row) {
         // A reservation whose contact row was never committed: its reserver may be committing it
         // right now. A dead worker's goes at once; any other (an API replica's, or a live worker's

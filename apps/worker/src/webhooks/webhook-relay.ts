@@ -10,6 +10,7 @@ import {
   WebhookDeliveryJob,
   WebhookOutbox,
 } from '@autocall/webhooks';
+import { WorkerIdentity } from '../engine/worker-identity';
 
 const BATCH = 1_000;
 const SWEEP_INTERVAL_MS = 5_000;
@@ -37,6 +38,7 @@ export class WebhookRelay implements OnApplicationBootstrap, OnModuleDestroy {
     private readonly outbox: WebhookOutbox,
     private readonly queues: Queues,
     private readonly config: AppConfig,
+    private readonly identity: WorkerIdentity,
   ) {}
 
   async onApplicationBootstrap(): Promise<void> {
@@ -90,8 +92,12 @@ export class WebhookRelay implements OnApplicationBootstrap, OnModuleDestroy {
   }
 
   private async sweepOnce(): Promise<void> {
-    this.wake();
     if (!this.listener) await this.listen();
+    // What no notification told (one lost, or sent while nobody listened) and jobs lost with Redis
+    // are one worker's to catch, whatever their number: the engine leader's. Every worker still
+    // drains on the notifications it hears.
+    if (!this.identity.leading) return;
+    this.wake();
     try {
       const queue = this.queues.queue(WEBHOOK_DELIVERIES_QUEUE);
       let requeued = 0;

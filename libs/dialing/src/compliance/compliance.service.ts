@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { Clock } from '@autocall/common';
-import { PrismaService } from '@autocall/database';
+import { Prisma, PrismaService } from '@autocall/database';
 import { SettingsService, TenantSettings } from '@autocall/tenancy';
 import { DEFAULT_PACING_SETTINGS, PacingSettings } from '../pacing/pacer';
 import {
@@ -8,8 +8,11 @@ import {
   checkGuards,
   Compliance,
   GuardVerdict,
+  historySeconds,
   NumberHistory,
+  numberHistory,
   numberTimeZones,
+  RecentCall,
   REGIME_DEFAULTS,
 } from './compliance';
 
@@ -27,6 +30,7 @@ export function effectiveCompliance(settings: TenantSettings): TenantCompliance 
     redialAfterAbandonSeconds: o.redialAfterAbandonSeconds ?? base.redialAfterAbandonSeconds,
     maxAttemptsPerNumberPerDay: o.maxAttemptsPerNumberPerDay ?? base.maxAttemptsPerNumberPerDay,
     abandonWindowSeconds: o.abandonWindowSeconds ?? base.abandonWindowSeconds,
+    abandonScope: o.abandonScope ?? base.abandonScope,
     connectThresholdSeconds: o.connectThresholdSeconds ?? base.connectThresholdSeconds,
     abandonMessage: o.abandonMessage ?? base.abandonMessage,
     fallbackTimeZone: o.fallbackTimeZone ?? 'UTC',
@@ -58,6 +62,10 @@ const SETTINGS_TTL_MS = 5_000;
 /** A number with no recent call. */
 const NO_HISTORY: NumberHistory = { lastAbandonedAt: null, attemptsLastDay: [] };
 
+/** When contact `c` was abandoned (a person answered and no agent was ever connected), else null. */
+export const ABANDONED_AT_SQL = `CASE WHEN c.answered_by = 'human' AND c.connected_at IS NULL AND c.status = 'ended'
+  THEN coalesce(c.answered_at, c.created_at) END`;
+
 /**
  * The guards, with what they need read from PostgreSQL: the tenant's settings (kept five seconds)
  * and, only when a redial or attempts guard is on, the number's recent calls.
@@ -82,6 +90,26 @@ export class ComplianceService {
 
   async compliance(tenantId: string): Promise<TenantCompliance> {
     return effectiveCompliance(await this.settings(tenantId));
+  }
+
+  /**
+   * Checks one target right before it is dialed, with the number's recent calls already read (in
+   * the dispatcher's one read before a dial; null when historySeconds said none were needed).
+   */
+  verdict(
+    compliance: TenantCompliance,
+    target: { phoneNumber: string; timeZone: string | null },
+    autocallWindow: CallingWindow | null,
+    recentCalls: RecentCall[] | null,
+  ): GuardVerdict {
+    const now = this.clock.now();
+    return checkGuards({
+      compliance,
+      autocallWindow,
+      zones: targetTimeZones(target.phoneNumber, target.timeZone, compliance),
+      history: historySeconds(compliance) > 0 ? numberHistory(recentCalls ?? [], now) : null,
+      now,
+    });
   }
 
   /** Checks one target right before it is dialed. */
@@ -138,27 +166,25 @@ export class ComplianceService {
     numbers: string[],
     compliance: TenantCompliance,
   ): Promise<Map<string, NumberHistory>> {
-    const lookBack = Math.max(86_400, compliance.redialAfterAbandonSeconds);
+    const lookBack = historySeconds(compliance);
     const rows = await this.prisma.$queryRaw<{ phone_number: string; created_at: Date; abandoned_at: Date | null }[]>`
-      SELECT c.phone_number, c.created_at,
-             CASE WHEN c.answered_by = 'human' AND c.connected_at IS NULL AND c.status = 'ended'
-                  THEN coalesce(c.answered_at, c.created_at) END AS abandoned_at
+      SELECT c.phone_number, c.created_at, ${Prisma.raw(ABANDONED_AT_SQL)} AS abandoned_at
       FROM contacts c
       WHERE c.tenant_id = ${tenantId}::uuid AND c.phone_number = ANY(${numbers}::varchar[])
         AND c.created_at > now() - ${lookBack} * interval '1 second'`;
-    const now = this.clock.now().getTime();
-    const histories = new Map<string, NumberHistory>();
+    const calls = new Map<string, RecentCall[]>();
     for (const row of rows) {
-      let history = histories.get(row.phone_number);
-      if (!history) histories.set(row.phone_number, (history = { lastAbandonedAt: null, attemptsLastDay: [] }));
-      if (row.created_at.getTime() > now - 86_400_000) history.attemptsLastDay.push(row.created_at);
-      if (row.abandoned_at && (!history.lastAbandonedAt || row.abandoned_at > history.lastAbandonedAt))
-        history.lastAbandonedAt = row.abandoned_at;
+      const list = calls.get(row.phone_number) ?? [];
+      list.push({ createdAt: row.created_at, abandonedAt: row.abandoned_at });
+      calls.set(row.phone_number, list);
     }
+    const now = this.clock.now();
+    const histories = new Map<string, NumberHistory>();
+    for (const [number, list] of calls) histories.set(number, numberHistory(list, now));
     return histories;
   }
 }
 
 function needsHistory(compliance: Compliance): boolean {
-  return compliance.redialAfterAbandonSeconds > 0 || compliance.maxAttemptsPerNumberPerDay !== null;
+  return historySeconds(compliance) > 0;
 }

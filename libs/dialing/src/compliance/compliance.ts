@@ -16,6 +16,7 @@ export interface CallingWindow {
 }
 
 export const REGIMES = ['us', 'uk', 'jp'] as const;
+export type AbandonScope = 'campaign' | 'tenant';
 export type ComplianceRegime = (typeof REGIMES)[number];
 
 export interface Compliance {
@@ -28,6 +29,8 @@ export interface Compliance {
   maxAttemptsPerNumberPerDay: number | null;
   /** The window the abandon rate is measured over (30 days US, 24 h UK). */
   abandonWindowSeconds: number;
+  /** What the abandon rate is counted over: each campaign, or the tenant as one (UK "per call centre"). */
+  abandonScope: AbandonScope;
   /** An answered caller with no agent within this is abandoned: the message is played. */
   connectThresholdSeconds: number;
   /** Played to an abandoned caller: who called and how to decline further calls. */
@@ -49,6 +52,7 @@ export const REGIME_DEFAULTS: Record<ComplianceRegime, Compliance> = {
     redialAfterAbandonSeconds: 0,
     maxAttemptsPerNumberPerDay: null,
     abandonWindowSeconds: 30 * DAY,
+    abandonScope: 'campaign',
     connectThresholdSeconds: 2,
     abandonMessage: 'Sorry, all our agents are busy. To stop our calls, call us back on the number shown.',
   },
@@ -58,6 +62,7 @@ export const REGIME_DEFAULTS: Record<ComplianceRegime, Compliance> = {
     redialAfterAbandonSeconds: 3 * DAY,
     maxAttemptsPerNumberPerDay: null,
     abandonWindowSeconds: DAY,
+    abandonScope: 'campaign',
     connectThresholdSeconds: 2,
     abandonMessage: 'Sorry, all our agents are busy. To stop our calls, call us back on the number shown.',
   },
@@ -67,6 +72,7 @@ export const REGIME_DEFAULTS: Record<ComplianceRegime, Compliance> = {
     redialAfterAbandonSeconds: 0,
     maxAttemptsPerNumberPerDay: null,
     abandonWindowSeconds: 30 * DAY,
+    abandonScope: 'campaign',
     connectThresholdSeconds: 2,
     abandonMessage: '申し訳ございません。ただいま担当者が応答できません。',
   },
@@ -127,6 +133,32 @@ export function callingWindowVerdict(windows: CallingWindow[], zones: string[], 
 }
 
 /** What the redial and attempts guards need to know about the number's recent calls. */
+/** One recent call of a number: when it started, and when it was abandoned (a person answered, no agent came). */
+export interface RecentCall {
+  createdAt: Date;
+  abandonedAt: Date | null;
+}
+
+/**
+ * How far back a number's calls matter to the guards (seconds): a day for the attempts guard, the
+ * redial lock after an abandoned call; 0 when neither guard is on (nothing needs to be read).
+ */
+export function historySeconds(compliance: Compliance): number {
+  if (compliance.redialAfterAbandonSeconds <= 0 && compliance.maxAttemptsPerNumberPerDay === null) return 0;
+  return Math.max(86_400, compliance.redialAfterAbandonSeconds);
+}
+
+/** A number's history as the guards read it, from its recent calls. */
+export function numberHistory(calls: RecentCall[], now: Date): NumberHistory {
+  const history: NumberHistory = { lastAbandonedAt: null, attemptsLastDay: [] };
+  for (const call of calls) {
+    if (call.createdAt.getTime() > now.getTime() - 86_400_000) history.attemptsLastDay.push(call.createdAt);
+    if (call.abandonedAt && (!history.lastAbandonedAt || call.abandonedAt > history.lastAbandonedAt))
+      history.lastAbandonedAt = call.abandonedAt;
+  }
+  return history;
+}
+
 export interface NumberHistory {
   /** When the number's last abandoned call was answered (or started), if any. */
   lastAbandonedAt: Date | null;

@@ -14,6 +14,8 @@ export const abandonCountSchema = z.object({ answered: z.int(), abandoned: z.int
 /** What the pacer last decided (PacingStore.state). */
 export const pacerStateSchema = z.object({
   mode: z.enum(PACING_MODES),
+  /** The predictive pools (skills) paced together with this one by one decision, as they share agents (this one's alone otherwise). */
+  group: z.array(z.string()),
   /** Why this mode: no_agents, learning, too_few_agents, over_cap, predicting. */
   reason: z.string(),
   alpha: z.number().nullable(),

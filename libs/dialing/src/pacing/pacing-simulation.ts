@@ -8,7 +8,9 @@
  * production; this file only carries out its effects in memory, where the worker carries them out
  * against PostgreSQL, Redis and the telephony. Agents of one skill are all logged in for the whole
  * run; dials are placed every tick by a strategy; an agent who frees serves the longest-waiting
- * caller first. No wrap-up: an agent is busy from the ringing of their phone to the hang-up. Seeded
+ * caller first. An agent is busy from the ringing of their phone to the end of their wrap-up after
+ * the hang-up (the disposition: `wrapUpSecondsMean`, drawn per dial apart from the call's own
+ * draws); the pacer's handle times include it, as PacingStats reads them from the contacts. Seeded
  * and single-threaded: a scenario gives the same figures on every run, to the call.
  */
 import {
@@ -19,10 +21,10 @@ import {
   SimulatorSettings,
   TelephonyEvent,
   TelephonySimulator,
+  SeededRandom,
 } from '../../../telephony/src';
 import {
   adjustRisk,
-  decideDials,
   DEFAULT_PACING_SETTINGS,
   initialControl,
   MeasuredAbandons,
@@ -33,6 +35,7 @@ import {
   PoolSnapshot,
 } from './pacer';
 import { ClairvoyantScheduler, erlangDialRate, Foresight } from './pacing-references';
+import { decideGroup, PacedAgent, pacingGroups } from './pacing-groups';
 import { ContactEffect, ContactEvent, contactEventOf, ContactState, dialingContact, step } from '../contact-lifecycle';
 
 export type PacingStrategy =
@@ -57,12 +60,27 @@ export interface PacingScenario {
   strategy: PacingStrategy;
   /** Agents logged in for the whole run. */
   agents: number;
+  /**
+   * The skills dialed, each a pool with predictive AutoCalls of its own (predictive only when
+   * more than one); one pool when absent.
+   */
+  skills?: string[];
+  /** Each agent's skills, by agent (every agent holds every skill when absent). */
+  agentSkills?: string[][];
+  /**
+   * How predictive pools that share agents are paced: `group`, one decision per group of pools
+   * sharing agents, split between them (pacing-groups.ts, the engine's); `pool`, each pool on
+   * its own, counting a shared agent in every pool of theirs (the engine before it grouped pools).
+   */
+  pacingScope?: 'group' | 'pool';
   /** Share of all dials answered by a person. */
   answerRate: number;
   hours: number;
   seed: string;
   /** Talk time mean, seconds (the simulator's log-normal, sigma 0.6). 150. */
   talkSecondsMean?: number;
+  /** The agents' wrap-up after a call until its disposition, mean seconds (log-normal, sigma 0.5). 0: none. */
+  wrapUpSecondsMean?: number;
   /** How often the strategy dials, seconds: 0.25, the engine's PACING_TICK_MS. */
   tickSeconds?: number;
   /** How often the slow loop runs and the estimates are re-read, seconds: 5, the engine's PACING_CONTROL_INTERVAL_MS. */
@@ -80,13 +98,27 @@ export type PacingTrace =
   | { type: 'control'; atSeconds: number; measured: MeasuredAbandons; control: PacingControl }
   | { type: 'answered' | 'abandoned'; atSeconds: number };
 
+/** One pool's own figures, of a run with several. */
+export interface PoolRunResult {
+  skill: string;
+  dials: number;
+  answers: number;
+  abandons: number;
+  abandonRate: number;
+  worstHourAbandonRate: number;
+}
+
 export interface PacingRunResult {
   scenario: PacingScenario;
+  /** Each pool's figures (one, with the run's, when the run has one pool). */
+  pools: PoolRunResult[];
+  /** The most predictive dials out (ringing) plus callers waiting at once, at any tick, and agents logged in. */
+  mostOutAndWaiting: number;
   dials: number;
   /** Answered by a person. */
   answers: number;
   abandons: number;
-  /** Agent busy time (bridging and talk) ÷ (agents × run time). */
+  /** Agent busy time (bridging, talk and wrap-up) ÷ (agents × run time). */
   occupancy: number;
   /** What progressive dialing would reach on this run's calls: AHT ÷ (AHT + idle per connect). */
   theoreticalProgressiveOccupancy: number;
@@ -249,15 +281,23 @@ class MemoryLedger implements OriginateLedger {
 
 interface Agent {
   endpoint: string;
-  /** Reserved: held for one dial or one caller (the engine's reservation); busy: their phone rang. */
-  state: 'idle' | 'reserved' | 'busy';
-  /** Since when idle, or busy (virtual ms). */
+  skills: ReadonlySet<string>;
+  skillList: string[];
+  /**
+   * Reserved: held for one dial or one caller (the engine's reservation); busy: their phone rang;
+   * wrap_up: the call ended, the disposition is not in yet.
+   */
+  state: 'idle' | 'reserved' | 'busy' | 'wrap_up';
+  /** Since when idle, or busy (virtual ms): wrap-up continues the busy time. */
   since: number;
+  /** Since when in this state, as the live view knows it (the pacer's snapshot reads it). */
+  stateSince: number;
 }
 
 /** A dial and its contact, as the worker holding it knows them. */
 interface Dial {
   id: string;
+  pool: Pool;
   dialedAt: number;
   /** The contact, moved only by the lifecycle's `step`. */
   contact: ContactState;
@@ -271,6 +311,22 @@ interface Dial {
   answered?: boolean;
   /** Dial to the answer, or to the end when no person answered (seconds). */
   settledSeconds?: number;
+}
+
+/** One pool (skill) of the run: its dials, callers waiting, measurements and slow loop. */
+interface Pool {
+  skill: string;
+  /** Callers waiting for an agent, longest-waiting first. */
+  queue: Dial[];
+  /** Every dial of the pool in the order placed. */
+  dials: Dial[];
+  handles: number[];
+  answerTimes: number[];
+  /** When each abandoned caller answered, in that order (known only when their call ends). */
+  abandonTimes: number[];
+  control?: PacingControl;
+  estimates: PacingEstimates;
+  settledUpTo: number;
 }
 
 /** A caller reached by the simulation's sweep for waiting callers, handed a reserved agent. */
@@ -295,8 +351,11 @@ class PoolRun {
   private readonly end: number;
   private readonly agents: Agent[];
   private readonly out = new Map<string, Dial>();
-  /** Callers waiting for an agent, longest-waiting first. */
-  private readonly queue: Dial[] = [];
+  /** The pools, in the order of their skills; their groups (indexes into pools) when paced by group. */
+  private readonly pools: Pool[];
+  private readonly groups: Pool[][];
+  private turn = 0;
+  private mostOutAndWaiting = 0;
   /** Every dial in the order placed. */
   private readonly dials: Dial[] = [];
   private readonly handles: number[] = [];
@@ -309,9 +368,7 @@ class PoolRun {
   private busyMs = 0;
   /** The first step the simulation could not carry out: the run fails with it. */
   private failure?: Error;
-  private control?: PacingControl;
-  private estimates: PacingEstimates = { dials: 0, humanAnswers: 0, answerDelaysSeconds: [], handleSeconds: [] };
-  private settledUpTo = 0;
+  private readonly predictive: boolean;
   private readonly hourlyAlpha: number[] = [];
   private readonly reasons: Record<string, number> = {};
   private readonly simulatorSettings: SimulatorSettings;
@@ -347,23 +404,52 @@ class PoolRun {
       }
     });
     this.end = scenario.hours * HOUR;
-    this.agents = Array.from({ length: scenario.agents }, (_, i) => ({
-      endpoint: `sip:agent-${i}@pacing.sim`,
-      state: 'idle',
-      since: 0,
-    }));
+    const skills = scenario.skills?.length ? scenario.skills : ['default'];
     const strategy = scenario.strategy;
-    if (strategy.kind === 'predictive') {
-      this.control = strategy.initialControl ?? initialControl(this.settings);
-      if (strategy.truth) this.estimates = trueEstimates(simulator, this.settings.ringTimeoutSeconds);
-    }
+    this.predictive = strategy.kind === 'predictive';
+    if (skills.length > 1 && strategy.kind !== 'predictive')
+      throw new Error('the pacing simulation runs several pools with the predictive strategy only');
+    this.agents = Array.from({ length: scenario.agents }, (_, i) => {
+      const skillList = scenario.agentSkills?.[i] ?? skills;
+      return {
+        endpoint: `sip:agent-${i}@pacing.sim`,
+        skills: new Set(skillList),
+        skillList,
+        state: 'idle',
+        since: 0,
+        stateSince: 0,
+      };
+    });
+    const truth =
+      strategy.kind === 'predictive' && strategy.truth
+        ? trueEstimates(simulator, this.settings.ringTimeoutSeconds, scenario.wrapUpSecondsMean ?? 0)
+        : undefined;
+    this.pools = skills.map((skill) => ({
+      skill,
+      queue: [],
+      dials: [],
+      handles: [],
+      answerTimes: [],
+      abandonTimes: [],
+      control: strategy.kind === 'predictive' ? (strategy.initialControl ?? initialControl(this.settings)) : undefined,
+      estimates: truth ?? { dials: 0, humanAnswers: 0, answerDelaysSeconds: [], handleSeconds: [] },
+      settledUpTo: 0,
+    }));
+    const bySkill = new Map(this.pools.map((pool) => [pool.skill, pool]));
+    this.groups =
+      (scenario.pacingScope ?? 'group') === 'group'
+        ? pacingGroups(
+            skills,
+            this.agents.map((agent) => ({ skills: agent.skillList })),
+          ).map((group) => group.map((skill) => bySkill.get(skill) as Pool))
+        : this.pools.map((pool) => [pool]);
     if (strategy.kind === 'clairvoyant') this.clairvoyant = new ClairvoyantScheduler(scenario.agents);
     if (strategy.kind === 'erlang')
       this.erlangRate = erlangDialRate(
         scenario.agents,
         strategy.blocking,
         scenario.answerRate,
-        simulator.agentAnswerSeconds + simulator.talkSecondsMean,
+        simulator.agentAnswerSeconds + simulator.talkSecondsMean + (scenario.wrapUpSecondsMean ?? 0),
       );
   }
 
@@ -371,12 +457,13 @@ class PoolRun {
     const tick = (this.scenario.tickSeconds ?? 0.25) * 1000;
     const controlEvery = (this.scenario.controlSeconds ?? 5) * 1000;
     this.every(tick, () => this.tick());
-    if (this.control) this.every(controlEvery, () => this.adjust(), controlEvery);
+    if (this.predictive) this.every(controlEvery, () => this.adjust(), controlEvery);
     for (let hour = 1; hour <= Math.ceil(this.scenario.hours); hour++) {
       await this.clock.runUntil(Math.min(this.end, hour * HOUR));
-      if (this.control) this.hourlyAlpha.push(this.control.alpha);
+      if (this.predictive) this.hourlyAlpha.push((this.pools[0].control as PacingControl).alpha);
     }
-    for (const agent of this.agents) if (agent.state === 'busy') this.busyMs += this.end - agent.since;
+    for (const agent of this.agents)
+      if (agent.state === 'busy' || agent.state === 'wrap_up') this.busyMs += this.end - agent.since;
     this.simulator.shutdown();
     if (this.failure) throw this.failure;
   }
@@ -390,92 +477,120 @@ class PoolRun {
 
   private tick(): void {
     const strategy = this.scenario.strategy;
+    const pool = this.pools[0];
     if (strategy.kind === 'progressive') {
-      for (const agent of this.agents) if (agent.state === 'idle') this.place(agent);
+      for (const agent of this.agents) if (agent.state === 'idle') this.place(pool, agent);
       return;
     }
     const now = this.clock.elapsed;
-    const busyElapsedSeconds: number[] = [];
+    if (strategy.kind === 'predictive') return this.pace(now);
     let idle = 0;
-    for (const agent of this.agents) {
-      if (agent.state === 'idle') idle++;
-      else busyElapsedSeconds.push((now - agent.since) / 1000);
-    }
-    const inFlightElapsedSeconds: number[] = [];
+    for (const agent of this.agents) if (agent.state === 'idle') idle++;
+    let inFlight = 0;
     for (const dial of this.out.values())
-      if (dial.contact.status === 'dialing' || dial.contact.status === 'ringing')
-        inFlightElapsedSeconds.push((now - dial.dialedAt) / 1000);
+      if (dial.contact.status === 'dialing' || dial.contact.status === 'ringing') inFlight++;
     let n: number;
     const lines = Math.floor(this.settings.maxLinesPerAgent * this.agents.length) - this.out.size;
     if (strategy.kind === 'power') {
-      n = Math.floor(strategy.ratio * idle) - inFlightElapsedSeconds.length - this.queue.length;
+      n = Math.floor(strategy.ratio * idle) - inFlight - pool.queue.length;
     } else if (strategy.kind === 'erlang') {
       // Open loop: the rate's dials, evenly spread, whatever happens (a full set of lines defers them).
       this.erlangOwed += this.erlangRate * (this.scenario.tickSeconds ?? 0.25);
       n = Math.min(Math.floor(this.erlangOwed), lines);
       this.erlangOwed -= n;
-    } else if (strategy.kind === 'clairvoyant') {
+    } else {
       n = (this.clairvoyant as ClairvoyantScheduler).decide(
         now / 1000,
         (i) => this.foresee(this.dials.length + 1 + i),
         lines,
       );
-    } else {
-      const pool = {
-        loggedIn: this.agents.length,
-        idle,
-        busyElapsedSeconds,
-        inFlightElapsedSeconds,
-        waiting: this.queue.length,
-      };
-      const decision = decideDials(pool, this.estimates, this.control as PacingControl, this.settings);
-      this.reasons[decision.reason] = (this.reasons[decision.reason] ?? 0) + 1;
-      this.scenario.trace?.({ type: 'decision', atSeconds: now / 1000, pool, decision });
-      n = decision.dials;
     }
-    for (let i = 0; i < n; i++) this.place();
+    for (let i = 0; i < n; i++) this.place(pool);
+  }
+
+  /**
+   * Predictive: one decision per group of pools sharing agents, split between them, as the
+   * engine's pacing leader decides (or each pool on its own, counting its agents whatever their
+   * other skills, with `pacingScope: 'pool'`).
+   */
+  private pace(now: number): void {
+    const agents: PacedAgent[] = this.agents.map((agent) =>
+      // Reserved counts as busy here: the agent is taken until their call ends.
+      agent.state === 'idle'
+        ? { skills: agent.skillList, state: 'idle' }
+        : // As the live view has it: on a call since the phone rang, in wrap-up since the hang-up.
+          { skills: agent.skillList, state: 'busy', busySeconds: (now - agent.stateSince) / 1000 },
+    );
+    const inFlight = new Map<Pool, number[]>(this.pools.map((pool) => [pool, []]));
+    let out = 0;
+    for (const dial of this.out.values())
+      if (dial.contact.status === 'dialing' || dial.contact.status === 'ringing') {
+        (inFlight.get(dial.pool) as number[]).push((now - dial.dialedAt) / 1000);
+        out++;
+      }
+    for (const pool of this.pools) out += pool.queue.length;
+    this.mostOutAndWaiting = Math.max(this.mostOutAndWaiting, out);
+    this.turn++;
+    for (const group of this.groups) {
+      const { decision, snapshot, dials } = decideGroup(
+        group.map((pool) => ({
+          skill: pool.skill,
+          inFlightElapsedSeconds: inFlight.get(pool) as number[],
+          waiting: pool.queue.length,
+          estimates: pool.estimates,
+          control: pool.control as PacingControl,
+          settings: this.settings,
+        })),
+        agents,
+        { turn: this.turn },
+      );
+      this.reasons[decision.reason] = (this.reasons[decision.reason] ?? 0) + 1;
+      this.scenario.trace?.({ type: 'decision', atSeconds: now / 1000, pool: snapshot, decision });
+      group.forEach((pool, i) => {
+        for (let k = 0; k < dials[i]; k++) this.place(pool);
+      });
+    }
   }
 
   /** The slow loop: re-read the estimates, measure the abandons, correct the risk. */
   private adjust(): void {
     const now = this.clock.elapsed;
     const strategy = this.scenario.strategy;
-    if (strategy.kind !== 'predictive' || !strategy.truth) this.estimates = this.estimate();
-    const measured: MeasuredAbandons = {
-      compliance: { answered: this.answerTimes.length, abandoned: this.abandonTimes.length },
-      recent: this.since(now - HOUR),
-      burst: this.since(now - MINUTE),
-    };
-    if (strategy.kind === 'predictive' && strategy.adjust !== false)
-      this.control = adjustRisk(this.control as PacingControl, measured, this.settings);
-    this.scenario.trace?.({ type: 'control', atSeconds: now / 1000, measured, control: this.control as PacingControl });
-  }
-
-  /** Callers who answered since `from`, and those of them abandoned so far. */
-  private since(from: number) {
-    return {
-      answered: this.answerTimes.length - lowerBound(this.answerTimes, from),
-      abandoned: this.abandonTimes.length - lowerBound(this.abandonTimes, from),
-    };
+    for (const pool of this.pools) {
+      if (strategy.kind !== 'predictive' || !strategy.truth) pool.estimates = this.estimate(pool);
+      const measured: MeasuredAbandons = {
+        compliance: { answered: pool.answerTimes.length, abandoned: pool.abandonTimes.length },
+        recent: since(pool, now - HOUR),
+        burst: since(pool, now - MINUTE),
+      };
+      if (strategy.kind === 'predictive' && strategy.adjust !== false)
+        pool.control = adjustRisk(pool.control as PacingControl, measured, this.settings);
+      this.scenario.trace?.({
+        type: 'control',
+        atSeconds: now / 1000,
+        measured,
+        control: pool.control as PacingControl,
+      });
+    }
   }
 
   /**
    * Like the engine's PacingStats: the pool's last dials of the last hour. Only dials placed a
    * ring timeout ago, all settled, so that quick failures, the first to settle, do not skew them.
    */
-  private estimate(): PacingEstimates {
+  private estimate(pool: Pool): PacingEstimates {
     const now = this.clock.elapsed;
+    const dials = pool.dials;
     const settleMs = (this.settings.ringTimeoutSeconds + 2) * 1000;
-    while (this.settledUpTo < this.dials.length && this.dials[this.settledUpTo].dialedAt <= now - settleMs)
-      this.settledUpTo++;
-    const last = this.settledUpTo;
+    while (pool.settledUpTo < dials.length && dials[pool.settledUpTo].dialedAt <= now - settleMs) pool.settledUpTo++;
+    const last = pool.settledUpTo;
     let first = Math.max(0, last - ESTIMATE_DIALS);
-    while (first < last && this.dials[first].dialedAt < now - HOUR) first++;
+    while (first < last && dials[first].dialedAt < now - HOUR) first++;
     let humanAnswers = 0;
     const answerDelaysSeconds: number[] = [];
     const unansweredSeconds: number[] = [];
     for (let i = first; i < last; i++) {
-      const dial = this.dials[i];
+      const dial = dials[i];
       if (dial.answered) {
         humanAnswers++;
         answerDelaysSeconds.push(dial.settledSeconds as number);
@@ -485,16 +600,17 @@ class PoolRun {
       dials: last - first,
       humanAnswers,
       answerDelaysSeconds: answerDelaysSeconds.slice(-ESTIMATE_SAMPLES),
-      handleSeconds: this.handles.slice(-ESTIMATE_SAMPLES),
+      handleSeconds: pool.handles.slice(-ESTIMATE_SAMPLES),
       unansweredSeconds: unansweredSeconds.slice(-ESTIMATE_SAMPLES),
     };
   }
 
   /** A dial goes out; progressive dialing reserves an idle agent for it. */
-  private place(agent?: Agent): void {
+  private place(pool: Pool, agent?: Agent): void {
     const n = this.dials.length + 1;
     const dial: Dial = {
       id: `dial-${n}`,
+      pool,
       dialedAt: this.clock.elapsed,
       contact: dialingContact({ predictive: this.scenario.strategy.kind !== 'progressive', attempt: 1, retry: {} }),
       reserved: agent,
@@ -502,6 +618,7 @@ class PoolRun {
     if (agent) agent.state = 'reserved';
     this.out.set(dial.id, dial);
     this.dials.push(dial);
+    pool.dials.push(dial);
     void this.simulator.originate({
       callId: dial.id,
       tenantId: 'pacing',
@@ -554,11 +671,16 @@ class PoolRun {
         return null;
       }
       case 'hang_up':
+      case 'play_machine_message':
         void this.simulator.hangUp(dial.id);
         return null;
+      // Its simulator says who answered with the answer (detection 'on_answer'): no result follows.
+      case 'record_detection':
+      case 'time_detection':
+        return null;
       case 'claim_agent': {
-        if (!dial.reserved && !this.queue.length) {
-          const agent = this.longestIdle();
+        if (!dial.reserved && !dial.pool.queue.length) {
+          const agent = this.longestIdle(dial.pool.skill);
           if (agent) {
             agent.state = 'reserved';
             dial.reserved = agent;
@@ -573,12 +695,13 @@ class PoolRun {
         const agent = dial.reserved as Agent;
         agent.state = 'busy';
         agent.since = now;
+        agent.stateSince = now;
         dial.agent = agent;
         void this.simulator.connectToAgent(dial.id, effect.endpoint);
         return null;
       }
       case 'wait_for_agent':
-        if (!this.queue.includes(dial)) this.queue.push(dial);
+        if (!dial.pool.queue.includes(dial)) dial.pool.queue.push(dial);
         return null;
       case 'time_wait': {
         if (dial.waitTimer) return null;
@@ -607,11 +730,8 @@ class PoolRun {
       case 'end':
         if (dial.answered === undefined) this.settle(dial, false);
         if (effect.outcome.status === 'abandoned') {
-          this.abandonTimes.splice(
-            upperBound(this.abandonTimes, dial.answeredAt as number),
-            0,
-            dial.answeredAt as number,
-          );
+          for (const times of [this.abandonTimes, dial.pool.abandonTimes])
+            times.splice(upperBound(times, dial.answeredAt as number), 0, dial.answeredAt as number);
           this.scenario.trace?.({ type: 'abandoned', atSeconds: now / 1000 });
         }
         return null;
@@ -621,13 +741,27 @@ class PoolRun {
         this.leaveWaiting(dial);
         const agent = dial.reserved;
         dial.reserved = undefined;
-        if (agent && agent.state !== 'idle') this.letGo(agent);
+        if (agent && agent.state !== 'idle') this.letGo(agent, dial.pool);
         return null;
       }
-      case 'agent_off_call':
-        // No wrap-up in the simulation: the agent is free as the call ends.
-        if (dial.agent) this.letGo(dial.agent);
+      case 'agent_off_call': {
+        // The agent wraps up until their disposition, then is free (and serves whoever waits).
+        const agent = dial.agent;
+        if (!agent) return null;
+        const wrapUp = this.wrapUpSeconds(Number(dial.id.slice('dial-'.length)));
+        if (wrapUp <= 0) {
+          this.letGo(agent, dial.pool);
+          return null;
+        }
+        agent.state = 'wrap_up';
+        agent.stateSince = now;
+        this.clock.after(wrapUp * 1000, () => {
+          if (agent.state !== 'wrap_up') return;
+          this.letGo(agent, dial.pool);
+          this.serveWaiting();
+        });
         return null;
+      }
       case 'announce':
         this.serveWaiting();
         return null;
@@ -637,7 +771,9 @@ class PoolRun {
       case 'withdraw_agent':
       case 'agent_unavailable':
       case 'end_after_error':
-        // PostgreSQL never refuses an agent here, every agent's phone picks up, no step fails.
+      case 'return_to_trunk':
+        // PostgreSQL never refuses an agent here, every agent's phone picks up, no step fails, the
+        // simulated network has no trunk limit.
         throw new Error(`the pacing simulation does not expect ${effect.type}`);
     }
   }
@@ -647,6 +783,7 @@ class PoolRun {
     if (!human) return;
     dial.answeredAt = now;
     this.answerTimes.push(now);
+    dial.pool.answerTimes.push(now);
     this.scenario.trace?.({ type: 'answered', atSeconds: now / 1000 });
   }
 
@@ -671,45 +808,66 @@ class PoolRun {
       call = {
         human: future.human,
         answerSeconds: future.settleSeconds,
-        // No wrap-up in the simulation: the agent is busy from the bridging to the hang-up.
-        handleSeconds: this.simulatorSettings.agentAnswerSeconds + future.talkSeconds,
+        // The agent is busy from the bridging to the end of the wrap-up.
+        handleSeconds: this.simulatorSettings.agentAnswerSeconds + future.talkSeconds + this.wrapUpSeconds(n),
       };
       this.foreseen[n] = call;
     }
     return call;
   }
 
-  /** The agent is free: their busy time ends (bridging and talk), and they are idle from now. */
-  private letGo(agent: Agent): void {
+  /** The agent is free: their busy time ends (bridging, talk and wrap-up), and they are idle from now. */
+  private letGo(agent: Agent, pool?: Pool): void {
     const now = this.clock.elapsed;
-    if (agent.state === 'busy') {
+    if (agent.state === 'busy' || agent.state === 'wrap_up') {
       this.busyMs += now - agent.since;
       this.handles.push((now - agent.since) / 1000);
+      pool?.handles.push((now - agent.since) / 1000);
     }
     agent.state = 'idle';
     agent.since = now;
+    agent.stateSince = now;
+  }
+
+  /** Dial n's wrap-up, drawn apart from the simulator's draws (they stay the same, call for call). */
+  private wrapUpSeconds(n: number): number {
+    return wrapUpSecondsOf(this.scenario.seed, n, this.scenario.wrapUpSecondsMean ?? 0);
   }
 
   private leaveWaiting(dial: Dial): void {
-    const at = this.queue.indexOf(dial);
-    if (at >= 0) this.queue.splice(at, 1);
+    const queue = dial.pool.queue;
+    const at = queue.indexOf(dial);
+    if (at >= 0) queue.splice(at, 1);
   }
 
-  /** The pool is woken: each idle agent, longest-idle first, goes to the longest-waiting caller. */
+  /**
+   * The pools are woken: the longest-waiting caller of any pool whose skill an idle agent holds
+   * gets the longest-idle such agent, and so on while any can be served.
+   */
   private serveWaiting(): void {
-    while (this.queue.length) {
-      const agent = this.longestIdle();
-      if (!agent) return;
-      const dial = this.queue.shift() as Dial;
-      agent.state = 'reserved';
-      dial.reserved = agent;
-      this.served.push({ dial, agent });
+    for (;;) {
+      let served: Served | undefined;
+      const heads = this.pools
+        .filter((pool) => pool.queue.length)
+        .sort((a, b) => (a.queue[0].answeredAt as number) - (b.queue[0].answeredAt as number));
+      for (const pool of heads) {
+        const agent = this.longestIdle(pool.skill);
+        if (agent) {
+          served = { dial: pool.queue.shift() as Dial, agent };
+          break;
+        }
+      }
+      if (!served) return;
+      served.agent.state = 'reserved';
+      served.dial.reserved = served.agent;
+      this.served.push(served);
     }
   }
 
-  private longestIdle(): Agent | undefined {
+  private longestIdle(skill: string): Agent | undefined {
     let best: Agent | undefined;
-    for (const agent of this.agents) if (agent.state === 'idle' && (!best || agent.since < best.since)) best = agent;
+    for (const agent of this.agents)
+      if (agent.state === 'idle' && agent.skills.has(skill) && (!best || agent.since < best.since)) best = agent;
     return best;
   }
 
@@ -723,6 +881,15 @@ class PoolRun {
     const idlePerConnect = average(settled.map((dial) => dial.settledSeconds as number)) / humanShare;
     return {
       scenario,
+      pools: this.pools.map((pool) => ({
+        skill: pool.skill,
+        dials: pool.dials.length,
+        answers: pool.answerTimes.length,
+        abandons: pool.abandonTimes.length,
+        abandonRate: pool.answerTimes.length ? pool.abandonTimes.length / pool.answerTimes.length : 0,
+        worstHourAbandonRate: worstWindow(pool.answerTimes, pool.abandonTimes, HOUR, end),
+      })),
+      mostOutAndWaiting: this.mostOutAndWaiting,
       dials: this.dials.length,
       answers,
       abandons: abandonTimes.length,
@@ -738,10 +905,23 @@ class PoolRun {
       answerToAgentP99: quantile(this.connectDelays, 0.99),
       dialsPerAgentHour: scenario.agents ? this.dials.length / (scenario.agents * scenario.hours) : 0,
       hourlyAlpha: this.hourlyAlpha,
-      finalControl: this.control,
+      finalControl: this.pools[0].control,
       reasons: this.reasons,
     };
   }
+}
+
+/** Dial n's wrap-up (seconds), log-normal around the mean (sigma 0.5), seeded by the scenario and n. */
+export function wrapUpSecondsOf(seed: string, n: number, mean: number): number {
+  return mean > 0 ? new SeededRandom(`${seed}:wrap-up:${n}`).logNormal(mean, 0.5) : 0;
+}
+
+/** A pool's callers who answered since `from`, and those of them abandoned so far. */
+function since(pool: Pool, from: number) {
+  return {
+    answered: pool.answerTimes.length - lowerBound(pool.answerTimes, from),
+    abandoned: pool.abandonTimes.length - lowerBound(pool.abandonTimes, from),
+  };
 }
 
 /** Dial n's number: the simulator seeds each call by it. */
@@ -754,11 +934,15 @@ const truths = new Map<string, PacingEstimates>();
 /**
  * The estimates a pacer would hold if it knew the simulator's distributions: the share answered by
  * a person, and the answer delays, the durations of the unanswered dials and the handle times
- * (bridging and talk), each as 500 evenly spaced quantiles of 100,000 dials drawn by the
+ * (bridging, talk and wrap-up), each as 500 evenly spaced quantiles of 100,000 dials drawn by the
  * simulator's own model (foreseeCall) under another seed. Computed once per model.
  */
-export function trueEstimates(settings: SimulatorSettings, ringTimeoutSeconds: number): PacingEstimates {
-  const key = JSON.stringify([settings, ringTimeoutSeconds]);
+export function trueEstimates(
+  settings: SimulatorSettings,
+  ringTimeoutSeconds: number,
+  wrapUpSecondsMean = 0,
+): PacingEstimates {
+  const key = JSON.stringify([settings, ringTimeoutSeconds, wrapUpSecondsMean]);
   let truth = truths.get(key);
   if (truth) return truth;
   const model = { ...settings, seed: `${settings.seed}:truth` };
@@ -769,7 +953,9 @@ export function trueEstimates(settings: SimulatorSettings, ringTimeoutSeconds: n
     const call = foreseeCall(model, { to: numberOf(i + 1), attempt: 1, ringTimeoutSeconds });
     if (call.human) {
       answers.push(call.settleSeconds);
-      handles.push(settings.agentAnswerSeconds + call.talkSeconds);
+      handles.push(
+        settings.agentAnswerSeconds + call.talkSeconds + wrapUpSecondsOf(model.seed, i + 1, wrapUpSecondsMean),
+      );
     } else unanswered.push(call.settleSeconds);
   }
   const quantiles = (values: number[]) => {

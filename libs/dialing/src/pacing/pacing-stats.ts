@@ -13,7 +13,8 @@ const ESTIMATION_SAMPLE = 2_000;
 
 /**
  * What the pacer learns from PostgreSQL: the pool's recent dials (answer probability, time to
- * answer, handle time) and its abandon rates over the compliance window, the last hour and the
+ * answer, handle time: from the connection to the end of the wrap-up, when the disposition was
+ * applied; a call still in its wrap-up is left out until then) and its abandon rates over the compliance window, the last hour and the
  * last minute. An abandoned call is one a person answered that ended with no agent connected.
  */
 @Injectable()
@@ -30,7 +31,8 @@ export class PacingStats {
       { dials: number; human: number; delays: number[] | null; handles: number[] | null; unanswered: number[] | null }[]
     >`
       WITH recent AS (
-        SELECT created_at, answered_at, connected_at, ended_at, answered_by FROM contacts
+        SELECT created_at, answered_at, connected_at, ended_at, answered_by, wrap_up_until, wrap_up_ended_at
+        FROM contacts
         WHERE tenant_id = ${tenantId}::uuid AND skill = ${skill} AND created_at > now() - interval '1 hour'
           AND created_at < now() - ${ringTimeoutSeconds} * interval '1 second'
           AND (ended_at IS NOT NULL OR answered_at IS NOT NULL)
@@ -39,8 +41,8 @@ export class PacingStats {
       SELECT count(*)::int AS dials,
              count(*) FILTER (WHERE answered_by = 'human')::int AS human,
              array_agg(extract(epoch FROM answered_at - created_at)::float8) FILTER (WHERE answered_by = 'human') AS delays,
-             array_agg(extract(epoch FROM ended_at - connected_at)::float8)
-               FILTER (WHERE connected_at IS NOT NULL AND ended_at IS NOT NULL) AS handles,
+             array_agg(extract(epoch FROM COALESCE(wrap_up_ended_at, ended_at) - connected_at)::float8)
+               FILTER (WHERE connected_at IS NOT NULL AND ended_at IS NOT NULL AND wrap_up_until IS NULL) AS handles,
              array_agg(extract(epoch FROM ended_at - created_at)::float8)
                FILTER (WHERE answered_at IS NULL AND ended_at IS NOT NULL) AS unanswered
       FROM recent`;
@@ -70,7 +72,8 @@ export class PacingStats {
   }
 
   /**
-   * One AutoCall's abandon rate (over its whole life: an AutoCall is one campaign): its contacts,
+   * One AutoCall's abandon rate over its whole life (its campaign's over the compliance window is
+   * CampaignsService's): its contacts,
    * and those retention deleted (counted on the AutoCall by the statement that deleted them; see
    * CallRecords.removeEndedContacts), in one snapshot.
    */

@@ -7,6 +7,8 @@ import {
   responseTo,
   serialize,
   SipHeaders,
+  StreamFramer,
+  trunkUri,
   uriTarget,
 } from './message';
 
@@ -75,14 +77,48 @@ describe('SIP messages', () => {
       port: 25060,
       params: { lr: '' },
     });
-    expect(uriTarget('sip:pbx.test')).toEqual({ host: 'pbx.test', port: 5060 });
-    expect(uriTarget('sip:a@h:1;maddr=10.0.0.9')).toEqual({ host: '10.0.0.9', port: 1 });
+    expect(uriTarget('sip:pbx.test')).toEqual({ host: 'pbx.test', port: 5060, transport: 'udp' });
+    expect(uriTarget('sip:a@h:1;maddr=10.0.0.9')).toEqual({ host: '10.0.0.9', port: 1, transport: 'udp' });
+    // sips: and ;transport= choose the transport; the configured default applies otherwise.
+    expect(uriTarget('sips:sbc.test')).toEqual({ host: 'sbc.test', port: 5061, transport: 'tls' });
+    expect(uriTarget('sip:sbc.test;transport=TLS')).toEqual({ host: 'sbc.test', port: 5061, transport: 'tls' });
+    expect(uriTarget('sip:sbc.test:5070;transport=tcp', 'tls')).toMatchObject({ port: 5070, transport: 'tcp' });
+    expect(uriTarget('sip:sbc.test', 'tcp')).toEqual({ host: 'sbc.test', port: 5060, transport: 'tcp' });
+    expect(uriTarget('sip:sbc.test;transport=sctp', 'tcp')).toMatchObject({ transport: 'tcp' });
+    // A trunk's host, port and transport as a URI, and back.
+    for (const trunk of [
+      { host: 'sbc.test', port: 5061, transport: 'tls' as const },
+      { host: '10.0.0.5', port: 5070, transport: 'tcp' as const },
+      { host: '2001:db8::1', port: 5060, transport: 'udp' as const },
+    ])
+      expect(uriTarget(trunkUri(trunk), 'tcp')).toEqual(trunk);
+    expect(trunkUri({ host: 'sbc.test', transport: 'tls' })).toBe('sip:sbc.test;transport=tls');
     expect(parseVia('SIP/2.0/UDP 10.0.0.1:5080;branch=z9hG4bKq;rport')).toMatchObject({
       transport: 'UDP',
       host: '10.0.0.1',
       port: 5080,
       params: { branch: 'z9hG4bKq', rport: '' },
     });
+  });
+
+  it('frames messages out of a stream by Content-Length, whatever the chunks (RFC 3261 §18.3)', () => {
+    const bye = 'BYE sip:a@h SIP/2.0\r\nCall-ID: 1\r\nCSeq: 2 BYE\r\nContent-Length: 0\r\n\r\n';
+    const ok = 'SIP/2.0 200 OK\r\nCall-ID: 1\r\nCSeq: 1 INVITE\r\nl: 5\r\n\r\nv=0\r\n';
+    const stream = Buffer.from(`\r\n\r\n${bye}${ok}\r\n${bye}`);
+    // Every way of cutting the stream in two gives the same three messages.
+    for (let cut = 0; cut <= stream.length; cut++) {
+      const framer = new StreamFramer();
+      const messages = [...framer.push(stream.subarray(0, cut)), ...framer.push(stream.subarray(cut))];
+      expect(messages.map((m) => m.toString())).toEqual([bye, ok, bye]);
+    }
+    const framer = new StreamFramer();
+    expect(framer.push(Buffer.from(ok.slice(0, -2)))).toEqual([]);
+    const [whole] = framer.push(Buffer.from('\r\n'));
+    expect(parseMessage(whole)).toMatchObject({ kind: 'response', status: 200, body: 'v=0\r\n' });
+    // A body longer than a message may be is refused rather than buffered for ever.
+    expect(() => new StreamFramer(100).push(Buffer.from('SIP/2.0 200 OK\r\nContent-Length: 1000\r\n\r\n'))).toThrow(
+      /body too long/,
+    );
   });
 
   it('builds a response that copies Via, From, To (with a tag), Call-ID and CSeq', () => {

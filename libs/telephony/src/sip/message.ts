@@ -240,11 +240,82 @@ export function parseUri(uri: string): SipUri {
   };
 }
 
-/** Where a request to this URI goes at the transport layer (no DNS SRV: host and port, 5060). */
-export function uriTarget(uri: string): { host: string; port: number } {
+export const SIP_TRANSPORTS = ['udp', 'tcp', 'tls'] as const;
+export type SipTransport = (typeof SIP_TRANSPORTS)[number];
+
+export interface TransportTarget {
+  host: string;
+  port: number;
+  transport: SipTransport;
+}
+
+/**
+ * Where a request to this URI goes at the transport layer (RFC 3263 without DNS: host and port):
+ * a `sips:` URI over TLS, a `;transport=tcp|tls|udp` parameter as it says, otherwise the
+ * configured default transport; port 5061 for TLS and 5060 otherwise when the URI has none.
+ */
+export function uriTarget(uri: string, defaultTransport: SipTransport = 'udp'): TransportTarget {
   const parsed = parseUri(uri);
   const maddr = parsed.params.maddr;
-  return { host: maddr || parsed.host.replace(/^\[|\]$/g, ''), port: parsed.port ?? 5060 };
+  const named = parsed.params.transport?.toLowerCase();
+  const transport: SipTransport =
+    parsed.scheme === 'sips'
+      ? 'tls'
+      : named && (SIP_TRANSPORTS as readonly string[]).includes(named)
+        ? (named as SipTransport)
+        : defaultTransport;
+  return {
+    host: maddr || parsed.host.replace(/^\[|\]$/g, ''),
+    port: parsed.port ?? (transport === 'tls' ? 5061 : 5060),
+    transport,
+  };
+}
+
+/**
+ * The URI of a trunk given by host, port and transport (a trunk's settings): what the user agent
+ * routes through (`SIP_OUTBOUND_PROXY`, or a leg's own trunk), its transport in `;transport=`
+ * (TLS as `sip:…;transport=tls` rather than `sips:`, which would also ask TLS of every hop beyond).
+ */
+export function trunkUri(trunk: { host: string; port?: number; transport: SipTransport }): string {
+  const host = trunk.host.includes(':') && !trunk.host.startsWith('[') ? `[${trunk.host}]` : trunk.host;
+  const port = trunk.port ? `:${trunk.port}` : '';
+  // Named even for UDP: the trunk's own transport wins over SIP_TRANSPORT.
+  return `sip:${host}${port};transport=${trunk.transport}`;
+}
+
+/**
+ * Frames SIP messages out of a byte stream (RFC 3261 §18.3): a message is its header block up to
+ * the empty line, then exactly Content-Length bytes of body (mandatory on streams: a message
+ * without it is taken as bodiless). CRLFs between messages (keep-alives, RFC 5626 §3.5.1) are
+ * skipped. `push` returns every complete message received so far, as bytes for `parseMessage`.
+ */
+export class StreamFramer {
+  private buffer: Buffer = Buffer.alloc(0);
+
+  constructor(private readonly maxMessageBytes = 65_535) {}
+
+  push(chunk: Buffer): Buffer[] {
+    this.buffer = this.buffer.length ? Buffer.concat([this.buffer, chunk]) : chunk;
+    const messages: Buffer[] = [];
+    for (;;) {
+      let start = 0;
+      while (start < this.buffer.length && (this.buffer[start] === 0x0d || this.buffer[start] === 0x0a)) start++;
+      if (start) this.buffer = this.buffer.subarray(start);
+      const end = this.buffer.indexOf('\r\n\r\n');
+      if (end === -1) {
+        if (this.buffer.length > this.maxMessageBytes) throw new SipParseError('header block too long');
+        return messages;
+      }
+      const head = this.buffer.subarray(0, end).toString('utf8');
+      const match = /^(?:content-length|l)[ \t]*:[ \t]*(\d+)[ \t]*$/im.exec(head);
+      const length = match ? Number(match[1]) : 0;
+      if (length > this.maxMessageBytes) throw new SipParseError('body too long');
+      const total = end + 4 + length;
+      if (this.buffer.length < total) return messages;
+      messages.push(Buffer.from(this.buffer.subarray(0, total)));
+      this.buffer = this.buffer.subarray(total);
+    }
+  }
 }
 
 export interface Via {

@@ -4,7 +4,10 @@ import { TelephonyEvent } from '../telephony.port';
 import { parseMessage, responseTo, serialize, SipRequest } from './message';
 import { SipTrunkTelephony } from './sip-trunk.telephony';
 
-/** A fake trunk: callees (+…) ring and answer; agents ring for ever; CANCEL gets 200 + 487. */
+/**
+ * A fake trunk: callees (+…) ring and answer, but +1555503… get 503 with Retry-After: 1; agents
+ * ring for ever; CANCEL gets 200 + 487.
+ */
 async function fakeTrunk(): Promise<{ socket: Socket; port: number; requests: SipRequest[] }> {
   const socket = createSocket('udp4');
   const requests: SipRequest[] = [];
@@ -27,6 +30,16 @@ async function fakeTrunk(): Promise<{ socket: Socket; port: number; requests: Si
       );
     if (message.method === 'INVITE') {
       invites.set(message.headers.get('call-id')!, message);
+      if (message.uri.startsWith('sip:+1555503')) {
+        socket.send(
+          serialize(
+            responseTo(message, 503, 'Service Unavailable', { toTag: 'uas1', headers: [['retry-after', '1']] }),
+          ),
+          remote.port,
+          remote.address,
+        );
+        return;
+      }
       send(180, 'Ringing');
       if (message.uri.startsWith('sip:+')) send(200, 'OK', message, 'v=0\r\nm=audio 4000 RTP/AVP 0\r\n');
     } else if (message.method === 'CANCEL') {
@@ -40,20 +53,24 @@ async function fakeTrunk(): Promise<{ socket: Socket; port: number; requests: Si
   return { socket, port, requests };
 }
 
+/** An adapter whose outbound proxy is the fake trunk, with short timers. */
+const adapterFor = (port: number, maxCallSeconds: number) =>
+  new SipTrunkTelephony({
+    outboundProxy: `sip:127.0.0.1:${port}`,
+    localAddress: '127.0.0.1',
+    localPort: 0,
+    domain: 'trunk.test',
+    callerId: 'autocall',
+    agentRingTimeoutSeconds: 0.3,
+    cancelGuardSeconds: 0.5,
+    maxCallSeconds,
+    t1Ms: 50,
+  });
+
 describe('SipTrunkTelephony against a fake trunk', () => {
   it('is idempotent per callId, fails an agent that never answers, and hangs up at the maximum call length', async () => {
     const trunk = await fakeTrunk();
-    const adapter = new SipTrunkTelephony({
-      outboundProxy: `sip:127.0.0.1:${trunk.port}`,
-      localAddress: '127.0.0.1',
-      localPort: 0,
-      domain: 'trunk.test',
-      callerId: 'autocall',
-      agentRingTimeoutSeconds: 0.3,
-      cancelGuardSeconds: 0.5,
-      maxCallSeconds: 1.2,
-      t1Ms: 50,
-    });
+    const adapter = adapterFor(trunk.port, 1.2);
     await adapter.start();
     const events: TelephonyEvent[] = [];
     adapter.onEvent((event) => {
@@ -76,7 +93,10 @@ describe('SipTrunkTelephony against a fake trunk', () => {
       expect(events[2]).toMatchObject({ agentEndpoint: 'sip:agent@agents.test', sipCode: 408 });
       expect(events[3]).toMatchObject({ cause: 'normal_clearing', sipCode: 200 });
       const methods = trunk.requests.map((r) => `${r.method} ${r.uri.replace(/@.*/, '')}`);
-      expect(methods.filter((m) => m === 'INVITE sip:+14155550100')).toHaveLength(1);
+      // One INVITE transaction for the two originates (a retransmission of it, when this loaded
+      // process answers after T1, carries the same Call-ID and CSeq).
+      const calleeInvites = trunk.requests.filter((r) => r.method === 'INVITE' && r.uri.startsWith('sip:+14155550100'));
+      expect(new Set(calleeInvites.map((r) => `${r.headers.get('call-id')} ${r.headers.get('cseq')}`)).size).toBe(1);
       // The agent's INVITE carried no SDP (late offer); it was CANCELled at its ring timeout.
       const agentInvite = trunk.requests.find((r) => r.method === 'INVITE' && r.uri.startsWith('sip:agent'))!;
       expect(agentInvite.body).toBe('');
@@ -88,6 +108,48 @@ describe('SipTrunkTelephony against a fake trunk', () => {
       expect(adapter.liveCalls()).toEqual([]);
     } finally {
       adapter.shutdown();
+      trunk.socket.close();
+    }
+  });
+
+  it('sends no INVITE on a trunk that answered 503 until its Retry-After has passed: the dials held back end as the trunk’s', async () => {
+    const trunk = await fakeTrunk();
+    const adapter = adapterFor(trunk.port, 5);
+    await adapter.start();
+    const ended: TelephonyEvent[] = [];
+    adapter.onEvent((event) => {
+      if (event.type === 'ended') ended.push(event);
+    });
+    const dial = (callId: string, to: string) =>
+      adapter.originate({ callId, tenantId: 't', to, from: null, ringTimeoutSeconds: 15, attempt: 1 });
+    const until = async (count: number) => {
+      while (ended.length < count) await new Promise((resolve) => setTimeout(resolve, 10));
+    };
+    try {
+      await dial('refused', '+15555030001');
+      await until(1);
+      expect(ended[0]).toMatchObject({
+        callId: 'refused',
+        cause: 'trunk_overloaded',
+        sipCode: 503,
+        retryAfterSeconds: 1,
+      });
+      // Chosen while the trunk rests: held back, never on the wire.
+      await dial('held', '+14155550101');
+      await until(2);
+      expect(ended[1]).toMatchObject({ callId: 'held', cause: 'trunk_overloaded', sipCode: 503 });
+      const left = (ended[1] as { retryAfterSeconds: number }).retryAfterSeconds;
+      expect(left).toBeGreaterThan(0);
+      expect(left).toBeLessThanOrEqual(1);
+      const invitesTo = (n: string) => trunk.requests.filter((r) => r.method === 'INVITE' && r.uri.includes(n));
+      expect(invitesTo('+14155550101')).toHaveLength(0);
+      // Once the rest is over, dials leave again.
+      await new Promise((resolve) => setTimeout(resolve, left * 1_000 + 50));
+      await dial('after', '+14155550102');
+      while (invitesTo('+14155550102').length === 0) await new Promise((resolve) => setTimeout(resolve, 10));
+      await adapter.hangUp('after');
+    } finally {
+      await adapter.shutdown(0);
       trunk.socket.close();
     }
   });

@@ -8,6 +8,7 @@
  * OPTIONS. A leg that was released (`release`) is ended whatever comes later: a late 1xx is
  * CANCELled, a late 2xx is ACKed and BYEd.
  */
+import { parseHop, SipDialogRecord } from './dialog-store';
 import { digestAuthorization, parseChallenge, supportsAlgorithm } from './digest';
 import {
   newBranch,
@@ -18,13 +19,20 @@ import {
   SipHeaders,
   SipRequest,
   SipResponse,
+  SipTransport,
+  trunkUri,
   uriTarget,
 } from './message';
 import { Destination, SipStack } from './stack';
 
 export interface UserAgentSettings {
-  /** sip:host:port of the outbound proxy (trunk or PBX); unset: requests go to the Request-URI. */
+  /**
+   * sip:host:port of the outbound proxy (trunk or PBX); unset: requests go to the Request-URI.
+   * `sips:` or `;transport=tcp|tls` choose its transport.
+   */
   outboundProxy?: string;
+  /** Transport of URIs that name none (no `sips:`, no `;transport=`): UDP unless configured. */
+  transport?: SipTransport;
   username?: string;
   password?: string;
   userAgent?: string;
@@ -35,18 +43,30 @@ export interface LegHandlers {
   onProvisional(status: number): void;
   /** A 2xx established the dialog; the handler ACKs (with an SDP answer when it was late offer). */
   onAnswer(response: SipResponse): void;
-  /** A final failure, a local 408 (no response: Timer B), or 200 for a released leg answered late. */
-  onFailure(status: number): void;
+  /**
+   * A final failure (with the response, for its Retry-After), a local 408 (no response: Timer B),
+   * or 200 for a released leg answered late.
+   */
+  onFailure(status: number, response?: SipResponse): void;
   /** The peer sent BYE (already answered 200). */
   onBye(): void;
+  /** The peer sent INFO or NOTIFY in the dialog (already answered 200): e.g. a detection result. */
+  onInfo?(request: SipRequest): void;
 }
 
 export type LegState = 'calling' | 'early' | 'confirmed' | 'ended';
 
 export class Leg {
-  readonly callId = `${randomToken(12)}@autocall`;
-  readonly localTag = randomToken(6);
+  readonly callId: string;
+  readonly localTag: string;
   state: LegState = 'calling';
+  /** Called after every change of the dialog state (INVITE sent, answered, CSeq used, ended). */
+  onChange?: () => void;
+  /**
+   * The trunk this leg goes through, when not the user agent's outbound proxy (a trunk chosen per
+   * dial): its URI names its transport (`sips:`, `;transport=tcp|tls`, see `trunkUri`).
+   */
+  outboundProxy?: string;
   provisional = false;
   released = false;
   cancelSent = false;
@@ -63,13 +83,20 @@ export class Leg {
   sdpVersion = 1;
   readonly sdpSession = String(Date.now());
   private authTried = false;
+  /** Digest credentials of the leg's own trunk (a trunk chosen per dial), instead of the user agent's. */
+  credentials?: { username?: string; password?: string };
 
   constructor(
     readonly to: string,
     readonly from: { uri: string; display?: string },
     readonly handlers: LegHandlers,
     readonly extraHeaders: Array<[string, string]> = [],
-  ) {}
+    /** A dialog stored by another worker (to end it); a new one otherwise. */
+    identity?: { callId: string; localTag: string },
+  ) {
+    this.callId = identity?.callId ?? `${randomToken(12)}@autocall`;
+    this.localTag = identity?.localTag ?? randomToken(6);
+  }
 
   get fromHeader(): string {
     const display = this.from.display ? `"${this.from.display.replace(/"/g, '')}" ` : '';
@@ -98,8 +125,20 @@ export class SipUserAgent {
     stack.onStrayResponse((response) => this.stray(response));
   }
 
-  get contact(): string {
-    return `<sip:autocall@${this.stack.sentBy}>`;
+  /** Where a request to this URI goes (its transport by `sips:`, `;transport=` or the setting). */
+  target(uri: string): Destination {
+    return uriTarget(uri, this.settings.transport ?? 'udp');
+  }
+
+  /**
+   * The Contact for requests and responses over this destination: the transport named, and
+   * `sips:` when the request's URI is one (RFC 3261 §8.1.1.8).
+   */
+  contactFor(destination: Destination, requestUri = ''): string {
+    const transport = destination.transport ?? 'udp';
+    const scheme = /^sips:/i.test(requestUri) ? 'sips' : 'sip';
+    const param = transport === 'udp' || scheme === 'sips' ? '' : `;transport=${transport}`;
+    return `<${scheme}:autocall@${this.stack.sentBy}${param}>`;
   }
 
   /** Sends the initial INVITE of a leg (with an SDP offer, or none for a late offer). */
@@ -111,24 +150,31 @@ export class SipUserAgent {
 
   private sendInvite(leg: Leg, sdp: string, auth: Array<[string, string]>): void {
     leg.cseq += 1;
-    const headers = this.baseHeaders(leg, 'INVITE', newBranch());
-    const proxy = this.settings.outboundProxy;
+    const proxy = leg.outboundProxy ?? this.settings.outboundProxy;
+    const destination = this.target(proxy ?? leg.to);
+    const headers = this.baseHeaders(leg, 'INVITE', newBranch(), destination);
     if (proxy) headers.add('route', `<${proxy.replace(/;lr\b/, '')};lr>`);
-    headers.add('contact', this.contact);
+    headers.add('contact', this.contactFor(destination, leg.to));
     headers.add('allow', 'INVITE, ACK, CANCEL, BYE, OPTIONS');
     for (const [n, v] of [...leg.extraHeaders, ...auth]) headers.add(n, v);
     if (sdp) headers.add('content-type', 'application/sdp');
     const request: SipRequest = { kind: 'request', method: 'INVITE', uri: leg.to, headers, body: sdp };
-    const destination = uriTarget(proxy ?? leg.to);
     leg.invite = request;
     leg.inviteDestination = destination;
+    leg.onChange?.();
     this.stack.request(request, destination, {
       onProvisional: (response) => this.provisional(leg, request, response),
       onFinal: (response) => this.final(leg, request, response),
       onTimeout: () => {
         if (leg.invite !== request || leg.state === 'ended') return;
-        leg.state = 'ended';
+        this.ended(leg);
         leg.handlers.onFailure(408);
+      },
+      // RFC 3261 §8.1.3.1: a transport failure is taken as a 503 (Service Unavailable).
+      onTransportError: () => {
+        if (leg.invite !== request || leg.state === 'ended') return;
+        this.ended(leg);
+        leg.handlers.onFailure(503);
       },
     });
   }
@@ -160,12 +206,17 @@ export class SipUserAgent {
     if ((response.status === 401 || response.status === 407) && !leg.released && this.retryWithAuth(leg, response)) {
       return;
     }
+    this.ended(leg);
+    leg.handlers.onFailure(response.status, response);
+  }
+
+  private ended(leg: Leg): void {
     leg.state = 'ended';
-    leg.handlers.onFailure(response.status);
+    leg.onChange?.();
   }
 
   private retryWithAuth(leg: Leg, response: SipResponse): boolean {
-    const { username, password } = this.settings;
+    const { username, password } = leg.credentials ?? this.settings;
     if (!username || password === undefined || !leg.invite) return false;
     const proxy = response.status === 407;
     const challenge = parseChallenge(response.headers.get(proxy ? 'proxy-authenticate' : 'www-authenticate'));
@@ -186,17 +237,18 @@ export class SipUserAgent {
       .reverse()
       .map((r) => r.trim());
     leg.remoteSdp = response.body;
+    leg.onChange?.();
   }
 
   /** ACK for a 2xx of the leg's INVITE (end to end, new branch), with an SDP answer if any. */
   ack(leg: Leg, sdp: string, cseq = leg.invite ? parseCSeq(leg.invite.headers.get('cseq')).seq : leg.cseq): void {
-    const headers = this.dialogHeaders(leg, 'ACK', cseq);
+    const destination = this.dialogDestination(leg);
+    const headers = this.dialogHeaders(leg, 'ACK', cseq, destination);
     if (sdp) {
       headers.add('content-type', 'application/sdp');
       leg.localSdp = sdp;
     }
     const request: SipRequest = { kind: 'request', method: 'ACK', uri: leg.remoteTarget ?? leg.to, headers, body: sdp };
-    const destination = this.dialogDestination(leg);
     leg.lastAck = { request, destination };
     this.stack.send(request, destination);
   }
@@ -226,6 +278,36 @@ export class SipUserAgent {
     );
   }
 
+  /**
+   * An OPTIONS outside any dialog (RFC 3261 §11), to the given proxy (a trunk's), else the outbound
+   * proxy, else the URI: resolves with
+   * the final response, or a local 408 (Timer F) or 503 (transport failure, with its reason).
+   */
+  options(uri: string, from: string, outboundProxy?: string): Promise<{ status: number; reason: string }> {
+    const destination = this.target(outboundProxy ?? this.settings.outboundProxy ?? uri);
+    const headers = SipHeaders.of([
+      [
+        'via',
+        `SIP/2.0/${(destination.transport ?? 'udp').toUpperCase()} ${this.stack.sentBy};branch=${newBranch()};rport`,
+      ],
+      ['max-forwards', '70'],
+      ['from', `<${from}>;tag=${randomToken(6)}`],
+      ['to', `<${uri}>`],
+      ['call-id', `${randomToken(12)}@autocall`],
+      ['cseq', '1 OPTIONS'],
+      ['contact', this.contactFor(destination, uri)],
+      ['accept', 'application/sdp'],
+      ['user-agent', this.settings.userAgent ?? 'AutoCall'],
+    ]);
+    return new Promise((resolve) =>
+      this.stack.request({ kind: 'request', method: 'OPTIONS', uri, headers, body: '' }, destination, {
+        onFinal: (response) => resolve({ status: response.status, reason: response.reason }),
+        onTimeout: () => resolve({ status: 408, reason: 'no answer (Timer F)' }),
+        onTransportError: (error) => resolve({ status: 503, reason: error.message }),
+      }),
+    );
+  }
+
   /** Ends the leg whatever its state: BYE if confirmed, CANCEL if it rang, else at the first 1xx. */
   release(leg: Leg): void {
     if (leg.state === 'ended') return;
@@ -245,6 +327,47 @@ export class SipUserAgent {
   }
 
   /**
+   * Ends a leg another worker held (it died), from its stored dialog: BYE when it was answered,
+   * CANCEL of its INVITE otherwise (the INVITE's own Via, CSeq and Route, §9.1: the responses go
+   * to the dead worker's address and are lost, which nothing here waits for).
+   */
+  endStored(record: SipDialogRecord): void {
+    const leg = new Leg(
+      record.remoteUri,
+      { uri: record.localUri, display: record.localDisplay ?? undefined },
+      { onProvisional: () => undefined, onAnswer: () => undefined, onFailure: () => undefined, onBye: () => undefined },
+      [],
+      { callId: record.sipCallId, localTag: record.localTag },
+    );
+    // Without a route set, in-dialog requests go where the INVITE went (its trunk), as they did.
+    leg.outboundProxy = trunkUri(parseHop(record.nextHop));
+    if (record.state === 'confirmed' && record.remoteTag) {
+      leg.state = 'confirmed';
+      leg.remoteTag = record.remoteTag;
+      leg.remoteTarget = record.remoteTarget ?? undefined;
+      leg.routeSet = record.routeSet;
+      leg.cseq = record.cseq;
+      this.legs.set(leg.callId, leg);
+      this.bye(leg);
+      return;
+    }
+    const headers = SipHeaders.of([
+      ['via', record.inviteVia],
+      ['max-forwards', '70'],
+      ['from', leg.fromHeader],
+      ['to', `<${record.remoteUri}>`],
+      ['call-id', record.sipCallId],
+      ['cseq', `${record.inviteCseq} CANCEL`],
+    ]);
+    for (const route of record.inviteRoutes) headers.add('route', route);
+    this.stack.request(
+      { kind: 'request', method: 'CANCEL', uri: record.remoteUri, headers, body: '' },
+      parseHop(record.nextHop),
+      { onFinal: () => undefined, onTimeout: () => undefined },
+    );
+  }
+
+  /**
    * Sends an in-dialog request (BYE, re-INVITE) and resolves with its final response, or null
    * when none came (Timer F / B). Answers one digest challenge. A re-INVITE's 2xx is not ACKed
    * here: the caller ACKs it (`ack` with the response's CSeq).
@@ -252,14 +375,16 @@ export class SipUserAgent {
   inDialog(leg: Leg, method: string, sdp: string, auth: Array<[string, string]> = []): Promise<SipResponse | null> {
     leg.cseq += 1;
     const cseq = leg.cseq;
-    const headers = this.dialogHeaders(leg, method, cseq);
-    if (method === 'INVITE') headers.add('contact', this.contact);
+    leg.onChange?.();
+    const destination = this.dialogDestination(leg);
+    const headers = this.dialogHeaders(leg, method, cseq, destination);
+    if (method === 'INVITE') headers.add('contact', this.contactFor(destination, leg.remoteTarget ?? leg.to));
     for (const [n, v] of auth) headers.add(n, v);
     if (sdp) headers.add('content-type', 'application/sdp');
     const uri = leg.remoteTarget ?? leg.to;
     const request: SipRequest = { kind: 'request', method, uri, headers, body: sdp };
     return new Promise((resolve) => {
-      this.stack.request(request, this.dialogDestination(leg), {
+      this.stack.request(request, destination, {
         onFinal: (response) => {
           const { username, password } = this.settings;
           const proxy = response.status === 407;
@@ -274,13 +399,15 @@ export class SipUserAgent {
           resolve(response);
         },
         onTimeout: () => resolve(null),
+        onTransportError: () => resolve(null),
       });
     });
   }
 
-  private baseHeaders(leg: Leg, method: string, branch: string, cseq = leg.cseq): SipHeaders {
+  private baseHeaders(leg: Leg, method: string, branch: string, destination: Destination, cseq = leg.cseq): SipHeaders {
+    const transport = (destination.transport ?? 'udp').toUpperCase();
     return SipHeaders.of([
-      ['via', `SIP/2.0/UDP ${this.stack.sentBy};branch=${branch};rport`],
+      ['via', `SIP/2.0/${transport} ${this.stack.sentBy};branch=${branch};rport`],
       ['max-forwards', '70'],
       ['from', leg.fromHeader],
       ['to', leg.toHeader],
@@ -290,8 +417,8 @@ export class SipUserAgent {
     ]);
   }
 
-  private dialogHeaders(leg: Leg, method: string, cseq: number): SipHeaders {
-    const headers = this.baseHeaders(leg, method, newBranch(), cseq);
+  private dialogHeaders(leg: Leg, method: string, cseq: number, destination = this.dialogDestination(leg)): SipHeaders {
+    const headers = this.baseHeaders(leg, method, newBranch(), destination, cseq);
     for (const route of leg.routeSet) headers.add('route', route);
     return headers;
   }
@@ -302,11 +429,11 @@ export class SipUserAgent {
    * requests, and a remote target on a private address is never tried directly), else the remote
    * target.
    */
-  private dialogDestination(leg: Leg): Destination {
+  dialogDestination(leg: Leg): Destination {
     const first = leg.routeSet[0];
-    if (first) return uriTarget(parseNameAddr(first).uri);
-    const proxy = this.settings.outboundProxy;
-    return uriTarget(proxy ?? leg.remoteTarget ?? leg.to);
+    if (first) return this.target(parseNameAddr(first).uri);
+    const proxy = leg.outboundProxy ?? this.settings.outboundProxy;
+    return this.target(proxy ?? leg.remoteTarget ?? leg.to);
   }
 
   private forgetLater(leg: Leg): void {
@@ -348,8 +475,8 @@ export class SipUserAgent {
         if (!leg) return reply(481, 'Call/Transaction Does Not Exist');
         reply(200, 'OK');
         if (leg.state === 'confirmed') {
-          leg.state = 'ended';
           leg.released = true;
+          this.ended(leg);
           this.forgetLater(leg);
           leg.handlers.onBye();
         }
@@ -365,13 +492,19 @@ export class SipUserAgent {
         // A session refresh: the session stays as AutoCall set it up.
         return reply(200, 'OK', {
           headers: [
-            ['contact', this.contact],
+            ['contact', this.contactFor(source, request.uri)],
             ['content-type', 'application/sdp'],
           ],
           body: leg.localSdp,
         });
       case 'CANCEL':
         return reply(481, 'Call/Transaction Does Not Exist');
+      case 'INFO':
+      case 'NOTIFY':
+        if (!leg) return reply(481, 'Call/Transaction Does Not Exist');
+        reply(200, 'OK');
+        if (leg.state === 'confirmed') leg.handlers.onInfo?.(request);
+        return;
       default:
         return reply(leg ? 200 : 481, leg ? 'OK' : 'Call/Transaction Does Not Exist');
     }
