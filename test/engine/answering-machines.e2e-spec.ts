@@ -187,6 +187,45 @@ describe('answering machines: detection by signalling and the machine policy', (
     expect(usage.body).toMatchObject({ inUse: { outbound: 0 }, reserved: 0 });
   });
 
+  it('orders a late-arriving result after the threshold it came after: a slow write of the answer changes no outcome', async () => {
+    // Each answer of this tenant takes 300 ms to write (a trigger sleeps in its statement): the
+    // detection result, signalled 100–200 ms after the answer, reaches the worker while the answer
+    // is still being written, before the threshold's timer (25 ms after the answer) could fire. It
+    // happened after the threshold, so the caller is still abandoned as a person.
+    const tenant = await engine.tenantWithAgents({ lines: 6, skill: 'slow', agents: 3, prefix: 's' });
+    await engine
+      .http()
+      .put('/v1/settings')
+      .set(bearer(tenant.adminKey))
+      .send({ compliance: { ...OPEN_AT_ANY_HOUR.compliance, connectThresholdSeconds: 0.5 } })
+      .expect(200);
+    await prisma.$executeRawUnsafe(`
+      CREATE FUNCTION test_slow_answer() RETURNS trigger LANGUAGE plpgsql AS $$
+      BEGIN PERFORM pg_sleep(0.3); RETURN NEW; END $$`);
+    await prisma.$executeRawUnsafe(`
+      CREATE TRIGGER test_slow_answer BEFORE UPDATE ON contacts FOR EACH ROW
+      WHEN (NEW.status = 'answered' AND OLD.status <> 'answered' AND NEW.tenant_id = '${tenant.tenantId}')
+      EXECUTE FUNCTION test_slow_answer()`);
+    try {
+      const { contacts } = await run(tenant, {
+        mode: 'predictive',
+        skill: 'slow',
+        targets: numbers(8, '+8145'),
+        detectionWaitSeconds: 10,
+      });
+      const answered = contacts.filter((c) => c.answeredAt);
+      expect(answered.length).toBe(contacts.length);
+      expect(answered.some((c) => c.detection === 'machine')).toBe(true);
+      for (const c of answered) {
+        expect(c).toMatchObject({ answeredBy: 'human', connectedAt: null, abandoned: true });
+        expect(c.target).toMatchObject({ status: 'abandoned', reason: 'no_agent_within_threshold' });
+      }
+    } finally {
+      await prisma.$executeRawUnsafe('DROP TRIGGER test_slow_answer ON contacts');
+      await prisma.$executeRawUnsafe('DROP FUNCTION test_slow_answer()');
+    }
+  });
+
   it('without a wait, connects at once and only records a later machine result', async () => {
     const tenant = await engine.tenantWithAgents({ lines: 4, skill: 'now', agents: 4, prefix: 'n' });
     const { contacts } = await run(tenant, { mode: 'sequential', skill: 'now', targets: numbers(15, '+8144') });

@@ -76,6 +76,8 @@ interface LiveContact {
   /** The AutoCall's message for answering machines (null: the tenant's abandon message). */
   machineMessage: string | null;
   waitTimer?: NodeJS.Timeout;
+  /** While waitTimer runs: when the caller's wait runs out, and why (an event after it is stepped after it). */
+  waitDeadline?: { at: number; reason: 'max_wait' | 'no_agent_within_threshold' };
   /** The wait for a detection result signalled after the answer. */
   detectionTimer?: NodeJS.Timeout;
   /**
@@ -452,12 +454,32 @@ export class ContactEngine implements OnModuleInit, OnApplicationShutdown {
    * the contact takes the step's state only once all of them are done.
    */
   private async drive(contact: LiveContact, event: ContactEvent): Promise<void> {
+    const overdue = this.waitOverdueBefore(contact, event);
+    if (overdue) await this.drive(contact, overdue);
     let next: ContactEvent | null = event;
     while (next) {
       const { state, effects } = step(contact.state, next);
       next = await this.untilStored(contact, () => this.perform(contact, effects));
       contact.state = state;
     }
+  }
+
+  /**
+   * The caller's wait ran out before this event happened, but its timer has not fired yet (the
+   * answer's own step took longer than the wait, on a slow database or a loaded machine): the wait
+   * is over first, as it was in the world. A detection result signalled after a predictive dial's
+   * connect threshold finds its caller abandoned as a person, whatever the order the two reach the
+   * worker in. Only events that say when they happened are ordered so.
+   */
+  private waitOverdueBefore(contact: LiveContact, event: ContactEvent): ContactEvent | null {
+    const deadline = contact.waitDeadline;
+    if (!deadline || event.type !== 'detected') return null;
+    if (event.at.getTime() < deadline.at) return null;
+    // As if it had fired: the timer stays named, so the wait is not armed again.
+    clearTimeout(contact.waitTimer);
+    if (contact.waitTimer) this.timers.delete(contact.waitTimer);
+    contact.waitDeadline = undefined;
+    return { type: 'wait_over', reason: deadline.reason };
   }
 
   private async perform(contact: LiveContact, effects: ContactEffect[]): Promise<ContactEvent | null> {
@@ -683,14 +705,20 @@ export class ContactEngine implements OnModuleInit, OnApplicationShutdown {
     answeredAt: Date,
   ): Promise<void> {
     if (contact.waitTimer) return;
-    let seconds = this.config.get('MAX_WAIT_SECONDS');
+    // The longest wait runs from now; a dial ahead of agents has the law's connect threshold (2 s
+    // by default) from the answer. The deadline is an instant of the world, in wall time.
+    let deadline = Date.now() + (this.config.get('MAX_WAIT_SECONDS') * 1000) / this.timeScale;
     if (limit === 'connect_threshold') {
-      // Dialed ahead of agents: the law's connect threshold (2 s by default) from the answer.
       const { connectThresholdSeconds } = await this.compliance.compliance(contact.tenantId);
-      seconds = Math.max(0, connectThresholdSeconds - this.calleeSeconds(answeredAt));
+      deadline = answeredAt.getTime() + (connectThresholdSeconds * 1000) / this.timeScale;
     }
+    const seconds = Math.max(0, ((deadline - Date.now()) / 1000) * this.timeScale);
     const reason = limit === 'connect_threshold' ? 'no_agent_within_threshold' : 'max_wait';
-    contact.waitTimer = this.after(seconds, () => this.run(contact, { type: 'wait_over', reason }));
+    contact.waitDeadline = { at: deadline, reason };
+    contact.waitTimer = this.after(seconds, () => {
+      contact.waitDeadline = undefined;
+      this.run(contact, { type: 'wait_over', reason });
+    });
   }
 
   /**
@@ -868,6 +896,7 @@ export class ContactEngine implements OnModuleInit, OnApplicationShutdown {
       this.timers.delete(contact.waitTimer);
       contact.waitTimer = undefined;
     }
+    contact.waitDeadline = undefined;
   }
 
   private after(seconds: number, run: () => void): NodeJS.Timeout {
