@@ -20,6 +20,10 @@ describe('campaigns at the abandon cap', () => {
 
   beforeAll(async () => {
     engine = await EngineHarness.start('campaigns', {
+      // 60×: spring's 40 calls last about 4 s, eight of the leader's control intervals. At the
+      // harness's 300× they lasted 1.1 s against 0.6-1.0 s to the leader's first measurement of
+      // the campaign, and on a loaded machine (CI) spring finished before it: never seen capped.
+      SIMULATOR_TIME_SCALE: '60',
       PACING_TICK_MS: '50',
       PACING_CONTROL_INTERVAL_MS: '500',
       SIMULATOR_ANSWER_PROBABILITY: '0.3',
