@@ -93,6 +93,37 @@ describe('a dial returned to its trunk', () => {
       )
     ).rows[0];
 
+  it('takes the line before the trunk, as a dial does: a return and a dial of the tenant cannot deadlock', async () => {
+    const s = await tenantWithTrunk();
+    const contactId = await dial(s, 1);
+    // Another dial of the tenant, half-way through its statement: it holds the tenant's line row
+    // (contacts_take_line) and takes the trunk's next.
+    const other = new Client({ connectionString: db.url });
+    await other.connect();
+    try {
+      await other.query('BEGIN');
+      await other.query('UPDATE line_settings SET outbound_in_use = outbound_in_use WHERE tenant_id = $1', [
+        s.tenantId,
+      ]);
+      const returned = giveBack(contactId, 1);
+      // The return waits for the line row...
+      for (let waited = 0; ; waited += 20) {
+        const { rows } = await client.query(
+          `SELECT count(*)::int AS n FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock'`,
+        );
+        if (rows[0].n > 0) break;
+        if (waited > 10_000) throw new Error('the return never waited for the line');
+        await new Promise((resolve) => setTimeout(resolve, 20));
+      }
+      // ...without holding the trunk's: the dial takes it at once (it waited for the return before,
+      // which waited for the dial's line row: a deadlock PostgreSQL broke by failing one of them).
+      await other.query('SELECT 1 FROM trunks WHERE id = $1 FOR UPDATE NOWAIT', [s.trunkId]);
+      await other.query('COMMIT');
+      expect(await returned).toMatchObject({ target: 'pending', trunkId: s.trunkId });
+    } finally {
+      await other.end();
+    }
+  });
   it('ends the contact uncharged, the target pending again, the trunk paused for Retry-After; only its holder may', async () => {
     const s = await tenantWithTrunk();
     const contactId = await dial(s, 1);

@@ -507,11 +507,16 @@ export class CallRecords implements OnModuleDestroy {
        te AS (
          INSERT INTO target_events (target_id, from_status, to_status, reason, contact_id, at)
          SELECT id, 'dialing', status, reason, $1::uuid, $2 FROM t),
+       -- The tenant's line row before its trunk's, as a dial takes them (contacts_take_line) and as
+       -- the line's release at the end of this statement would: the other order deadlocked with a
+       -- dial of the same tenant.
+       lines AS (
+         SELECT l.tenant_id FROM line_settings l JOIN c ON l.tenant_id = c.tenant_id FOR UPDATE OF l),
        tr AS (
          UPDATE trunks SET overloads = overloads + 1,
            paused_until = GREATEST(COALESCE(paused_until, '-infinity'),
                                    clock_timestamp() + COALESCE($6::float8, overload_pause_seconds) * interval '1 second')
-         FROM c WHERE trunks.id = c.trunk_id),
+         FROM c LEFT JOIN lines ON lines.tenant_id = c.tenant_id WHERE trunks.id = c.trunk_id),
        dflt AS (
          UPDATE line_settings SET default_trunk_paused_until =
            GREATEST(COALESCE(default_trunk_paused_until, '-infinity'), clock_timestamp() + COALESCE($6::float8, 2) * interval '1 second')
