@@ -1,3 +1,6 @@
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import { ApiHarness, bearer, TestTenant } from './api-harness';
 import { AppProcess, freePort, waitFor } from './processes';
 
@@ -64,9 +67,25 @@ export class EngineHarness {
     return harness;
   }
 
-  /** A worker process; `env` adds to (or overrides) the suite's settings, e.g. another SECRETS_KEYS. */
+  /**
+   * A worker process; `env` adds to (or overrides) the suite's settings, e.g. another SECRETS_KEYS.
+   * A worker that is not ready within a minute is stopped, with what it was doing (its output and a
+   * Node diagnostic report: its JavaScript stack and the handles it waits on) printed, and one more
+   * is started: in one CI run a worker never listened, printing nothing, and its suite's every case
+   * failed; what held it could not be told afterwards. A second failure fails the suite.
+   */
   async startWorker(env: Record<string, string> = {}): Promise<AppProcess> {
+    try {
+      return await this.bootWorker(env);
+    } catch (error) {
+      process.stderr.write(`${(error as Error).message}\n--- starting another worker ---\n`);
+      return this.bootWorker(env);
+    }
+  }
+
+  private async bootWorker(env: Record<string, string>): Promise<AppProcess> {
     const port = await freePort();
+    const reports = mkdtempSync(path.join(tmpdir(), 'autocall-worker-report-'));
     const worker = AppProcess.spawn('worker', {
       ...this.env,
       ...env,
@@ -76,6 +95,8 @@ export class EngineHarness {
       REDIS_KEY_PREFIX: this.api.config.get('REDIS_KEY_PREFIX'),
       WORKER_PORT: String(port),
       LOG_LEVEL: process.env.TEST_WORKER_LOG_LEVEL ?? 'warn',
+      // SIGUSR2 writes a diagnostic report here (read only if the worker does not get ready).
+      NODE_OPTIONS: `--report-on-signal --report-signal=SIGUSR2 --report-directory=${reports}`,
     });
     try {
       await waitFor(
@@ -86,9 +107,15 @@ export class EngineHarness {
       );
     } catch (error) {
       // Never left running past its suite (it would dial on, and hold its port): stopped, with
-      // what it printed in the failure.
+      // what it printed and what it was doing.
+      const report = await diagnosticReport(worker, reports);
       await worker.stop('SIGKILL');
-      throw new Error(`${(error as Error).message}\n--- worker output ---\n${worker.output.slice(-4_000)}`);
+      throw new Error(
+        `${(error as Error).message} (port ${port}, exit code ${worker.exitCode()})\n` +
+          `--- worker output ---\n${worker.output.slice(-4_000)}\n--- diagnostic report ---\n${report}`,
+      );
+    } finally {
+      rmSync(reports, { recursive: true, force: true });
     }
     this.workers.push(worker);
     this.ports.set(worker, port);
@@ -159,3 +186,36 @@ export const numbers = (count: number, prefix = '+8131') =>
     phoneNumber: `${prefix}${String(i).padStart(7, '0')}`,
     reference: `ref-${i}`,
   }));
+
+/**
+ * What a running worker is doing, from a Node diagnostic report (SIGUSR2): its JavaScript stack and
+ * its libuv handles (sockets with their peers, timers), in a few lines.
+ */
+async function diagnosticReport(worker: AppProcess, directory: string): Promise<string> {
+  if (worker.exitCode() !== null || !worker.pid) return '(the worker had exited)';
+  process.kill(worker.pid, 'SIGUSR2');
+  for (let waited = 0; waited < 5_000; waited += 100) {
+    const file = readdirSync(directory).find((name) => name.endsWith('.json'));
+    if (file) {
+      try {
+        const report = JSON.parse(readFileSync(path.join(directory, file), 'utf8')) as {
+          javascriptStack?: { message?: string; stack?: string[] };
+          libuv?: { type: string; is_active?: boolean; localEndpoint?: unknown; remoteEndpoint?: unknown }[];
+        };
+        const stack = [report.javascriptStack?.message, ...(report.javascriptStack?.stack ?? [])].join('\n');
+        const endpoint = (e: unknown) => (e ? `${(e as { ip4?: string }).ip4}:${(e as { port?: number }).port}` : '-');
+        const active = (report.libuv ?? []).filter((h) => h.is_active);
+        const handles = active
+          .filter((h) => h.localEndpoint || h.remoteEndpoint)
+          .map((h) => `${h.type} ${endpoint(h.localEndpoint)} -> ${endpoint(h.remoteEndpoint)}`);
+        const others = active.filter((h) => !h.localEndpoint && !h.remoteEndpoint).map((h) => h.type);
+        handles.push(`and ${others.length} more: ${others.join(' ')}`);
+        return `${stack}\nactive handles:\n${handles.join('\n')}`;
+      } catch {
+        // Still being written.
+      }
+    }
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+  return '(no report within 5 s)';
+}
