@@ -153,25 +153,20 @@ describe('answering machines: detection by signalling and the machine policy', (
     expect(done.counts.machine).toBe(machines.length);
   });
 
-  it('counts the detection delay in the 2-second rule: a person detected after it, with no agent, is abandoned', async () => {
-    // Predictive, a connect threshold of 0.5 s from the answer (the tenant's setting); results come
-    // 2–4 s after it. A wait for them that reaches the threshold is ended by it, so every callee
-    // is still undetected when the abandon clock runs out: abandoned as a person, and counted so
-    // in the AutoCall's and the pacer's abandon rates (a machine's later result is recorded, not a
-    // second outcome).
-    const tenant = await engine.tenantWithAgents({ lines: 6, skill: 'pd', agents: 3, prefix: 'p' });
+  /** A tenant whose predictive dials have a connect threshold of 0.5 s (25 ms here), detection 2–4 s after the answer. */
+  async function predictiveTenant(skill: string, prefix: string) {
+    const tenant = await engine.tenantWithAgents({ lines: 6, skill, agents: 3, prefix });
     await engine
       .http()
       .put('/v1/settings')
       .set(bearer(tenant.adminKey))
       .send({ compliance: { ...OPEN_AT_ANY_HOUR.compliance, connectThresholdSeconds: 0.5 } })
       .expect(200);
-    const { done, contacts } = await run(tenant, {
-      mode: 'predictive',
-      skill: 'pd',
-      targets: numbers(12, '+8143'),
-      detectionWaitSeconds: 10,
-    });
+    return tenant;
+  }
+
+  /** Every callee answered, still undetected at the threshold: abandoned as a person (a machine's later result only recorded). */
+  function expectAbandonedAsPeople(contacts: Awaited<ReturnType<typeof contactsOf>>) {
     const answered = contacts.filter((c) => c.answeredAt);
     expect(answered.length).toBe(contacts.length);
     for (const c of answered) {
@@ -179,6 +174,23 @@ describe('answering machines: detection by signalling and the machine policy', (
       expect(c.target).toMatchObject({ status: 'abandoned', reason: 'no_agent_within_threshold' });
     }
     expect(answered.some((c) => c.detection === 'machine')).toBe(true);
+    return answered;
+  }
+
+  it('counts the detection delay in the 2-second rule: a person detected after it, with no agent, is abandoned', async () => {
+    // Predictive, a connect threshold of 0.5 s from the answer (the tenant's setting); results come
+    // 2–4 s after it. A wait for them that reaches the threshold is ended by it, so every callee
+    // is still undetected when the abandon clock runs out: abandoned as a person, and counted so
+    // in the AutoCall's and the pacer's abandon rates (a machine's later result is recorded, not a
+    // second outcome).
+    const tenant = await predictiveTenant('pd', 'p');
+    const { done, contacts } = await run(tenant, {
+      mode: 'predictive',
+      skill: 'pd',
+      targets: numbers(12, '+8143'),
+      detectionWaitSeconds: 10,
+    });
+    const answered = expectAbandonedAsPeople(contacts);
     expect(done.abandon).toEqual({ answered: answered.length, abandoned: answered.length, rate: 1 });
     const pacing = await engine.http().get('/v1/pacing/pd').set(bearer(tenant.adminKey)).expect(200);
     expect(pacing.body.abandonRate).toMatchObject({ answered: answered.length, abandoned: answered.length });
@@ -192,13 +204,7 @@ describe('answering machines: detection by signalling and the machine policy', (
     // detection result, signalled 100–200 ms after the answer, reaches the worker while the answer
     // is still being written, before the threshold's timer (25 ms after the answer) could fire. It
     // happened after the threshold, so the caller is still abandoned as a person.
-    const tenant = await engine.tenantWithAgents({ lines: 6, skill: 'slow', agents: 3, prefix: 's' });
-    await engine
-      .http()
-      .put('/v1/settings')
-      .set(bearer(tenant.adminKey))
-      .send({ compliance: { ...OPEN_AT_ANY_HOUR.compliance, connectThresholdSeconds: 0.5 } })
-      .expect(200);
+    const tenant = await predictiveTenant('slow', 's');
     await prisma.$executeRawUnsafe(`
       CREATE FUNCTION test_slow_answer() RETURNS trigger LANGUAGE plpgsql AS $$
       BEGIN PERFORM pg_sleep(0.3); RETURN NEW; END $$`);
@@ -213,13 +219,7 @@ describe('answering machines: detection by signalling and the machine policy', (
         targets: numbers(8, '+8145'),
         detectionWaitSeconds: 10,
       });
-      const answered = contacts.filter((c) => c.answeredAt);
-      expect(answered.length).toBe(contacts.length);
-      expect(answered.some((c) => c.detection === 'machine')).toBe(true);
-      for (const c of answered) {
-        expect(c).toMatchObject({ answeredBy: 'human', connectedAt: null, abandoned: true });
-        expect(c.target).toMatchObject({ status: 'abandoned', reason: 'no_agent_within_threshold' });
-      }
+      expectAbandonedAsPeople(contacts);
     } finally {
       await prisma.$executeRawUnsafe('DROP TRIGGER test_slow_answer ON contacts');
       await prisma.$executeRawUnsafe('DROP FUNCTION test_slow_answer()');
