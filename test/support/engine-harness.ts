@@ -95,8 +95,14 @@ export class EngineHarness {
       REDIS_KEY_PREFIX: this.api.config.get('REDIS_KEY_PREFIX'),
       WORKER_PORT: String(port),
       LOG_LEVEL: process.env.TEST_WORKER_LOG_LEVEL ?? 'warn',
-      // SIGUSR2 writes a diagnostic report here (read only if the worker does not get ready).
-      NODE_OPTIONS: `--report-on-signal --report-signal=SIGUSR2 --report-directory=${reports}`,
+      // SIGPWR writes a diagnostic report here (read only if the worker does not get ready); not
+      // SIGUSR2, which the cost bench's trace sends to every worker for its counts.
+      NODE_OPTIONS: [
+        env.NODE_OPTIONS ?? this.env.NODE_OPTIONS,
+        `--report-on-signal --report-signal=SIGPWR --report-directory=${reports}`,
+      ]
+        .filter(Boolean)
+        .join(' '),
     });
     try {
       await waitFor(
@@ -188,12 +194,12 @@ export const numbers = (count: number, prefix = '+8131') =>
   }));
 
 /**
- * What a running worker is doing, from a Node diagnostic report (SIGUSR2): its JavaScript stack and
+ * What a running worker is doing, from a Node diagnostic report (SIGPWR): its JavaScript stack and
  * its libuv handles (sockets with their peers, timers), in a few lines.
  */
 async function diagnosticReport(worker: AppProcess, directory: string): Promise<string> {
   if (worker.exitCode() !== null || !worker.pid) return '(the worker had exited)';
-  process.kill(worker.pid, 'SIGUSR2');
+  process.kill(worker.pid, 'SIGPWR');
   for (let waited = 0; waited < 5_000; waited += 100) {
     const file = readdirSync(directory).find((name) => name.endsWith('.json'));
     if (file) {

@@ -238,7 +238,8 @@ export class AutoCallsService {
           Object.assign(target, { status: 'dialing', contactId });
           continue;
         }
-        refusal = reservation.reason;
+        // Lines Redis lost since ensureLive looked a moment ago are, for this submission, lines not free.
+        refusal = reservation.reason === 'lines_unknown' ? 'no_free_line' : reservation.reason;
       }
       Object.assign(target, { status: 'not_dialed', reason: refusal });
     }

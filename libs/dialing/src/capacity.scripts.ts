@@ -101,27 +101,39 @@ end
  * Reserve a line, and an agent when the agent check is on, for one dial. The bounds:
  * capacity − inbound − outbound − lineReserve ≥ 1 and available − waiting − agentReserve ≥ 1.
  * KEYS: lines, contacts. ARGV: tag, contact, skill, lineReserve, agentCheck (1|0), agentReserve, now, owner.
- * Returns {1, agentId or ''} or {0, 'no_free_line' | 'no_free_agent'}.
+ * Returns {1, agentId or '', next} or {0, 'no_free_line' | 'no_free_agent' | 'lines_unknown', next}:
+ * `next` says what a next dial of the pool could find after this answer, whatever its AutoCall's
+ * reserves (`ROOM_AFTER`): 'no_line', 'no_agent' (a line, but no agent for a dial that checks
+ * agents) or 'room'. 'lines_unknown': Redis holds no capacity for the tenant (new, or lost).
  */
 export const RESERVE_DIAL = `${TAKE_AGENT}${REDIS_MS}
 local tag, contact, skill = ARGV[1], ARGV[2], ARGV[3]
 local line_reserve, agent_check, agent_reserve = tonumber(ARGV[4]), ARGV[5], tonumber(ARGV[6])
 local contact_key = tag .. ':contact:' .. contact
-if redis.call('EXISTS', contact_key) == 1 then return {1, redis.call('HGET', contact_key, 'agent')} end
-local capacity = tonumber(redis.call('HGET', KEYS[1], 'capacity') or '0')
+if redis.call('EXISTS', contact_key) == 1 then return {1, redis.call('HGET', contact_key, 'agent'), 'room'} end
+local capacity = redis.call('HGET', KEYS[1], 'capacity')
+if not capacity then return {0, 'lines_unknown', 'no_line'} end
 local inbound = tonumber(redis.call('GET', ARGV[1] .. ':inbound') or '0')
-if capacity - inbound - redis.call('ZCARD', KEYS[2]) - line_reserve < 1 then return {0, 'no_free_line'} end
+local lines = tonumber(capacity) - inbound - redis.call('ZCARD', KEYS[2])
+local function next_room(taken)
+  if lines - taken < 1 then return 'no_line' end
+  if agent_check == '1' and redis.call('ZCARD', tag .. ':available:' .. skill) - redis.call('ZCARD', tag .. ':waiting:' .. skill) < 1 then
+    return 'no_agent'
+  end
+  return 'room'
+end
+if lines - line_reserve < 1 then return {0, 'no_free_line', next_room(0)} end
 local agent = ''
 if agent_check == '1' then
   -- Answered callers already waiting for an agent come before new dials.
   local free = redis.call('ZCARD', tag .. ':available:' .. skill) - redis.call('ZCARD', tag .. ':waiting:' .. skill)
-  if free - agent_reserve < 1 then return {0, 'no_free_agent'} end
+  if free - agent_reserve < 1 then return {0, 'no_free_agent', next_room(0)} end
 end
 redis.call('ZADD', KEYS[2], redis_ms(), contact)
 redis.call('HINCRBY', KEYS[1], 'reserved', 1)
 redis.call('HSET', contact_key, 'agent', '', 'skill', skill, 'owner', ARGV[8], 'placed', '0')
 if agent_check == '1' then agent = take_agent(tag, skill, contact) end
-return {1, agent}
+return {1, agent, next_room(1)}
 `;
 
 /**
@@ -152,15 +164,16 @@ return {1, agent}
  * Reserve a line for a predictive dial: no agent is reserved (the pacer dials ahead of agents);
  * the dial spends one unit of the budget the pacing leader set for the pool, while it is fresh.
  * KEYS: lines, contacts. ARGV: tag, contact, skill, lineReserve, now, owner.
- * Returns {1, ''} or {0, 'no_free_line' | 'pacing'}.
+ * Returns {1, ''} or {0, 'no_free_line' | 'pacing' | 'lines_unknown'}.
  */
 export const RESERVE_PACED_DIAL = `${REDIS_MS}
 local tag, contact, skill, now = ARGV[1], ARGV[2], ARGV[3], tonumber(ARGV[5])
 local contact_key = tag .. ':contact:' .. contact
 if redis.call('EXISTS', contact_key) == 1 then return {1, ''} end
-local capacity = tonumber(redis.call('HGET', KEYS[1], 'capacity') or '0')
+local capacity = redis.call('HGET', KEYS[1], 'capacity')
+if not capacity then return {0, 'lines_unknown'} end
 local inbound = tonumber(redis.call('GET', ARGV[1] .. ':inbound') or '0')
-if capacity - inbound - redis.call('ZCARD', KEYS[2]) - tonumber(ARGV[4]) < 1 then return {0, 'no_free_line'} end
+if tonumber(capacity) - inbound - redis.call('ZCARD', KEYS[2]) - tonumber(ARGV[4]) < 1 then return {0, 'no_free_line'} end
 local pace = tag .. ':pace:' .. skill
 local budget = redis.call('HMGET', pace, 'budget', 'budgetUntil')
 -- Redis's clock, not the worker's: every worker agrees on when a budget expires.

@@ -26,11 +26,19 @@ export interface DialChecks {
   callStop: boolean;
 }
 
+/**
+ * What a next dial of the same pool could find, whatever its AutoCall's reserves, as the
+ * reservation's own script saw it: no line (no dial can be reserved), a line but no agent (no dial
+ * that checks agents can), or room. Known for reservations with an agent check's script (`reserve`).
+ */
+export type RoomAfter = 'no_line' | 'no_agent' | 'room';
+
 export type Reservation =
-  { ok: true; agentId: string | null } | { ok: false; reason: 'no_free_line' | 'no_free_agent' | 'pacing' };
+  | { ok: true; agentId: string | null; next?: RoomAfter }
+  | { ok: false; reason: 'no_free_line' | 'no_free_agent' | 'pacing' | 'lines_unknown'; next?: RoomAfter };
 
 type CapacityRedis = Redis & {
-  reserveDial(lines: string, contacts: string, ...args: string[]): Promise<[number, string]>;
+  reserveDial(lines: string, contacts: string, ...args: string[]): Promise<[number, string, RoomAfter]>;
   reservePacedDial(lines: string, contacts: string, ...args: string[]): Promise<[number, string]>;
   reserveAgentDial(lines: string, contacts: string, ...args: string[]): Promise<[number, string]>;
   releaseContact(lines: string, contacts: string, ...args: string[]): Promise<number>;
@@ -112,7 +120,7 @@ export class CapacityService {
     checks: DialChecks,
     owner: string,
   ): Promise<Reservation> {
-    const [ok, value] = await this.client.reserveDial(
+    const [ok, value, next] = await this.client.reserveDial(
       this.lines(tenantId),
       this.contacts(tenantId),
       this.tag(tenantId),
@@ -124,8 +132,8 @@ export class CapacityService {
       String(Date.now()),
       owner,
     );
-    if (ok === 1) return { ok: true, agentId: value || null };
-    return { ok: false, reason: value as 'no_free_line' | 'no_free_agent' };
+    if (ok === 1) return { ok: true, agentId: value || null, next };
+    return { ok: false, reason: value as 'no_free_line' | 'no_free_agent' | 'lines_unknown', next };
   }
 
   /** A line for a predictive dial, within the budget the pool's pacing leader set. */
@@ -141,7 +149,7 @@ export class CapacityService {
       owner,
     );
     if (ok === 1) return { ok: true, agentId: null } as const;
-    return { ok: false, reason: value as 'no_free_line' | 'pacing' } as const;
+    return { ok: false, reason: value as 'no_free_line' | 'pacing' | 'lines_unknown' } as const;
   }
 
   /** A line and this agent only (an owned callback), or the reason why not. */

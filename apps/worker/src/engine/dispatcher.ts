@@ -106,6 +106,8 @@ export class Dispatcher implements OnApplicationBootstrap, OnApplicationShutdown
   /** Recent capacity-freed-to-originate latencies in ms (the benchmark reads them). */
   readonly latencies: number[] = [];
   private readonly autocalls = new Map<string, AutoCallInfo>();
+  /** Pools of which this dispatcher has reserved for an AutoCall that does not check agents. */
+  private readonly agentlessPools = new Set<string>();
   /** Each pool's AutoCall of the held target taken last (the next reservation's guess). */
   private readonly lastTaken = new Map<string, string>();
   private readonly linesRepairedAt = new Map<string, number>();
@@ -246,7 +248,6 @@ export class Dispatcher implements OnApplicationBootstrap, OnApplicationShutdown
     const state: DrainState = { again: true, freedAt };
     this.draining.set(id, state);
     try {
-      await this.lines.ensureLive(pool.tenantId);
       while (state.again && !this.stopping) {
         state.again = false;
         state.refused = false;
@@ -355,7 +356,10 @@ export class Dispatcher implements OnApplicationBootstrap, OnApplicationShutdown
       if (peeked?.job) job = peeked.job;
       expected = guess ?? peeked!.autocallId;
       reservation = await this.reserveFor(pool, expected, contactId);
-      if (reservation && !reservation.ok && guess) {
+      // Refused under the guess: another AutoCall may be first and pass its own checks, unless
+      // no dial of the pool could be reserved (no line; no agent, where every dial the pool has had
+      // checks agents): then the pool waits for an event whoever is first.
+      if (reservation && !reservation.ok && guess && !this.noRoomFor(id, reservation)) {
         const head = await this.peekHead(pool, queue, token);
         if (head === 'empty') {
           this.lastTaken.delete(id);
@@ -403,8 +407,22 @@ export class Dispatcher implements OnApplicationBootstrap, OnApplicationShutdown
         .catch((error: unknown) => this.logger.warn(`pool ${poolId(pool)}: ${(error as Error).message}`))
         .finally(() => inFlight.delete(dial));
       inFlight.add(dial);
+      // This reservation took the last line (or agent): the next one would be refused; the event
+      // that frees one wakes the pool again (the script that reserved saw the count atomically).
+      if (reservation?.ok && this.noRoomFor(id, reservation)) return;
       if (inFlight.size >= MAX_DIALS_IN_FLIGHT) await Promise.race(inFlight);
     }
+  }
+
+  /**
+   * Whether, after this reservation (or refusal), no next dial of the pool can be reserved, whatever
+   * its AutoCall: no line left, or no agent left in a pool whose dials all check agents (a pool
+   * that has dialed an AutoCall without the agent check is asked again; a predictive AutoCall's
+   * paced dials are woken by its pacing leader's budgets). Unknown (no `next`): ask again.
+   */
+  private noRoomFor(poolKey: string, reservation: Reservation): boolean {
+    if (reservation.next === 'no_line') return true;
+    return reservation.next === 'no_agent' && !this.agentlessPools.has(poolKey);
   }
 
   /**
@@ -434,6 +452,15 @@ export class Dispatcher implements OnApplicationBootstrap, OnApplicationShutdown
 
   /** A reservation for the next target of this AutoCall; null when the AutoCall no longer dials. */
   private async reserveFor(pool: Pool, autocallId: string, contactId: string): Promise<Reservation | null> {
+    const reservation = await this.reserveOnce(pool, autocallId, contactId);
+    if (reservation?.ok !== false || reservation.reason !== 'lines_unknown') return reservation;
+    // Redis does not know the tenant's lines (a new tenant, or Redis lost): they are restored from
+    // PostgreSQL, the calls in progress first (LinesService.ensureLive), and asked once more.
+    await this.lines.ensureLive(pool.tenantId);
+    return this.reserveOnce(pool, autocallId, contactId);
+  }
+
+  private async reserveOnce(pool: Pool, autocallId: string, contactId: string): Promise<Reservation | null> {
     const autocall = await this.autocall(autocallId);
     if (!autocall?.active) return null;
     // Predictive dials reserve no agent: they spend the budget the pool's pacing leader set. Those
@@ -445,6 +472,7 @@ export class Dispatcher implements OnApplicationBootstrap, OnApplicationShutdown
       autocall.mode === 'predictive'
         ? { ...autocall.checks, freeAgents: autocall.checks.freeAgents ?? { reserve: 0 } }
         : autocall.checks;
+    if (!checks.freeAgents) this.agentlessPools.add(poolId(pool));
     return this.capacity.reserve(pool.tenantId, contactId, pool.skill, checks, this.identity.id);
   }
 
@@ -470,8 +498,12 @@ export class Dispatcher implements OnApplicationBootstrap, OnApplicationShutdown
       const target = await this.records.candidate(heldTargetId(job.id!), historySeconds(compliance));
       // A predictive reservation that does not become a dial gives its budget back, so that held
       // or vanished targets at the head cannot use up what the pacer allowed.
-      const release = async () => {
-        if (contactId) await this.capacity.releaseUndialed(pool.tenantId, contactId);
+      // The drain may have stopped at this reservation (it took the last line or agent): what it
+      // gives back is taken again by one more pass (`again`), unless the drain stops for a refusal.
+      const release = async (retake = true) => {
+        if (!contactId) return;
+        await this.capacity.releaseUndialed(pool.tenantId, contactId);
+        if (retake) state.again = true;
       };
       if (!target || target.status !== 'pending' || target.autocall.status !== 'active') {
         await release();
@@ -529,7 +561,7 @@ export class Dispatcher implements OnApplicationBootstrap, OnApplicationShutdown
       if ((await turn.after) === 'put_back') {
         // An earlier target taken with this one went back: this one goes back behind it.
         outcome = 'put_back';
-        await release();
+        await release(false);
         await this.putBack(job, token);
         return;
       }
@@ -560,7 +592,7 @@ export class Dispatcher implements OnApplicationBootstrap, OnApplicationShutdown
         // Back at its place before its reservation is given back: Redis sees room again only once
         // this target is at the head again.
         await this.putBack(job, token);
-        await release();
+        await release(false);
         turn.settle(outcome);
         if (dialed.result === 'no_free_trunk') this.wakeWhenTrunksMayHaveRoom(pool);
         else await this.repairAfterRefusal(pool.tenantId, dialed.result, reservation.agentId);

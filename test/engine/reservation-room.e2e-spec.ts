@@ -1,0 +1,97 @@
+import { AgentLiveView } from '../../libs/agents/src/agent-live-view';
+import { CapacityService, DialChecks } from '../../libs/dialing/src';
+import { LinesService } from '../../libs/lines/src';
+import { ApiHarness, TestTenant } from '../support/api-harness';
+
+/**
+ * A reservation says what the next dial of its pool could find, as its own script saw it: the
+ * dispatcher stops a drain on a reservation that took the last line or agent instead of asking once
+ * more (a refused script, a peek at the queue), and the event that frees one wakes the pool. The
+ * answer must be about the pool, not the AutoCall: a refusal by an AutoCall's own reserve leaves
+ * room for another AutoCall's dial.
+ */
+describe('a reservation and the room it leaves', () => {
+  let api: ApiHarness;
+  let capacity: CapacityService;
+  let agents: AgentLiveView;
+  let lines: LinesService;
+  const withAgents: DialChecks = { freeLines: { reserve: 0 }, freeAgents: { reserve: 0 }, callStop: false };
+  const since = new Date('2026-01-01T00:00:00Z');
+  let n = 0;
+  const contact = () => `00000000-0000-7000-8000-${String(++n).padStart(12, '0')}`;
+
+  beforeAll(async () => {
+    api = await ApiHarness.start('reservation_room');
+    capacity = api.app.get(CapacityService);
+    agents = api.app.get(AgentLiveView);
+    lines = api.app.get(LinesService);
+  });
+  afterAll(() => api.stop());
+
+  async function tenantWith(lineCount: number, agentIds: string[]): Promise<TestTenant> {
+    const tenant = await api.createTenant(`room-${lineCount}-${agentIds.length}`, lineCount);
+    await lines.ensureLive(tenant.tenantId);
+    for (const agentId of agentIds)
+      await agents.apply({
+        tenantId: tenant.tenantId,
+        agentId,
+        state: 'available',
+        version: 1,
+        skills: ['sales'],
+        reason: null,
+        since,
+      });
+    return tenant;
+  }
+
+  it('says no agent is left when it took the last one, and no line when it took the last line', async () => {
+    const tenant = await tenantWith(3, ['a1', 'a2']);
+    const reserve = (checks = withAgents) => capacity.reserve(tenant.tenantId, contact(), 'sales', checks, 'w1');
+    expect(await reserve()).toMatchObject({ ok: true, next: 'room' });
+    expect(await reserve()).toMatchObject({ ok: true, next: 'no_agent' });
+    // No agent, yet a line: a dial that does not check agents is still possible, and takes it.
+    expect(await reserve()).toEqual({ ok: false, reason: 'no_free_agent', next: 'no_agent' });
+    expect(await reserve({ ...withAgents, freeAgents: null })).toEqual({ ok: true, agentId: null, next: 'no_line' });
+    expect(await reserve({ ...withAgents, freeAgents: null })).toEqual({
+      ok: false,
+      reason: 'no_free_line',
+      next: 'no_line',
+    });
+  });
+
+  it('leaves room when only the AutoCall’s own reserve refused', async () => {
+    const tenant = await tenantWith(2, ['a1', 'a2']);
+    const reserve = (checks: DialChecks) => capacity.reserve(tenant.tenantId, contact(), 'sales', checks, 'w1');
+    expect(await reserve({ ...withAgents, freeLines: { reserve: 2 } })).toEqual({
+      ok: false,
+      reason: 'no_free_line',
+      next: 'room',
+    });
+    expect(await reserve({ ...withAgents, freeAgents: { reserve: 2 } })).toEqual({
+      ok: false,
+      reason: 'no_free_agent',
+      next: 'room',
+    });
+  });
+
+  it('tells lines Redis does not know from lines that are busy, and a restore lets the dial through', async () => {
+    const tenant = await tenantWith(1, ['a1']);
+    await api.redis.del(`${api.config.get('REDIS_KEY_PREFIX')}:{${tenant.tenantId}}:lines`);
+    const id = contact();
+    expect(await capacity.reserve(tenant.tenantId, id, 'sales', withAgents, 'w1')).toEqual({
+      ok: false,
+      reason: 'lines_unknown',
+      next: 'no_line',
+    });
+    expect(await capacity.reservePaced(tenant.tenantId, contact(), 'sales', withAgents, 'w1')).toEqual({
+      ok: false,
+      reason: 'lines_unknown',
+    });
+    await lines.ensureLive(tenant.tenantId);
+    expect(await capacity.reserve(tenant.tenantId, id, 'sales', withAgents, 'w1')).toEqual({
+      ok: true,
+      agentId: 'a1',
+      next: 'no_line',
+    });
+  });
+});
