@@ -1,7 +1,17 @@
 import { Injectable } from '@nestjs/common';
 import { ConflictError, NotFoundError, uuidv7 } from '@autocall/common';
 import { Agent, Prisma, PrismaService } from '@autocall/database';
-import { AgentCommand, AgentState, engineMove, RequestableState, transition, TRANSITION_REFUSALS } from './agent-state';
+import {
+  AgentRow,
+  EngineAgentMove,
+  EngineCommand,
+  engineAgentMove,
+  EngineMoveResult,
+  engineMoveParams,
+  engineMoveResultOf,
+  engineMoveSql,
+} from './agent-moves';
+import { AgentCommand, RequestableState, transition, TRANSITION_REFUSALS } from './agent-state';
 import { AgentView, toAgentView } from './agent-view';
 import { AgentsService } from './agents.service';
 
@@ -11,6 +21,9 @@ export function wrapUpContactOf(agent: Pick<Agent, 'state' | 'stateReason'>): st
   const match = /^wrap_up:([0-9a-f-]{36})$/.exec(agent.stateReason ?? '');
   return match ? match[1] : null;
 }
+
+/** The state reason of an agent on a call, which names it (a recovery finds the agent's call by it). */
+const onCallReason = (contactId: string) => `call:${contactId}`;
 
 export interface AgentSessionView {
   sessionId: string;
@@ -80,19 +93,30 @@ export class AgentSessionsService {
    * logged out, or are on another call); storage errors are thrown for the caller to retry.
    */
   async connectCall(tenantId: string, agentId: string, contactId: string): Promise<'connected' | 'refused'> {
-    const reason = `call:${contactId}`;
-    const change = await this.moveByEngine(tenantId, agentId, { type: 'connect_call' }, reason, null);
-    if ('after' in change) {
-      // The live view must say on_call before the agent's reservation ends, or the agent would be
-      // offered again: a failure to tell it fails the step, which is retried.
-      await this.agents.publishOrThrow(change.after);
-      return 'connected';
-    }
-    const agent = change.current;
-    if (agent.state !== 'on_call' || agent.stateReason !== reason) return 'refused';
-    // Already on this very call (a retry): the live view is told again, its update may be what failed.
-    await this.agents.publishOrThrow(agent);
+    const change = await this.moveByEngine(tenantId, agentId, { type: 'connect_call' }, onCallReason(contactId), null);
+    return this.putOnCall(
+      contactId,
+      'after' in change ? { agent: change.after, moved: true } : { agent: change.current, moved: false },
+    );
+  }
+
+  /**
+   * The move that puts the agent on this call, made by the contact's own statement (CallRecords
+   * carries `onCallMove`): the live view is told as connectCall tells it. Safe to repeat.
+   */
+  async putOnCall(contactId: string, change: EngineMoveResult): Promise<'connected' | 'refused'> {
+    if (!change.moved && (change.agent.state !== 'on_call' || change.agent.stateReason !== onCallReason(contactId)))
+      return 'refused';
+    // The live view must say on_call before the agent's reservation ends, or the agent would be
+    // offered again: a failure to tell it fails the step, which is retried. An agent already on this
+    // very call (a retry) is told again: its update may be what failed.
+    await this.agents.publishOrThrow(change.agent);
     return 'connected';
+  }
+
+  /** The move that puts an agent on a contact's call, for that contact's statement to carry. */
+  onCallMove(tenantId: string, agentId: string, contactId: string): EngineAgentMove {
+    return engineAgentMove(tenantId, agentId, { type: 'connect_call' }, onCallReason(contactId), null);
   }
 
   /**
@@ -114,7 +138,7 @@ export class AgentSessionsService {
       agentId,
       { type: 'end_call', wrapUp: wrapUp !== false },
       reason,
-      `call:${contactId}`,
+      onCallReason(contactId),
     ).catch((error: unknown) => {
       if (error instanceof NotFoundError) return null;
       throw error;
@@ -173,43 +197,26 @@ export class AgentSessionsService {
 
   /**
    * A change AutoCall itself makes on a call's behalf (connect, end, wrap-up done), in one
-   * statement: the agent's row moves only from a state the state machine allows for the command
-   * (and, if given, with this state reason), and its history row is written with it. Returns the
-   * agent after the move, or as it is when the statement refused it. Storage errors are thrown.
+   * statement (see engineMoveSql): the agent's row moves only from a state the state machine allows
+   * for the command (and, if given, with this state reason), and its history row is written with
+   * it. Returns the agent after the move, or as it is when the statement refused it. Storage errors
+   * are thrown.
    */
   private async moveByEngine(
     tenantId: string,
     agentId: string,
-    command: Extract<AgentCommand, { type: 'connect_call' | 'end_call' | 'finish_wrap_up' }>,
+    command: EngineCommand,
     reason: string,
     requiredReason: string | null,
   ): Promise<{ after: Agent } | { current: Agent }> {
-    const { sources, to } = engineMove(command);
-    const rows = await this.prisma.$queryRaw<(AgentRow & { moved: boolean })[]>`
-      WITH old AS (
-        SELECT tenant_id, id, state, state_reason FROM agents
-        WHERE tenant_id = ${tenantId}::uuid AND id = ${agentId} FOR UPDATE),
-      a AS (
-        UPDATE agents SET state = ${to}::agent_state, state_reason = ${reason},
-          state_version = agents.state_version + 1, state_changed_at = now(), updated_at = now()
-        FROM old
-        WHERE agents.tenant_id = old.tenant_id AND agents.id = old.id
-          AND old.state = ANY(${sources}::agent_state[])
-          AND (${requiredReason}::text IS NULL OR old.state_reason = ${requiredReason})
-        RETURNING agents.*, old.state AS from_state),
-      h AS (
-        INSERT INTO agent_state_changes (tenant_id, agent_id, session_id, from_state, to_state, reason, version, by_key_id, at)
-        SELECT tenant_id, id, session_id, from_state, state, state_reason, state_version, NULL, state_changed_at FROM a)
-      SELECT tenant_id, id, name, skills, endpoint, state::text, state_reason, state_version, state_changed_at,
-             session_id, created_at, updated_at, true AS moved FROM a
-      UNION ALL
-      SELECT tenant_id, id, name, skills, endpoint, state::text, state_reason, state_version, state_changed_at,
-             session_id, created_at, updated_at, false AS moved FROM agents
-      WHERE tenant_id = ${tenantId}::uuid AND id = ${agentId} AND NOT EXISTS (SELECT 1 FROM a)`;
-    const row = rows[0];
-    if (!row) throw new NotFoundError('invalid_agent_id', `No agent with id ${agentId}.`);
-    const agent = agentOf(row);
-    return row.moved ? { after: agent } : { current: agent };
+    const { ctes, agentAfter } = engineMoveSql(1);
+    const rows = await this.prisma.$queryRawUnsafe<AgentRow[]>(
+      `WITH ${ctes} ${agentAfter}`,
+      ...engineMoveParams(engineAgentMove(tenantId, agentId, command, reason, requiredReason)),
+    );
+    if (!rows[0]) throw new NotFoundError('invalid_agent_id', `No agent with id ${agentId}.`);
+    const { agent, moved } = engineMoveResultOf(rows[0]);
+    return moved ? { after: agent } : { current: agent };
   }
 
   async apply(
@@ -278,36 +285,4 @@ export class AgentSessionsService {
     else await this.agents.publish(change.after);
     return change;
   }
-}
-
-interface AgentRow {
-  tenant_id: string;
-  id: string;
-  name: string;
-  skills: string[];
-  endpoint: string;
-  state: AgentState;
-  state_reason: string | null;
-  state_version: number;
-  state_changed_at: Date;
-  session_id: string | null;
-  created_at: Date;
-  updated_at: Date;
-}
-
-function agentOf(row: AgentRow): Agent {
-  return {
-    tenantId: row.tenant_id,
-    id: row.id,
-    name: row.name,
-    skills: row.skills,
-    endpoint: row.endpoint,
-    state: row.state,
-    stateReason: row.state_reason,
-    stateVersion: row.state_version,
-    stateChangedAt: row.state_changed_at,
-    sessionId: row.session_id,
-    createdAt: row.created_at,
-    updatedAt: row.updated_at,
-  };
 }

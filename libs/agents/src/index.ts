@@ -6,3 +6,4 @@ export * from './agent-sessions.service';
 export * from './live-view-rebuilder';
 export * from './agents.module';
 export * from './agent-schemas';
+export * from './agent-moves';

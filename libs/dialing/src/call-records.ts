@@ -1,5 +1,13 @@
 import { Injectable, OnModuleDestroy } from '@nestjs/common';
 import { ClientBase, Pool } from 'pg';
+import {
+  AgentRow,
+  EngineAgentMove,
+  EngineMoveResult,
+  engineMoveParams,
+  engineMoveResultOf,
+  engineMoveSql,
+} from '@autocall/agents';
 import { AppConfig } from '@autocall/config';
 import type { Prisma } from '@autocall/database';
 import { ContactStatus, contactSourcesOf } from './contact-lifecycle';
@@ -37,6 +45,11 @@ export interface TimelineStep {
    * (contacts.wrap_up_until), and its target does not move (the disposition decides it).
    */
   awaitDisposition?: { defaultWrapUpSeconds: number; timeScale: number } | null;
+  /**
+   * The agent's move that goes with the contact's (an agent put on the call as it connects): made by
+   * this statement only if the contact moved, its SQL the agents module's (engineMoveSql).
+   */
+  agentMove?: EngineAgentMove;
 }
 
 export interface TimelineResult {
@@ -53,6 +66,8 @@ export interface TimelineResult {
    * is: an agent who left availability meanwhile lost it), with the endpoint to ring.
    */
   agent: { id: string; endpoint: string } | null;
+  /** With `agentMove`: the agent after the statement, moved by it or as it was. */
+  agentMoved: EngineMoveResult | null;
 }
 
 /** Finishing an AutoCall: an active one becomes completed, a cancelled one keeps its status. */
@@ -175,6 +190,8 @@ export class CallRecords implements OnModuleDestroy {
     const target = step.target;
     const terminal = target ? isTerminal(target.to) : false;
     const w = target ? 17 : 12;
+    // The agent's move's six values follow the others (engineMoveSql numbers its placeholders).
+    const agentMove = step.agentMove ? engineMoveSql(w + 3, 'EXISTS (SELECT 1 FROM c)') : null;
     const sql = `
       WITH d AS (${
         step.awaitDisposition
@@ -221,7 +238,7 @@ export class CallRecords implements OnModuleDestroy {
         INSERT INTO target_events (target_id, from_status, to_status, reason, contact_id, at)
         SELECT id, from_status, $10::target_status, $11, $1::uuid, $3 FROM t)`
           : ''
-      }
+      }${agentMove ? `, ${agentMove.ctes}` : ''}
       SELECT (SELECT count(*) FROM c)::int AS contact_moved,
              ${target ? '(SELECT count(*) FROM t)::int' : '0'} AS target_moved,
              (SELECT autocall_id FROM c) AS autocall_id,
@@ -232,7 +249,8 @@ export class CallRecords implements OnModuleDestroy {
                  ? `(SELECT c.agent_id FROM c) AS agent_id,
              (SELECT a.endpoint FROM agents a JOIN c ON a.tenant_id = c.tenant_id AND a.id = c.agent_id) AS agent_endpoint`
                  : 'NULL AS agent_id, NULL AS agent_endpoint'
-             }`;
+             },
+             ${agentMove ? `(SELECT to_jsonb(x) FROM (${agentMove.agentAfter}) x LIMIT 1)` : 'NULL'} AS agent_after`;
     const params: unknown[] = [
       step.contactId,
       step.to,
@@ -252,6 +270,7 @@ export class CallRecords implements OnModuleDestroy {
     params.push(target?.to === 'abandoned');
     params.push(step.awaitDisposition?.timeScale ?? null, step.awaitDisposition?.defaultWrapUpSeconds ?? null);
     params.push(step.detection ?? null);
+    if (step.agentMove) params.push(...engineMoveParams(step.agentMove));
     // A target's terminal move finishes its AutoCall in the same statement when it was the last open
     // one (the targets_count_open_ended trigger).
     const { rows } = await this.pool.query(sql, params);
@@ -263,6 +282,7 @@ export class CallRecords implements OnModuleDestroy {
       wrap_up_seconds: number | null;
       agent_id: string | null;
       agent_endpoint: string | null;
+      agent_after: AgentRow | null;
     };
     return {
       contactMoved: row.contact_moved > 0,
@@ -270,6 +290,7 @@ export class CallRecords implements OnModuleDestroy {
       autocallId: row.autocall_id,
       awaitingDisposition: row.awaiting === true ? { wrapUpSeconds: row.wrap_up_seconds ?? 0 } : null,
       agent: row.agent_id && row.agent_endpoint ? { id: row.agent_id, endpoint: row.agent_endpoint } : null,
+      agentMoved: row.agent_after ? engineMoveResultOf(row.agent_after) : null,
     };
   }
 
@@ -320,6 +341,7 @@ export class CallRecords implements OnModuleDestroy {
         autocallId: row?.autocall_id ?? null,
         awaitingDisposition: null,
         agent: null,
+        agentMoved: null,
       };
     });
   }

@@ -275,6 +275,11 @@ export type ContactEffect =
       releaseAgent?: boolean;
       /** When the person answered (for the answer-to-agent delay). */
       answeredAt?: Date | null;
+      /**
+       * The contact's agent is put on the call with the move (one statement; a refusal, the agent
+       * having left meanwhile, does not stop the call).
+       */
+      putAgentOnCall?: boolean;
     }
   /**
    * Detection's result (or the engine's decision without one) is recorded on the answered contact:
@@ -304,7 +309,6 @@ export type ContactEffect =
   | { type: 'wait_for_agent'; answeredAt: Date | null }
   | { type: 'time_wait'; limit: 'connect_threshold' | 'max_wait'; answeredAt: Date | null }
   | { type: 'stop_wait_timer' }
-  | { type: 'put_agent_on_call'; agentId: string }
   /** An agent whose phone did not pick up is made unavailable (redirect on no answer). */
   | { type: 'agent_unavailable'; agentId: string }
   | { type: 'leave_waiting' }
@@ -532,10 +536,17 @@ export function step(state: ContactState, event: ContactEvent): ContactStep {
         state: { ...state, status: 'connected', bridgingAgent: null, connectedAgent: agentId },
         effects: [
           { type: 'stop_wait_timer' },
-          // The agent is on this call before the reservation ends: never offered in between.
-          { type: 'put_agent_on_call', agentId },
+          // The agent is on this call (by the contact's own statement) before the reservation
+          // ends: never offered in between.
+          {
+            type: 'record',
+            to: 'connected',
+            at: event.at,
+            agentId,
+            answeredAt: state.answeredAt,
+            putAgentOnCall: true,
+          },
           { type: 'release_agent', announce: false },
-          { type: 'record', to: 'connected', at: event.at, agentId, answeredAt: state.answeredAt },
         ],
       };
     }

@@ -89,14 +89,13 @@ describe('the contact state machine: step(state, event)', () => {
     expect(paced.effects[1]).toEqual({ type: 'time_wait', limit: 'connect_threshold', answeredAt: T0 });
   });
 
-  it('connects: the agent on the call before the reservation ends, then recorded', () => {
+  it('connects: recorded with the agent on the call, before the reservation ends', () => {
     const next = step(waiting({ bridgingAgent: 'ann' }), { type: 'connected', at: T1 });
     expect(next.state).toEqual(waiting({ status: 'connected', bridgingAgent: null, connectedAgent: 'ann' }));
     expect(next.effects).toEqual([
       { type: 'stop_wait_timer' },
-      { type: 'put_agent_on_call', agentId: 'ann' },
+      { type: 'record', to: 'connected', at: T1, agentId: 'ann', answeredAt: T0, putAgentOnCall: true },
       { type: 'release_agent', announce: false },
-      { type: 'record', to: 'connected', at: T1, agentId: 'ann', answeredAt: T0 },
     ]);
     // No agent being connected (a late or repeated event): nothing.
     expect(types(answered(), { type: 'connected', at: T1 })).toEqual([]);
@@ -248,9 +247,8 @@ describe('the contact state machine: step(state, event)', () => {
       'assign_agent',
       'ring_agent',
       'stop_wait_timer',
-      'put_agent_on_call',
-      'release_agent',
       'record',
+      'release_agent',
       'stop_wait_timer',
       'end',
       'release_line',

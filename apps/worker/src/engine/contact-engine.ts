@@ -545,7 +545,15 @@ export class ContactEngine implements OnModuleInit, OnApplicationShutdown {
           releaseAgent: effect.releaseAgent,
           target: { to: effect.to },
           holder: this.identity.id,
+          // Names the call, so a recovery knows this agent is on this contact.
+          agentMove:
+            effect.putAgentOnCall && effect.agentId
+              ? this.agentSessions.onCallMove(tenantId, effect.agentId, id)
+              : undefined,
         });
+        // A refusal (the agent left between the claim and the answer) does not stop the call.
+        if (recorded.agentMoved && (await this.agentSessions.putOnCall(id, recorded.agentMoved)) === 'refused')
+          this.logger.warn(`agent ${effect.agentId} took contact ${id} while not available`);
         if (effect.to === 'answered' && recorded.agent)
           contact.answeredWithAgent = { agentId: recorded.agent.id, endpoint: recorded.agent.endpoint };
         if (effect.to === 'connected' && effect.answeredAt)
@@ -621,12 +629,6 @@ export class ContactEngine implements OnModuleInit, OnApplicationShutdown {
         return null;
       case 'stop_wait_timer':
         this.clearWait(contact);
-        return null;
-      case 'put_agent_on_call':
-        // Names the call, so a recovery knows this agent is on this contact. A refusal (the agent
-        // left between the claim and the answer) does not stop the call.
-        if ((await this.agentSessions.connectCall(tenantId, effect.agentId, id)) === 'refused')
-          this.logger.warn(`agent ${effect.agentId} took contact ${id} while not available`);
         return null;
       case 'agent_unavailable':
         await this.agentSessions

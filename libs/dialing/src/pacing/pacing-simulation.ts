@@ -719,8 +719,6 @@ class PoolRun {
         if (dial.waitTimer) this.clock.cancel(dial.waitTimer);
         dial.waitTimer = undefined;
         return null;
-      case 'put_agent_on_call':
-        return null;
       case 'leave_waiting':
         this.leaveWaiting(dial);
         return null;
