@@ -14,6 +14,7 @@ import {
   TelephonyPort,
   TelephonySimulator,
   TrunkInviteLog,
+  TrunkRestBoard,
 } from '@autocall/telephony';
 import { postgresDialogStore } from './sip-dialogs';
 import { WorkerIdentity } from './worker-identity';
@@ -82,6 +83,30 @@ export function redisInviteLog(redis: RedisService, prefix: string): TrunkInvite
   };
 }
 
+/**
+ * The trunk rests of every worker's SIP adapter, over a Redis channel (<prefix>:events:trunk-rests,
+ * "<ms>|<trunk>"): a rest is a duration, so that workers' clocks need not agree. A rest lost with
+ * Redis leaves PostgreSQL's pause, which keeps new dials off the trunk, as the bound.
+ */
+export function redisTrunkRests(redis: RedisService, prefix: string): TrunkRestBoard {
+  const channel = `${prefix}:events:trunk-rests`;
+  return {
+    announce(trunkKey, restMs) {
+      void redis.client.publish(channel, `${Math.round(restMs)}|${trunkKey}`).catch(() => undefined);
+    },
+    subscribe(listener) {
+      const subscriber = redis.connect('trunk-rests');
+      void subscriber.subscribe(channel).catch(() => undefined);
+      subscriber.on('message', (_channel: string, message: string) => {
+        const split = message.indexOf('|');
+        const ms = Number(message.slice(0, split));
+        if (split > 0 && ms > 0) listener(message.slice(split + 1), ms);
+      });
+      return () => subscriber.disconnect();
+    },
+  };
+}
+
 export const telephonyProvider: Provider = {
   provide: TelephonyPort,
   inject: [AppConfig, RedisService, PrismaService, WorkerIdentity],
@@ -91,7 +116,12 @@ export const telephonyProvider: Provider = {
     prisma: PrismaService,
     identity: WorkerIdentity,
   ): Promise<TelephonyPort> => {
-    if (config.get('TELEPHONY') === 'sip') return sipTrunk(config, postgresDialogStore(prisma, identity.id));
+    if (config.get('TELEPHONY') === 'sip')
+      return sipTrunk(
+        config,
+        postgresDialogStore(prisma, identity.id),
+        redisTrunkRests(redis, config.get('REDIS_KEY_PREFIX')),
+      );
     // Its calls stop with the process (Nest calls onApplicationShutdown), as the network's would.
     const Simulator = class extends TelephonySimulator {
       onApplicationShutdown(): void {
@@ -132,7 +162,7 @@ export const telephonyProvider: Provider = {
  * can hang them up should this one die. On shutdown it closes its socket (Nest calls
  * onApplicationShutdown).
  */
-async function sipTrunk(config: AppConfig, dialogs: SipDialogStore): Promise<TelephonyPort> {
+async function sipTrunk(config: AppConfig, dialogs: SipDialogStore, rests: TrunkRestBoard): Promise<TelephonyPort> {
   const proxy = config.get('SIP_OUTBOUND_PROXY');
   const domain = config.get('SIP_DOMAIN') ?? /^sips?:(?:[^@]*@)?(\[[^\]]+\]|[^:;]+)/.exec(proxy ?? '')?.[1];
   const caFile = config.get('SIP_TLS_CA');
@@ -170,6 +200,7 @@ async function sipTrunk(config: AppConfig, dialogs: SipDialogStore): Promise<Tel
       },
     },
     dialogs,
+    rests,
   );
   await adapter.start();
   return adapter;

@@ -2,7 +2,7 @@ import { createSocket, Socket } from 'node:dgram';
 import { once } from 'node:events';
 import { TelephonyEvent } from '../telephony.port';
 import { parseMessage, responseTo, serialize, SipRequest } from './message';
-import { SipTrunkTelephony } from './sip-trunk.telephony';
+import { SipTrunkTelephony, TrunkRestBoard } from './sip-trunk.telephony';
 
 /**
  * A fake trunk: callees (+…) ring and answer, but +1555503… get 503 with Retry-After: 1; agents
@@ -54,18 +54,34 @@ async function fakeTrunk(): Promise<{ socket: Socket; port: number; requests: Si
 }
 
 /** An adapter whose outbound proxy is the fake trunk, with short timers. */
-const adapterFor = (port: number, maxCallSeconds: number) =>
-  new SipTrunkTelephony({
-    outboundProxy: `sip:127.0.0.1:${port}`,
-    localAddress: '127.0.0.1',
-    localPort: 0,
-    domain: 'trunk.test',
-    callerId: 'autocall',
-    agentRingTimeoutSeconds: 0.3,
-    cancelGuardSeconds: 0.5,
-    maxCallSeconds,
-    t1Ms: 50,
-  });
+const adapterFor = (port: number, maxCallSeconds: number, rests?: TrunkRestBoard) =>
+  new SipTrunkTelephony(
+    {
+      outboundProxy: `sip:127.0.0.1:${port}`,
+      localAddress: '127.0.0.1',
+      localPort: 0,
+      domain: 'trunk.test',
+      callerId: 'autocall',
+      agentRingTimeoutSeconds: 0.3,
+      cancelGuardSeconds: 0.5,
+      maxCallSeconds,
+      t1Ms: 50,
+    },
+    undefined,
+    rests,
+  );
+
+/** The rest board of workers in one process (Redis's channel in a deployment). */
+function sharedRests(): TrunkRestBoard {
+  const listeners = new Set<(trunkKey: string, restMs: number) => void>();
+  return {
+    announce: (trunkKey, restMs) => listeners.forEach((listener) => listener(trunkKey, restMs)),
+    subscribe(listener) {
+      listeners.add(listener);
+      return () => listeners.delete(listener);
+    },
+  };
+}
 
 describe('SipTrunkTelephony against a fake trunk', () => {
   it('is idempotent per callId, fails an agent that never answers, and hangs up at the maximum call length', async () => {
@@ -150,6 +166,47 @@ describe('SipTrunkTelephony against a fake trunk', () => {
       await adapter.hangUp('after');
     } finally {
       await adapter.shutdown(0);
+      trunk.socket.close();
+    }
+  });
+  it('rests the trunk in every worker’s adapter when one of them reads its 503', async () => {
+    const trunk = await fakeTrunk();
+    const rests = sharedRests();
+    const [reader, other] = [adapterFor(trunk.port, 5, rests), adapterFor(trunk.port, 5, rests)];
+    await Promise.all([reader.start(), other.start()]);
+    const ended: TelephonyEvent[] = [];
+    for (const adapter of [reader, other])
+      adapter.onEvent((event) => {
+        if (event.type === 'ended') ended.push(event);
+      });
+    const until = async (count: number) => {
+      while (ended.length < count) await new Promise((resolve) => setTimeout(resolve, 10));
+    };
+    try {
+      await reader.originate({
+        callId: 'refused',
+        tenantId: 't',
+        to: '+15555030001',
+        from: null,
+        ringTimeoutSeconds: 15,
+        attempt: 1,
+      });
+      await until(1);
+      expect(ended[0]).toMatchObject({ callId: 'refused', cause: 'trunk_overloaded', sipCode: 503 });
+      // The other worker chose this dial before PostgreSQL knew of the 503: held back all the same.
+      await other.originate({
+        callId: 'chosen-before',
+        tenantId: 't',
+        to: '+14155550103',
+        from: null,
+        ringTimeoutSeconds: 15,
+        attempt: 1,
+      });
+      await until(2);
+      expect(ended[1]).toMatchObject({ callId: 'chosen-before', cause: 'trunk_overloaded', sipCode: 503 });
+      expect(trunk.requests.filter((r) => r.method === 'INVITE' && r.uri.includes('+14155550103'))).toHaveLength(0);
+    } finally {
+      await Promise.all([reader.shutdown(0), other.shutdown(0)]);
       trunk.socket.close();
     }
   });

@@ -92,6 +92,19 @@ interface SipCall {
  * Its own timers (ring timeout, guard after CANCEL, agent ring timeout, maximum call length)
  * make sure a lost response never leaves a call open.
  */
+/**
+ * Trunk rests shared by every worker's adapter: a 503 one worker reads rests that trunk in all of
+ * them at once. PostgreSQL's pause, recorded a moment later by the statement that returns the
+ * refused dial, keeps new dials off the trunk; this holds back the dials another worker chose
+ * before that statement, which would otherwise leave after the 503 (RFC 3261 §21.5.4).
+ */
+export interface TrunkRestBoard {
+  /** Tells every worker's adapter that this trunk ('' the default trunk) rests this long from now. */
+  announce(trunkKey: string, restMs: number): void;
+  /** Calls `listener` with each rest an adapter announces, until the returned stop is called. */
+  subscribe(listener: (trunkKey: string, restMs: number) => void): () => void;
+}
+
 export class SipTrunkTelephony extends TelephonyPort {
   private readonly logger = new Logger('SipTrunkTelephony');
   private readonly calls = new Map<string, SipCall>();
@@ -102,11 +115,12 @@ export class SipTrunkTelephony extends TelephonyPort {
   private pingTimer?: NodeJS.Timeout;
   private stopped = false;
   /**
-   * Until when each trunk rests (its id; '' the default trunk), from a 503 this worker received:
-   * PostgreSQL records the pause for every worker, but a dial it chose a moment before the 503 was
-   * recorded must not leave after it.
+   * Until when each trunk rests (its id; '' the default trunk), from a 503 this worker or, through
+   * the rest board, another received: PostgreSQL records the pause for every worker, but a dial it
+   * chose a moment before the 503 was recorded must not leave after it.
    */
   private readonly trunkRests = new Map<string, number>();
+  private readonly stopRests?: () => void;
   /** Each leg's dialog writes, in order (`callId:leg`). */
   private readonly dialogWrites = new Map<string, Promise<void>>();
 
@@ -117,8 +131,10 @@ export class SipTrunkTelephony extends TelephonyPort {
   constructor(
     readonly settings: SipTrunkSettings,
     private readonly dialogs?: SipDialogStore,
+    private readonly restBoard?: TrunkRestBoard,
   ) {
     super();
+    this.stopRests = restBoard?.subscribe((key, ms) => this.rest(key, ms));
     this.stack = new SipStack({
       localAddress: settings.localAddress,
       localPort: settings.localPort,
@@ -192,6 +208,7 @@ export class SipTrunkTelephony extends TelephonyPort {
   async shutdown(graceMs = 1_000): Promise<void> {
     this.stopped = true;
     clearTimeout(this.pingTimer);
+    this.stopRests?.();
     const live = [...this.calls.values()].filter((call) => call.state !== 'ended');
     for (const call of live) {
       this.clearTimers(call);
@@ -448,12 +465,18 @@ export class SipTrunkTelephony extends TelephonyPort {
       const trunk = call.request.trunk;
       const pause = retryAfter ?? trunk?.overloadPauseSeconds ?? 2;
       const key = trunk?.id ?? '';
-      this.trunkRests.set(key, Math.max(this.trunkRests.get(key) ?? 0, Date.now() + pause * 1_000));
+      this.rest(key, pause * 1_000);
+      this.restBoard?.announce(key, pause * 1_000);
     }
     this.finish(call, cause, status, cause === 'trunk_overloaded' ? retryAfter : undefined);
   }
 
-  /** Milliseconds the trunk still rests after a 503 this worker received (0: none). */
+  /** The trunk rests this long from now (or longer, if it already did). */
+  private rest(key: string, ms: number): void {
+    this.trunkRests.set(key, Math.max(this.trunkRests.get(key) ?? 0, Date.now() + ms));
+  }
+
+  /** Milliseconds the trunk still rests after a 503 a worker received (0: none). */
   private restRemaining(key: string): number {
     const until = this.trunkRests.get(key);
     if (until === undefined) return 0;
