@@ -1,24 +1,26 @@
 import { randomUUID } from 'node:crypto';
 import { Client } from 'pg';
-import { engineAgentMove } from '../../libs/agents/src/agent-moves';
+import { engineAgentMove, OffCallMoves } from '../../libs/agents/src/agent-moves';
 import type { AppConfig } from '../../libs/config/src';
 import { CallRecords } from '../../libs/dialing/src/call-records';
 import { createSuiteDatabase, dropDatabase } from '../support/databases';
 
 /**
- * A call's connection and its agent's move onto it are one statement (the contact's): the agent is
- * on the call, with its history row, exactly when the contact is connected. A repeat of the step
- * writes nothing and reads the agent back as it is (on this call); a contact whose move is refused
- * (another worker holds the call) moves no agent; an agent who logged out meanwhile is not put on it,
- * and the call connects all the same.
+ * An agent's moves with the call they take are the contact's statements: the agent is on the call,
+ * with its history row, exactly when the contact is connected, and off it exactly when it ends. A
+ * repeat of the step writes nothing and reads the agent back as it is; a contact whose move is
+ * refused (another worker holds the call) moves no agent; an agent who logged out meanwhile is not
+ * put on the call, which connects all the same. At the end, the statement that decides whether the
+ * call awaits its disposition takes the agent into that call's wrap-up, or, with none awaited (or
+ * one set during the call), as the telephony says.
  */
-describe('a call connected with its agent', () => {
+describe('an agent moved with the call', () => {
   let db: { name: string; url: string };
   let client: Client;
   let records: CallRecords;
 
   beforeAll(async () => {
-    db = await createSuiteDatabase('connect_with_agent');
+    db = await createSuiteDatabase('agent_moves_with_calls');
     client = new Client({ connectionString: db.url });
     await client.connect();
     records = new CallRecords({ get: () => db.url } as unknown as AppConfig);
@@ -122,5 +124,83 @@ describe('a call connected with its agent', () => {
     });
     expect(await contactStatus(call.contactId)).toBe('connected');
     expect(await agentOf(call.tenantId)).toMatchObject({ state: 'logged_out', history: 0 });
+  });
+  /** The moves that take ann off the call, as AgentSessionsService.offCallMoves makes them. */
+  const offCall = (tenantId: string, contactId: string, wrapUp: boolean): OffCallMoves => {
+    const off = (after: boolean | 'disposition') =>
+      engineAgentMove(
+        tenantId,
+        'ann',
+        { type: 'end_call', wrapUp: after !== false },
+        after === 'disposition' ? `wrap_up:${contactId}` : after ? 'wrap_up' : 'call_ended',
+        `call:${contactId}`,
+      );
+    return { awaiting: off('disposition'), disposed: off(false), otherwise: off(wrapUp) };
+  };
+  const end = (call: { tenantId: string; contactId: string }, wrapUp: boolean) =>
+    records.record({
+      contactId: call.contactId,
+      to: 'ended',
+      at: new Date('2026-06-01T12:01:00Z'),
+      cause: 'normal_clearing',
+      sipCode: 200,
+      target: { to: 'completed', reason: 'completed' },
+      holder: 'worker-a',
+      awaitDisposition: { defaultWrapUpSeconds: 30, timeScale: 1 },
+      agentOffCall: offCall(call.tenantId, call.contactId, wrapUp),
+    });
+  async function connectedCall() {
+    const call = await answeredCall();
+    expect((await connect(call)).agentMoved?.moved).toBe(true);
+    return call;
+  }
+
+  it('takes the agent off the call in the statement that ends it, as the telephony says', async () => {
+    const call = await connectedCall();
+    const ended = await end(call, true);
+    expect(ended).toMatchObject({ contactMoved: true, awaitingDisposition: null });
+    expect(ended.agentMoved).toMatchObject({ moved: true, agent: { state: 'wrap_up', stateReason: 'wrap_up' } });
+    expect(await agentOf(call.tenantId)).toEqual({ state: 'wrap_up', state_reason: 'wrap_up', history: 2 });
+    // Again (its answer lost): nothing more.
+    expect(await end(call, true)).toMatchObject({ contactMoved: false, agentMoved: { moved: false } });
+    expect(await agentOf(call.tenantId)).toMatchObject({ history: 2 });
+
+    const noWrapUp = await connectedCall();
+    await end(noWrapUp, false);
+    expect(await agentOf(noWrapUp.tenantId)).toEqual({ state: 'available', state_reason: 'call_ended', history: 2 });
+  });
+
+  it('takes the agent into the wrap-up of the call that awaits its disposition, decided by the same statement', async () => {
+    const call = await connectedCall();
+    await client.query(
+      `INSERT INTO disposition_codes (tenant_id, code, label, kind, is_default) VALUES ($1, 'done', 'Done', 'final', true)`,
+      [call.tenantId],
+    );
+    const ended = await end(call, false);
+    expect(ended.awaitingDisposition).not.toBeNull();
+    expect(await agentOf(call.tenantId)).toEqual({
+      state: 'wrap_up',
+      state_reason: `wrap_up:${call.contactId}`,
+      history: 2,
+    });
+
+    // A disposition set during the call: it is applied at once, so no wrap-up waits for it.
+    const disposed = await connectedCall();
+    await client.query(
+      `INSERT INTO disposition_codes (tenant_id, code, label, kind, is_default) VALUES ($1, 'done', 'Done', 'final', true)`,
+      [disposed.tenantId],
+    );
+    await client.query(`UPDATE contacts SET disposition = 'done', disposition_at = now() WHERE id = $1`, [
+      disposed.contactId,
+    ]);
+    await end(disposed, true);
+    expect(await agentOf(disposed.tenantId)).toEqual({ state: 'available', state_reason: 'call_ended', history: 2 });
+  });
+
+  it('leaves an agent who is no longer on this call where they are', async () => {
+    const call = await connectedCall();
+    await client.query(`UPDATE agents SET state_reason = 'call:another' WHERE tenant_id = $1`, [call.tenantId]);
+    expect(await end(call, true)).toMatchObject({ contactMoved: true, agentMoved: { moved: false } });
+    expect(await agentOf(call.tenantId)).toEqual({ state: 'on_call', state_reason: 'call:another', history: 1 });
   });
 });

@@ -34,29 +34,46 @@ export interface EngineMoveResult {
   moved: boolean;
 }
 
+/** SQL expressions (a host statement's placeholders, or expressions of them) for a move's values. */
+export interface EngineMoveSqlValues {
+  tenant: string;
+  agent: string;
+  to: string;
+  sources: string;
+  reason: string;
+  required: string;
+}
+
+/** The placeholders $first … $first+5 of a move's six values, in engineMoveParams' order. */
+export function engineMovePlaceholders(first: number): EngineMoveSqlValues {
+  const [tenant, agent, to, sources, reason, required] = [0, 1, 2, 3, 4, 5].map((i) => `$${first + i}`);
+  return { tenant, agent, to, sources, reason, required };
+}
+
 /**
  * The SQL of an engine move, as common table expressions another statement carries: `agent_old`
  * (the agent's row, locked), `agent_moved` (its guarded move) and `agent_history` (its history
- * row), with `agentAfterSql` to read the agent after. The agents' module owns the text of its
- * writes; the contact's statement that an agent's move goes with (CallRecords.record) runs it in its
- * own, so that the two are one write. `at` holds the host statement's placeholder numbers of the
- * move's six values (engineMoveParams' order); `when`, an SQL condition the move also needs.
+ * row), with `agentAfter` to read the agent after. The agents' module owns the text of its writes;
+ * the contact's statement that an agent's move goes with (CallRecords.record) runs it in its own,
+ * so that the two are one write. `values` are SQL expressions of the host statement (placeholders,
+ * engineMovePlaceholders, or a choice between moves the host makes); `when`, an SQL condition the
+ * move also needs.
  */
-export function engineMoveSql(first: number, when = 'true'): { ctes: string; agentAfter: string } {
-  const [tenant, agent, to, sources, reason, required] = [0, 1, 2, 3, 4, 5].map((i) => `$${first + i}`);
+export function engineMoveSql(values: EngineMoveSqlValues, when = 'true'): { ctes: string; agentAfter: string } {
+  const { tenant, agent, to, sources, reason, required } = values;
   const columns = `tenant_id, id, name, skills, endpoint, state::text AS state, state_reason, state_version,
       state_changed_at, session_id, created_at, updated_at`;
   return {
     ctes: `agent_old AS (
         SELECT tenant_id, id, state, state_reason FROM agents
-        WHERE tenant_id = ${tenant}::uuid AND id = ${agent}::text AND ${when} FOR UPDATE),
+        WHERE tenant_id = (${tenant})::uuid AND id = (${agent})::text AND ${when} FOR UPDATE),
       agent_moved AS (
-        UPDATE agents SET state = ${to}::agent_state, state_reason = ${reason}::text,
+        UPDATE agents SET state = (${to})::agent_state, state_reason = (${reason})::text,
           state_version = agents.state_version + 1, state_changed_at = now(), updated_at = now()
         FROM agent_old
         WHERE agents.tenant_id = agent_old.tenant_id AND agents.id = agent_old.id
-          AND agent_old.state = ANY(${sources}::agent_state[])
-          AND (${required}::text IS NULL OR agent_old.state_reason = ${required}::text)
+          AND agent_old.state = ANY((${sources})::agent_state[])
+          AND ((${required})::text IS NULL OR agent_old.state_reason = (${required})::text)
         RETURNING agents.*, agent_old.state AS from_state),
       agent_history AS (
         INSERT INTO agent_state_changes (tenant_id, agent_id, session_id, from_state, to_state, reason, version, by_key_id, at)
@@ -65,7 +82,7 @@ export function engineMoveSql(first: number, when = 'true'): { ctes: string; age
     agentAfter: `SELECT ${columns}, true AS moved FROM agent_moved
       UNION ALL
       SELECT ${columns}, false AS moved FROM agents
-      WHERE tenant_id = ${tenant}::uuid AND id = ${agent}::text AND NOT EXISTS (SELECT 1 FROM agent_moved)`,
+      WHERE tenant_id = (${tenant})::uuid AND id = (${agent})::text AND NOT EXISTS (SELECT 1 FROM agent_moved)`,
   };
 }
 
@@ -109,4 +126,17 @@ export function engineMoveResultOf(row: AgentRow): EngineMoveResult {
       updatedAt: new Date(row.updated_at),
     },
   };
+}
+
+/**
+ * A connected call's agent at the call's end: the contact's statement decides whether the call
+ * awaits its disposition, and so which of these moves it makes (see CallRecords.record).
+ */
+export interface OffCallMoves {
+  /** The call awaits its disposition, none set yet: the agent wraps up this very call. */
+  awaiting: EngineAgentMove;
+  /** It awaits one that was set during the call (applied at once): no wrap-up. */
+  disposed: EngineAgentMove;
+  /** It awaits none: wrap-up or not, as the telephony says. */
+  otherwise: EngineAgentMove;
 }

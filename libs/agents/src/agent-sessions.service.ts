@@ -8,8 +8,10 @@ import {
   engineAgentMove,
   EngineMoveResult,
   engineMoveParams,
+  engineMovePlaceholders,
   engineMoveResultOf,
   engineMoveSql,
+  OffCallMoves,
 } from './agent-moves';
 import { AgentCommand, RequestableState, transition, TRANSITION_REFUSALS } from './agent-state';
 import { AgentView, toAgentView } from './agent-view';
@@ -24,6 +26,9 @@ export function wrapUpContactOf(agent: Pick<Agent, 'state' | 'stateReason'>): st
 
 /** The state reason of an agent on a call, which names it (a recovery finds the agent's call by it). */
 const onCallReason = (contactId: string) => `call:${contactId}`;
+/** An agent's state reason after a call: a wrap-up awaiting the call's disposition names the call (see wrapUpContactOf). */
+const offCallReason = (contactId: string, wrapUp: boolean | 'disposition') =>
+  wrapUp === 'disposition' ? `wrap_up:${contactId}` : wrapUp ? 'wrap_up' : 'call_ended';
 
 export interface AgentSessionView {
   sessionId: string;
@@ -114,6 +119,32 @@ export class AgentSessionsService {
     return 'connected';
   }
 
+  /**
+   * The moves that take an agent off a contact's call at its end, for the end's statement to carry
+   * and choose from (OffCallMoves), as endCall would make them: only from this very call.
+   */
+  offCallMoves(tenantId: string, agentId: string, contactId: string, wrapUp: boolean): OffCallMoves {
+    const off = (after: boolean | 'disposition') =>
+      engineAgentMove(
+        tenantId,
+        agentId,
+        { type: 'end_call', wrapUp: after !== false },
+        offCallReason(contactId, after),
+        onCallReason(contactId),
+      );
+    return { awaiting: off('disposition'), disposed: off(false), otherwise: off(wrapUp) };
+  }
+
+  /**
+   * After the end's statement took the agent off the call (offCallMoves): the live view is told, as
+   * endCall tells it. The agent after, or null when the statement did not move them (see endCall).
+   */
+  async offCall(change: EngineMoveResult): Promise<Agent | null> {
+    if (!change.moved) return null;
+    await this.agents.publish(change.agent);
+    return change.agent;
+  }
+
   /** The move that puts an agent on a contact's call, for that contact's statement to carry. */
   onCallMove(tenantId: string, agentId: string, contactId: string): EngineAgentMove {
     return engineAgentMove(tenantId, agentId, { type: 'connect_call' }, onCallReason(contactId), null);
@@ -130,8 +161,7 @@ export class AgentSessionsService {
     contactId: string,
     wrapUp: boolean | 'disposition',
   ): Promise<Agent | null> {
-    // A wrap-up awaiting the call's disposition names the call (see wrapUpContactOf).
-    const reason = wrapUp === 'disposition' ? `wrap_up:${contactId}` : wrapUp ? 'wrap_up' : 'call_ended';
+    const reason = offCallReason(contactId, wrapUp);
     // Only from this very call: decided by the statement that moves the agent.
     const change = await this.moveByEngine(
       tenantId,
@@ -209,7 +239,7 @@ export class AgentSessionsService {
     reason: string,
     requiredReason: string | null,
   ): Promise<{ after: Agent } | { current: Agent }> {
-    const { ctes, agentAfter } = engineMoveSql(1);
+    const { ctes, agentAfter } = engineMoveSql(engineMovePlaceholders(1));
     const rows = await this.prisma.$queryRawUnsafe<AgentRow[]>(
       `WITH ${ctes} ${agentAfter}`,
       ...engineMoveParams(engineAgentMove(tenantId, agentId, command, reason, requiredReason)),

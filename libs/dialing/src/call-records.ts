@@ -4,9 +4,12 @@ import {
   AgentRow,
   EngineAgentMove,
   EngineMoveResult,
+  EngineMoveSqlValues,
   engineMoveParams,
+  engineMovePlaceholders,
   engineMoveResultOf,
   engineMoveSql,
+  OffCallMoves,
 } from '@autocall/agents';
 import { AppConfig } from '@autocall/config';
 import type { Prisma } from '@autocall/database';
@@ -50,6 +53,11 @@ export interface TimelineStep {
    * this statement only if the contact moved, its SQL the agents module's (engineMoveSql).
    */
   agentMove?: EngineAgentMove;
+  /**
+   * A connected call's end: its agent is taken off the call by this statement too (only if the
+   * contact moved), by the move its own decision calls for (awaiting a disposition or not).
+   */
+  agentOffCall?: OffCallMoves;
 }
 
 export interface TimelineResult {
@@ -66,7 +74,7 @@ export interface TimelineResult {
    * is: an agent who left availability meanwhile lost it), with the endpoint to ring.
    */
   agent: { id: string; endpoint: string } | null;
-  /** With `agentMove`: the agent after the statement, moved by it or as it was. */
+  /** With `agentMove` or `agentOffCall`: the agent after the statement, moved by it or as it was. */
   agentMoved: EngineMoveResult | null;
 }
 
@@ -190,8 +198,8 @@ export class CallRecords implements OnModuleDestroy {
     const target = step.target;
     const terminal = target ? isTerminal(target.to) : false;
     const w = target ? 17 : 12;
-    // The agent's move's six values follow the others (engineMoveSql numbers its placeholders).
-    const agentMove = step.agentMove ? engineMoveSql(w + 3, 'EXISTS (SELECT 1 FROM c)') : null;
+    // The agent's move's values follow the others: one move's, or the three an end chooses from.
+    const agentMove = this.agentMoveSql(step, w + 3);
     const sql = `
       WITH d AS (${
         step.awaitDisposition
@@ -220,7 +228,7 @@ export class CallRecords implements OnModuleDestroy {
                                  ELSE wrap_up_until END
         WHERE id = $1::uuid AND status = ANY($8::contact_status[])
           AND ($${target ? 15 : 10}::text IS NULL OR placed_by = $${target ? 15 : 10})
-        RETURNING id, target_id, autocall_id, tenant_id, agent_id),
+        RETURNING id, target_id, autocall_id, tenant_id, agent_id, disposition),
       ce AS (
         INSERT INTO contact_events (contact_id, status, cause, agent_id, at)
         SELECT id, $2::contact_status, $6, $4, $3 FROM c)
@@ -271,6 +279,10 @@ export class CallRecords implements OnModuleDestroy {
     params.push(step.awaitDisposition?.timeScale ?? null, step.awaitDisposition?.defaultWrapUpSeconds ?? null);
     params.push(step.detection ?? null);
     if (step.agentMove) params.push(...engineMoveParams(step.agentMove));
+    if (step.agentOffCall) {
+      const { awaiting, disposed, otherwise } = step.agentOffCall;
+      params.push(...engineMoveParams(awaiting), ...engineMoveParams(disposed), ...engineMoveParams(otherwise));
+    }
     // A target's terminal move finishes its AutoCall in the same statement when it was the last open
     // one (the targets_count_open_ended trigger).
     const { rows } = await this.pool.query(sql, params);
@@ -292,6 +304,24 @@ export class CallRecords implements OnModuleDestroy {
       agent: row.agent_id && row.agent_endpoint ? { id: row.agent_id, endpoint: row.agent_endpoint } : null,
       agentMoved: row.agent_after ? engineMoveResultOf(row.agent_after) : null,
     };
+  }
+
+  /**
+   * The SQL of the agent's move a step carries (agentMove, or the choice of agentOffCall's moves),
+   * its values from placeholder `first` on; made only if the contact moved.
+   */
+  private agentMoveSql(step: TimelineStep, first: number): { ctes: string; agentAfter: string } | null {
+    const when = 'EXISTS (SELECT 1 FROM c)';
+    if (step.agentMove) return engineMoveSql(engineMovePlaceholders(first), when);
+    if (!step.agentOffCall) return null;
+    // Awaiting a disposition (decided above, in d) with none set during the call; awaiting one set
+    // already; awaiting none.
+    const [awaiting, disposed, otherwise] = [0, 6, 12].map((offset) => engineMovePlaceholders(first + offset));
+    const choose = (field: keyof EngineMoveSqlValues) =>
+      `CASE WHEN (SELECT awaited FROM d) AND (SELECT disposition FROM c) IS NULL THEN ${awaiting[field]}
+            WHEN (SELECT awaited FROM d) THEN ${disposed[field]} ELSE ${otherwise[field]} END`;
+    const fields: (keyof EngineMoveSqlValues)[] = ['tenant', 'agent', 'to', 'sources', 'reason', 'required'];
+    return engineMoveSql(Object.fromEntries(fields.map((f) => [f, choose(f)])) as unknown as EngineMoveSqlValues, when);
   }
 
   /**

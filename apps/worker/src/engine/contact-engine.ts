@@ -1,7 +1,7 @@
 import { Injectable, Logger, OnApplicationShutdown, OnModuleInit } from '@nestjs/common';
 import { Counter, Histogram } from 'prom-client';
 import { Clock, isStorageUnavailable } from '@autocall/common';
-import { AgentSessionsService } from '@autocall/agents';
+import { AgentSessionsService, EngineMoveResult } from '@autocall/agents';
 import { AppConfig } from '@autocall/config';
 import { PrismaService } from '@autocall/database';
 import {
@@ -85,6 +85,11 @@ interface LiveContact {
    * many seconds of wrap-up (network time); `settled`: one set during the call was applied at once.
    */
   awaiting?: { wrapUpSeconds: number; settled: boolean };
+  /**
+   * The call's end took its agent off it in the same statement (CallRecords' agentOffCall): the
+   * agent after, and the telephony's wrap-up drawn for them (null: none). Read by agent_off_call.
+   */
+  offCall?: { change: EngineMoveResult; wrapUpSeconds: number | null };
   /**
    * The agent PostgreSQL kept on the contact when its answer was recorded (the one reserved for the
    * dial, still available: the answer's statement returned them). If the claim that follows the
@@ -476,9 +481,7 @@ export class ContactEngine implements OnModuleInit, OnApplicationShutdown {
     if (!deadline || event.type !== 'detected') return null;
     if (event.at.getTime() < deadline.at) return null;
     // As if it had fired: the timer stays named, so the wait is not armed again.
-    clearTimeout(contact.waitTimer);
-    if (contact.waitTimer) this.timers.delete(contact.waitTimer);
-    contact.waitDeadline = undefined;
+    this.clearWait(contact, { keepNamed: true });
     return { type: 'wait_over', reason: deadline.reason };
   }
 
@@ -734,7 +737,11 @@ export class ContactEngine implements OnModuleInit, OnApplicationShutdown {
     const { outcome, retryAfterSeconds } = effect;
     // A connected call of a tenant that uses dispositions (it has a default code: the end's own
     // statement decides) awaits the agent's disposition, which decides the target's outcome.
-    const mayAwait = outcome.status === 'completed' && !!contact.state.connectedAgent;
+    const agentId = contact.state.connectedAgent;
+    const mayAwait = outcome.status === 'completed' && !!agentId;
+    // The agent leaves the call with it (one statement): into this call's wrap-up when it awaits a
+    // disposition, else as the telephony says (a simulated agent's wrap-up, drawn now).
+    const wrapUpSeconds = agentId ? this.telephony.agentWrapUpSeconds() : null;
     const delay =
       retryAfterSeconds !== null && (await this.autocallActive(contact.autocallId)) ? retryAfterSeconds : null;
     const recorded = await this.records.record({
@@ -755,7 +762,12 @@ export class ContactEngine implements OnModuleInit, OnApplicationShutdown {
           : { to: outcome.status, reason: outcome.reason },
       holder: this.identity.id,
       awaitDisposition: mayAwait ? { defaultWrapUpSeconds: DEFAULT_WRAP_UP_SECONDS, timeScale: this.timeScale } : null,
+      agentOffCall: agentId
+        ? this.agentSessions.offCallMoves(contact.tenantId, agentId, contact.id, wrapUpSeconds !== null)
+        : undefined,
     });
+    // Kept from the try that moved the agent: a retry of this step finds them moved already.
+    if (recorded.agentMoved?.moved) contact.offCall = { change: recorded.agentMoved, wrapUpSeconds };
     if (recorded.awaitingDisposition) {
       // A disposition set during the call is applied at once.
       const settled = await this.dispositions.settle(contact.id);
@@ -832,11 +844,15 @@ export class ContactEngine implements OnModuleInit, OnApplicationShutdown {
    * is available at once. A storage error fails the step, which is retried.
    */
   private async afterCall(tenantId: string, agentId: string, contactId: string): Promise<void> {
-    const awaiting = this.live.get(contactId)?.awaiting;
+    const live = this.live.get(contactId);
+    const awaiting = live?.awaiting;
     if (awaiting) return this.wrapUpForDisposition(tenantId, agentId, contactId, awaiting);
-    const wrapUpSeconds = this.telephony.agentWrapUpSeconds();
     // An agent available again wakes every pool of theirs (the agent-state event, see Dispatcher).
-    const after = await this.agentSessions.endCall(tenantId, agentId, contactId, wrapUpSeconds !== null);
+    // Taken off the call by the end's own statement, or (an end that did not say) here.
+    const wrapUpSeconds = live?.offCall ? live.offCall.wrapUpSeconds : this.telephony.agentWrapUpSeconds();
+    const after = live?.offCall
+      ? await this.agentSessions.offCall(live.offCall.change)
+      : await this.agentSessions.endCall(tenantId, agentId, contactId, wrapUpSeconds !== null);
     if (wrapUpSeconds !== null && after) {
       this.after(
         wrapUpSeconds,
@@ -857,12 +873,10 @@ export class ContactEngine implements OnModuleInit, OnApplicationShutdown {
     contactId: string,
     awaiting: { wrapUpSeconds: number; settled: boolean },
   ): Promise<void> {
-    const after = await this.agentSessions.endCall(
-      tenantId,
-      agentId,
-      contactId,
-      awaiting.settled ? false : 'disposition',
-    );
+    const offCall = this.live.get(contactId)?.offCall;
+    const after = offCall
+      ? await this.agentSessions.offCall(offCall.change)
+      : await this.agentSessions.endCall(tenantId, agentId, contactId, awaiting.settled ? false : 'disposition');
     if (!after || awaiting.settled) return;
     const expire = () =>
       void this.dispositions
@@ -892,11 +906,12 @@ export class ContactEngine implements OnModuleInit, OnApplicationShutdown {
     await this.queues.announcePool({ tenantId: contact.tenantId, skill: contact.skill }).catch(() => undefined);
   }
 
-  private clearWait(contact: LiveContact): void {
+  /** Stops the caller's wait; `keepNamed`: its timer stays named, so the wait is not armed again. */
+  private clearWait(contact: LiveContact, { keepNamed = false } = {}): void {
     if (contact.waitTimer) {
       clearTimeout(contact.waitTimer);
       this.timers.delete(contact.waitTimer);
-      contact.waitTimer = undefined;
+      if (!keepNamed) contact.waitTimer = undefined;
     }
     contact.waitDeadline = undefined;
   }
