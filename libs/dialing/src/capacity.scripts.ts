@@ -115,25 +115,29 @@ local capacity = redis.call('HGET', KEYS[1], 'capacity')
 if not capacity then return {0, 'lines_unknown', 'no_line'} end
 local inbound = tonumber(redis.call('GET', ARGV[1] .. ':inbound') or '0')
 local lines = tonumber(capacity) - inbound - redis.call('ZCARD', KEYS[2])
-local function next_room(taken)
-  if lines - taken < 1 then return 'no_line' end
-  if agent_check == '1' and redis.call('ZCARD', tag .. ':available:' .. skill) - redis.call('ZCARD', tag .. ':waiting:' .. skill) < 1 then
-    return 'no_agent'
-  end
+-- Free agents of the skill: answered callers already waiting for one come before new dials.
+local function free_agents()
+  return redis.call('ZCARD', tag .. ':available:' .. skill) - redis.call('ZCARD', tag .. ':waiting:' .. skill)
+end
+-- What a next dial could find, once this one has taken (or not) a line and an agent.
+local function next_room(free_lines, free)
+  if free_lines < 1 then return 'no_line' end
+  if free and free < 1 then return 'no_agent' end
   return 'room'
 end
-if lines - line_reserve < 1 then return {0, 'no_free_line', next_room(0)} end
-local agent = ''
+if lines - line_reserve < 1 then
+  return {0, 'no_free_line', next_room(lines, lines >= 1 and agent_check == '1' and free_agents() or nil)}
+end
+local agent, free = '', nil
 if agent_check == '1' then
-  -- Answered callers already waiting for an agent come before new dials.
-  local free = redis.call('ZCARD', tag .. ':available:' .. skill) - redis.call('ZCARD', tag .. ':waiting:' .. skill)
-  if free - agent_reserve < 1 then return {0, 'no_free_agent', next_room(0)} end
+  free = free_agents()
+  if free - agent_reserve < 1 then return {0, 'no_free_agent', next_room(lines, free)} end
 end
 redis.call('ZADD', KEYS[2], redis_ms(), contact)
 redis.call('HINCRBY', KEYS[1], 'reserved', 1)
 redis.call('HSET', contact_key, 'agent', '', 'skill', skill, 'owner', ARGV[8], 'placed', '0')
 if agent_check == '1' then agent = take_agent(tag, skill, contact) end
-return {1, agent, next_room(1)}
+return {1, agent, next_room(lines - 1, free and free - 1)}
 `;
 
 /**
