@@ -1,9 +1,6 @@
 import { randomUUID } from 'node:crypto';
-import { Client } from 'pg';
 import { engineAgentMove, OffCallMoves } from '../../libs/agents/src/agent-moves';
-import type { AppConfig } from '../../libs/config/src';
-import { CallRecords } from '../../libs/dialing/src/call-records';
-import { createSuiteDatabase, dropDatabase } from '../support/databases';
+import { callRecordsSuite } from '../support/call-records-suite';
 
 /**
  * An agent's moves with the call they take are the contact's statements: the agent is on the call,
@@ -15,21 +12,7 @@ import { createSuiteDatabase, dropDatabase } from '../support/databases';
  * one set during the call), as the telephony says.
  */
 describe('an agent moved with the call', () => {
-  let db: { name: string; url: string };
-  let client: Client;
-  let records: CallRecords;
-
-  beforeAll(async () => {
-    db = await createSuiteDatabase('agent_moves_with_calls');
-    client = new Client({ connectionString: db.url });
-    await client.connect();
-    records = new CallRecords({ get: () => db.url } as unknown as AppConfig);
-  });
-  afterAll(async () => {
-    await records.onModuleDestroy();
-    await client.end();
-    await dropDatabase(db.name);
-  });
+  const suite = callRecordsSuite('agent_moves_with_calls');
 
   /** An answered call of worker-a, its agent ann available and assigned to it. */
   async function answeredCall(agentState = 'available') {
@@ -37,35 +20,38 @@ describe('an agent moved with the call', () => {
     const autocallId = randomUUID();
     const targetId = randomUUID();
     const contactId = randomUUID();
-    await client.query(`INSERT INTO tenants (id, name) VALUES ($1, 'connect')`, [tenantId]);
-    await client.query(`INSERT INTO line_settings (tenant_id, capacity) VALUES ($1, 2)`, [tenantId]);
-    await client.query(
+    await suite.client.query(`INSERT INTO tenants (id, name) VALUES ($1, 'connect')`, [tenantId]);
+    await suite.client.query(`INSERT INTO line_settings (tenant_id, capacity) VALUES ($1, 2)`, [tenantId]);
+    await suite.client.query(
       `INSERT INTO agents (tenant_id, id, name, skills, endpoint, state, state_changed_at)
        VALUES ($1, 'ann', 'Ann', '{sales}', 'sip:ann@pbx', 'available', now())`,
       [tenantId],
     );
-    await client.query(
+    await suite.client.query(
       `INSERT INTO autocalls (id, tenant_id, mode, skill, checks, ring_timeout_seconds, retry, target_count)
        VALUES ($1, $2, 'sequential', 'sales', '{"freeLines":{"reserve":0},"freeAgents":{"reserve":0},"callStop":false}', 30, '{}', 1)`,
       [autocallId, tenantId],
     );
-    await client.query(
+    await suite.client.query(
       `INSERT INTO targets (id, tenant_id, autocall_id, position, phone_number, status)
        VALUES ($1, $2, $3, 0, '+441632960001', 'answered')`,
       [targetId, tenantId, autocallId],
     );
-    await client.query(
+    await suite.client.query(
       `INSERT INTO contacts (id, tenant_id, autocall_id, target_id, attempt, skill, phone_number, placed_by, status, agent_id)
        VALUES ($1, $2, $3, $4, 1, 'sales', '+441632960001', 'worker-a', 'answered', 'ann')`,
       [contactId, tenantId, autocallId, targetId],
     );
     if (agentState !== 'available')
-      await client.query(`UPDATE agents SET state = $2::agent_state WHERE tenant_id = $1`, [tenantId, agentState]);
+      await suite.client.query(`UPDATE agents SET state = $2::agent_state WHERE tenant_id = $1`, [
+        tenantId,
+        agentState,
+      ]);
     return { tenantId, contactId };
   }
 
   const connect = (call: { tenantId: string; contactId: string }, holder = 'worker-a') =>
-    records.record({
+    suite.records.record({
       contactId: call.contactId,
       to: 'connected',
       at: new Date('2026-06-01T12:00:00Z'),
@@ -76,14 +62,14 @@ describe('an agent moved with the call', () => {
     });
   const agentOf = async (tenantId: string) =>
     (
-      await client.query(
+      await suite.client.query(
         `SELECT a.state::text, a.state_reason, (SELECT count(*)::int FROM agent_state_changes h WHERE h.tenant_id = a.tenant_id) AS history
          FROM agents a WHERE a.tenant_id = $1`,
         [tenantId],
       )
     ).rows[0];
   const contactStatus = async (contactId: string) =>
-    (await client.query(`SELECT status::text FROM contacts WHERE id = $1`, [contactId])).rows[0].status;
+    (await suite.client.query(`SELECT status::text FROM contacts WHERE id = $1`, [contactId])).rows[0].status;
 
   it('puts the agent on the call in the statement that connects it, once', async () => {
     const call = await answeredCall();
@@ -138,7 +124,7 @@ describe('an agent moved with the call', () => {
     return { awaiting: off('disposition'), disposed: off(false), otherwise: off(wrapUp) };
   };
   const end = (call: { tenantId: string; contactId: string }, wrapUp: boolean) =>
-    records.record({
+    suite.records.record({
       contactId: call.contactId,
       to: 'ended',
       at: new Date('2026-06-01T12:01:00Z'),
@@ -172,7 +158,7 @@ describe('an agent moved with the call', () => {
 
   it('takes the agent into the wrap-up of the call that awaits its disposition, decided by the same statement', async () => {
     const call = await connectedCall();
-    await client.query(
+    await suite.client.query(
       `INSERT INTO disposition_codes (tenant_id, code, label, kind, is_default) VALUES ($1, 'done', 'Done', 'final', true)`,
       [call.tenantId],
     );
@@ -186,11 +172,11 @@ describe('an agent moved with the call', () => {
 
     // A disposition set during the call: it is applied at once, so no wrap-up waits for it.
     const disposed = await connectedCall();
-    await client.query(
+    await suite.client.query(
       `INSERT INTO disposition_codes (tenant_id, code, label, kind, is_default) VALUES ($1, 'done', 'Done', 'final', true)`,
       [disposed.tenantId],
     );
-    await client.query(`UPDATE contacts SET disposition = 'done', disposition_at = now() WHERE id = $1`, [
+    await suite.client.query(`UPDATE contacts SET disposition = 'done', disposition_at = now() WHERE id = $1`, [
       disposed.contactId,
     ]);
     await end(disposed, true);
@@ -199,7 +185,7 @@ describe('an agent moved with the call', () => {
 
   it('leaves an agent who is no longer on this call where they are', async () => {
     const call = await connectedCall();
-    await client.query(`UPDATE agents SET state_reason = 'call:another' WHERE tenant_id = $1`, [call.tenantId]);
+    await suite.client.query(`UPDATE agents SET state_reason = 'call:another' WHERE tenant_id = $1`, [call.tenantId]);
     expect(await end(call, true)).toMatchObject({ contactMoved: true, agentMoved: { moved: false } });
     expect(await agentOf(call.tenantId)).toEqual({ state: 'on_call', state_reason: 'call:another', history: 1 });
   });

@@ -1,8 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { Client } from 'pg';
-import type { AppConfig } from '../../libs/config/src';
-import { CallRecords } from '../../libs/dialing/src/call-records';
-import { createSuiteDatabase, dropDatabase } from '../support/databases';
+import { callRecordsSuite } from '../support/call-records-suite';
 
 /**
  * A dial its trunk sent back (503, or nothing answered the INVITE), in one statement
@@ -11,45 +9,31 @@ import { createSuiteDatabase, dropDatabase } from '../support/databases';
  * the trunk pauses by PostgreSQL's clock, and its channel and the line are freed.
  */
 describe('a dial returned to its trunk', () => {
-  let db: { name: string; url: string };
-  let client: Client;
-  let records: CallRecords;
-
-  beforeAll(async () => {
-    db = await createSuiteDatabase('trunk_returns');
-    client = new Client({ connectionString: db.url });
-    await client.connect();
-    records = new CallRecords({ get: () => db.url } as unknown as AppConfig);
-  });
-  afterAll(async () => {
-    await records.onModuleDestroy();
-    await client.end();
-    await dropDatabase(db.name);
-  });
+  const suite = callRecordsSuite('trunk_returns');
 
   async function tenantWithTrunk(maxTrunkReturns?: number) {
     const tenantId = randomUUID();
     const autocallId = randomUUID();
     const trunkId = randomUUID();
-    await client.query(`INSERT INTO tenants (id, name) VALUES ($1, 'returns')`, [tenantId]);
-    await client.query(`INSERT INTO line_settings (tenant_id, capacity) VALUES ($1, 5)`, [tenantId]);
+    await suite.client.query(`INSERT INTO tenants (id, name) VALUES ($1, 'returns')`, [tenantId]);
+    await suite.client.query(`INSERT INTO line_settings (tenant_id, capacity) VALUES ($1, 5)`, [tenantId]);
     if (maxTrunkReturns)
-      await client.query(`INSERT INTO tenant_settings (tenant_id, settings) VALUES ($1, $2)`, [
+      await suite.client.query(`INSERT INTO tenant_settings (tenant_id, settings) VALUES ($1, $2)`, [
         tenantId,
         JSON.stringify({ maxTrunkReturns }),
       ]);
-    await client.query(
+    await suite.client.query(
       `INSERT INTO autocalls (id, tenant_id, mode, skill, checks, ring_timeout_seconds, retry, target_count)
        VALUES ($1, $2, 'sequential', 'sales', '{"freeLines":{"reserve":0},"freeAgents":null,"callStop":false}', 30, '{}', 1)`,
       [autocallId, tenantId],
     );
-    await client.query(
+    await suite.client.query(
       `INSERT INTO trunks (id, tenant_id, name, target, channels, calls_per_second, overload_pause_seconds)
        VALUES ($1, $2, 'carrier', 'carrier.example', 5, 100, 7)`,
       [trunkId, tenantId],
     );
     const targetId = randomUUID();
-    await client.query(
+    await suite.client.query(
       `INSERT INTO targets (id, tenant_id, autocall_id, position, phone_number, status)
        VALUES ($1, $2, $3, 0, '+441632960000', 'pending')`,
       [targetId, tenantId, autocallId],
@@ -60,7 +44,7 @@ describe('a dial returned to its trunk', () => {
   type Setup = Awaited<ReturnType<typeof tenantWithTrunk>>;
   async function dial(s: Setup, attempt: number): Promise<string> {
     const contactId = randomUUID();
-    const dialed = await records.startDial({
+    const dialed = await suite.records.startDial({
       contactId,
       tenantId: s.tenantId,
       autocallId: s.autocallId,
@@ -76,17 +60,24 @@ describe('a dial returned to its trunk', () => {
     return contactId;
   }
   const giveBack = (contactId: string, pauseSeconds: number | null, holder = 'worker-a') =>
-    records.returnToTrunk({ contactId, at: new Date(), sipCode: 503, pauseSeconds, holder, defaultMaxReturns: 5 });
+    suite.records.returnToTrunk({
+      contactId,
+      at: new Date(),
+      sipCode: 503,
+      pauseSeconds,
+      holder,
+      defaultMaxReturns: 5,
+    });
   const target = async (s: Setup) =>
     (
-      await client.query(
+      await suite.client.query(
         `SELECT status::text, reason, attempts, trunk_returns, next_attempt_at IS NOT NULL AS due FROM targets WHERE id = $1`,
         [s.targetId],
       )
     ).rows[0];
   const trunk = async (s: Setup) =>
     (
-      await client.query(
+      await suite.client.query(
         `SELECT channels_in_use, overloads, round(extract(epoch FROM paused_until - now()))::int AS paused_for
          FROM trunks WHERE id = $1`,
         [s.trunkId],
@@ -98,7 +89,7 @@ describe('a dial returned to its trunk', () => {
     const contactId = await dial(s, 1);
     // Another dial of the tenant, half-way through its statement: it holds the tenant's line row
     // (contacts_take_line) and takes the trunk's next.
-    const other = new Client({ connectionString: db.url });
+    const other = new Client({ connectionString: suite.db.url });
     await other.connect();
     try {
       await other.query('BEGIN');
@@ -108,7 +99,7 @@ describe('a dial returned to its trunk', () => {
       const returned = giveBack(contactId, 1);
       // The return waits for the line row...
       for (let waited = 0; ; waited += 20) {
-        const { rows } = await client.query(
+        const { rows } = await suite.client.query(
           `SELECT count(*)::int AS n FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock'`,
         );
         if (rows[0].n > 0) break;
@@ -140,7 +131,7 @@ describe('a dial returned to its trunk', () => {
       due: true,
     });
     expect(await trunk(s)).toEqual({ channels_in_use: 0, overloads: 1, paused_for: 30 });
-    const { rows } = await client.query(
+    const { rows } = await suite.client.query(
       `SELECT status::text, cause, sip_code, trunk_returned FROM contacts WHERE id = $1`,
       [contactId],
     );
@@ -150,7 +141,7 @@ describe('a dial returned to its trunk', () => {
     expect((await target(s)).trunk_returns).toBe(1);
 
     // The next call reuses the attempt number the returned one did not use up.
-    await client.query(`UPDATE trunks SET paused_until = NULL WHERE id = $1`, [s.trunkId]);
+    await suite.client.query(`UPDATE trunks SET paused_until = NULL WHERE id = $1`, [s.trunkId]);
     await dial(s, 1);
     expect(await target(s)).toMatchObject({ status: 'dialing', attempts: 1 });
   });
@@ -159,7 +150,7 @@ describe('a dial returned to its trunk', () => {
     const s = await tenantWithTrunk(2);
     expect((await giveBack(await dial(s, 1), null)).target).toBe('pending');
     expect((await trunk(s)).paused_for).toBe(7);
-    await client.query(`UPDATE trunks SET paused_until = NULL WHERE id = $1`, [s.trunkId]);
+    await suite.client.query(`UPDATE trunks SET paused_until = NULL WHERE id = $1`, [s.trunkId]);
     expect((await giveBack(await dial(s, 1), null)).target).toBe('failed');
     expect(await target(s)).toEqual({
       status: 'failed',
@@ -168,14 +159,16 @@ describe('a dial returned to its trunk', () => {
       trunk_returns: 2,
       due: false,
     });
-    const { rows } = await client.query(`SELECT status::text FROM autocalls WHERE id = $1`, [s.autocallId]);
+    const { rows } = await suite.client.query(`SELECT status::text FROM autocalls WHERE id = $1`, [s.autocallId]);
     expect(rows[0].status).toBe('completed');
   });
 
   it('cancels the target of an AutoCall cancelled meanwhile (it would never be dialed again)', async () => {
     const s = await tenantWithTrunk();
     const contactId = await dial(s, 1);
-    await client.query(`UPDATE autocalls SET status = 'cancelled', cancelled_at = now() WHERE id = $1`, [s.autocallId]);
+    await suite.client.query(`UPDATE autocalls SET status = 'cancelled', cancelled_at = now() WHERE id = $1`, [
+      s.autocallId,
+    ]);
     expect((await giveBack(contactId, 2)).target).toBe('cancelled');
     expect(await target(s)).toMatchObject({ status: 'cancelled', reason: 'autocall_cancelled', attempts: 0 });
   });

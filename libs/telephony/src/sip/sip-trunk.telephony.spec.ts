@@ -182,26 +182,14 @@ describe('SipTrunkTelephony against a fake trunk', () => {
     const until = async (count: number) => {
       while (ended.length < count) await new Promise((resolve) => setTimeout(resolve, 10));
     };
+    const dial = (adapter: SipTrunkTelephony, callId: string, to: string) =>
+      adapter.originate({ callId, tenantId: 't', to, from: null, ringTimeoutSeconds: 15, attempt: 1 });
     try {
-      await reader.originate({
-        callId: 'refused',
-        tenantId: 't',
-        to: '+15555030001',
-        from: null,
-        ringTimeoutSeconds: 15,
-        attempt: 1,
-      });
+      await dial(reader, 'refused', '+15555030001');
       await until(1);
       expect(ended[0]).toMatchObject({ callId: 'refused', cause: 'trunk_overloaded', sipCode: 503 });
       // The other worker chose this dial before PostgreSQL knew of the 503: held back all the same.
-      await other.originate({
-        callId: 'chosen-before',
-        tenantId: 't',
-        to: '+14155550103',
-        from: null,
-        ringTimeoutSeconds: 15,
-        attempt: 1,
-      });
+      await dial(other, 'chosen-before', '+14155550103');
       await until(2);
       expect(ended[1]).toMatchObject({ callId: 'chosen-before', cause: 'trunk_overloaded', sipCode: 503 });
       expect(trunk.requests.filter((r) => r.method === 'INVITE' && r.uri.includes('+14155550103'))).toHaveLength(0);
