@@ -1,6 +1,5 @@
-import { randomUUID } from 'node:crypto';
 import { engineAgentMove, OffCallMoves } from '../../libs/agents/src/agent-moves';
-import { callRecordsSuite } from '../support/call-records-suite';
+import { callRecordsSuite, insertAnsweredCall } from '../support/call-records-suite';
 
 /**
  * An agent's moves with the call they take are the contact's statements: the agent is on the call,
@@ -16,32 +15,7 @@ describe('an agent moved with the call', () => {
 
   /** An answered call of worker-a, its agent ann available and assigned to it. */
   async function answeredCall(agentState = 'available') {
-    const tenantId = randomUUID();
-    const autocallId = randomUUID();
-    const targetId = randomUUID();
-    const contactId = randomUUID();
-    await suite.client.query(`INSERT INTO tenants (id, name) VALUES ($1, 'connect')`, [tenantId]);
-    await suite.client.query(`INSERT INTO line_settings (tenant_id, capacity) VALUES ($1, 2)`, [tenantId]);
-    await suite.client.query(
-      `INSERT INTO agents (tenant_id, id, name, skills, endpoint, state, state_changed_at)
-       VALUES ($1, 'ann', 'Ann', '{sales}', 'sip:ann@pbx', 'available', now())`,
-      [tenantId],
-    );
-    await suite.client.query(
-      `INSERT INTO autocalls (id, tenant_id, mode, skill, checks, ring_timeout_seconds, retry, target_count)
-       VALUES ($1, $2, 'sequential', 'sales', '{"freeLines":{"reserve":0},"freeAgents":{"reserve":0},"callStop":false}', 30, '{}', 1)`,
-      [autocallId, tenantId],
-    );
-    await suite.client.query(
-      `INSERT INTO targets (id, tenant_id, autocall_id, position, phone_number, status)
-       VALUES ($1, $2, $3, 0, '+441632960001', 'answered')`,
-      [targetId, tenantId, autocallId],
-    );
-    await suite.client.query(
-      `INSERT INTO contacts (id, tenant_id, autocall_id, target_id, attempt, skill, phone_number, placed_by, status, agent_id)
-       VALUES ($1, $2, $3, $4, 1, 'sales', '+441632960001', 'worker-a', 'answered', 'ann')`,
-      [contactId, tenantId, autocallId, targetId],
-    );
+    const { tenantId, contactId } = await insertAnsweredCall(suite.client, { holder: 'worker-a', agentId: 'ann' });
     if (agentState !== 'available')
       await suite.client.query(`UPDATE agents SET state = $2::agent_state WHERE tenant_id = $1`, [
         tenantId,

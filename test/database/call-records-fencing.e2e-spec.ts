@@ -1,5 +1,4 @@
-import { randomUUID } from 'node:crypto';
-import { callRecordsSuite } from '../support/call-records-suite';
+import { callRecordsSuite, insertAnsweredCall } from '../support/call-records-suite';
 
 /**
  * Fencing: a worker writes a call's moves as its holder (contacts.placed_by). When another worker
@@ -10,30 +9,7 @@ import { callRecordsSuite } from '../support/call-records-suite';
 describe('a call taken over from its holder', () => {
   const suite = callRecordsSuite('call_records_fencing');
 
-  async function answeredCallOf(holder: string): Promise<string> {
-    const tenantId = randomUUID();
-    const autocallId = randomUUID();
-    const targetId = randomUUID();
-    const contactId = randomUUID();
-    await suite.client.query(`INSERT INTO tenants (id, name) VALUES ($1, 'fencing')`, [tenantId]);
-    await suite.client.query(`INSERT INTO line_settings (tenant_id, capacity) VALUES ($1, 2)`, [tenantId]);
-    await suite.client.query(
-      `INSERT INTO autocalls (id, tenant_id, mode, skill, checks, ring_timeout_seconds, retry, target_count)
-       VALUES ($1, $2, 'sequential', 'sales', '{"freeLines":{"reserve":0},"freeAgents":null,"callStop":false}', 30, '{}', 1)`,
-      [autocallId, tenantId],
-    );
-    await suite.client.query(
-      `INSERT INTO targets (id, tenant_id, autocall_id, position, phone_number, status)
-       VALUES ($1, $2, $3, 0, '+441632960000', 'answered')`,
-      [targetId, tenantId, autocallId],
-    );
-    await suite.client.query(
-      `INSERT INTO contacts (id, tenant_id, autocall_id, target_id, attempt, skill, phone_number, placed_by, status)
-       VALUES ($1, $2, $3, $4, 1, 'sales', '+441632960000', $5, 'answered')`,
-      [contactId, tenantId, autocallId, targetId, holder],
-    );
-    return contactId;
-  }
+  const answeredCallOf = async (holder: string) => (await insertAnsweredCall(suite.client, { holder })).contactId;
   const statusOf = async (contactId: string) =>
     (await suite.client.query(`SELECT status::text, placed_by FROM contacts WHERE id = $1`, [contactId])).rows[0];
   const end = (contactId: string, holder: string, reason: string) =>

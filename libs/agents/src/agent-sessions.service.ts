@@ -92,22 +92,10 @@ export class AgentSessionsService {
   }
 
   /**
-   * Puts the agent on this call, once: safe to retry after a storage error, whether or not the
-   * first try committed. An agent already on this very call stays on it and the live view is told
-   * again (its publish may be what failed). 'refused' when the agent's state machine says no (they
-   * logged out, or are on another call); storage errors are thrown for the caller to retry.
-   */
-  async connectCall(tenantId: string, agentId: string, contactId: string): Promise<'connected' | 'refused'> {
-    const change = await this.moveByEngine(tenantId, agentId, { type: 'connect_call' }, onCallReason(contactId), null);
-    return this.putOnCall(
-      contactId,
-      'after' in change ? { agent: change.after, moved: true } : { agent: change.current, moved: false },
-    );
-  }
-
-  /**
    * The move that puts the agent on this call, made by the contact's own statement (CallRecords
-   * carries `onCallMove`): the live view is told as connectCall tells it. Safe to repeat.
+   * carries `onCallMove`), told to the live view. Safe to repeat after a storage error, whether or
+   * not the first try committed. 'refused' when the agent's state machine said no (they logged out,
+   * or are on another call).
    */
   async putOnCall(contactId: string, change: EngineMoveResult): Promise<'connected' | 'refused'> {
     if (!change.moved && (change.agent.state !== 'on_call' || change.agent.stateReason !== onCallReason(contactId)))
@@ -136,8 +124,8 @@ export class AgentSessionsService {
   }
 
   /**
-   * After the end's statement took the agent off the call (offCallMoves): the live view is told, as
-   * endCall tells it. The agent after, or null when the statement did not move them (see endCall).
+   * After a statement took the agent off the call or out of wrap-up (the end's, with offCallMoves,
+   * or moveByEngine's): the live view is told. The agent after, or null when it did not move them.
    */
   async offCall(change: EngineMoveResult): Promise<Agent | null> {
     if (!change.moved) return null;
@@ -161,21 +149,18 @@ export class AgentSessionsService {
     contactId: string,
     wrapUp: boolean | 'disposition',
   ): Promise<Agent | null> {
-    const reason = offCallReason(contactId, wrapUp);
     // Only from this very call: decided by the statement that moves the agent.
     const change = await this.moveByEngine(
       tenantId,
       agentId,
       { type: 'end_call', wrapUp: wrapUp !== false },
-      reason,
+      offCallReason(contactId, wrapUp),
       onCallReason(contactId),
     ).catch((error: unknown) => {
       if (error instanceof NotFoundError) return null;
       throw error;
     });
-    if (!change || !('after' in change)) return null;
-    await this.agents.publish(change.after);
-    return change.after;
+    return change ? this.offCall(change) : null;
   }
 
   /**
@@ -220,13 +205,11 @@ export class AgentSessionsService {
       if (error instanceof NotFoundError) return null;
       throw error;
     });
-    if (!change || !('after' in change)) return false;
-    await this.agents.publish(change.after);
-    return true;
+    return change ? (await this.offCall(change)) !== null : false;
   }
 
   /**
-   * A change AutoCall itself makes on a call's behalf (connect, end, wrap-up done), in one
+   * A change AutoCall itself makes on a call's behalf (end, wrap-up done) on its own, in one
    * statement (see engineMoveSql): the agent's row moves only from a state the state machine allows
    * for the command (and, if given, with this state reason), and its history row is written with
    * it. Returns the agent after the move, or as it is when the statement refused it. Storage errors
@@ -238,15 +221,14 @@ export class AgentSessionsService {
     command: EngineCommand,
     reason: string,
     requiredReason: string | null,
-  ): Promise<{ after: Agent } | { current: Agent }> {
+  ): Promise<EngineMoveResult> {
     const { ctes, agentAfter } = engineMoveSql(engineMovePlaceholders(1));
     const rows = await this.prisma.$queryRawUnsafe<AgentRow[]>(
       `WITH ${ctes} ${agentAfter}`,
       ...engineMoveParams(engineAgentMove(tenantId, agentId, command, reason, requiredReason)),
     );
     if (!rows[0]) throw new NotFoundError('invalid_agent_id', `No agent with id ${agentId}.`);
-    const { agent, moved } = engineMoveResultOf(rows[0]);
-    return moved ? { after: agent } : { current: agent };
+    return engineMoveResultOf(rows[0]);
   }
 
   async apply(
