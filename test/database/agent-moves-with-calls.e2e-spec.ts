@@ -137,12 +137,26 @@ describe('an agent moved with the call', () => {
       [call.tenantId],
     );
     const ended = await end(call, false);
-    expect(ended.awaitingDisposition).not.toBeNull();
+    expect(ended.awaitingDisposition?.wrapUpSeconds).toBe(30);
     expect(await agentOf(call.tenantId)).toEqual({
       state: 'wrap_up',
       state_reason: `wrap_up:${call.contactId}`,
       history: 2,
     });
+    // The end again (a storage error after its statement, the step retried), with 12 s of the
+    // wrap-up left: nothing more is written, and the answer still says the call awaits its
+    // disposition, for the time left (read back, not the 30 s decided at first).
+    await suite.client.query(`UPDATE contacts SET wrap_up_until = now() + interval '12 seconds' WHERE id = $1`, [
+      call.contactId,
+    ]);
+    const again = await end(call, false);
+    expect(again).toMatchObject({ contactMoved: false, agentMoved: { moved: false } });
+    expect(again.awaitingDisposition?.wrapUpSeconds).toBeGreaterThan(0);
+    expect(again.awaitingDisposition?.wrapUpSeconds).toBeLessThanOrEqual(12);
+    expect(await agentOf(call.tenantId)).toMatchObject({ history: 2 });
+    // Once the disposition is applied (its deadline cleared), a repeat no longer says so.
+    await suite.client.query(`UPDATE contacts SET wrap_up_until = NULL WHERE id = $1`, [call.contactId]);
+    expect((await end(call, false)).awaitingDisposition).toBeNull();
 
     // A disposition set during the call: it is applied at once, so no wrap-up waits for it.
     const disposed = await connectedCall();

@@ -66,7 +66,8 @@ export interface TimelineResult {
   autocallId: string | null;
   /**
    * The contact ended awaiting its disposition (see TimelineStep.awaitDisposition), for this many
-   * real seconds of wrap-up; null when it awaits none.
+   * real seconds of wrap-up; null when it awaits none. A repeat of the end (its first try committed)
+   * reads it back from the contact, with the seconds left, so a retried step waits as the first did.
    */
   awaitingDisposition: { wrapUpSeconds: number } | null;
   /**
@@ -228,7 +229,16 @@ export class CallRecords implements OnModuleDestroy {
                                  ELSE wrap_up_until END
         WHERE id = $1::uuid AND status = ANY($8::contact_status[])
           AND ($${target ? 15 : 10}::text IS NULL OR placed_by = $${target ? 15 : 10})
-        RETURNING id, target_id, autocall_id, tenant_id, agent_id, disposition),
+        RETURNING id, target_id, autocall_id, tenant_id, agent_id, disposition),${
+          step.awaitDisposition
+            ? `
+      -- A repeat of this end (its first try committed, its answer was lost) reads the decision back:
+      -- the call awaits its disposition while it has a wrap-up deadline, for the time left.
+      r AS (
+        SELECT status, wrap_up_until FROM contacts
+        WHERE id = $1::uuid AND ($${target ? 15 : 10}::text IS NULL OR placed_by = $${target ? 15 : 10})),`
+            : ''
+        }
       ce AS (
         INSERT INTO contact_events (contact_id, status, cause, agent_id, at)
         SELECT id, $2::contact_status, $6, $4, $3 FROM c)
@@ -250,8 +260,14 @@ export class CallRecords implements OnModuleDestroy {
       SELECT (SELECT count(*) FROM c)::int AS contact_moved,
              ${target ? '(SELECT count(*) FROM t)::int' : '0'} AS target_moved,
              (SELECT autocall_id FROM c) AS autocall_id,
-             (SELECT count(*) FROM c) > 0 AND (SELECT awaited FROM d) AS awaiting,
-             (SELECT seconds FROM d) AS wrap_up_seconds,
+             ${
+               step.awaitDisposition
+                 ? `CASE WHEN EXISTS (SELECT 1 FROM c) THEN (SELECT awaited FROM d)
+                         ELSE (SELECT r.status = 'ended' AND r.wrap_up_until IS NOT NULL FROM r) END AS awaiting,
+             CASE WHEN EXISTS (SELECT 1 FROM c) THEN (SELECT seconds FROM d)
+                  ELSE (SELECT GREATEST(0, extract(epoch FROM r.wrap_up_until - now()))::float8 FROM r) END AS wrap_up_seconds,`
+                 : `false AS awaiting, NULL::float8 AS wrap_up_seconds,`
+             }
              ${
                step.to === 'answered'
                  ? `(SELECT c.agent_id FROM c) AS agent_id,
