@@ -34,9 +34,17 @@ export function callRecordsSuite(name: string): {
  * An answered call of a new tenant (2 lines, one sequential AutoCall of one target), held by
  * `holder`; with `agentId`, the contact has that agent (the tenant's, available when assigned).
  */
-export async function insertAnsweredCall(
+export function insertAnsweredCall(
   client: Client,
   options: { holder: string; agentId?: string },
+): Promise<{ tenantId: string; autocallId: string; targetId: string; contactId: string }> {
+  return insertCall(client, { ...options, status: 'answered' });
+}
+
+/** A call of a new tenant as insertAnsweredCall makes it, its contact and target in `status`. */
+export async function insertCall(
+  client: Client,
+  options: { holder: string; agentId?: string; status: 'ringing' | 'answered' },
 ): Promise<{ tenantId: string; autocallId: string; targetId: string; contactId: string }> {
   const [tenantId, autocallId, targetId, contactId] = [randomUUID(), randomUUID(), randomUUID(), randomUUID()];
   await client.query(`INSERT INTO tenants (id, name) VALUES ($1, 'answered')`, [tenantId]);
@@ -55,13 +63,13 @@ export async function insertAnsweredCall(
   );
   await client.query(
     `INSERT INTO targets (id, tenant_id, autocall_id, position, phone_number, status)
-     VALUES ($1, $2, $3, 0, '+441632960000', 'answered')`,
-    [targetId, tenantId, autocallId],
+     VALUES ($1, $2, $3, 0, '+441632960000', $4::target_status)`,
+    [targetId, tenantId, autocallId, options.status],
   );
   await client.query(
     `INSERT INTO contacts (id, tenant_id, autocall_id, target_id, attempt, skill, phone_number, placed_by, status, agent_id)
-     VALUES ($1, $2, $3, $4, 1, 'sales', '+441632960000', $5, 'answered', $6)`,
-    [contactId, tenantId, autocallId, targetId, options.holder, options.agentId ?? null],
+     VALUES ($1, $2, $3, $4, 1, 'sales', '+441632960000', $5, $7::contact_status, $6)`,
+    [contactId, tenantId, autocallId, targetId, options.holder, options.agentId ?? null, options.status],
   );
   return { tenantId, autocallId, targetId, contactId };
 }

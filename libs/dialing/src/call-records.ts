@@ -19,7 +19,7 @@ import { RecentCall } from './compliance/compliance';
 import { ABANDONED_AT_SQL } from './compliance/compliance.service';
 import { BoundRefusal, boundRefusalOf } from './dial-bounds';
 import { GroupCommit } from './group-commit';
-import { isTerminal, sourcesOf, TargetStatus } from './target-status';
+import { canMove, isTerminal, sourcesOf, TargetStatus } from './target-status';
 
 export interface TimelineStep {
   contactId: string;
@@ -35,7 +35,16 @@ export interface TimelineStep {
   /** The contact no longer has an agent (a machine answered): the agent's assignment ends with the move. */
   releaseAgent?: boolean;
   /** The target's move that goes with it, if any (guarded by the target state machine). */
-  target?: { to: TargetStatus; reason?: string | null; nextAttemptAt?: Date | null };
+  target?: {
+    to: TargetStatus;
+    reason?: string | null;
+    /**
+     * Another attempt is due at this instant: the target goes back to pending instead of `to` if
+     * its AutoCall is still active, decided by this statement under the AutoCall's row lock (a
+     * cancel commits before it, and this sees it, or after it, and cancels the pending target).
+     */
+    retryAt?: Date | null;
+  };
   /**
    * The worker writing as the call's holder: the move is refused (nothing written) unless the
    * contact's placing claim is still this worker's (fencing: see takeOver).
@@ -63,6 +72,11 @@ export interface TimelineStep {
 export interface TimelineResult {
   contactMoved: boolean;
   targetMoved: boolean;
+  /**
+   * The status the target moved to; on a repeat of the step that moved it (the contact had moved
+   * already), its status now if this contact was its last; else null.
+   */
+  targetStatus: TargetStatus | null;
   autocallId: string | null;
   /**
    * The contact ended awaiting its disposition (see TimelineStep.awaitDisposition), for this many
@@ -114,7 +128,7 @@ function isPlainRinging(step: TimelineStep): boolean {
     step.sipCode == null &&
     !step.releaseAgent &&
     !step.awaitDisposition &&
-    (!target || (target.to === 'ringing' && !target.reason && !target.nextAttemptAt))
+    (!target || (target.to === 'ringing' && !target.reason && !target.retryAt))
   );
 }
 
@@ -244,21 +258,38 @@ export class CallRecords implements OnModuleDestroy {
         SELECT id, $2::contact_status, $6, $4, $3 FROM c)
       ${
         target
-          ? `, old AS (
-        SELECT t.id, t.status FROM targets t JOIN c ON t.id = c.target_id FOR UPDATE OF t),
+          ? `, old AS (${
+              target.retryAt
+                ? `
+        SELECT t.id, t.status,
+               CASE WHEN a.status = 'active' THEN 'pending' ELSE $10 END::target_status AS next
+        FROM targets t JOIN c ON t.id = c.target_id JOIN autocalls a ON a.id = t.autocall_id
+        FOR UPDATE OF t FOR NO KEY UPDATE OF a`
+                : `
+        SELECT t.id, t.status, $10::target_status AS next FROM targets t JOIN c ON t.id = c.target_id FOR UPDATE OF t`
+            }),
       t AS (
-        UPDATE targets SET status = $10::target_status, reason = $11, last_contact_id = $1::uuid,
-          next_attempt_at = $12, updated_at = now(), completed_at = CASE WHEN $13 THEN now() ELSE NULL END
+        UPDATE targets SET status = old.next, reason = $11, last_contact_id = $1::uuid,
+          next_attempt_at = CASE WHEN old.next = 'pending' THEN $12::timestamptz END, updated_at = now(),
+          completed_at = CASE WHEN $13 AND old.next <> 'pending' THEN now() ELSE NULL END
         FROM old WHERE targets.id = old.id AND old.status = ANY($14::target_status[])
           AND NOT (SELECT awaited FROM d)
-        RETURNING targets.id, old.status AS from_status),
+        RETURNING targets.id, old.status AS from_status, old.next),
       te AS (
         INSERT INTO target_events (target_id, from_status, to_status, reason, contact_id, at)
-        SELECT id, from_status, $10::target_status, $11, $1::uuid, $3 FROM t)`
+        SELECT id, from_status, next, $11, $1::uuid, $3 FROM t)`
           : ''
       }${agentMove ? `, ${agentMove.ctes}` : ''}
       SELECT (SELECT count(*) FROM c)::int AS contact_moved,
              ${target ? '(SELECT count(*) FROM t)::int' : '0'} AS target_moved,
+             ${
+               target
+                 ? `COALESCE((SELECT next::text FROM t),
+                      -- A repeat (its first try committed): the target as this contact left it.
+                      (SELECT tt.status::text FROM targets tt JOIN contacts cc ON tt.id = cc.target_id
+                       WHERE cc.id = $1::uuid AND tt.last_contact_id = $1::uuid AND NOT EXISTS (SELECT 1 FROM c)))`
+                 : 'NULL'
+             } AS target_status,
              (SELECT autocall_id FROM c) AS autocall_id,
              ${
                step.awaitDisposition
@@ -287,7 +318,11 @@ export class CallRecords implements OnModuleDestroy {
       step.releaseAgent ?? false,
     ];
     if (target) {
-      params.push(target.to, target.reason ?? null, target.nextAttemptAt ?? null, terminal, sourcesOf(target.to));
+      // A retry may take either move: from where both may start.
+      const sources = target.retryAt
+        ? sourcesOf(target.to).filter((from) => canMove(from, 'pending'))
+        : sourcesOf(target.to);
+      params.push(target.to, target.reason ?? null, target.retryAt ?? null, terminal, sources);
     }
     params.push(step.holder ?? null);
     // A person answered and no agent took the call: the contact's own fact, with its end.
@@ -305,6 +340,7 @@ export class CallRecords implements OnModuleDestroy {
     const row = rows[0] as {
       contact_moved: number;
       target_moved: number;
+      target_status: TargetStatus | null;
       autocall_id: string | null;
       awaiting: boolean;
       wrap_up_seconds: number | null;
@@ -315,6 +351,7 @@ export class CallRecords implements OnModuleDestroy {
     return {
       contactMoved: row.contact_moved > 0,
       targetMoved: row.target_moved > 0,
+      targetStatus: row.target_status,
       autocallId: row.autocall_id,
       awaitingDisposition: row.awaiting === true ? { wrapUpSeconds: row.wrap_up_seconds ?? 0 } : null,
       agent: row.agent_id && row.agent_endpoint ? { id: row.agent_id, endpoint: row.agent_endpoint } : null,
@@ -384,6 +421,7 @@ export class CallRecords implements OnModuleDestroy {
       return {
         contactMoved: row !== undefined,
         targetMoved: row?.target_moved === true,
+        targetStatus: row?.target_moved === true ? 'ringing' : null,
         autocallId: row?.autocall_id ?? null,
         awaitingDisposition: null,
         agent: null,

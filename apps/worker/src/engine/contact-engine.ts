@@ -742,8 +742,6 @@ export class ContactEngine implements OnModuleInit, OnApplicationShutdown {
     // The agent leaves the call with it (one statement): into this call's wrap-up when it awaits a
     // disposition, else as the telephony says (a simulated agent's wrap-up, drawn now).
     const wrapUpSeconds = agentId ? this.telephony.agentWrapUpSeconds() : null;
-    const delay =
-      retryAfterSeconds !== null && (await this.autocallActive(contact.autocallId)) ? retryAfterSeconds : null;
     const recorded = await this.records.record({
       contactId: contact.id,
       to: 'ended',
@@ -751,15 +749,16 @@ export class ContactEngine implements OnModuleInit, OnApplicationShutdown {
       cause: effect.cause,
       sipCode: effect.sipCode,
       answeredBy: effect.answeredBy,
-      target:
-        delay !== null
-          ? {
-              to: 'pending',
-              reason: outcome.reason,
-              // Business time: the retry's due time is read through the Clock port.
-              nextAttemptAt: new Date(this.clock.now().getTime() + (delay * 1000) / this.timeScale),
-            }
-          : { to: outcome.status, reason: outcome.reason },
+      // Pending again when the retry policy wants another attempt, if the AutoCall still dials (the
+      // statement decides). Business time: the retry's due time is read through the Clock port.
+      target: {
+        to: outcome.status,
+        reason: outcome.reason,
+        retryAt:
+          retryAfterSeconds !== null
+            ? new Date(this.clock.now().getTime() + (retryAfterSeconds * 1000) / this.timeScale)
+            : null,
+      },
       holder: this.identity.id,
       awaitDisposition: mayAwait ? { defaultWrapUpSeconds: DEFAULT_WRAP_UP_SECONDS, timeScale: this.timeScale } : null,
       agentOffCall: agentId
@@ -783,7 +782,7 @@ export class ContactEngine implements OnModuleInit, OnApplicationShutdown {
       this.logger.warn(`contact ${contact.id}: its target's move was refused; settled it as ${settled ?? 'it was'}`);
       return;
     }
-    if (delay === null) return;
+    if (recorded.targetStatus !== 'pending' || retryAfterSeconds === null) return;
     await this.queues.retries().add(
       'retry',
       {
@@ -794,7 +793,7 @@ export class ContactEngine implements OnModuleInit, OnApplicationShutdown {
         priority: contact.priority,
         attempts: contact.state.attempt,
       },
-      { jobId: `r-${contact.targetId}-${contact.state.attempt}`, delay: (delay * 1000) / this.timeScale },
+      { jobId: `r-${contact.targetId}-${contact.state.attempt}`, delay: (retryAfterSeconds * 1000) / this.timeScale },
     );
   }
 
@@ -831,11 +830,6 @@ export class ContactEngine implements OnModuleInit, OnApplicationShutdown {
     const job = await this.queues.held(pool).getJob(heldJobId(contact.targetId, returned.attempts));
     // At the front of its class (BullMQ's lifo for a prioritized job), as a target put back is.
     if (job) await job.changePriority({ priority: bullPriority(contact.priority), lifo: true }).catch(() => undefined);
-  }
-
-  private async autocallActive(autocallId: string): Promise<boolean> {
-    const row = await this.prisma.autoCall.findUnique({ where: { id: autocallId }, select: { status: true } });
-    return row?.status === 'active';
   }
 
   /**
