@@ -286,7 +286,10 @@ export class DispositionsService {
              t.attempts, a.status = 'active' AS active, d.kind::text AS kind, d.retry_delay_seconds, d.retry_max_attempts
       FROM contacts c JOIN targets t ON t.id = c.target_id JOIN autocalls a ON a.id = c.autocall_id
       LEFT JOIN disposition_codes d ON d.tenant_id = c.tenant_id AND d.code = c.disposition
-      WHERE c.id = ${contactId}::uuid`;
+      WHERE c.id = ${contactId}::uuid
+      -- Whether the AutoCall still dials decides a retry: read under its row lock, so that a cancel
+      -- commits before (and is seen) or after (and cancels the pending target).
+      FOR NO KEY UPDATE OF a`;
     if (!row || (!row.disposition && !bare)) return null;
     const rule: DispositionRule | null = row.kind
       ? {
