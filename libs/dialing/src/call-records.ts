@@ -258,16 +258,24 @@ export class CallRecords implements OnModuleDestroy {
         SELECT id, $2::contact_status, $6, $4, $3 FROM c)
       ${
         target
-          ? `, old AS (${
+          ? `, ${
               target.retryAt
                 ? `
+      -- Row locks in the order every end takes them: the tenant's line row (its release by the
+      -- contacts_free_line trigger), then the AutoCall's (its count of open targets). Whether the
+      -- AutoCall still dials is read under its lock: the line row's is taken first (this one-time
+      -- filter runs before the rows below are locked).
+      lines AS (
+        SELECT l.tenant_id FROM line_settings l JOIN c ON l.tenant_id = c.tenant_id FOR NO KEY UPDATE OF l),
+      old AS (
         SELECT t.id, t.status,
                CASE WHEN a.status = 'active' THEN 'pending' ELSE $10 END::target_status AS next
         FROM targets t JOIN c ON t.id = c.target_id JOIN autocalls a ON a.id = t.autocall_id
-        FOR UPDATE OF t FOR NO KEY UPDATE OF a`
-                : `
-        SELECT t.id, t.status, $10::target_status AS next FROM targets t JOIN c ON t.id = c.target_id FOR UPDATE OF t`
-            }),
+        WHERE (SELECT count(*) FROM lines) >= 0
+        FOR UPDATE OF t FOR NO KEY UPDATE OF a)`
+                : `old AS (
+        SELECT t.id, t.status, $10::target_status AS next FROM targets t JOIN c ON t.id = c.target_id FOR UPDATE OF t)`
+            },
       t AS (
         UPDATE targets SET status = old.next, reason = $11, last_contact_id = $1::uuid,
           next_attempt_at = CASE WHEN old.next = 'pending' THEN $12::timestamptz END, updated_at = now(),
