@@ -75,37 +75,51 @@ describe('the retry of an unanswered call, decided by its end', () => {
     expect(await autocallOf(call.autocallId)).toEqual({ status: 'cancelled', open_targets: 0, finished: true });
   });
 
-  it('ends many calls of one AutoCall at once, with and without a retry, without a deadlock', async () => {
-    // Forty ringing calls of one AutoCall and tenant (a plain end takes the tenant's line row, then
-    // the AutoCall's row for its count; a retry's end must take them in the same order).
-    const first = await insertCall(suite.client, { holder: 'worker-a', status: 'ringing' });
+  it('ends many calls of one AutoCall at once, with and without a retry or sent back by the trunk, without a deadlock', async () => {
+    // Forty-two dials of one AutoCall and tenant. A plain end takes the tenant's line row (its
+    // release), then the AutoCall's row (its count of open targets); an end with a retry, and a
+    // trunk's return, read the AutoCall under its lock: they must take the rows in the same order.
+    const first = await insertCall(suite.client, { holder: 'worker-a', status: 'dialing' });
     await suite.client.query(`UPDATE line_settings SET capacity = 100 WHERE tenant_id = $1`, [first.tenantId]);
     const { rows } = await suite.client.query<{ contact_id: string }>(
       `WITH t AS (
          INSERT INTO targets (id, tenant_id, autocall_id, position, phone_number, status)
-         SELECT gen_random_uuid(), $1, $2, n, '+44163296' || lpad(n::text, 4, '0'), 'ringing'
-         FROM generate_series(1, 39) n RETURNING id, position, phone_number)
+         SELECT gen_random_uuid(), $1, $2, n, '+44163296' || lpad(n::text, 4, '0'), 'dialing'
+         FROM generate_series(1, 41) n RETURNING id, position, phone_number)
        INSERT INTO contacts (id, tenant_id, autocall_id, target_id, attempt, skill, phone_number, placed_by, status)
-       SELECT gen_random_uuid(), $1, $2, t.id, 1, 'sales', t.phone_number, 'worker-a', 'ringing' FROM t
+       SELECT gen_random_uuid(), $1, $2, t.id, 1, 'sales', t.phone_number, 'worker-a', 'dialing' FROM t
        RETURNING id AS contact_id`,
       [first.tenantId, first.autocallId],
     );
     const contacts = [first.contactId, ...rows.map((r) => r.contact_id)];
-    const ended = await Promise.all(
-      contacts.map((contactId, i) =>
-        suite.records.record({
+    const at = new Date('2026-06-01T12:01:00Z');
+    const outcomes = await Promise.all(
+      contacts.map(async (contactId, i) => {
+        if (i % 3 === 2)
+          return (
+            await suite.records.returnToTrunk({
+              contactId,
+              at,
+              sipCode: 503,
+              pauseSeconds: 1,
+              holder: 'worker-a',
+              defaultMaxReturns: 3,
+            })
+          ).target;
+        const ended = await suite.records.record({
           contactId,
           to: 'ended',
-          at: new Date('2026-06-01T12:01:00Z'),
+          at,
           cause: 'no_answer',
           sipCode: 480,
-          target: { to: 'no_answer', reason: 'no_answer', retryAt: i % 2 === 0 ? retryAt : null },
+          target: { to: 'no_answer', reason: 'no_answer', retryAt: i % 3 === 0 ? retryAt : null },
           holder: 'worker-a',
-        }),
-      ),
+        });
+        return ended.targetStatus;
+      }),
     );
-    expect(ended.map((e) => e.targetStatus)).toEqual(contacts.map((_, i) => (i % 2 === 0 ? 'pending' : 'no_answer')));
-    expect(await autocallOf(first.autocallId)).toEqual({ status: 'active', open_targets: 20, finished: false });
+    expect(outcomes).toEqual(contacts.map((_, i) => (i % 3 === 1 ? 'no_answer' : 'pending')));
+    expect(await autocallOf(first.autocallId)).toEqual({ status: 'active', open_targets: 28, finished: false });
   });
 
   it('sees a cancel that commits while the end waits for the AutoCall', async () => {

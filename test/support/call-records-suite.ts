@@ -44,7 +44,7 @@ export function insertAnsweredCall(
 /** A call of a new tenant as insertAnsweredCall makes it, its contact and target in `status`. */
 export async function insertCall(
   client: Client,
-  options: { holder: string; agentId?: string; status: 'ringing' | 'answered' },
+  options: { holder: string; agentId?: string; status: 'dialing' | 'ringing' | 'answered' },
 ): Promise<{ tenantId: string; autocallId: string; targetId: string; contactId: string }> {
   const [tenantId, autocallId, targetId, contactId] = [randomUUID(), randomUUID(), randomUUID(), randomUUID()];
   await client.query(`INSERT INTO tenants (id, name) VALUES ($1, 'answered')`, [tenantId]);

@@ -599,12 +599,21 @@ export class CallRecords implements OnModuleDestroy {
        bound AS (
          SELECT COALESCE((SELECT (s.settings ->> 'maxTrunkReturns')::int FROM tenant_settings s, c
                           WHERE s.tenant_id = c.tenant_id), $7::int) AS max_returns),
+       -- The tenant's line row before its trunk's, as a dial takes them (contacts_take_line) and as
+       -- the line's release at the end of this statement would: the other order deadlocked with a
+       -- dial of the same tenant. And before the AutoCall's row, as every end takes them: whether
+       -- the AutoCall still dials is read under its lock (a cancel is seen, or cancels the pending
+       -- target after); the one-time filter in old takes the line row first.
+       lines AS (
+         SELECT l.tenant_id FROM line_settings l JOIN c ON l.tenant_id = c.tenant_id FOR UPDATE OF l),
        old AS (
          SELECT t.id, t.status,
                 CASE WHEN a.status <> 'active' THEN 'cancelled'
                      WHEN t.trunk_returns + 1 >= (SELECT max_returns FROM bound) THEN 'failed'
                      ELSE 'pending' END AS next
-         FROM targets t JOIN c ON t.id = c.target_id JOIN autocalls a ON a.id = t.autocall_id FOR UPDATE OF t),
+         FROM targets t JOIN c ON t.id = c.target_id JOIN autocalls a ON a.id = t.autocall_id
+         WHERE (SELECT count(*) FROM lines) >= 0
+         FOR UPDATE OF t FOR NO KEY UPDATE OF a),
        t AS (
          UPDATE targets SET
            status = old.next::target_status,
@@ -621,11 +630,6 @@ export class CallRecords implements OnModuleDestroy {
        te AS (
          INSERT INTO target_events (target_id, from_status, to_status, reason, contact_id, at)
          SELECT id, 'dialing', status, reason, $1::uuid, $2 FROM t),
-       -- The tenant's line row before its trunk's, as a dial takes them (contacts_take_line) and as
-       -- the line's release at the end of this statement would: the other order deadlocked with a
-       -- dial of the same tenant.
-       lines AS (
-         SELECT l.tenant_id FROM line_settings l JOIN c ON l.tenant_id = c.tenant_id FOR UPDATE OF l),
        tr AS (
          UPDATE trunks SET overloads = overloads + 1,
            paused_until = GREATEST(COALESCE(paused_until, '-infinity'),
