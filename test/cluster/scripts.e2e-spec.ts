@@ -3,6 +3,7 @@ import { AgentLiveView } from '../../libs/agents/src/agent-live-view';
 import { AppConfig } from '../../libs/config/src';
 import { CapacityService } from '../../libs/dialing/src/capacity.service';
 import { PacingStore } from '../../libs/dialing/src/pacing/pacing-store';
+import { Queues } from '../../libs/dialing/src/queues';
 import { RateLimiter, RedisService } from '../../libs/redis/src';
 import { keySlot } from '../../libs/redis/src/key-slot';
 import { RedisClusterServer } from '../support/redis-cluster';
@@ -33,7 +34,7 @@ describe('the Lua scripts on a Redis Cluster', () => {
     });
     redis = new RedisService(config);
     await redis.onModuleInit();
-    capacity = new CapacityService(redis);
+    capacity = new CapacityService(redis, new Queues(redis, config));
     pacing = new PacingStore(redis);
     agents = new AgentLiveView(redis);
     limiter = new RateLimiter(redis);

@@ -1,5 +1,6 @@
 import { AgentLiveView } from '../../libs/agents/src/agent-live-view';
-import { CapacityService, DialChecks } from '../../libs/dialing/src';
+import { CapacityService, DialChecks, Queues } from '../../libs/dialing/src';
+import { RedisService } from '../../libs/redis/src';
 import { LinesService } from '../../libs/lines/src';
 import { ApiHarness, TestTenant } from '../support/api-harness';
 
@@ -28,7 +29,7 @@ describe('a reservation and the room it leaves', () => {
   });
   afterAll(() => api.stop());
 
-  async function tenantWith(lineCount: number, agentIds: string[]): Promise<TestTenant> {
+  async function tenantWith(lineCount: number, agentIds: string[], skills = ['sales']): Promise<TestTenant> {
     const tenant = await api.createTenant(`room-${lineCount}-${agentIds.length}`, lineCount);
     await lines.ensureLive(tenant.tenantId);
     for (const agentId of agentIds)
@@ -37,7 +38,7 @@ describe('a reservation and the room it leaves', () => {
         agentId,
         state: 'available',
         version: 1,
-        skills: ['sales'],
+        skills,
         reason: null,
         since,
       });
@@ -93,5 +94,34 @@ describe('a reservation and the room it leaves', () => {
       agentId: 'a1',
       next: 'no_line',
     });
+  });
+
+  it('wakes the other skills of a blended agent it frees, from the releaser itself', async () => {
+    // No worker runs here, so none leads: the wake-up must be left by the release itself.
+    const tenant = await tenantWith(2, ['blend'], ['sales', 'care', 'renewals']);
+    const queues = api.app.get(Queues);
+    const blocking = api.app.get(RedisService).connect('wake-ups-read-back');
+    const taken = async () => {
+      const pools: string[] = [];
+      for (let woken = await queues.takeWakeUp(blocking, 1); woken; woken = await queues.takeWakeUp(blocking, 1))
+        if (woken.pool.tenantId === tenant.tenantId) pools.push(woken.pool.skill);
+      return pools.sort();
+    };
+    try {
+      await taken();
+      const held = contact();
+      expect(await capacity.reserve(tenant.tenantId, held, 'sales', withAgents, 'w1')).toMatchObject({
+        ok: true,
+        agentId: 'blend',
+      });
+      expect(await capacity.releaseUndialed(tenant.tenantId, held)).toBe(true);
+      // The contact's own pool (sales) is its releaser's to wake, or is being drained.
+      expect(await taken()).toEqual(['care', 'renewals']);
+      // Released again: nothing freed, nobody woken.
+      expect(await capacity.releaseUndialed(tenant.tenantId, held)).toBe(false);
+      expect(await taken()).toEqual([]);
+    } finally {
+      blocking.disconnect();
+    }
   });
 });

@@ -56,28 +56,27 @@ local function oldest_servable(tag, skill, now)
 end
 `;
 
-// Gives an agent reserved for `contact` back to its skills' available sets, if it still is, and
-// wakes the dispatchers of the agent's other skills than the contact's own (a blended agent freed
-// by a sales dial is free for care too; the contact's own pool is woken by whoever freed it, or is
-// the pool being drained). The wake-up rides on the dispatch channel, <prefix>:events:dispatch, as
-// "<tenant>|<skill>|<ms>", like Queues.announcePool.
+// Gives an agent reserved for `contact` back to its skills' available sets, if it still is.
+// Returns 1 when it was, and the agent's other skills than the contact's own, whose pools the
+// caller wakes (a blended agent freed by a sales dial is free for care too; the contact's own pool
+// is woken by whoever freed it, or is the pool being drained): a wake-up in the shared list, left
+// by the caller (Queues.wakePools: a key of another slot than the tenant's), so that no worker has
+// to lead for it to be taken.
 const FREE_AGENT = `
 local function free_agent(tag, agent, contact, own_skill)
-  if not agent or agent == '' then return 0 end
+  local woken = {}
+  if not agent or agent == '' then return 0, woken end
   local key = tag .. ':agent:' .. agent
-  if redis.call('HGET', key, 'reservedFor') ~= contact then return 0 end
+  if redis.call('HGET', key, 'reservedFor') ~= contact then return 0, woken end
   redis.call('HDEL', key, 'reservedFor', 'bridging')
   if redis.call('HGET', key, 'state') == 'available' then
     local since = redis.call('HGET', key, 'since') or '0'
-    local prefix, tenant = string.match(tag, '^(.*):{([^}]*)}$')
-    local time = redis.call('TIME')
-    local at = tostring(tonumber(time[1]) * 1000 + math.floor(tonumber(time[2]) / 1000))
     for s in string.gmatch(redis.call('HGET', key, 'skills') or '', '[^,]+') do
       redis.call('ZADD', tag .. ':available:' .. s, since, agent)
-      if prefix and s ~= own_skill then redis.call('PUBLISH', prefix .. ':events:dispatch', tenant .. '|' .. s .. '|' .. at) end
+      if s ~= own_skill then woken[#woken + 1] = s end
     end
   end
-  return 1
+  return 1, woken
 end
 `;
 
@@ -199,21 +198,22 @@ const RELEASE_BODY = `
 local tag, contact = ARGV[1], ARGV[2]
 local key = tag .. ':contact:' .. contact
 local removed = redis.call('ZREM', KEYS[2], contact)
-if redis.call('EXISTS', key) == 0 then return removed end
+if redis.call('EXISTS', key) == 0 then return {removed} end
 local fields = redis.call('HMGET', key, 'agent', 'skill', 'placed')
 if fields[3] == '0' then redis.call('HINCRBY', KEYS[1], 'reserved', -1) end
-free_agent(tag, fields[1], contact, fields[2])
+local _, woken = free_agent(tag, fields[1], contact, fields[2])
 if fields[2] then
   redis.call('ZREM', tag .. ':waiting:' .. fields[2], contact)
   redis.call('ZREM', tag .. ':paced:' .. fields[2], contact)
 end
 redis.call('DEL', key)
-return 1
+return {1, unpack(woken)}
 `;
 
 /**
  * The contact ended (or never got placed): free its line, its agent reservation and its place in
- * the waiting queue. Idempotent: returns 1 only the first time. KEYS: lines, contacts. ARGV: tag, contact.
+ * the waiting queue. Idempotent: returns {1, skills to wake (see FREE_AGENT)…} the first time, {0}
+ * after. KEYS: lines, contacts. ARGV: tag, contact.
  */
 export const RELEASE_CONTACT = `${FREE_AGENT}${RELEASE_BODY}`;
 
@@ -236,7 +236,10 @@ do
 end
 ${RELEASE_BODY}`;
 
-/** Ends the agent reservation of a contact that keeps its line (e.g. a machine answered). ARGV: tag, contact. */
+/**
+ * Ends the agent reservation of a contact that keeps its line (e.g. a machine answered). ARGV: tag,
+ * contact. Returns {1 when the agent was freed, skills to wake (see FREE_AGENT)…}.
+ */
 export const RELEASE_AGENT = `${FREE_AGENT}
 local key = ARGV[1] .. ':contact:' .. ARGV[2]
 local agent = redis.call('HGET', key, 'agent')
@@ -246,7 +249,8 @@ if redis.call('EXISTS', key) == 1 then
   -- Answered (by a machine): no longer a dial in flight for the pacer.
   redis.call('ZREM', ARGV[1] .. ':paced:' .. (skill or ''), ARGV[2])
 end
-return free_agent(ARGV[1], agent, ARGV[2], skill)
+local freed, woken = free_agent(ARGV[1], agent, ARGV[2], skill)
+return {freed, unpack(woken)}
 `;
 
 /**

@@ -19,6 +19,7 @@ import {
   SERVE_WAITING,
   WITHDRAW_AGENT,
 } from './capacity.scripts';
+import { Queues } from './queues';
 
 export interface DialChecks {
   freeLines: { reserve: number } | null;
@@ -37,13 +38,16 @@ export type Reservation =
   | { ok: true; agentId: string | null; next?: RoomAfter }
   | { ok: false; reason: 'no_free_line' | 'no_free_agent' | 'pacing' | 'lines_unknown'; next?: RoomAfter };
 
+/** A release script's answer: 1 when it freed something, then the skills whose pools to wake. */
+type Released = [number, ...string[]];
+
 type CapacityRedis = Redis & {
   reserveDial(lines: string, contacts: string, ...args: string[]): Promise<[number, string, RoomAfter]>;
   reservePacedDial(lines: string, contacts: string, ...args: string[]): Promise<[number, string]>;
   reserveAgentDial(lines: string, contacts: string, ...args: string[]): Promise<[number, string]>;
-  releaseContact(lines: string, contacts: string, ...args: string[]): Promise<number>;
-  releaseUndialed(lines: string, contacts: string, ...args: string[]): Promise<number>;
-  releaseAgent(contact: string, ...args: string[]): Promise<number>;
+  releaseContact(lines: string, contacts: string, ...args: string[]): Promise<Released>;
+  releaseUndialed(lines: string, contacts: string, ...args: string[]): Promise<Released>;
+  releaseAgent(contact: string, ...args: string[]): Promise<Released>;
   claimAgent(contact: string, ...args: string[]): Promise<string | null>;
   enterWaiting(contact: string, ...args: string[]): Promise<number>;
   serveWaiting(waiting: string, ...args: string[]): Promise<[string, string] | null>;
@@ -76,7 +80,10 @@ export interface LiveContactRecord {
 export class CapacityService {
   private readonly client: CapacityRedis;
 
-  constructor(private readonly redis: RedisService) {
+  constructor(
+    private readonly redis: RedisService,
+    private readonly queues: Queues,
+  ) {
     const client = redis.client as CapacityRedis;
     const define = (name: string, lua: string, keys: number) => {
       if (!(name in client)) client.defineCommand(name, { numberOfKeys: keys, lua });
@@ -189,15 +196,31 @@ export class CapacityService {
   }
 
   private async releaseWith(
-    script: (lines: string, contacts: string, ...args: string[]) => Promise<number>,
+    script: (lines: string, contacts: string, ...args: string[]) => Promise<Released>,
     tenantId: string,
     contactId: string,
   ): Promise<boolean> {
-    return (await script(this.lines(tenantId), this.contacts(tenantId), this.tag(tenantId), contactId)) === 1;
+    return this.wakeFreed(
+      tenantId,
+      await script(this.lines(tenantId), this.contacts(tenantId), this.tag(tenantId), contactId),
+    );
   }
 
   async releaseAgent(tenantId: string, contactId: string): Promise<boolean> {
-    return (await this.client.releaseAgent(this.contact(tenantId, contactId), this.tag(tenantId), contactId)) === 1;
+    return this.wakeFreed(
+      tenantId,
+      await this.client.releaseAgent(this.contact(tenantId, contactId), this.tag(tenantId), contactId),
+    );
+  }
+
+  /**
+   * A blended agent freed by a release is free for their other skills too: those pools are woken
+   * by the releaser itself (no worker need lead for it). A wake-up lost here (Redis lost between
+   * the two commands) is made up by the leader's sweep; the release stands either way.
+   */
+  private async wakeFreed(tenantId: string, [freed, ...skills]: Released): Promise<boolean> {
+    if (skills.length) await this.queues.wakePools(skills.map((skill) => ({ tenantId, skill }))).catch(() => undefined);
+    return freed === 1;
   }
 
   /** PostgreSQL refused this agent: no longer offered until found free there (see WITHDRAW_AGENT). */

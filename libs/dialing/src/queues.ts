@@ -288,11 +288,6 @@ export class Queues implements OnModuleDestroy {
     return `${this.config.get('REDIS_KEY_PREFIX')}:{wakes}:list`;
   }
 
-  /** Pub/sub channel of capacity freed in a pool ("<tenant>|<skill>|<ms>"), from Lua scripts (FREE_AGENT). */
-  dispatchChannel(): string {
-    return `${this.config.get('REDIS_KEY_PREFIX')}:events:dispatch`;
-  }
-
   /** Pub/sub channel of one worker: its oldest waiting caller can be served ("<tenant>|<skill>"). */
   serveChannel(workerId: string): string {
     return `${this.config.get('REDIS_KEY_PREFIX')}:events:serve:${workerId}`;

@@ -146,10 +146,9 @@ export class Dispatcher implements OnApplicationBootstrap, OnApplicationShutdown
       });
     }
     this.subscriber = this.redis.connect('dispatch-subscriber');
-    const dispatchChannel = this.queues.dispatchChannel();
     const agentChannel = this.redis.keys.agentStateChannel();
     const serveChannel = this.queues.serveChannel(this.identity.id);
-    await this.subscriber.subscribe(dispatchChannel, agentChannel, serveChannel);
+    await this.subscriber.subscribe(agentChannel, serveChannel);
     this.subscriber.on('message', (channel, message) => {
       if (channel === serveChannel) {
         // Another dispatcher found our oldest waiting caller first in line, with an agent free.
@@ -157,20 +156,17 @@ export class Dispatcher implements OnApplicationBootstrap, OnApplicationShutdown
         void this.wake({ tenantId, skill });
         return;
       }
-      // Events published on channels (by scripts, by the agents' live view) reach every worker:
-      // the leader alone turns each into one wake-up, which one dispatcher takes.
+      // An agent's state, published by the agents' live view, reaches every worker: the leader
+      // alone turns an agent made available into one wake-up per skill, which one dispatcher
+      // takes. (An agent freed from a reservation is woken for by whoever freed it: see
+      // CapacityService.release.)
       if (!this.identity.leading) return;
-      if (channel === dispatchChannel) {
-        const [tenantId, skill, at] = message.split('|');
-        this.leave([{ tenantId, skill }], Number(at) || undefined);
-      } else {
-        const event = JSON.parse(message) as AgentStateChangedEvent;
-        if (event.state === 'available')
-          this.leave(
-            event.skills.map((skill) => ({ tenantId: event.tenantId, skill })),
-            event.at,
-          );
-      }
+      const event = JSON.parse(message) as AgentStateChangedEvent;
+      if (event.state === 'available')
+        this.leave(
+          event.skills.map((skill) => ({ tenantId: event.tenantId, skill })),
+          event.at,
+        );
     });
     this.wakeUps = this.redis.connect('dispatch-wake-ups');
     void this.takeWakeUps(this.wakeUps);
