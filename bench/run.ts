@@ -13,7 +13,7 @@ import { cpus, totalmem } from 'node:os';
 import globalSetup from '../test/support/global-setup';
 import { acceptanceBench } from './acceptance.bench';
 import { costBench, costOptions } from './cost.bench';
-import { dispatchBench, throughputBench } from './engine.bench';
+import { dispatchBench, dispatchOptions, throughputBench } from './engine.bench';
 import { memoryBench, memoryOptions } from './memory.bench';
 import { soakBench } from './soak.bench';
 import { webhooksBench } from './webhooks.bench';
@@ -36,7 +36,7 @@ async function main() {
   };
   const results: Record<string, unknown> = { machine };
   if (!which || which === 'acceptance') results.acceptance = await acceptanceBench();
-  if (!which || which === 'dispatch') results.dispatch = await dispatchBench();
+  if (!which || which === 'dispatch') results.dispatch = await dispatchBench(dispatchOptions(process.argv.slice(3)));
   if (!which || which === 'throughput') results.throughput = await throughputBench();
   if (!which || which === 'webhooks') results.webhooks = await webhooksBench();
   // The cost of a call (about two minutes per worker count, a minute of it idle) and the soak (30
