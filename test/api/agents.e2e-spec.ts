@@ -1,6 +1,7 @@
 import request from 'supertest';
 import { AgentLiveView } from '../../libs/agents/src';
 import { PrismaService } from '../../libs/database/src';
+import { Queues } from '../../libs/dialing/src';
 import { RedisService } from '../../libs/redis/src';
 import { ApiHarness, bearer, TestTenant } from '../support/api-harness';
 
@@ -144,28 +145,35 @@ describe('agents and agent sessions', () => {
       expect(response.body.errors).toEqual([expect.objectContaining({ field: 'state' })]);
     });
 
-    it('announces every state change on Redis for the dialing engine', async () => {
-      const subscriber = api.app.get(RedisService).connect('test-subscriber');
+    it('wakes the dialing engine for every skill of an agent made available, and for nothing else', async () => {
+      const queues = api.app.get(Queues);
+      const blocking = api.app.get(RedisService).connect('test-wake-ups');
+      // The tenant's wake-ups left in the deployment's list (no dispatcher runs here to take them).
+      const wokenSkills = async () => {
+        const skills: string[] = [];
+        for (let woken = await queues.takeWakeUp(blocking, 1); woken; woken = await queues.takeWakeUp(blocking, 1))
+          if (woken.pool.tenantId === tenant.tenantId) skills.push(woken.pool.skill);
+        return skills.sort();
+      };
       try {
-        const channel = api.app.get(RedisService).keys.agentStateChannel();
-        await subscriber.subscribe(channel);
-        const received = new Promise<string>((resolve) => subscriber.once('message', (_, message) => resolve(message)));
+        await wokenSkills();
         await api
           .http()
           .put('/v1/agents/kenji/state')
           .set(bearer(supervisor))
           .send({ state: 'unavailable', reason: 'break' })
           .expect(200);
-        expect(JSON.parse(await received)).toEqual({
-          tenantId: tenant.tenantId,
-          agentId: 'kenji',
-          state: 'unavailable',
-          version: expect.any(Number),
-          skills: ['sales'],
-          at: expect.any(Number),
-        });
+        expect(await wokenSkills()).toEqual([]);
+        await putAgent('ren', { ...aiko, name: 'Ren', skills: ['sales', 'care'] }).expect(201);
+        await api
+          .http()
+          .post('/v1/agents/ren/session')
+          .set(bearer(supervisor))
+          .send({ state: 'available' })
+          .expect(201);
+        expect(await wokenSkills()).toEqual(['care', 'sales']);
       } finally {
-        subscriber.disconnect();
+        blocking.disconnect();
       }
     });
 

@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { RedisService } from '@autocall/redis';
+import { PoolWakeUps, RedisService } from '@autocall/redis';
 import { AgentState } from './agent-state';
 
 /** What the live view knows of one agent; PostgreSQL holds the same, and is the truth. */
@@ -13,20 +13,10 @@ export interface AgentSnapshot {
   since: Date;
 }
 
-/** The event published on every applied state change, for the dialing engine to react to. */
-export interface AgentStateChangedEvent {
-  tenantId: string;
-  agentId: string;
-  state: AgentState;
-  version: number;
-  skills: string[];
-  /** When the change was made (ms since the epoch). */
-  at: number;
-}
-
 // Applies a snapshot only if it is newer than what Redis holds, so concurrent writers and a
 // rebuild racing live updates converge on PostgreSQL's latest version. Logged-out agents stay as
 // tombstones carrying their version, out of the set of logged-in agents. Skill keys share the tenant's hash tag (ARGV[1]).
+// Returns 0 (not newer), 1 (applied) or 2 (applied, and the agent is now in its skills' available sets).
 const APPLY_AGENT_SNAPSHOT = `
 local current = tonumber(redis.call('HGET', KEYS[1], 'version') or '-1')
 local version = tonumber(ARGV[4])
@@ -47,6 +37,7 @@ if ARGV[3] == 'available' then
     for skill in string.gmatch(ARGV[5], '[^,]+') do
       redis.call('ZADD', ARGV[1] .. ':available:' .. skill, ARGV[7], ARGV[2])
     end
+    return 2
   end
 else
   -- Leaving 'available' (unavailable, logged out, on a call) ends any reservation, except that an
@@ -58,7 +49,6 @@ else
     redis.call('HDEL', KEYS[1], 'reservedFor', 'bridging')
   end
 end
-redis.call('PUBLISH', ARGV[8], ARGV[9])
 return 1
 `;
 
@@ -66,26 +56,29 @@ type LiveViewRedis = {
   applyAgentSnapshot(keys: [string, string], ...args: string[]): Promise<number>;
 };
 
-/** The live agent view in Redis: who is available for which skill, right now. */
+/**
+ * The live agent view in Redis: who is available for which skill, right now. An agent made
+ * available wakes their skills' pools (a wake-up each in the deployment's list, PoolWakeUps), from
+ * here: no worker has to lead, or even run, for the dialing engine to learn of them.
+ */
 @Injectable()
 export class AgentLiveView {
+  private readonly wakeUps: PoolWakeUps;
+
   constructor(private readonly redis: RedisService) {
     if (!('applyAgentSnapshot' in redis.client)) {
       redis.client.defineCommand('applyAgentSnapshot', { numberOfKeys: 2, lua: APPLY_AGENT_SNAPSHOT });
     }
+    this.wakeUps = new PoolWakeUps(redis);
   }
 
-  /** Returns false when Redis already holds this or a newer version. */
+  /**
+   * Returns false when Redis already holds this or a newer version. A wake-up lost after the
+   * snapshot is applied (Redis lost between the two) is made up by the dispatchers' sweep.
+   */
   async apply(snapshot: AgentSnapshot): Promise<boolean> {
     const { keys } = this.redis;
-    const event: AgentStateChangedEvent = {
-      tenantId: snapshot.tenantId,
-      agentId: snapshot.agentId,
-      state: snapshot.state,
-      version: snapshot.version,
-      skills: snapshot.skills,
-      at: Date.now(),
-    };
+    const at = Date.now();
     const applied = await (this.redis.client as unknown as LiveViewRedis).applyAgentSnapshot(
       [keys.agent(snapshot.tenantId, snapshot.agentId), keys.agents(snapshot.tenantId)],
       keys.tenantTag(snapshot.tenantId),
@@ -95,10 +88,13 @@ export class AgentLiveView {
       snapshot.skills.join(','),
       snapshot.reason ?? '',
       String(snapshot.since.getTime()),
-      keys.agentStateChannel(),
-      JSON.stringify(event),
     );
-    return applied === 1;
+    if (applied === 2)
+      await this.wakeUps.leave(
+        snapshot.skills.map((skill) => ({ tenantId: snapshot.tenantId, skill })),
+        at,
+      );
+    return applied > 0;
   }
 
   async get(tenantId: string, agentId: string): Promise<AgentSnapshot | null> {

@@ -1,7 +1,7 @@
 import { Injectable, OnModuleDestroy } from '@nestjs/common';
 import { JobsOptions, Queue, QueueOptions, Worker, WorkerOptions } from 'bullmq';
 import { AppConfig } from '@autocall/config';
-import { RedisClient, RedisService } from '@autocall/redis';
+import { PoolWakeUps, RedisClient, RedisService } from '@autocall/redis';
 
 /**
  * A held target's job is as small as BullMQ allows, since a pool may hold hundreds of thousands:
@@ -96,9 +96,6 @@ const HELD_WORKER_KEEP: Partial<WorkerOptions> = { removeOnComplete: { count: 0 
 /** Events a held queue keeps (BullMQ's default is 10,000, ~600 kB for every pool whatever its size). */
 const HELD_EVENTS_KEPT = 100;
 
-/** Wake-ups kept at most: with no dispatcher taking them (every worker down), the oldest go. */
-const WAKE_LIST_MAX = 10_000;
-
 /**
  * Every BullMQ queue of AutoCall. Each queue's keys carry a hash tag of its own name, so a Redis
  * Cluster keeps a queue on one slot and spreads queues over slots.
@@ -107,10 +104,14 @@ const WAKE_LIST_MAX = 10_000;
 export class Queues implements OnModuleDestroy {
   private readonly queues = new Map<string, Queue>();
 
+  private readonly wakeUps: PoolWakeUps;
+
   constructor(
     private readonly redis: RedisService,
     private readonly config: AppConfig,
-  ) {}
+  ) {
+    this.wakeUps = new PoolWakeUps(redis);
+  }
 
   options(name: string): QueueOptions {
     return {
@@ -259,33 +260,17 @@ export class Queues implements OnModuleDestroy {
   }
 
   /**
-   * Leaves a wake-up for each pool in the wake-up list: each dispatcher takes wake-ups from it
-   * (takeWakeUp), so each is taken by one of them, not by every worker; one that comes while its
-   * pool is being drained in that worker is absorbed by the drain. None is dropped or merged here:
-   * a dispatcher that takes a wake-up and dies loses that one alone, and the leader's sweep makes
-   * it up. The time rides along so the dispatcher can measure capacity-freed-to-originate latency.
-   * One round trip (one LPUSH) for every pool given.
+   * Leaves a wake-up for each pool in the deployment's wake-up list (PoolWakeUps): each is taken by
+   * one dispatcher; one that comes while its pool is being drained in that worker is absorbed by
+   * the drain.
    */
   async wakePools(pools: Pool[], at = Date.now()): Promise<void> {
-    if (!pools.length) return;
-    const length = await this.redis.client.lpush(this.wakeList(), ...pools.map((pool) => `${poolId(pool)}|${at}`));
-    // The leader's sweep wakes every pool: wake-ups left with nobody to take them can go.
-    if (length > WAKE_LIST_MAX) await this.redis.client.ltrim(this.wakeList(), 0, WAKE_LIST_MAX - 1);
+    await this.wakeUps.leave(pools, at);
   }
 
-  /**
-   * The next wake-up, waiting for one on `blocking` (a connection of its own) for up to
-   * `timeoutSeconds`. Null when none came.
-   */
+  /** The next wake-up, waiting on `blocking` (a connection of its own) for up to `timeoutSeconds`. */
   async takeWakeUp(blocking: RedisClient, timeoutSeconds: number): Promise<{ pool: Pool; at: number } | null> {
-    const popped = await blocking.brpop(this.wakeList(), timeoutSeconds);
-    if (!popped) return null;
-    const [tenantId, skill, at] = popped[1].split('|');
-    return { pool: { tenantId, skill }, at: Number(at) || Date.now() };
-  }
-
-  private wakeList(): string {
-    return `${this.config.get('REDIS_KEY_PREFIX')}:{wakes}:list`;
+    return this.wakeUps.take(blocking, timeoutSeconds);
   }
 
   /** Pub/sub channel of one worker: its oldest waiting caller can be served ("<tenant>|<skill>"). */

@@ -45,9 +45,4 @@ export class RedisKeys {
   apiKeyRevokedChannel(): string {
     return `${this.prefix}:events:api-key-revoked`;
   }
-
-  /** Pub/sub channel on which every agent state change is announced. */
-  agentStateChannel(): string {
-    return `${this.prefix}:events:agent-state`;
-  }
 }

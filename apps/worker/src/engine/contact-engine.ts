@@ -841,7 +841,7 @@ export class ContactEngine implements OnModuleInit, OnApplicationShutdown {
     const live = this.live.get(contactId);
     const awaiting = live?.awaiting;
     if (awaiting) return this.wrapUpForDisposition(tenantId, agentId, contactId, awaiting);
-    // An agent available again wakes every pool of theirs (the agent-state event, see Dispatcher).
+    // An agent available again wakes every pool of theirs (AgentLiveView leaves the wake-ups).
     // Taken off the call by the end's own statement, or (an end that did not say) here.
     const wrapUpSeconds = live?.offCall ? live.offCall.wrapUpSeconds : this.telephony.agentWrapUpSeconds();
     const after = live?.offCall

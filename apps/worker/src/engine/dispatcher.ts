@@ -2,7 +2,6 @@ import { Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } fro
 import { Job, Worker } from 'bullmq';
 import { Gauge, Histogram, register } from 'prom-client';
 import type { RedisClient } from '@autocall/redis';
-import { AgentStateChangedEvent } from '@autocall/agents';
 import { uuidv7 } from '@autocall/common';
 import { AppConfig } from '@autocall/config';
 import { PrismaService } from '@autocall/database';
@@ -146,27 +145,14 @@ export class Dispatcher implements OnApplicationBootstrap, OnApplicationShutdown
       });
     }
     this.subscriber = this.redis.connect('dispatch-subscriber');
-    const agentChannel = this.redis.keys.agentStateChannel();
+    // Our oldest waiting caller is first in line with an agent free, says another dispatcher.
+    // (Wake-ups of pools come through the shared list: see takeWakeUps.)
     const serveChannel = this.queues.serveChannel(this.identity.id);
-    await this.subscriber.subscribe(agentChannel, serveChannel);
+    await this.subscriber.subscribe(serveChannel);
     this.subscriber.on('message', (channel, message) => {
-      if (channel === serveChannel) {
-        // Another dispatcher found our oldest waiting caller first in line, with an agent free.
-        const [tenantId, skill] = message.split('|');
-        void this.wake({ tenantId, skill });
-        return;
-      }
-      // An agent's state, published by the agents' live view, reaches every worker: the leader
-      // alone turns an agent made available into one wake-up per skill, which one dispatcher
-      // takes. (An agent freed from a reservation is woken for by whoever freed it: see
-      // CapacityService.release.)
-      if (!this.identity.leading) return;
-      const event = JSON.parse(message) as AgentStateChangedEvent;
-      if (event.state === 'available')
-        this.leave(
-          event.skills.map((skill) => ({ tenantId: event.tenantId, skill })),
-          event.at,
-        );
+      if (channel !== serveChannel) return;
+      const [tenantId, skill] = message.split('|');
+      void this.wake({ tenantId, skill });
     });
     this.wakeUps = this.redis.connect('dispatch-wake-ups');
     void this.takeWakeUps(this.wakeUps);
@@ -183,14 +169,6 @@ export class Dispatcher implements OnApplicationBootstrap, OnApplicationShutdown
     this.subscriber?.disconnect();
     this.wakeUps?.disconnect();
     await Promise.all([...this.workers.values()].map((w) => w.worker.close()));
-  }
-
-  private leave(pools: Pool[], at?: number): void {
-    void this.queues
-      .wakePools(pools, at)
-      .catch((error: unknown) =>
-        this.logger.warn(`wake-up lost (the sweep will find it): ${(error as Error).message}`),
-      );
   }
 
   /**
