@@ -1,9 +1,9 @@
 import request from 'supertest';
 import { AgentLiveView } from '../../libs/agents/src';
 import { PrismaService } from '../../libs/database/src';
-import { Queues } from '../../libs/dialing/src';
 import { RedisService } from '../../libs/redis/src';
 import { ApiHarness, bearer, TestTenant } from '../support/api-harness';
+import { wakeUpReader } from '../support/wake-ups';
 
 const aiko = { name: 'Aiko', skills: ['sales', 'support'], endpoint: 'sip:aiko@pbx.example.com' };
 
@@ -146,15 +146,9 @@ describe('agents and agent sessions', () => {
     });
 
     it('wakes the dialing engine for every skill of an agent made available, and for nothing else', async () => {
-      const queues = api.app.get(Queues);
-      const blocking = api.app.get(RedisService).connect('test-wake-ups');
       // The tenant's wake-ups left in the deployment's list (no dispatcher runs here to take them).
-      const wokenSkills = async () => {
-        const skills: string[] = [];
-        for (let woken = await queues.takeWakeUp(blocking, 1); woken; woken = await queues.takeWakeUp(blocking, 1))
-          if (woken.pool.tenantId === tenant.tenantId) skills.push(woken.pool.skill);
-        return skills.sort();
-      };
+      const wakeUps = wakeUpReader(api.app.get(RedisService));
+      const wokenSkills = () => wakeUps.skillsOf(tenant.tenantId);
       try {
         await wokenSkills();
         await api
@@ -173,7 +167,7 @@ describe('agents and agent sessions', () => {
           .expect(201);
         expect(await wokenSkills()).toEqual(['care', 'sales']);
       } finally {
-        blocking.disconnect();
+        wakeUps.close();
       }
     });
 

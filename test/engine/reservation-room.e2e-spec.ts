@@ -1,8 +1,9 @@
 import { AgentLiveView } from '../../libs/agents/src/agent-live-view';
-import { CapacityService, DialChecks, Queues } from '../../libs/dialing/src';
+import { CapacityService, DialChecks } from '../../libs/dialing/src';
 import { RedisService } from '../../libs/redis/src';
 import { LinesService } from '../../libs/lines/src';
 import { ApiHarness, TestTenant } from '../support/api-harness';
+import { wakeUpReader } from '../support/wake-ups';
 
 /**
  * A reservation says what the next dial of its pool could find, as its own script saw it: the
@@ -99,14 +100,8 @@ describe('a reservation and the room it leaves', () => {
   it('wakes the other skills of a blended agent it frees, from the releaser itself', async () => {
     // No worker runs here, so none leads: the wake-up must be left by the release itself.
     const tenant = await tenantWith(2, ['blend'], ['sales', 'care', 'renewals']);
-    const queues = api.app.get(Queues);
-    const blocking = api.app.get(RedisService).connect('wake-ups-read-back');
-    const taken = async () => {
-      const pools: string[] = [];
-      for (let woken = await queues.takeWakeUp(blocking, 1); woken; woken = await queues.takeWakeUp(blocking, 1))
-        if (woken.pool.tenantId === tenant.tenantId) pools.push(woken.pool.skill);
-      return pools.sort();
-    };
+    const wakeUps = wakeUpReader(api.app.get(RedisService));
+    const taken = () => wakeUps.skillsOf(tenant.tenantId);
     try {
       await taken();
       const held = contact();
@@ -121,7 +116,7 @@ describe('a reservation and the room it leaves', () => {
       expect(await capacity.releaseUndialed(tenant.tenantId, held)).toBe(false);
       expect(await taken()).toEqual([]);
     } finally {
-      blocking.disconnect();
+      wakeUps.close();
     }
   });
 });
