@@ -89,11 +89,15 @@ export class AgentLiveView {
       snapshot.reason ?? '',
       String(snapshot.since.getTime()),
     );
+    // The snapshot stands whether or not its wake-ups could be left: a caller that retries on a
+    // throw would find it applied, and leave none.
     if (applied === 2)
-      await this.wakeUps.leave(
-        snapshot.skills.map((skill) => ({ tenantId: snapshot.tenantId, skill })),
-        at,
-      );
+      await this.wakeUps
+        .leave(
+          snapshot.skills.map((skill) => ({ tenantId: snapshot.tenantId, skill })),
+          at,
+        )
+        .catch(() => undefined);
     return applied > 0;
   }
 
