@@ -105,6 +105,18 @@ export const FINISH = `status = CASE WHEN status = 'active' THEN 'completed'::au
 export const FINISH_IF_DONE = `UPDATE autocalls SET ${FINISH}
   WHERE id = $1::uuid AND completed_at IS NULL AND open_targets = 0`;
 
+/**
+ * Row locks in the order every end of a call takes them: the tenant's line row (its release by the
+ * contacts_free_line trigger; a dial's contacts_take_line takes it too), then the AutoCall's (its
+ * count of open targets). A statement that reads whether its AutoCall still dials under the
+ * AutoCall's lock adds `LINE_ROW_OF_C` to its CTEs (`c`: the contact it ends) and `LINE_ROW_FIRST`
+ * to the WHERE of the query that locks the AutoCall: a one-time filter, run before that query's
+ * rows are locked. The other order deadlocked with plain ends of the same AutoCall.
+ */
+const LINE_ROW_OF_C = `lines AS (
+        SELECT l.tenant_id FROM line_settings l JOIN c ON l.tenant_id = c.tenant_id FOR UPDATE OF l)`;
+const LINE_ROW_FIRST = '(SELECT count(*) FROM lines) >= 0';
+
 const AT_COLUMN: Partial<Record<ContactStatus, string>> = {
   ringing: 'ringing_at',
   answered: 'answered_at',
@@ -261,17 +273,13 @@ export class CallRecords implements OnModuleDestroy {
           ? `, ${
               target.retryAt
                 ? `
-      -- Row locks in the order every end takes them: the tenant's line row (its release by the
-      -- contacts_free_line trigger), then the AutoCall's (its count of open targets). Whether the
-      -- AutoCall still dials is read under its lock: the line row's is taken first (this one-time
-      -- filter runs before the rows below are locked).
-      lines AS (
-        SELECT l.tenant_id FROM line_settings l JOIN c ON l.tenant_id = c.tenant_id FOR NO KEY UPDATE OF l),
+      -- Whether the AutoCall still dials, read under its lock, the line row's first (LINE_ROW_FIRST).
+      ${LINE_ROW_OF_C},
       old AS (
         SELECT t.id, t.status,
                CASE WHEN a.status = 'active' THEN 'pending' ELSE $10 END::target_status AS next
         FROM targets t JOIN c ON t.id = c.target_id JOIN autocalls a ON a.id = t.autocall_id
-        WHERE (SELECT count(*) FROM lines) >= 0
+        WHERE ${LINE_ROW_FIRST}
         FOR UPDATE OF t FOR NO KEY UPDATE OF a)`
                 : `old AS (
         SELECT t.id, t.status, $10::target_status AS next FROM targets t JOIN c ON t.id = c.target_id FOR UPDATE OF t)`
@@ -601,18 +609,17 @@ export class CallRecords implements OnModuleDestroy {
                           WHERE s.tenant_id = c.tenant_id), $7::int) AS max_returns),
        -- The tenant's line row before its trunk's, as a dial takes them (contacts_take_line) and as
        -- the line's release at the end of this statement would: the other order deadlocked with a
-       -- dial of the same tenant. And before the AutoCall's row, as every end takes them: whether
-       -- the AutoCall still dials is read under its lock (a cancel is seen, or cancels the pending
-       -- target after); the one-time filter in old takes the line row first.
-       lines AS (
-         SELECT l.tenant_id FROM line_settings l JOIN c ON l.tenant_id = c.tenant_id FOR UPDATE OF l),
+       -- dial of the same tenant. And before the AutoCall's row (LINE_ROW_FIRST): whether the
+       -- AutoCall still dials is read under its lock (a cancel is seen, or cancels the pending
+       -- target after).
+       ${LINE_ROW_OF_C},
        old AS (
          SELECT t.id, t.status,
                 CASE WHEN a.status <> 'active' THEN 'cancelled'
                      WHEN t.trunk_returns + 1 >= (SELECT max_returns FROM bound) THEN 'failed'
                      ELSE 'pending' END AS next
          FROM targets t JOIN c ON t.id = c.target_id JOIN autocalls a ON a.id = t.autocall_id
-         WHERE (SELECT count(*) FROM lines) >= 0
+         WHERE ${LINE_ROW_FIRST}
          FOR UPDATE OF t FOR NO KEY UPDATE OF a),
        t AS (
          UPDATE targets SET

@@ -60,8 +60,8 @@ end
 // Returns 1 when it was, and the agent's other skills than the contact's own, whose pools the
 // caller wakes (a blended agent freed by a sales dial is free for care too; the contact's own pool
 // is woken by whoever freed it, or is the pool being drained): a wake-up in the shared list, left
-// by the caller (Queues.wakePools: a key of another slot than the tenant's), so that no worker has
-// to lead for it to be taken.
+// by the caller (CapacityService, through PoolWakeUps: a key of another slot than the tenant's), so
+// that no worker has to lead for it to be taken.
 const FREE_AGENT = `
 local function free_agent(tag, agent, contact, own_skill)
   local woken = {}
