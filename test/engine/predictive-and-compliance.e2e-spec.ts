@@ -1,5 +1,6 @@
 import { localTimeAt } from '../../libs/common/src/zoned-time';
 import { PrismaService } from '../../libs/database/src';
+import { heldJobId, heldZones, Queues } from '../../libs/dialing/src';
 import { complianceOverridesSchema } from '../../libs/tenancy/src';
 import { bearer, TestTenant } from '../support/api-harness';
 import { EngineHarness, numbers } from '../support/engine-harness';
@@ -138,6 +139,33 @@ describe('predictive mode and the compliance guards', () => {
     expect(await prisma.contact.count({ where: { autocallId: own.id } })).toBe(1);
     expect(await prisma.contact.count({ where: { autocallId: held.id } })).toBe(0);
     await engine.http().post(`/v1/autocalls/${held.id}/cancel`).set(bearer(tenant.adminKey)).send({}).expect(200);
+  });
+
+  it('judges the window before reading a held target from the zones its job carries, and from the read when it carries none', async () => {
+    const tenant = await engine.tenantWithAgents({ lines: 5, skill: 'zones', agents: 2, prefix: 'zj' });
+    const queues = engine.api.app.get(Queues);
+    const pool = { tenantId: tenant.tenantId, skill: 'zones' };
+    const window = windowOpenInClosedIn('America/Sao_Paulo', 'Asia/Tokyo');
+    await settings(tenant, { compliance: complianceOverridesSchema.parse({ callingWindow: window }) });
+    const submitted = await engine.submit(tenant, { mode: 'sequential', skill: 'zones', targets: numbers(1, '+8135') });
+    const heldByWindow = () =>
+      waitFor('the target to be held by the window', async () => {
+        const target = await prisma.target.findFirstOrThrow({ where: { autocallId: submitted.id } });
+        return target.reason === 'calling_window' ? target : undefined;
+      });
+    const target = await heldByWindow();
+    // Its job carried the zones of its number (Tokyo): the guard refused before any read.
+    const job = await queues.held(pool).getJob(heldJobId(target.id, 0));
+    expect(heldZones(job!.data)).not.toBeNull();
+
+    // A job held before jobs carried zones (its AutoCall's id alone): read first, judged the same.
+    await job!.remove();
+    await prisma.target.update({ where: { id: target.id }, data: { reason: null, nextAttemptAt: null } });
+    await queues.holdTargets(pool, { id: submitted.id, priority: 0 }, [{ id: target.id, attempts: 0 }]);
+    await heldByWindow();
+    expect(heldZones((await queues.held(pool).getJob(heldJobId(target.id, 0)))!.data)).toBeNull();
+    expect(await prisma.contact.count({ where: { autocallId: submitted.id } })).toBe(0);
+    await engine.http().post(`/v1/autocalls/${submitted.id}/cancel`).set(bearer(tenant.adminKey)).send({}).expect(200);
   });
 
   it('holds a number that reached its attempts for the day, and refuses a ring time under 15 s', async () => {

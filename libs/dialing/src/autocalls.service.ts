@@ -14,6 +14,7 @@ import { LinesService } from '@autocall/lines';
 import { SettingsService } from '@autocall/tenancy';
 import { SubmitAutoCall } from './autocall-schemas';
 import { CapacityService, DialChecks } from './capacity.service';
+import { targetZonesCode } from './compliance/compliance';
 import { ComplianceService, effectiveCompliance } from './compliance/compliance.service';
 import { DialRefused } from './dial-bounds';
 import { normalizePhoneNumber } from './phone-number';
@@ -403,7 +404,13 @@ export class AutoCallsService {
   private async queueHeld(tenantId: string, autocall: AutoCallView, input: SubmitAutoCall, planned: PlannedTarget[]) {
     try {
       const pool = { tenantId, skill: input.skill };
-      const held = planned.filter((t) => t.status === 'pending').map((t) => ({ id: t.targetId, attempts: 0 }));
+      const held = planned
+        .filter((t) => t.status === 'pending')
+        .map((t) => ({
+          id: t.targetId,
+          attempts: 0,
+          zones: t.phoneNumber === null ? null : targetZonesCode(t.phoneNumber, t.timeZone),
+        }));
       await this.queues.holdTargets(pool, { id: autocall.id, priority: input.priority }, held);
       await this.prisma.autoCall.update({ where: { id: autocall.id }, data: { queuedAt: new Date() } });
       await this.queues.announcePool(pool);

@@ -477,53 +477,92 @@ export class CallRecords implements OnModuleDestroy {
 
   /** The held target and what its dial depends on, in one read (null: the target is gone). */
   async candidate(targetId: string, historySeconds: number): Promise<DialCandidate | null> {
-    const { rows } = await this.pool.query(
-      `SELECT t.id, t.autocall_id, t.status, t.phone_number, t.time_zone, t.reference, t.attempts,
-              a.status AS autocall_status, a.mode, a.priority, a.checks, a.caller_id, a.ring_timeout_seconds,
-              a.calling_window, a.retry, a.machine, a.machine_message, a.detection_wait_seconds,
-              t.phone_number IS NOT NULL AND EXISTS (
-                SELECT 1 FROM call_stops s WHERE s.tenant_id = t.tenant_id AND s.phone_number = t.phone_number
-                  AND (s.expires_at IS NULL OR s.expires_at > now())) AS stopped,
-              CASE WHEN $2::int > 0 AND t.phone_number IS NOT NULL THEN (
-                SELECT coalesce(json_agg(json_build_array(c.created_at, ${ABANDONED_AT_SQL})), '[]'::json)
-                FROM contacts c
-                WHERE c.tenant_id = t.tenant_id AND c.phone_number = t.phone_number
-                  AND c.created_at > now() - $2::int * interval '1 second') END AS recent_calls
-       FROM targets t JOIN autocalls a ON a.id = t.autocall_id
-       WHERE t.id = $1::uuid`,
-      [targetId, historySeconds],
-    );
-    const row = rows[0] as Record<string, unknown> | undefined;
-    if (!row) return null;
-    const recent = row.recent_calls as [string, string | null][] | null;
+    return (await this.readAndDial(targetId, historySeconds, null)).candidate;
+  }
+
+  /**
+   * The held target and what its dial depends on, in one read; and, with `dial` (its guards were
+   * judged before, from the zones its held job carries), its dial in the same statement, as
+   * startDial writes it, if the read finds it dialable: pending, its AutoCall the one its job named
+   * and active, its number not erased and on no call stop. The contact takes its line (and agent)
+   * in that statement or PostgreSQL refuses it (dial-bounds.ts): then nothing is written, the
+   * refusal is returned, and no candidate (the refusal's handling needs none). Otherwise
+   * `dialed` is null when the statement did not dial: the caller decides from the candidate, as
+   * after `candidate` (skip it, hold it, drop it, or dial it with startDial).
+   */
+  async readAndDial(
+    targetId: string,
+    historySeconds: number,
+    dial: {
+      contactId: string;
+      autocallId: string;
+      skill: string;
+      agentId: string | null;
+      placedBy: string | null;
+    } | null,
+  ): Promise<{
+    candidate: DialCandidate | null;
+    dialed: { result: 'dialing'; trunkId: string | null; attempt: number } | { result: BoundRefusal } | null;
+  }> {
+    let rows: Record<string, unknown>[];
+    try {
+      ({ rows } = await this.pool.query(
+        `WITH cand AS (
+           SELECT t.id, t.tenant_id, t.autocall_id, t.status, t.phone_number, t.time_zone, t.reference, t.attempts,
+                  a.status AS autocall_status, a.mode, a.priority, a.checks, a.caller_id, a.ring_timeout_seconds,
+                  a.calling_window, a.retry, a.machine, a.machine_message, a.detection_wait_seconds,
+                  t.phone_number IS NOT NULL AND EXISTS (
+                    SELECT 1 FROM call_stops s WHERE s.tenant_id = t.tenant_id AND s.phone_number = t.phone_number
+                      AND (s.expires_at IS NULL OR s.expires_at > now())) AS stopped,
+                  CASE WHEN $2::int > 0 AND t.phone_number IS NOT NULL THEN (
+                    SELECT coalesce(json_agg(json_build_array(c.created_at, ${ABANDONED_AT_SQL})), '[]'::json)
+                    FROM contacts c
+                    WHERE c.tenant_id = t.tenant_id AND c.phone_number = t.phone_number
+                      AND c.created_at > now() - $2::int * interval '1 second') END AS recent_calls
+           FROM targets t JOIN autocalls a ON a.id = t.autocall_id
+           WHERE t.id = $1::uuid),
+         -- Only with a dial, and only what the read found dialable. The target's own status and
+         -- number are checked on the row the update sees (a concurrent move or erasure is seen).
+         t AS (
+           UPDATE targets SET status = 'dialing', reason = NULL, attempts = targets.attempts + 1,
+                  last_contact_id = $3::uuid, next_attempt_at = NULL, updated_at = now()
+           FROM cand
+           WHERE $3::uuid IS NOT NULL AND targets.id = cand.id AND targets.status = 'pending'
+             AND targets.phone_number IS NOT NULL AND cand.autocall_id = $4::uuid
+             AND cand.autocall_status = 'active' AND NOT cand.stopped
+           RETURNING targets.id, targets.attempts, targets.phone_number),
+         c AS (
+           INSERT INTO contacts (id, tenant_id, autocall_id, target_id, attempt, skill, phone_number, caller_id, agent_id, placed_by)
+           SELECT $3::uuid, cand.tenant_id, cand.autocall_id, t.id, t.attempts, $5, t.phone_number, cand.caller_id, $6, $7
+           FROM t, cand RETURNING id, trunk_id, attempt),
+         ce AS (INSERT INTO contact_events (contact_id, status, agent_id) SELECT id, 'dialing', $6 FROM c),
+         te AS (
+           INSERT INTO target_events (target_id, from_status, to_status, contact_id)
+           SELECT id, 'pending', 'dialing', $3::uuid FROM t)
+         SELECT cand.*, c.id IS NOT NULL AS dialed, c.trunk_id, c.attempt AS dialed_attempt
+         FROM cand LEFT JOIN c ON true`,
+        [
+          targetId,
+          historySeconds,
+          dial?.contactId ?? null,
+          dial?.autocallId ?? null,
+          dial?.skill ?? null,
+          dial?.agentId ?? null,
+          dial?.placedBy ?? null,
+        ],
+      ));
+    } catch (error) {
+      const refusal = dial ? boundRefusalOf(error) : null;
+      if (refusal) return { candidate: null, dialed: { result: refusal } };
+      throw error;
+    }
+    const row = rows[0];
+    if (!row) return { candidate: null, dialed: null };
+    const candidate = candidateOf(row);
+    if (!row.dialed) return { candidate, dialed: null };
     return {
-      targetId: row.id as string,
-      autocallId: row.autocall_id as string,
-      status: row.status as TargetStatus,
-      phoneNumber: row.phone_number as string | null,
-      timeZone: row.time_zone as string | null,
-      reference: row.reference as string | null,
-      attempts: row.attempts as number,
-      autocall: {
-        status: row.autocall_status as DialCandidate['autocall']['status'],
-        mode: row.mode as string,
-        priority: row.priority as number,
-        checks: row.checks as AutoCallView['checks'],
-        callerId: row.caller_id as string | null,
-        ringTimeoutSeconds: row.ring_timeout_seconds as number,
-        callingWindow: row.calling_window,
-        retry: row.retry,
-        machine: row.machine as string,
-        machineMessage: row.machine_message as string | null,
-        detectionWaitSeconds: row.detection_wait_seconds as number,
-      },
-      stopped: row.stopped as boolean,
-      recentCalls: recent
-        ? recent.map(([createdAt, abandonedAt]) => ({
-            createdAt: new Date(createdAt),
-            abandonedAt: abandonedAt === null ? null : new Date(abandonedAt),
-          }))
-        : null,
+      candidate,
+      dialed: { result: 'dialing', trunkId: row.trunk_id as string | null, attempt: row.dialed_attempt as number },
     };
   }
 
@@ -1060,4 +1099,38 @@ export class CallRecords implements OnModuleDestroy {
   async onModuleDestroy(): Promise<void> {
     await this.pool.end();
   }
+}
+
+/** A held target as readAndDial's read returns it. */
+function candidateOf(row: Record<string, unknown>): DialCandidate {
+  const recent = row.recent_calls as [string, string | null][] | null;
+  return {
+    targetId: row.id as string,
+    autocallId: row.autocall_id as string,
+    status: row.status as TargetStatus,
+    phoneNumber: row.phone_number as string | null,
+    timeZone: row.time_zone as string | null,
+    reference: row.reference as string | null,
+    attempts: row.attempts as number,
+    autocall: {
+      status: row.autocall_status as DialCandidate['autocall']['status'],
+      mode: row.mode as string,
+      priority: row.priority as number,
+      checks: row.checks as AutoCallView['checks'],
+      callerId: row.caller_id as string | null,
+      ringTimeoutSeconds: row.ring_timeout_seconds as number,
+      callingWindow: row.calling_window,
+      retry: row.retry,
+      machine: row.machine as string,
+      machineMessage: row.machine_message as string | null,
+      detectionWaitSeconds: row.detection_wait_seconds as number,
+    },
+    stopped: row.stopped as boolean,
+    recentCalls: recent
+      ? recent.map(([createdAt, abandonedAt]) => ({
+          createdAt: new Date(createdAt),
+          abandonedAt: abandonedAt === null ? null : new Date(abandonedAt),
+        }))
+      : null,
+  };
 }

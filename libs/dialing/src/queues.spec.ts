@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { uuidv7 } from '@autocall/common';
-import { compactId, heldJobId, heldTargetId, uuidOf } from './queues';
+import { targetZonesCode } from './compliance/compliance';
+import { compactId, heldAutocallId, heldJobData, heldJobId, heldTargetId, heldZones, uuidOf } from './queues';
 
 describe('held job ids', () => {
   it('write a UUID in 22 characters and read it back', () => {
@@ -31,5 +32,18 @@ describe('held job ids', () => {
     expect(heldJobId(target, 3)).toBe(`${compactId(target)}.3`);
     expect(heldTargetId(heldJobId(target, 12))).toBe(target);
     expect(heldJobId(target, 0)).not.toBe(heldJobId(target, 1));
+  });
+});
+
+describe("a held job's data", () => {
+  it('names its AutoCall, and the zones of its target when the holder knew them', () => {
+    const autocall = uuidv7();
+    const zones = targetZonesCode('+81312345678', null);
+    expect(heldAutocallId(heldJobData(autocall, zones))).toBe(autocall);
+    expect(heldZones(heldJobData(autocall, zones))).toBe(zones);
+    expect(heldAutocallId(heldJobData(autocall))).toBe(autocall);
+    expect(heldZones(heldJobData(autocall))).toBeNull();
+    // Jobs held before the zones were carried: the AutoCall's compact id alone.
+    expect(heldZones(compactId(autocall))).toBeNull();
   });
 });

@@ -5,7 +5,9 @@ import { PoolWakeUps, RedisClient, RedisService } from '@autocall/redis';
 
 /**
  * A held target's job is as small as BullMQ allows, since a pool may hold hundreds of thousands:
- * its data is its AutoCall's id in 22 characters (see compactId), its id names the target and its
+ * its data is its AutoCall's id in 22 characters (see compactId), then, where the holder knew
+ * them, `|` and the zones its number may be in (targetZonesCode, a few characters: the calling
+ * window is judged before the dial without reading the target); its id names the target and its
  * attempts (heldJobId), its tenant and skill are its queue's. No phone number, ever.
  */
 export type HeldTargetJob = string;
@@ -21,6 +23,8 @@ export interface RetryJob {
   priority: number;
   /** Attempts made so far: names the held job, so a rebuild after a Redis loss cannot double it. */
   attempts: number;
+  /** The zones the target may be in, for its held job (see heldJobData); absent or null: not known. */
+  zones?: string | null;
 }
 
 /** A job in one of these states will still run: re-adding its work would double it. */
@@ -60,8 +64,13 @@ export function uuidOf(compact: string): string {
 export const heldJobId = (targetId: string, attempts: number) => `${compactId(targetId)}.${attempts}`;
 /** The target a held job holds, from its id. */
 export const heldTargetId = (jobId: string) => uuidOf(jobId.slice(0, jobId.indexOf('.')));
+/** A held job's data: its AutoCall, and the target's zones when known. */
+export const heldJobData = (autocallId: string, zones?: string | null): HeldTargetJob =>
+  zones == null ? compactId(autocallId) : `${compactId(autocallId)}|${zones}`;
 /** The AutoCall of a held job, from its data. */
-export const heldAutocallId = (data: HeldTargetJob) => uuidOf(data);
+export const heldAutocallId = (data: HeldTargetJob) => uuidOf(data.slice(0, 22));
+/** The zones a held job's data carries (targetZonesCode), or null if its holder did not know them. */
+export const heldZones = (data: HeldTargetJob): string | null => (data.length > 23 ? data.slice(23) : null);
 
 export const DIALS_QUEUE = 'dials';
 export const RETRIES_QUEUE = 'retries';
@@ -222,7 +231,7 @@ export class Queues implements OnModuleDestroy {
   async holdTargets(
     pool: Pool,
     autocall: { id: string; priority: number },
-    targets: { id: string; attempts: number }[],
+    targets: { id: string; attempts: number; zones?: string | null }[],
   ): Promise<void> {
     await this.registerPool(pool);
     const queue = this.held(pool);
@@ -230,7 +239,7 @@ export class Queues implements OnModuleDestroy {
       await queue.addBulk(
         targets.slice(i, i + 1_000).map((t) => ({
           name: 't',
-          data: compactId(autocall.id),
+          data: heldJobData(autocall.id, t.zones),
           opts: { jobId: heldJobId(t.id, t.attempts), priority: bullPriority(autocall.priority) },
         })),
       );

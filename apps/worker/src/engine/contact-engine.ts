@@ -75,6 +75,8 @@ interface LiveContact {
   state: ContactState;
   /** The AutoCall's message for answering machines (null: the tenant's abandon message). */
   machineMessage: string | null;
+  /** The zones its target may be in (targetZonesCode), for its held job if it is tried again; null: not known here. */
+  zones?: string | null;
   waitTimer?: NodeJS.Timeout;
   /** While waitTimer runs: when the caller's wait runs out, and why (an event after it is stepped after it). */
   waitDeadline?: { at: number; reason: 'max_wait' | 'no_agent_within_threshold' };
@@ -118,6 +120,8 @@ export interface NewContact {
   trunkId: string | null;
   /** The AutoCall's answering-machine policy (absent: hang up, no wait for a result). */
   answeringMachine?: { machine: string; machineMessage: string | null; detectionWaitSeconds: number };
+  /** The zones its target may be in (targetZonesCode), carried to the target's next held job. */
+  zones?: string | null;
 }
 
 /**
@@ -248,6 +252,7 @@ export class ContactEngine implements OnModuleInit, OnApplicationShutdown {
         machinePolicy: machinePolicyOf(contact.answeringMachine),
       }),
       machineMessage: contact.answeringMachine?.machineMessage ?? null,
+      zones: contact.zones ?? null,
       queue: Promise.resolve(),
     };
     this.live.set(contactId, live);
@@ -792,6 +797,7 @@ export class ContactEngine implements OnModuleInit, OnApplicationShutdown {
         targetId: contact.targetId,
         priority: contact.priority,
         attempts: contact.state.attempt,
+        zones: contact.zones ?? null,
       },
       { jobId: `r-${contact.targetId}-${contact.state.attempt}`, delay: (retryAfterSeconds * 1000) / this.timeScale },
     );
@@ -825,7 +831,7 @@ export class ContactEngine implements OnModuleInit, OnApplicationShutdown {
     if (returned.target !== 'pending') return;
     const pool = { tenantId: contact.tenantId, skill: contact.skill };
     await this.queues.holdTargets(pool, { id: contact.autocallId, priority: contact.priority }, [
-      { id: contact.targetId, attempts: returned.attempts },
+      { id: contact.targetId, attempts: returned.attempts, zones: contact.zones },
     ]);
     const job = await this.queues.held(pool).getJob(heldJobId(contact.targetId, returned.attempts));
     // At the front of its class (BullMQ's lifo for a prioritized job), as a target put back is.

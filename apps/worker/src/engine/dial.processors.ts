@@ -44,7 +44,9 @@ export class DialProcessors implements OnApplicationBootstrap, OnApplicationShut
   }
 
   private async retry(job: Job<RetryJob>): Promise<void> {
-    const { tenantId, skill, autocallId, targetId, priority, attempts } = job.data;
-    await this.queues.holdTargets({ tenantId, skill }, { id: autocallId, priority }, [{ id: targetId, attempts }]);
+    const { tenantId, skill, autocallId, targetId, priority, attempts, zones } = job.data;
+    await this.queues.holdTargets({ tenantId, skill }, { id: autocallId, priority }, [
+      { id: targetId, attempts, zones },
+    ]);
   }
 }

@@ -13,12 +13,14 @@ import {
   CapacityService,
   ComplianceService,
   CallRecords,
+  DialCandidate,
   DialChecks,
   dialsRefusedTotal,
   effectiveCompliance,
   heldAutocallId,
   HeldTargetJob,
   heldTargetId,
+  heldZones,
   LiveCallsRestorer,
   Pool,
   poolId,
@@ -27,6 +29,8 @@ import {
   historySeconds,
   reservationKind,
   RetryPolicy,
+  targetZonesCode,
+  TenantCompliance,
 } from '@autocall/dialing';
 import { LinesService } from '@autocall/lines';
 import { RedisService } from '@autocall/redis';
@@ -82,6 +86,8 @@ interface AutoCallInfo {
   mode: string;
   /** How its campaign dials now (predictive AutoCalls only; read with `active`). */
   campaign: CampaignPacing;
+  /** Its own calling window (null: the tenant's alone); never changes once stored. */
+  callingWindow: CallingWindow | null;
 }
 
 /**
@@ -453,6 +459,11 @@ export class Dispatcher implements OnApplicationBootstrap, OnApplicationShutdown
   /**
    * One held target: skip it, drop it, or dial it with the reservation made for it. A throw before
    * the contact row exists must not keep the reservation while this worker lives.
+   *
+   * When the guards can be judged before the target is read (its job carries its zones, no guard
+   * needs the number's recent calls, no call-stop check asks a service), they are, and the read and
+   * the dial are one statement (readAndDial): a target the read finds not dialable is not dialed,
+   * and is then handled from that read as any other.
    */
   private async process(
     pool: Pool,
@@ -466,19 +477,88 @@ export class Dispatcher implements OnApplicationBootstrap, OnApplicationShutdown
     let started = false;
     // Every way out says how it went, so that the dial taken next never waits for ever.
     let outcome: InsertOutcome = 'stored';
+    const agentId = reservation?.ok ? reservation.agentId : null;
+    // A predictive reservation that does not become a dial gives its budget back, so that held
+    // or vanished targets at the head cannot use up what the pacer allowed.
+    // The drain may have stopped at this reservation (it took the last line or agent): what it
+    // gives back is taken again by one more pass (`again`), unless the drain stops for a refusal.
+    const release = async (retake = true) => {
+      if (!contactId) return;
+      await this.capacity.releaseUndialed(pool.tenantId, contactId);
+      if (retake) state.again = true;
+    };
+    const place = async (target: DialCandidate, attempt: number, trunkId: string | null, zones: string | null) => {
+      started = true;
+      // Stored with its line: the dial taken next may store its own (placing the call need not wait).
+      turn.settle('stored');
+      await this.engine.place(contactId!, {
+        tenantId: pool.tenantId,
+        autocallId: target.autocallId,
+        targetId: target.targetId,
+        skill: pool.skill,
+        attempt,
+        phoneNumber: target.phoneNumber!,
+        callerId: target.autocall.callerId,
+        priority: target.autocall.priority,
+        retry: target.autocall.retry as RetryPolicy,
+        ringTimeoutSeconds: target.autocall.ringTimeoutSeconds,
+        mode: target.autocall.mode,
+        trunkId,
+        answeringMachine: target.autocall,
+        zones,
+      });
+      this.recordDial(state);
+      await job.moveToCompleted('dialed', token, false);
+    };
+    // Redis admitted a dial that PostgreSQL, which decides, refused: its view was stale; or no
+    // trunk has a free channel and a call-rate token now (Redis does not keep trunks).
+    const refused = async (refusal: BoundRefusal) => {
+      state.refused = true;
+      outcome = 'put_back';
+      dialsRefusedTotal.inc({ tenant: pool.tenantId, reason: refusal });
+      // Back at its place before its reservation is given back: Redis sees room again only once
+      // this target is at the head again.
+      await this.putBack(job, token);
+      await release(false);
+      turn.settle(outcome);
+      if (refusal === 'no_free_trunk') this.wakeWhenTrunksMayHaveRoom(pool);
+      else await this.repairAfterRefusal(pool.tenantId, refusal, agentId);
+    };
     try {
-      // The target, its AutoCall, the call stops and the number's recent calls: one read.
       const compliance = await this.compliance.compliance(pool.tenantId);
-      const target = await this.records.candidate(heldTargetId(job.id!), historySeconds(compliance));
-      // A predictive reservation that does not become a dial gives its budget back, so that held
-      // or vanished targets at the head cannot use up what the pacer allowed.
-      // The drain may have stopped at this reservation (it took the last line or agent): what it
-      // gives back is taken again by one more pass (`again`), unless the drain stops for a refusal.
-      const release = async (retake = true) => {
-        if (!contactId) return;
-        await this.capacity.releaseUndialed(pool.tenantId, contactId);
-        if (retake) state.again = true;
-      };
+      const autocallId = heldAutocallId(job.data);
+      const judged = contactId && reservation?.ok ? this.guardsAllowBeforeRead(compliance, job.data) : false;
+      if (judged && (await turn.after) === 'put_back') {
+        // An earlier target taken with this one went back: this one goes back behind it.
+        outcome = 'put_back';
+        await release(false);
+        await this.putBack(job, token);
+        return;
+      }
+      // The target, its AutoCall, the call stops and the number's recent calls: one read; with the
+      // dial in the same statement when the guards were judged already.
+      const read = await this.records.readAndDial(
+        heldTargetId(job.id!),
+        historySeconds(compliance),
+        judged
+          ? {
+              contactId: contactId!,
+              autocallId,
+              skill: pool.skill,
+              agentId,
+              placedBy: this.identity.id,
+            }
+          : null,
+      );
+      if (read.dialed?.result === 'dialing') {
+        await place(read.candidate!, read.dialed.attempt, read.dialed.trunkId, heldZones(job.data));
+        return;
+      }
+      if (read.dialed) {
+        await refused(read.dialed.result);
+        return;
+      }
+      const target = read.candidate;
       if (!target || target.status !== 'pending' || target.autocall.status !== 'active') {
         await release();
         await job.moveToCompleted('gone', token, false);
@@ -558,40 +638,10 @@ export class Dispatcher implements OnApplicationBootstrap, OnApplicationShutdown
         return;
       }
       if (dialed.result !== 'dialing') {
-        // Redis admitted a dial that PostgreSQL, which decides, refused: its view was stale; or no
-        // trunk has a free channel and a call-rate token now (Redis does not keep trunks).
-        state.refused = true;
-        outcome = 'put_back';
-        dialsRefusedTotal.inc({ tenant: pool.tenantId, reason: dialed.result });
-        // Back at its place before its reservation is given back: Redis sees room again only once
-        // this target is at the head again.
-        await this.putBack(job, token);
-        await release(false);
-        turn.settle(outcome);
-        if (dialed.result === 'no_free_trunk') this.wakeWhenTrunksMayHaveRoom(pool);
-        else await this.repairAfterRefusal(pool.tenantId, dialed.result, reservation.agentId);
+        await refused(dialed.result);
         return;
       }
-      started = true;
-      // Stored with its line: the dial taken next may store its own (placing the call need not wait).
-      turn.settle('stored');
-      await this.engine.place(contactId, {
-        tenantId: pool.tenantId,
-        autocallId: target.autocallId,
-        targetId: target.targetId,
-        skill: pool.skill,
-        attempt,
-        phoneNumber,
-        callerId: target.autocall.callerId,
-        priority: target.autocall.priority,
-        retry: target.autocall.retry as RetryPolicy,
-        ringTimeoutSeconds: target.autocall.ringTimeoutSeconds,
-        mode: target.autocall.mode,
-        trunkId: dialed.trunkId,
-        answeringMachine: target.autocall,
-      });
-      this.recordDial(state);
-      await job.moveToCompleted('dialed', token, false);
+      await place(target, attempt, dialed.trunkId, targetZonesCode(phoneNumber, target.timeZone));
     } catch (error) {
       if (contactId && !started) await this.capacity.releaseUndialed(pool.tenantId, contactId).catch(() => undefined);
       throw error;
@@ -599,6 +649,20 @@ export class Dispatcher implements OnApplicationBootstrap, OnApplicationShutdown
       // Skipped, gone or held by a guard before its turn: the order is still the earlier dial's.
       void turn.after.then((previous) => turn.settle(previous === 'put_back' ? 'put_back' : outcome));
     }
+  }
+
+  /**
+   * Whether the guards allow the held target's dial, judged before it is read: from the zones its
+   * job carries and its AutoCall's window (an AutoCall's window and checks never change once it is
+   * stored, so this worker's copy is its own). False when they cannot be judged so (no zones, a
+   * guard that needs the number's recent calls, a call-stop check that asks a service) or refuse:
+   * the target is then read first, and the guards judged from the read.
+   */
+  private guardsAllowBeforeRead(compliance: TenantCompliance, data: HeldTargetJob): boolean {
+    const zones = heldZones(data);
+    const autocall = this.autocalls.get(heldAutocallId(data));
+    if (zones === null || !autocall || autocall.checks.callStop) return false;
+    return this.compliance.verdictByZones(compliance, zones, autocall.callingWindow)?.allowed === true;
   }
 
   /**
@@ -685,6 +749,7 @@ export class Dispatcher implements OnApplicationBootstrap, OnApplicationShutdown
       skill: row.skill,
       mode: row.mode,
       campaign: state?.campaign ?? 'predictive',
+      callingWindow: (row.callingWindow as CallingWindow | null) ?? null,
     };
     // AutoCalls come and go; a bounded cache is enough (an evicted one is read again).
     if (this.autocalls.size >= AUTOCALL_CACHE_SIZE) this.autocalls.delete(this.autocalls.keys().next().value!);

@@ -2,7 +2,7 @@ import { Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } fro
 import { AgentSessionsService, LiveViewPart, LiveViewRebuilder } from '@autocall/agents';
 import { AppConfig } from '@autocall/config';
 import { IdempotentRequests, PrismaService } from '@autocall/database';
-import { CapacityService, CallRecords, Queues } from '@autocall/dialing';
+import { CapacityService, CallRecords, Queues, targetZonesCode } from '@autocall/dialing';
 import { DispositionsService } from '@autocall/dispositions';
 import { LinesService } from '@autocall/lines';
 import { ContactEngine } from './contact-engine';
@@ -95,9 +95,11 @@ export class EngineKeeper implements LiveViewPart, OnApplicationBootstrap, OnApp
         priority: number;
         attempts: number;
         next_attempt_at: Date | null;
+        phone_number: string | null;
+        time_zone: string | null;
       }[]
     >`
-      SELECT t.id, t.autocall_id, a.skill, a.priority, t.attempts, t.next_attempt_at
+      SELECT t.id, t.autocall_id, a.skill, a.priority, t.attempts, t.next_attempt_at, t.phone_number, t.time_zone
       FROM targets t JOIN autocalls a ON a.id = t.autocall_id
       WHERE a.tenant_id = ${tenantId}::uuid AND a.status = 'active' AND a.mode IN ('sequential', 'predictive')
         AND t.status = 'pending'
@@ -116,6 +118,7 @@ export class EngineKeeper implements LiveViewPart, OnApplicationBootstrap, OnApp
           targetId: target.id,
           priority: target.priority,
           attempts: target.attempts,
+          zones: heldTarget(target).zones,
         },
         { jobId: `r-${target.id}-${target.attempts}`, delay: target.next_attempt_at!.getTime() - now },
       );
@@ -215,9 +218,12 @@ export class EngineKeeper implements LiveViewPart, OnApplicationBootstrap, OnApp
         priority: number;
         attempts: number;
         at: Date;
+        phone_number: string | null;
+        time_zone: string | null;
       }[]
     >`
-      SELECT t.id, t.autocall_id, a.tenant_id, a.skill, a.priority, t.attempts, t.next_attempt_at AS at
+      SELECT t.id, t.autocall_id, a.tenant_id, a.skill, a.priority, t.attempts, t.next_attempt_at AS at,
+             t.phone_number, t.time_zone
       FROM targets t JOIN autocalls a ON a.id = t.autocall_id
       WHERE t.status = 'pending' AND t.next_attempt_at < now() - ${grace} * interval '1 second'
         AND a.status = 'active' AND a.mode IN ('sequential', 'predictive')
@@ -246,6 +252,8 @@ export class EngineKeeper implements LiveViewPart, OnApplicationBootstrap, OnApp
       tenant_id: string;
       skill: string;
       priority: number;
+      phone_number: string | null;
+      time_zone: string | null;
     }[],
   ): Promise<void> {
     const byAutocall = new Map<string, typeof targets>();
@@ -256,7 +264,7 @@ export class EngineKeeper implements LiveViewPart, OnApplicationBootstrap, OnApp
     }
     for (const [id, group] of byAutocall) {
       const { tenant_id: tenantId, skill, priority } = group[0];
-      await this.queues.holdTargets({ tenantId, skill }, { id, priority }, group);
+      await this.queues.holdTargets({ tenantId, skill }, { id, priority }, group.map(heldTarget));
     }
   }
 
@@ -338,9 +346,15 @@ export class EngineKeeper implements LiveViewPart, OnApplicationBootstrap, OnApp
       const pending = await this.prisma.target.findMany({
         where: { autocallId: autocall.id, status: 'pending' },
         orderBy: { position: 'asc' },
-        select: { id: true, attempts: true },
+        select: { id: true, attempts: true, phoneNumber: true, timeZone: true },
       });
-      await this.queues.holdTargets(pool, autocall, pending);
+      await this.queues.holdTargets(
+        pool,
+        autocall,
+        pending.map((t) =>
+          heldTarget({ id: t.id, attempts: t.attempts, phone_number: t.phoneNumber, time_zone: t.timeZone }),
+        ),
+      );
       await this.prisma.autoCall.update({ where: { id: autocall.id }, data: { queuedAt: new Date() } });
       await this.queues.announcePool(pool);
       this.logger.warn(
@@ -409,4 +423,13 @@ export class EngineKeeper implements LiveViewPart, OnApplicationBootstrap, OnApp
       await this.engine.recoverLost(contactId);
     }
   }
+}
+
+/** A pending target as it is held again: with the zones its number may be in (see heldJobData). */
+function heldTarget(t: { id: string; attempts: number; phone_number: string | null; time_zone: string | null }) {
+  return {
+    id: t.id,
+    attempts: t.attempts,
+    zones: t.phone_number === null ? null : targetZonesCode(t.phone_number, t.time_zone),
+  };
 }

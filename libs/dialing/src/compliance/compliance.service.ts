@@ -14,6 +14,7 @@ import {
   numberTimeZones,
   RecentCall,
   REGIME_DEFAULTS,
+  zonesOfCode,
 } from './compliance';
 
 export interface TenantCompliance extends Compliance {
@@ -110,6 +111,22 @@ export class ComplianceService {
       history: historySeconds(compliance) > 0 ? numberHistory(recentCalls ?? [], now) : null,
       now,
     });
+  }
+
+  /**
+   * Checks a held target before its dial from the zones its job carries (targetZonesCode), without
+   * reading it: null when that cannot be done (a guard needs the number's recent calls, or another
+   * zone table wrote the code), and the target is read first.
+   */
+  verdictByZones(
+    compliance: TenantCompliance,
+    zonesCode: string,
+    autocallWindow: CallingWindow | null,
+  ): GuardVerdict | null {
+    if (historySeconds(compliance) > 0) return null;
+    const zones = zonesOfCode(zonesCode, compliance.fallbackTimeZone);
+    if (!zones) return null;
+    return checkGuards({ compliance, autocallWindow, zones, history: null, now: this.clock.now() });
   }
 
   /** Checks one target right before it is dialed. */

@@ -1,4 +1,11 @@
-import { callingWindowVerdict, checkGuards, numberTimeZones, REGIME_DEFAULTS } from './compliance';
+import {
+  callingWindowVerdict,
+  checkGuards,
+  numberTimeZones,
+  REGIME_DEFAULTS,
+  targetZonesCode,
+  zonesOfCode,
+} from './compliance';
 
 const at = (iso: string) => new Date(iso);
 const DAYTIME = { start: '08:00', end: '21:00', days: [1, 2, 3, 4, 5, 6, 7] };
@@ -14,6 +21,32 @@ describe('the zone a number is in', () => {
   it('keeps every zone a prefix may span', () => {
     const zones = numberTimeZones('+15555551234')!;
     expect(zones).toEqual(expect.arrayContaining(['America/New_York', 'America/Los_Angeles', 'Pacific/Honolulu']));
+  });
+});
+
+describe("the zones a held target's job carries", () => {
+  it("are its number's, or its own when it names one, read back as zone names", () => {
+    expect(zonesOfCode(targetZonesCode('+81312345678', null), 'UTC')).toEqual(['Asia/Tokyo']);
+    expect(zonesOfCode(targetZonesCode('+81312345678', 'Europe/London'), 'UTC')).toEqual(['Europe/London']);
+    expect(zonesOfCode(targetZonesCode('+15555551234', null), 'UTC')).toEqual(numberTimeZones('+15555551234'));
+  });
+
+  it('are a few characters, with no digit of the number', () => {
+    const code = targetZonesCode('+14155551234', null);
+    expect(code.length).toBeLessThanOrEqual(8);
+    expect(code).not.toContain('4155551234');
+  });
+
+  it("name a zone the table lacks by its name, and none as the tenant's fallback", () => {
+    expect(zonesOfCode(targetZonesCode('+81312345678', 'Etc/GMT+5'), 'UTC')).toEqual(['Etc/GMT+5']);
+    // +999: no country, no zone: the fallback zone given when the code is read.
+    expect(zonesOfCode(targetZonesCode('+999123456', null), 'Europe/Paris')).toEqual(['Europe/Paris']);
+  });
+
+  it('are not read when another zone table wrote them', () => {
+    const code = targetZonesCode('+81312345678', null);
+    expect(zonesOfCode(`zzzz${code.slice(code.indexOf(':'))}`, 'UTC')).toBeNull();
+    expect(zonesOfCode('57', 'UTC')).toBeNull();
   });
 });
 

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { isTimeZone, localTimeAt } from '@autocall/common';
 import { PREFIX_TIME_ZONES, TIME_ZONES } from './number-time-zones.data';
 
@@ -92,6 +93,35 @@ export function numberTimeZones(e164: string): string[] | null {
     if (zones) return zones.map((i) => TIME_ZONES[i]);
   }
   return null;
+}
+
+/**
+ * Names the zone table this build was generated with: a held job's zones are written as indexes
+ * into TIME_ZONES, which a newer libphonenumber map may reorder, so each code says which table
+ * it indexes and a code of another table is not read (the target is read from PostgreSQL).
+ */
+const ZONE_TABLE_TAG = createHash('sha256').update(TIME_ZONES.join(',')).digest('hex').slice(0, 4);
+let zoneIndexes: Map<string, number> | undefined;
+
+/**
+ * The zones a target may be in, as its held job carries them (no number: the zones it implies),
+ * so that its calling window can be judged before its dial without reading it first: the
+ * target's own zone, else its number's, as indexes into the zone table (a zone the table lacks by
+ * its name); none (`<tag>:`) when neither names one, for the tenant's fallback zone at the dial.
+ */
+export function targetZonesCode(phoneNumber: string, timeZone: string | null): string {
+  zoneIndexes ??= new Map(TIME_ZONES.map((zone, i) => [zone, i]));
+  const zones = timeZone ? [timeZone] : (numberTimeZones(phoneNumber) ?? []);
+  return `${ZONE_TABLE_TAG}:${zones.map((zone) => zoneIndexes!.get(zone) ?? zone).join(',')}`;
+}
+
+/** The zones a targetZonesCode names (the fallback when none); null if another zone table wrote it. */
+export function zonesOfCode(code: string, fallbackTimeZone: string): string[] | null {
+  const colon = code.indexOf(':');
+  if (colon < 0 || code.slice(0, colon) !== ZONE_TABLE_TAG) return null;
+  const list = code.slice(colon + 1);
+  if (!list) return [fallbackTimeZone];
+  return list.split(',').map((part) => (/^\d+$/.test(part) ? TIME_ZONES[Number(part)] : part));
 }
 
 export function isValidTimeZone(zone: string): boolean {
