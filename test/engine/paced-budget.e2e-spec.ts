@@ -70,6 +70,21 @@ describe('the predictive budget', () => {
     );
   });
 
+  it('gets back a unit from a dial its reserver would have placed itself, released undialed', async () => {
+    await decide(2, later(600));
+    const id = '00000000-0000-7000-8000-000000000005';
+    expect(await capacity.reservePaced(tenant.tenantId, id, 'sales', checks, 'worker-x', true)).toEqual({
+      ok: true,
+      agentId: null,
+    });
+    expect(await budget()).toBe(1);
+    expect(await capacity.releaseUndialed(tenant.tenantId, id)).toBe(true);
+    expect(await budget()).toBe(2);
+    expect(await api.redis.hget(`${api.config.get('REDIS_KEY_PREFIX')}:{${tenant.tenantId}}:lines`, 'reserved')).toBe(
+      '0',
+    );
+  });
+
   it('sets a group’s budgets from one decision less the dials the whole group placed since its snapshot', async () => {
     const store = api.app.get(PacingStore);
     const tag = `${api.config.get('REDIS_KEY_PREFIX')}:{${tenant.tenantId}}`;

@@ -61,6 +61,24 @@ describe('a reservation and the room it leaves', () => {
     });
   });
 
+  it('counts the line of a dial its reserver places itself in use at once, and one placed by another once placed', async () => {
+    const tenant = await tenantWith(4, ['a1', 'a2']);
+    const usage = () => lines.usage(tenant.tenantId);
+    const [own, others] = [contact(), contact()];
+    // The dispatcher's own dial: in use from the reservation on, no word to Redis at the dial.
+    expect(await capacity.reserve(tenant.tenantId, own, 'sales', withAgents, 'w1', true)).toMatchObject({ ok: true });
+    expect(await usage()).toMatchObject({ inUse: { outbound: 1 }, reserved: 0, free: 3 });
+    // An immediate dial the API reserved: reserved until the worker that places it says so.
+    expect(await capacity.reserve(tenant.tenantId, others, 'sales', withAgents, 'api')).toMatchObject({ ok: true });
+    expect(await usage()).toMatchObject({ inUse: { outbound: 1 }, reserved: 1, free: 2 });
+    expect(await capacity.reassert(tenant.tenantId, others, 'w2')).toBe(true);
+    expect(await usage()).toMatchObject({ inUse: { outbound: 2 }, reserved: 0, free: 2 });
+    // Released, as an end or an undialed reservation releases them: nothing is left counted.
+    expect(await capacity.releaseUndialed(tenant.tenantId, own)).toBe(true);
+    expect(await capacity.release(tenant.tenantId, others)).toBe(true);
+    expect(await usage()).toMatchObject({ inUse: { outbound: 0 }, reserved: 0, free: 4 });
+  });
+
   it('leaves room when only the AutoCall’s own reserve refused', async () => {
     const tenant = await tenantWith(2, ['a1', 'a2']);
     const reserve = (checks: DialChecks) => capacity.reserve(tenant.tenantId, contact(), 'sales', checks, 'w1');

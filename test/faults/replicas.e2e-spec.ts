@@ -148,7 +148,7 @@ describe('two API replicas, three workers, one of them killed', () => {
         const owners = await Promise.all(
           (await engine.api.redis.zrange(`${tag}:contacts`, '0', '-1')).map(async (id) => {
             const [owner, placed] = await engine.api.redis.hmget(`${tag}:contact:${id}`, 'owner', 'placed');
-            return placed === '1' ? owner : null;
+            return placed !== null && placed !== '0' ? owner : null;
           }),
         );
         return engine.workers.find((w) => owners.filter((o) => o?.includes(`-${w.pid}-`)).length >= 3);

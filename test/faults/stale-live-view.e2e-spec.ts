@@ -103,7 +103,8 @@ describe('a live view in Redis that is wrong', () => {
       local forgotten = 0
       for i = 2, #ARGV do
         local key = ARGV[1] .. ':contact:' .. ARGV[i]
-        if redis.call('HGET', key, 'placed') == '1' then
+        local placed = redis.call('HGET', key, 'placed')
+        if placed == '1' or placed == 's' then
           redis.call('DEL', key)
           redis.call('ZREM', KEYS[1], ARGV[i])
           forgotten = forgotten + 1

@@ -7,7 +7,9 @@
  *   lines                HASH capacity, reserved (lines taken for dials not yet placed)
  *   inbound              STRING inbound calls in progress, as reported (expires unless refreshed)
  *   contacts             ZSET live outbound contact ids (score: reservation time, Redis's clock); one line each
- *   contact:<id>         HASH agent (reserved agent id or ''), skill, owner (worker), placed
+ *   contact:<id>         HASH agent (reserved agent id or ''), skill, owner (worker), placed: '0'
+ *                        reserved (its line counted in `reserved`), 's' reserved by the worker that
+ *                        places it itself (its line counted in use at once), '1' placed (REASSERT)
  *   available:<skill>    ZSET available, unreserved agents (score: available since)
  *   agent:<id>           HASH state, skills, since, reservedFor (libs/agents AgentLiveView)
  *   waiting:<skill>      ZSET answered contacts waiting for an agent (score: answered at)
@@ -99,7 +101,9 @@ end
 /**
  * Reserve a line, and an agent when the agent check is on, for one dial. The bounds:
  * capacity − inbound − outbound − lineReserve ≥ 1 and available − waiting − agentReserve ≥ 1.
- * KEYS: lines, contacts. ARGV: tag, contact, skill, lineReserve, agentCheck (1|0), agentReserve, now, owner.
+ * KEYS: lines, contacts. ARGV: tag, contact, skill, lineReserve, agentCheck (1|0), agentReserve, now, owner,
+ * placesItself (1: the owner places the dial itself, within milliseconds, so its line counts as in
+ * use from now on and no word is needed at the dial; 0: another process places it, see REASSERT).
  * Returns {1, agentId or '', next} or {0, 'no_free_line' | 'no_free_agent' | 'lines_unknown', next}:
  * `next` says what a next dial of the pool could find after this answer, whatever its AutoCall's
  * reserves (`ROOM_AFTER`): 'no_line', 'no_agent' (a line, but no agent for a dial that checks
@@ -132,9 +136,10 @@ if agent_check == '1' then
   free = free_agents()
   if free - agent_reserve < 1 then return {0, 'no_free_agent', next_room(lines, free)} end
 end
+local placed = ARGV[9] == '1' and 's' or '0'
 redis.call('ZADD', KEYS[2], redis_ms(), contact)
-redis.call('HINCRBY', KEYS[1], 'reserved', 1)
-redis.call('HSET', contact_key, 'agent', '', 'skill', skill, 'owner', ARGV[8], 'placed', '0')
+if placed == '0' then redis.call('HINCRBY', KEYS[1], 'reserved', 1) end
+redis.call('HSET', contact_key, 'agent', '', 'skill', skill, 'owner', ARGV[8], 'placed', placed)
 if agent_check == '1' then agent = take_agent(tag, skill, contact) end
 return {1, agent, next_room(lines - 1, free and free - 1)}
 `;
@@ -166,7 +171,7 @@ return {1, agent}
 /**
  * Reserve a line for a predictive dial: no agent is reserved (the pacer dials ahead of agents);
  * the dial spends one unit of the budget the pacing leader set for the pool, while it is fresh.
- * KEYS: lines, contacts. ARGV: tag, contact, skill, lineReserve, now, owner.
+ * KEYS: lines, contacts. ARGV: tag, contact, skill, lineReserve, now, owner, placesItself (as RESERVE_DIAL's).
  * Returns {1, ''} or {0, 'no_free_line' | 'pacing' | 'lines_unknown'}.
  */
 export const RESERVE_PACED_DIAL = `${REDIS_MS}
@@ -185,10 +190,11 @@ local redis_now = tonumber(time[1]) * 1000 + math.floor(tonumber(time[2]) / 1000
 if tonumber(budget[1] or '0') < 1 or tonumber(budget[2] or '0') < redis_now then return {0, 'pacing'} end
 redis.call('HINCRBY', pace, 'budget', -1)
 redis.call('HINCRBY', pace, 'dialed', 1)
+local placed = ARGV[7] == '1' and 's' or '0'
 redis.call('ZADD', KEYS[2], redis_ms(), contact)
-redis.call('HINCRBY', KEYS[1], 'reserved', 1)
+if placed == '0' then redis.call('HINCRBY', KEYS[1], 'reserved', 1) end
 -- Which budget the dial was taken from (its end is unique to one decision of the leader).
-redis.call('HSET', contact_key, 'agent', '', 'skill', skill, 'owner', ARGV[6], 'placed', '0', 'pace', budget[2])
+redis.call('HSET', contact_key, 'agent', '', 'skill', skill, 'owner', ARGV[6], 'placed', placed, 'pace', budget[2])
 redis.call('ZADD', tag .. ':paced:' .. skill, now, contact)
 return {1, ''}
 `;
@@ -223,13 +229,15 @@ export const RELEASE_CONTACT = `${FREE_AGENT}${RELEASE_BODY}`;
  * its unit back to the budget it was taken from, if that budget still stands (the pacing leader has
  * not decided since: a new decision already counted it as a dial, and a refund then would grant one
  * dial more than decided). The pool's count of paced dials is never lowered, so no decision can
- * over-grant. KEYS: lines, contacts. ARGV: tag, contact.
+ * over-grant, and a dial placed ('1') gives nothing back. A dial its reserver places itself ('s')
+ * is never marked placed: its reserver releases it undialed only if its dial was never stored.
+ * KEYS: lines, contacts. ARGV: tag, contact.
  */
 export const RELEASE_UNDIALED = `${FREE_AGENT}
 do
   local key = ARGV[1] .. ':contact:' .. ARGV[2]
   local fields = redis.call('HMGET', key, 'placed', 'skill', 'pace')
-  if fields[1] == '0' and fields[3] then
+  if fields[1] ~= '1' and fields[3] then
     local pace = ARGV[1] .. ':pace:' .. fields[2]
     if redis.call('HGET', pace, 'budgetUntil') == fields[3] then redis.call('HINCRBY', pace, 'budget', 1) end
   end
@@ -368,8 +376,8 @@ return returned
 `;
 
 /**
- * The worker holding a call says so: when it places it (its line moves from reserved to in use:
- * the dial has left AutoCall), and at every keeper pass (after a Redis loss). Only an existing
+ * The worker holding a call says so: when it places a call another process reserved (its line
+ * moves from reserved to in use: the dial has left AutoCall), and after a Redis loss. Only an existing
  * contact is touched: re-creating one that was just released would leave a phantom line in use.
  * Which worker places a call is PostgreSQL's to decide (contacts.placed_by); this is its cache.
  * KEYS: lines, contacts. ARGV: tag, contact, owner. Returns 1 when the contact exists.

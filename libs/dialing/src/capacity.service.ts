@@ -126,6 +126,7 @@ export class CapacityService {
     skill: string,
     checks: DialChecks,
     owner: string,
+    placesItself = false,
   ): Promise<Reservation> {
     const [ok, value, next] = await this.client.reserveDial(
       this.lines(tenantId),
@@ -138,13 +139,24 @@ export class CapacityService {
       String(checks.freeAgents?.reserve ?? 0),
       String(Date.now()),
       owner,
+      placesItself ? '1' : '0',
     );
     if (ok === 1) return { ok: true, agentId: value || null, next };
     return { ok: false, reason: value as 'no_free_line' | 'no_free_agent' | 'lines_unknown', next };
   }
 
-  /** A line for a predictive dial, within the budget the pool's pacing leader set. */
-  async reservePaced(tenantId: string, contactId: string, skill: string, checks: DialChecks, owner: string) {
+  /**
+   * A line for a predictive dial, within the budget the pool's pacing leader set. `placesItself`:
+   * the owner places the dial (the dispatcher), so its line counts as in use at once (RESERVE_DIAL).
+   */
+  async reservePaced(
+    tenantId: string,
+    contactId: string,
+    skill: string,
+    checks: DialChecks,
+    owner: string,
+    placesItself = false,
+  ) {
     const [ok, value] = await this.client.reservePacedDial(
       this.lines(tenantId),
       this.contacts(tenantId),
@@ -154,6 +166,7 @@ export class CapacityService {
       String(checks.freeLines?.reserve ?? 0),
       String(Date.now()),
       owner,
+      placesItself ? '1' : '0',
     );
     if (ok === 1) return { ok: true, agentId: null } as const;
     return { ok: false, reason: value as 'no_free_line' | 'pacing' | 'lines_unknown' } as const;

@@ -122,6 +122,11 @@ export interface NewContact {
   answeringMachine?: { machine: string; machineMessage: string | null; detectionWaitSeconds: number };
   /** The zones its target may be in (targetZonesCode), carried to the target's next held job. */
   zones?: string | null;
+  /**
+   * Reserved by this worker with its line in use from the reservation on (RESERVE_DIAL's
+   * placesItself: the dispatcher's dials): Redis already says what placing it would say.
+   */
+  reservedAsPlaced?: boolean;
 }
 
 /**
@@ -259,9 +264,9 @@ export class ContactEngine implements OnModuleInit, OnApplicationShutdown {
     try {
       // PostgreSQL decided who places it (the dispatcher's dial was stored with this worker's
       // claim, a queued dial was claimed above); Redis's view learns it, and that the line is in
-      // use now. A reservation lost with Redis comes back from PostgreSQL in the rebuild. (Waits out
-      // a Redis outage.)
-      await this.capacity.reassert(contact.tenantId, contactId, this.identity.id);
+      // use now, unless this worker's own reservation said so already. A reservation lost with
+      // Redis comes back from PostgreSQL in the rebuild. (Waits out a Redis outage.)
+      if (!contact.reservedAsPlaced) await this.capacity.reassert(contact.tenantId, contactId, this.identity.id);
     } catch (error) {
       // Not placed: this worker must not look as if it held the call; its keeper places it at a
       // later pass (keepOwnContacts: the claim is this worker's).

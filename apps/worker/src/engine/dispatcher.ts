@@ -447,13 +447,15 @@ export class Dispatcher implements OnApplicationBootstrap, OnApplicationShutdown
     // of a campaign at its abandon cap dial progressively until it is back under the target: an
     // agent reserved for each (one dial per free agent, none ahead), at their place in the queue.
     if (reservationKind(autocall.mode, autocall.campaign) === 'paced')
-      return this.capacity.reservePaced(pool.tenantId, contactId, pool.skill, autocall.checks, this.identity.id);
+      return this.capacity.reservePaced(pool.tenantId, contactId, pool.skill, autocall.checks, this.identity.id, true);
     const checks: DialChecks =
       autocall.mode === 'predictive'
         ? { ...autocall.checks, freeAgents: autocall.checks.freeAgents ?? { reserve: 0 } }
         : autocall.checks;
     if (!checks.freeAgents) this.agentlessPools.add(poolId(pool));
-    return this.capacity.reserve(pool.tenantId, contactId, pool.skill, checks, this.identity.id);
+    // This worker places what it reserves: the line counts as in use from the reservation on, and
+    // the dial needs no word to Redis (ContactEngine.place, `reservedAsPlaced`).
+    return this.capacity.reserve(pool.tenantId, contactId, pool.skill, checks, this.identity.id, true);
   }
 
   /**
@@ -506,6 +508,7 @@ export class Dispatcher implements OnApplicationBootstrap, OnApplicationShutdown
         trunkId,
         answeringMachine: target.autocall,
         zones,
+        reservedAsPlaced: true,
       });
       this.recordDial(state);
       await job.moveToCompleted('dialed', token, false);
