@@ -79,6 +79,42 @@ describe('a reservation and the room it leaves', () => {
     expect(await usage()).toMatchObject({ inUse: { outbound: 0 }, reserved: 0, free: 4 });
   });
 
+  it('takes a released contact out of the waiting callers and the pacer’s dials it was in, restored or not', async () => {
+    const tenant = await tenantWith(6, []);
+    const tag = `${api.config.get('REDIS_KEY_PREFIX')}:{${tenant.tenantId}}`;
+    const noAgents: DialChecks = { ...withAgents, freeAgents: null };
+    const answeredAt = new Date('2026-01-01T00:00:05Z');
+    // A caller who waited for an agent, one restored as waiting, and a restored predictive dial.
+    const [waited, restoredWaiting, restoredPaced] = [contact(), contact(), contact()];
+    await capacity.reserve(tenant.tenantId, waited, 'sales', noAgents, 'w1', true);
+    await capacity.enterWaiting(tenant.tenantId, waited, 'sales', answeredAt, 'w1');
+    const restored = { skill: 'sales', agentId: null, placedBy: 'w1' };
+    await capacity.restore(tenant.tenantId, {
+      ...restored,
+      id: restoredWaiting,
+      status: 'waiting',
+      answeredAt,
+      predictive: false,
+    });
+    await capacity.restore(tenant.tenantId, {
+      ...restored,
+      id: restoredPaced,
+      status: 'ringing',
+      answeredAt: null,
+      predictive: true,
+    });
+    expect(await api.redis.zrange(`${tag}:waiting:sales`, '0', '-1')).toEqual(
+      expect.arrayContaining([waited, restoredWaiting]),
+    );
+    expect(await api.redis.zrange(`${tag}:paced:sales`, '0', '-1')).toEqual([restoredPaced]);
+
+    for (const id of [waited, restoredWaiting, restoredPaced])
+      expect(await capacity.release(tenant.tenantId, id)).toBe(true);
+    expect(await api.redis.zcard(`${tag}:waiting:sales`)).toBe(0);
+    expect(await api.redis.zcard(`${tag}:paced:sales`)).toBe(0);
+    expect(await lines.usage(tenant.tenantId)).toMatchObject({ inUse: { outbound: 0 }, reserved: 0, free: 6 });
+  });
+
   it('leaves room when only the AutoCall’s own reserve refused', async () => {
     const tenant = await tenantWith(2, ['a1', 'a2']);
     const reserve = (checks: DialChecks) => capacity.reserve(tenant.tenantId, contact(), 'sales', checks, 'w1');

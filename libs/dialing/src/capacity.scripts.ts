@@ -9,7 +9,9 @@
  *   contacts             ZSET live outbound contact ids (score: reservation time, Redis's clock); one line each
  *   contact:<id>         HASH agent (reserved agent id or ''), skill, owner (worker), placed: '0'
  *                        reserved (its line counted in `reserved`), 's' reserved by the worker that
- *                        places it itself (its line counted in use at once), '1' placed (REASSERT)
+ *                        places it itself (its line counted in use at once), '1' placed (REASSERT);
+ *                        paced '1' while among the pacer's dials, waited '1' once among the waiting
+ *                        (so that a release removes it only from the sets it may be in)
  *   available:<skill>    ZSET available, unreserved agents (score: available since)
  *   agent:<id>           HASH state, skills, since, reservedFor (libs/agents AgentLiveView)
  *   waiting:<skill>      ZSET answered contacts waiting for an agent (score: answered at)
@@ -82,9 +84,10 @@ local function free_agent(tag, agent, contact, own_skill)
 end
 `;
 
-// Takes the longest-idle available agent of a skill out of every skill it has, for `contact`.
+// Takes the longest-idle available agent of a skill out of every skill it has, for `contact`
+// (whose hash names the agent, unless `write_contact` is false: its caller writes the hash itself).
 const TAKE_AGENT = `
-local function take_agent(tag, skill, contact)
+local function take_agent(tag, skill, contact, write_contact)
   local popped = redis.call('ZPOPMIN', tag .. ':available:' .. skill)
   if #popped == 0 then return nil end
   local agent = popped[1]
@@ -93,7 +96,7 @@ local function take_agent(tag, skill, contact)
     redis.call('ZREM', tag .. ':available:' .. s, agent)
   end
   redis.call('HSET', key, 'reservedFor', contact)
-  redis.call('HSET', tag .. ':contact:' .. contact, 'agent', agent)
+  if write_contact ~= false then redis.call('HSET', tag .. ':contact:' .. contact, 'agent', agent) end
   return agent
 end
 `;
@@ -139,8 +142,8 @@ end
 local placed = ARGV[9] == '1' and 's' or '0'
 redis.call('ZADD', KEYS[2], redis_ms(), contact)
 if placed == '0' then redis.call('HINCRBY', KEYS[1], 'reserved', 1) end
-redis.call('HSET', contact_key, 'agent', '', 'skill', skill, 'owner', ARGV[8], 'placed', placed)
-if agent_check == '1' then agent = take_agent(tag, skill, contact) end
+if agent_check == '1' then agent = take_agent(tag, skill, contact, false) or '' end
+redis.call('HSET', contact_key, 'agent', agent, 'skill', skill, 'owner', ARGV[8], 'placed', placed)
 return {1, agent, next_room(lines - 1, free and free - 1)}
 `;
 
@@ -194,7 +197,7 @@ local placed = ARGV[7] == '1' and 's' or '0'
 redis.call('ZADD', KEYS[2], redis_ms(), contact)
 if placed == '0' then redis.call('HINCRBY', KEYS[1], 'reserved', 1) end
 -- Which budget the dial was taken from (its end is unique to one decision of the leader).
-redis.call('HSET', contact_key, 'agent', '', 'skill', skill, 'owner', ARGV[6], 'placed', placed, 'pace', budget[2])
+redis.call('HSET', contact_key, 'agent', '', 'skill', skill, 'owner', ARGV[6], 'placed', placed, 'pace', budget[2], 'paced', '1')
 redis.call('ZADD', tag .. ':paced:' .. skill, now, contact)
 return {1, ''}
 `;
@@ -205,12 +208,12 @@ local tag, contact = ARGV[1], ARGV[2]
 local key = tag .. ':contact:' .. contact
 local removed = redis.call('ZREM', KEYS[2], contact)
 if redis.call('EXISTS', key) == 0 then return {removed} end
-local fields = redis.call('HMGET', key, 'agent', 'skill', 'placed')
+local fields = redis.call('HMGET', key, 'agent', 'skill', 'placed', 'paced', 'waited')
 if fields[3] == '0' then redis.call('HINCRBY', KEYS[1], 'reserved', -1) end
 local _, woken = free_agent(tag, fields[1], contact, fields[2])
 if fields[2] then
-  redis.call('ZREM', tag .. ':waiting:' .. fields[2], contact)
-  redis.call('ZREM', tag .. ':paced:' .. fields[2], contact)
+  if fields[5] then redis.call('ZREM', tag .. ':waiting:' .. fields[2], contact) end
+  if fields[4] then redis.call('ZREM', tag .. ':paced:' .. fields[2], contact) end
 end
 redis.call('DEL', key)
 return {1, unpack(woken)}
@@ -250,12 +253,12 @@ ${RELEASE_BODY}`;
  */
 export const RELEASE_AGENT = `${FREE_AGENT}
 local key = ARGV[1] .. ':contact:' .. ARGV[2]
-local agent = redis.call('HGET', key, 'agent')
-local skill = redis.call('HGET', key, 'skill')
-if redis.call('EXISTS', key) == 1 then
+local fields = redis.call('HMGET', key, 'agent', 'skill', 'paced')
+local agent, skill = fields[1], fields[2]
+if skill then
   redis.call('HSET', key, 'agent', '')
   -- Answered (by a machine): no longer a dial in flight for the pacer.
-  redis.call('ZREM', ARGV[1] .. ':paced:' .. (skill or ''), ARGV[2])
+  if fields[3] then redis.call('ZREM', ARGV[1] .. ':paced:' .. skill, ARGV[2]) end
 end
 local freed, woken = free_agent(ARGV[1], agent, ARGV[2], skill)
 return {freed, unpack(woken)}
@@ -294,7 +297,9 @@ return taken or false
  * callers of the tenant. ARGV: tag, contact, skill, answeredAt, owner (worker), lease (ms).
  */
 export const ENTER_WAITING = `${REDIS_MS}
-if redis.call('EXISTS', ARGV[1] .. ':contact:' .. ARGV[2]) == 0 then return 0 end
+local key = ARGV[1] .. ':contact:' .. ARGV[2]
+if redis.call('EXISTS', key) == 0 then return 0 end
+redis.call('HSET', key, 'waited', '1')
 redis.call('ZADD', ARGV[1] .. ':owners', redis_ms() + tonumber(ARGV[6]), ARGV[5])
 redis.call('ZREM', ARGV[1] .. ':paced:' .. ARGV[3], ARGV[2])
 redis.call('ZADD', ARGV[1] .. ':waiting:' .. ARGV[3], 'NX', ARGV[4], ARGV[2])
@@ -411,6 +416,7 @@ local key = tag .. ':contact:' .. contact
 if redis.call('EXISTS', key) == 1 then return 0 end
 redis.call('ZADD', KEYS[1], 'NX', now, contact)
 local reserved = ''
+local marks = {}
 if status == 'dialing' or status == 'ringing' then
   if agent ~= '' then
     local agent_key = tag .. ':agent:' .. agent
@@ -424,11 +430,16 @@ if status == 'dialing' or status == 'ringing' then
     end
   end
   -- (The pacer's in-flight times are the dispatchers' clocks, as RESERVE_PACED_DIAL writes them.)
-  if ARGV[7] == '1' then redis.call('ZADD', tag .. ':paced:' .. skill, 'NX', ARGV[8], contact) end
+  if ARGV[7] == '1' then
+    redis.call('ZADD', tag .. ':paced:' .. skill, 'NX', ARGV[8], contact)
+    marks = {'paced', '1'}
+  end
 elseif status == 'waiting' and ARGV[6] ~= '' then
   redis.call('ZADD', tag .. ':waiting:' .. skill, 'NX', ARGV[6], contact)
+  marks = {'waited', '1'}
 end
-redis.call('HSET', key, 'agent', reserved, 'skill', skill, 'owner', ARGV[9] ~= '' and ARGV[9] or 'unknown', 'placed', '1', 'restoredAt', now)
+redis.call('HSET', key, 'agent', reserved, 'skill', skill, 'owner', ARGV[9] ~= '' and ARGV[9] or 'unknown', 'placed', '1',
+  'restoredAt', now, unpack(marks))
 return 1
 `;
 
