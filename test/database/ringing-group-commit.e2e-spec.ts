@@ -15,17 +15,20 @@ describe('ringing written for many calls in one statement', () => {
   let client: Client;
   let records: CallRecords;
   let statements: string[] = [];
+  let names: string[] = [];
 
   beforeAll(async () => {
     db = await createSuiteDatabase('ringing_group_commit');
     client = new Client({ connectionString: db.url });
     await client.connect();
     records = new CallRecords({ get: () => db.url } as unknown as AppConfig);
-    // The statements CallRecords sends, to count them.
+    // The statements CallRecords sends, to count them (prepared ones come as {name, text, values}).
     const pool = (records as unknown as { pool: Pool }).pool;
     const query = pool.query.bind(pool) as (...args: unknown[]) => Promise<unknown>;
     (pool as unknown as { query: (...args: unknown[]) => Promise<unknown> }).query = (...args: unknown[]) => {
-      statements.push(String(args[0]));
+      const sent = args[0] as string | { name?: string; text: string };
+      statements.push(typeof sent === 'string' ? sent : sent.text);
+      if (typeof sent !== 'string' && sent.name) names.push(sent.name);
       return query(...args);
     };
   });
@@ -76,6 +79,26 @@ describe('ringing written for many calls in one statement', () => {
 
   const ringing = (contactId: string, at: Date, holder = 'worker-a') =>
     records.record({ contactId, to: 'ringing', at, target: { to: 'ringing' }, holder });
+
+  it('sends a statement of the same shape prepared, under one name, whatever its values', async () => {
+    const first = await dialing(1);
+    const second = await dialing(1);
+    names = [];
+    await ringing(first.calls[0].contactId, new Date(Date.UTC(2026, 5, 1, 12, 0, 0)));
+    await ringing(second.calls[0].contactId, new Date(Date.UTC(2026, 5, 1, 12, 0, 1)), 'worker-a');
+    expect(names).toHaveLength(2);
+    expect(names[0]).toMatch(/^cr_[0-9a-f]{16}$/);
+    expect(names[1]).toBe(names[0]);
+    // PostgreSQL holds it prepared on the connection that ran it (the pool lends the one released last).
+    const pool = (records as unknown as { pool: Pool }).pool;
+    const connection = await pool.connect();
+    try {
+      const { rows } = await connection.query(`SELECT name FROM pg_prepared_statements`);
+      expect(rows.map((r) => r.name)).toContain(names[0]);
+    } finally {
+      connection.release();
+    }
+  });
 
   it('writes the ringing of calls that ring together in one statement, each with its own time and events', async () => {
     const { autocallId, calls } = await dialing(20);

@@ -1,5 +1,6 @@
+import { createHash } from 'node:crypto';
 import { Injectable, OnModuleDestroy } from '@nestjs/common';
-import { ClientBase, Pool } from 'pg';
+import { ClientBase, Pool, QueryResult, QueryResultRow } from 'pg';
 import {
   AgentRow,
   EngineAgentMove,
@@ -198,6 +199,9 @@ export interface NewTarget {
   contactId: string | null;
 }
 
+/** More statement texts than CallRecords has shapes: a sign of text built per call, not prepared. */
+const MAX_PREPARED_STATEMENTS = 200;
+
 /**
  * The one repository of the call aggregate: every write to targets, contacts and their event
  * tables is a method here (a test keeps it so: call-records-ownership.spec.ts). Each is one SQL
@@ -214,9 +218,31 @@ export class CallRecords implements OnModuleDestroy {
   /** Plain ringing steps (see isPlainRinging) of many calls, written together. */
   private readonly ringing = new GroupCommit((steps: TimelineStep[]) => this.recordRinging(steps));
 
+  /** Each statement text's name (see prepared). */
+  private readonly statementNames = new Map<string, string>();
+
   constructor(config: AppConfig) {
     this.pool = new Pool({ connectionString: config.get('DATABASE_URL'), max: 10 });
     this.pool.on('error', () => undefined);
+  }
+
+  /**
+   * Runs a statement prepared once per connection: named by its text (each method's text is one of
+   * a few shapes), so that PostgreSQL parses and plans it once, and each execution sends only its
+   * values, not kilobytes of SQL (writing the text was a sixth of a worker's CPU per call).
+   */
+  private prepared<R extends QueryResultRow = QueryResultRow>(
+    text: string,
+    values: unknown[] = [],
+  ): Promise<QueryResult<R>> {
+    let name = this.statementNames.get(text);
+    if (!name) {
+      // Shapes are few; a text that is not one of them (should one appear) runs unnamed.
+      if (this.statementNames.size >= MAX_PREPARED_STATEMENTS) return this.pool.query<R>(text, values);
+      name = `cr_${createHash('sha1').update(text).digest('hex').slice(0, 16)}`;
+      this.statementNames.set(text, name);
+    }
+    return this.pool.query<R>({ name, text, values });
   }
 
   async record(step: TimelineStep): Promise<TimelineResult> {
@@ -352,7 +378,7 @@ export class CallRecords implements OnModuleDestroy {
     }
     // A target's terminal move finishes its AutoCall in the same statement when it was the last open
     // one (the targets_count_open_ended trigger).
-    const { rows } = await this.pool.query(sql, params);
+    const { rows } = await this.prepared(sql, params);
     const row = rows[0] as {
       contact_moved: number;
       target_moved: number;
@@ -399,7 +425,7 @@ export class CallRecords implements OnModuleDestroy {
    * call's step is answered once this statement has returned.
    */
   private async recordRinging(steps: TimelineStep[]): Promise<TimelineResult[]> {
-    const { rows } = await this.pool.query<{ id: string; autocall_id: string; target_moved: boolean }>(
+    const { rows } = await this.prepared<{ id: string; autocall_id: string; target_moved: boolean }>(
       `WITH v AS (
          SELECT * FROM unnest($1::uuid[], $2::timestamptz[], $3::text[], $4::boolean[]) AS v(id, at, holder, with_target)),
        c AS (
@@ -457,7 +483,7 @@ export class CallRecords implements OnModuleDestroy {
     choices: TargetStatus[],
   ): Promise<TargetStatus | null> {
     for (const to of choices) {
-      const { rows } = await this.pool.query(
+      const { rows } = await this.prepared(
         `WITH old AS (SELECT id, status FROM targets WHERE id = $1 FOR UPDATE),
          t AS (
            UPDATE targets SET status = $2::target_status, reason = $3, next_attempt_at = NULL, updated_at = now(),
@@ -506,7 +532,7 @@ export class CallRecords implements OnModuleDestroy {
   }> {
     let rows: Record<string, unknown>[];
     try {
-      ({ rows } = await this.pool.query(
+      ({ rows } = await this.prepared(
         `WITH cand AS (
            SELECT t.id, t.tenant_id, t.autocall_id, t.status, t.phone_number, t.time_zone, t.reference, t.attempts,
                   a.status AS autocall_status, a.mode, a.priority, a.checks, a.caller_id, a.ring_timeout_seconds,
@@ -587,7 +613,7 @@ export class CallRecords implements OnModuleDestroy {
     placedBy: string | null;
   }): Promise<{ result: 'dialing'; trunkId: string | null } | { result: 'gone' | BoundRefusal }> {
     try {
-      const { rows } = await this.pool.query(
+      const { rows } = await this.prepared(
         `WITH t AS (
            UPDATE targets SET status = 'dialing', reason = NULL, attempts = attempts + 1, last_contact_id = $1,
                   next_attempt_at = NULL, updated_at = now()
@@ -636,7 +662,7 @@ export class CallRecords implements OnModuleDestroy {
     holder: string;
     defaultMaxReturns: number;
   }): Promise<{ target: 'pending' | 'failed' | 'cancelled' | null; trunkId: string | null; attempts: number }> {
-    const { rows } = await this.pool.query(
+    const { rows } = await this.prepared(
       `WITH c AS (
          UPDATE contacts SET status = 'ended', ended_at = $2, cause = 'trunk_overloaded', sip_code = $3,
                              trunk_returned = true
@@ -778,7 +804,7 @@ export class CallRecords implements OnModuleDestroy {
 
   /** A held target the dispatcher will not dial (do-not-call, a window that never opens): skipped, once. */
   async skip(targetId: string, reason: string): Promise<boolean> {
-    const { rows } = await this.pool.query(
+    const { rows } = await this.prepared(
       `WITH t AS (
          UPDATE targets SET status = 'skipped', reason = $2, next_attempt_at = NULL, updated_at = now(), completed_at = now()
          WHERE id = $1 AND status = ANY($3::target_status[]) RETURNING id),
@@ -791,7 +817,7 @@ export class CallRecords implements OnModuleDestroy {
 
   /** A held target waits for a compliance guard until `until`: the target says which and until when. */
   async holdUntil(targetId: string, guard: string, until: Date): Promise<void> {
-    await this.pool.query(`UPDATE targets SET reason = $2, next_attempt_at = $3 WHERE id = $1 AND status = 'pending'`, [
+    await this.prepared(`UPDATE targets SET reason = $2, next_attempt_at = $3 WHERE id = $1 AND status = 'pending'`, [
       targetId,
       guard,
       until,
@@ -803,7 +829,7 @@ export class CallRecords implements OnModuleDestroy {
    * the worker holding the call acts on it. False when the contact is not live (nothing written).
    */
   async requestEnd(tenantId: string, contactId: string, reason: string): Promise<boolean> {
-    const { rowCount } = await this.pool.query(
+    const { rowCount } = await this.prepared(
       `UPDATE contacts SET end_requested = COALESCE(end_requested, $3)
        WHERE id = $1 AND tenant_id = $2 AND status <> 'ended'`,
       [contactId, tenantId, reason],
@@ -819,7 +845,7 @@ export class CallRecords implements OnModuleDestroy {
    * False when another worker took it over first, or the contact has ended.
    */
   async takeOver(contactId: string, from: string | null, to: string): Promise<boolean> {
-    const { rowCount } = await this.pool.query(
+    const { rowCount } = await this.prepared(
       `UPDATE contacts SET placed_by = $3
        WHERE id = $1 AND status <> 'ended' AND placed_by IS NOT DISTINCT FROM $2`,
       [contactId, from, to],
@@ -832,7 +858,7 @@ export class CallRecords implements OnModuleDestroy {
    * already holds it asks again); true only then. No loss of Redis can give it to a second worker.
    */
   async claimPlacing(contactId: string, worker: string): Promise<boolean> {
-    const { rowCount } = await this.pool.query(
+    const { rowCount } = await this.prepared(
       `UPDATE contacts SET placed_by = $2
        WHERE id = $1 AND status = 'dialing' AND (placed_by IS NULL OR placed_by = $2)`,
       [contactId, worker],
@@ -852,7 +878,7 @@ export class CallRecords implements OnModuleDestroy {
     holder: string,
   ): Promise<{ result: 'assigned' | 'gone' | 'agent_taken'; endpoint: string | null }> {
     try {
-      const { rows } = await this.pool.query(
+      const { rows } = await this.prepared(
         `UPDATE contacts c SET agent_id = $2
          WHERE c.id = $1 AND c.status = ANY($3::contact_status[]) AND c.placed_by = $4
          RETURNING (SELECT a.endpoint FROM agents a WHERE a.tenant_id = c.tenant_id AND a.id = $2) AS endpoint`,
@@ -880,7 +906,7 @@ export class CallRecords implements OnModuleDestroy {
     releaseAgent: boolean;
     holder: string;
   }): Promise<boolean> {
-    const { rows } = await this.pool.query(
+    const { rows } = await this.prepared(
       `UPDATE contacts SET
          detection = COALESCE($2::text, detection),
          detected_at = CASE WHEN $2::text IS NULL THEN detected_at ELSE $3 END,
@@ -899,7 +925,7 @@ export class CallRecords implements OnModuleDestroy {
    * repeat. False when the contact is no longer answered or waiting.
    */
   async waitForAgent(contactId: string, at: Date, holder: string): Promise<boolean> {
-    const { rows } = await this.pool.query(
+    const { rows } = await this.prepared(
       `WITH old AS (SELECT id, status FROM contacts WHERE id = $1 AND placed_by = $4 FOR UPDATE),
        c AS (
          UPDATE contacts SET status = 'waiting', agent_id = NULL
@@ -1090,7 +1116,7 @@ export class CallRecords implements OnModuleDestroy {
 
   /** Safety net: finishes every unfinished AutoCall with no open target (see FINISH_IF_DONE). */
   async completeAllDone(): Promise<number> {
-    const { rowCount } = await this.pool.query(
+    const { rowCount } = await this.prepared(
       `UPDATE autocalls SET ${FINISH} WHERE completed_at IS NULL AND open_targets = 0`,
     );
     return rowCount ?? 0;
