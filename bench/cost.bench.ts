@@ -122,6 +122,35 @@ function processCpuMs(pid: number): number {
 
 const workersCpuMs = (workers: AppProcess[]) => workers.reduce((sum, w) => sum + processCpuMs(w.pid!), 0);
 
+/**
+ * CPU of the PostgreSQL backends connected to the database (PostgreSQL runs on this machine), by
+ * backend: the run's share is each one's growth (a backend opened during the run from zero; one
+ * closed during it is not counted, so the figure is a floor).
+ */
+async function postgresCpuMs(databaseUrl: string): Promise<Map<number, number>> {
+  const client = new Client({ connectionString: databaseUrl });
+  await client.connect();
+  try {
+    const { rows } = await client.query(
+      `SELECT pid FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid()`,
+    );
+    const cpu = new Map<number, number>();
+    for (const { pid } of rows as { pid: number }[]) {
+      try {
+        cpu.set(pid, processCpuMs(pid));
+      } catch {
+        // Gone between the query and the read.
+      }
+    }
+    return cpu;
+  } finally {
+    await client.end();
+  }
+}
+
+const postgresCpuGrowth = (before: Map<number, number>, after: Map<number, number>) =>
+  [...after].reduce((sum, [pid, ms]) => sum + ms - (before.get(pid) ?? 0), 0);
+
 const ownCpuMs = () => {
   const usage = process.cpuUsage();
   return (usage.user + usage.system) / 1000;
@@ -247,6 +276,7 @@ async function costRun(workers: number, options: CostOptions): Promise<Record<st
       redis: await redisCommands(redis),
       apiCpuMs: ownCpuMs(),
       workerCpuMs: workersCpuMs(engine.workers),
+      postgresCpu: await postgresCpuMs(databaseUrl),
     };
     await monitor?.begin(redis);
     const started = Date.now();
@@ -266,7 +296,11 @@ async function costRun(workers: number, options: CostOptions): Promise<Record<st
       2_000,
     );
     const seconds = (Date.now() - started) / 1000;
-    const cpu = { apiCpuMs: ownCpuMs(), workerCpuMs: workersCpuMs(engine.workers) };
+    const cpu = {
+      apiCpuMs: ownCpuMs(),
+      workerCpuMs: workersCpuMs(engine.workers),
+      postgresCpuMs: postgresCpuGrowth(before.postgresCpu, await postgresCpuMs(databaseUrl)),
+    };
     const afterRedis = await redisCommands(redis);
     const traced = await monitor?.end(redis);
     await sleep(12_000);
@@ -342,6 +376,7 @@ async function costRun(workers: number, options: CostOptions): Promise<Record<st
         apiCpuMs: perCallOf(apiCpuMs),
         workerCpuMs: perCallOf(workerCpuMs),
         apiAndWorkerCpuMs: perCallOf(apiCpuMs + workerCpuMs),
+        postgresCpuMs: perCallOf(cpu.postgresCpuMs),
       },
       idlePerSecond: {
         pgTransactions: perSecond(idleTo.pg.transactions - idleFrom.pg.transactions),
@@ -385,12 +420,12 @@ export async function costBench(options: CostOptions): Promise<Record<string, un
   const row = (run: Record<string, unknown>) => {
     const c = run.perCall as Record<string, number>;
     const idle = run.idlePerSecond as Record<string, number>;
-    return `| ${run.workers} | ${run.seconds} | ${c.pgTransactions} | ${c.pgRowsWritten} | ${c.redisCommands} | ${c.apiAndWorkerCpuMs} | ${idle.pgTransactions} | ${idle.redisCommands} |`;
+    return `| ${run.workers} | ${run.seconds} | ${c.pgTransactions} | ${c.pgRowsWritten} | ${c.redisCommands} | ${c.apiAndWorkerCpuMs} | ${c.postgresCpuMs} | ${idle.pgTransactions} | ${idle.redisCommands} |`;
   };
   return {
     setup: `${CALLS} sequential calls, ${LINES} lines, ${AGENTS} agents, simulator ×${options.timeScale} (50% answered, patient callers, talk 30 s, no wrap-up), API in this process, private Redis${options.trace ? ', traced' : ''}`,
     table: [
-      '| workers | s | tx/call | rows/call | Redis cmds/call | API+worker CPU ms/call | idle tx/s | idle Redis cmds/s |',
+      '| workers | s | tx/call | rows/call | Redis cmds/call | API+worker CPU ms/call | PostgreSQL CPU ms/call | idle tx/s | idle Redis cmds/s |',
       ...runs.map(row),
     ],
     runs,
