@@ -501,11 +501,6 @@ export class CallRecords implements OnModuleDestroy {
     return null;
   }
 
-  /** The held target and what its dial depends on, in one read (null: the target is gone). */
-  async candidate(targetId: string, historySeconds: number): Promise<DialCandidate | null> {
-    return (await this.readAndDial(targetId, historySeconds, null)).candidate;
-  }
-
   /**
    * The held target and what its dial depends on, in one read; and, with `dial` (its guards were
    * judged before, from the zones its held job carries), its dial in the same statement, as
@@ -514,7 +509,7 @@ export class CallRecords implements OnModuleDestroy {
    * in that statement or PostgreSQL refuses it (dial-bounds.ts): then nothing is written, the
    * refusal is returned, and no candidate (the refusal's handling needs none). Otherwise
    * `dialed` is null when the statement did not dial: the caller decides from the candidate, as
-   * after `candidate` (skip it, hold it, drop it, or dial it with startDial).
+   * after any read (skip it, hold it, drop it, or dial it with startDial).
    */
   async readAndDial(
     targetId: string,

@@ -361,11 +361,12 @@ export class Dispatcher implements OnApplicationBootstrap, OnApplicationShutdown
         this.lastTaken.delete(id);
         return;
       }
-      this.lastTaken.set(id, heldAutocallId(job.data));
-      if (heldAutocallId(job.data) !== expected) {
+      const taken = heldAutocallId(job.data);
+      this.lastTaken.set(id, taken);
+      if (taken !== expected) {
         // Another worker took the head meanwhile; the reservation was made for other checks.
         if (reservation) await this.capacity.releaseUndialed(pool.tenantId, contactId);
-        reservation = await this.reserveFor(pool, heldAutocallId(job.data), contactId);
+        reservation = await this.reserveFor(pool, taken, contactId);
         if (reservation && !reservation.ok) {
           await this.putBack(job, token);
           return;
@@ -515,6 +516,12 @@ export class Dispatcher implements OnApplicationBootstrap, OnApplicationShutdown
     };
     // Redis admitted a dial that PostgreSQL, which decides, refused: its view was stale; or no
     // trunk has a free channel and a call-rate token now (Redis does not keep trunks).
+    // An earlier target taken with this one went back: this one goes back behind it.
+    const goBehind = async () => {
+      outcome = 'put_back';
+      await release(false);
+      await this.putBack(job, token);
+    };
     const refused = async (refusal: BoundRefusal) => {
       state.refused = true;
       outcome = 'put_back';
@@ -530,12 +537,10 @@ export class Dispatcher implements OnApplicationBootstrap, OnApplicationShutdown
     try {
       const compliance = await this.compliance.compliance(pool.tenantId);
       const autocallId = heldAutocallId(job.data);
-      const judged = contactId && reservation?.ok ? this.guardsAllowBeforeRead(compliance, job.data) : false;
+      const zones = heldZones(job.data);
+      const judged = contactId && reservation?.ok ? this.guardsAllowBeforeRead(compliance, autocallId, zones) : false;
       if (judged && (await turn.after) === 'put_back') {
-        // An earlier target taken with this one went back: this one goes back behind it.
-        outcome = 'put_back';
-        await release(false);
-        await this.putBack(job, token);
+        await goBehind();
         return;
       }
       // The target, its AutoCall, the call stops and the number's recent calls: one read; with the
@@ -554,7 +559,7 @@ export class Dispatcher implements OnApplicationBootstrap, OnApplicationShutdown
           : null,
       );
       if (read.dialed?.result === 'dialing') {
-        await place(read.candidate!, read.dialed.attempt, read.dialed.trunkId, heldZones(job.data));
+        await place(read.candidate!, read.dialed.attempt, read.dialed.trunkId, zones);
         return;
       }
       if (read.dialed) {
@@ -616,10 +621,7 @@ export class Dispatcher implements OnApplicationBootstrap, OnApplicationShutdown
         return;
       }
       if ((await turn.after) === 'put_back') {
-        // An earlier target taken with this one went back: this one goes back behind it.
-        outcome = 'put_back';
-        await release(false);
-        await this.putBack(job, token);
+        await goBehind();
         return;
       }
       const attempt = target.attempts + 1;
@@ -661,9 +663,8 @@ export class Dispatcher implements OnApplicationBootstrap, OnApplicationShutdown
    * guard that needs the number's recent calls, a call-stop check that asks a service) or refuse:
    * the target is then read first, and the guards judged from the read.
    */
-  private guardsAllowBeforeRead(compliance: TenantCompliance, data: HeldTargetJob): boolean {
-    const zones = heldZones(data);
-    const autocall = this.autocalls.get(heldAutocallId(data));
+  private guardsAllowBeforeRead(compliance: TenantCompliance, autocallId: string, zones: string | null): boolean {
+    const autocall = this.autocalls.get(autocallId);
     if (zones === null || !autocall || autocall.checks.callStop) return false;
     return this.compliance.verdictByZones(compliance, zones, autocall.callingWindow)?.allowed === true;
   }
