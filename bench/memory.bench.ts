@@ -86,7 +86,14 @@ export async function memoryBench(options: { targets: number }): Promise<Record<
     }
     const jobKeys = keys.filter((key) => !sizes.has(key)).slice(0, 1_000);
     let jobBytes = 0;
-    for (const key of jobKeys) jobBytes += Number(await redis.call('MEMORY', 'USAGE', key));
+    // How the sample's sizes spread, with their encodings (a hash past 64-byte values is no listpack).
+    const spread = new Map<string, number>();
+    for (const key of jobKeys) {
+      const bytes = Number(await redis.call('MEMORY', 'USAGE', key));
+      jobBytes += bytes;
+      const kind = `${bytes} B ${String(await redis.call('OBJECT', 'ENCODING', key))}`;
+      spread.set(kind, (spread.get(kind) ?? 0) + 1);
+    }
     const sample = jobKeys[0];
     const round = (n: number) => Math.round(n);
     return {
@@ -97,6 +104,7 @@ export async function memoryBench(options: { targets: number }): Promise<Record<
       bytesPerHeldTarget: round((after - before) / heldTargets),
       keysAdded: fresh,
       jobKeyBytes: round(jobBytes / jobKeys.length),
+      jobKeySizes: Object.fromEntries([...spread].sort((x, y) => y[1] - x[1])),
       sampleJob: { key: sample, fields: await redis.hgetall(sample) },
       largestOtherKeys: [...sizes]
         .sort((a, b) => b[1] - a[1])

@@ -1,6 +1,6 @@
 import { localTimeAt } from '../../libs/common/src/zoned-time';
 import { PrismaService } from '../../libs/database/src';
-import { heldJobId, heldZones, Queues } from '../../libs/dialing/src';
+import { autocallOfHeldKey, compactId, heldAutocallKey, heldJobId, heldZones, Queues } from '../../libs/dialing/src';
 import { complianceOverridesSchema } from '../../libs/tenancy/src';
 import { bearer, TestTenant } from '../support/api-harness';
 import { EngineHarness, numbers } from '../support/engine-harness';
@@ -154,14 +154,18 @@ describe('predictive mode and the compliance guards', () => {
         return target.reason === 'calling_window' ? target : undefined;
       });
     const target = await heldByWindow();
-    // Its job carried the zones of its number (Tokyo): the guard refused before any read.
+    // Its job named its AutoCall by its submission number and carried the zones of its number
+    // (Tokyo): the guard refused before any read.
     const job = await queues.held(pool).getJob(heldJobId(target.id, 0));
+    const { seq } = await prisma.autoCall.findUniqueOrThrow({ where: { id: submitted.id } });
+    expect(autocallOfHeldKey(heldAutocallKey(job!.data))).toEqual({ seq });
     expect(heldZones(job!.data)).not.toBeNull();
 
-    // A job held before jobs carried zones (its AutoCall's id alone): read first, judged the same.
+    // A job held by an older release (its AutoCall's 22-character id alone, no zones): read first,
+    // judged the same.
     await job!.remove();
     await prisma.target.update({ where: { id: target.id }, data: { reason: null, nextAttemptAt: null } });
-    await queues.holdTargets(pool, { id: submitted.id, priority: 0 }, [{ id: target.id, attempts: 0 }]);
+    await queues.holdTargets(pool, 0, [{ id: target.id, attempts: 0, data: compactId(submitted.id) }]);
     await heldByWindow();
     expect(heldZones((await queues.held(pool).getJob(heldJobId(target.id, 0)))!.data)).toBeNull();
     expect(await prisma.contact.count({ where: { autocallId: submitted.id } })).toBe(0);

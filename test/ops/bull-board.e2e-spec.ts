@@ -11,6 +11,7 @@ describe('Bull Board', () => {
   let api: ApiHarness;
   let tenant: TestTenant;
   let other: TestTenant;
+  let submitted: { id: string; targets: { targetId: string }[] };
 
   beforeAll(async () => {
     api = await ApiHarness.start('bull_board', { OPS_USERNAME: 'ops', OPS_PASSWORD: 'operator-password-1' });
@@ -24,12 +25,14 @@ describe('Bull Board', () => {
         .send({ name: 'a', skills: ['sales'], endpoint: 'sip:a@pbx' })
         .expect(201);
     }
-    await api
-      .http()
-      .post('/v1/autocalls')
-      .set(bearer(tenant.adminKey))
-      .send({ mode: 'sequential', skill: 'sales', targets: numbers(3, '+8170') })
-      .expect(202);
+    submitted = (
+      await api
+        .http()
+        .post('/v1/autocalls')
+        .set(bearer(tenant.adminKey))
+        .send({ mode: 'sequential', skill: 'sales', targets: numbers(3, '+8170') })
+        .expect(202)
+    ).body;
   });
   afterAll(() => api.stop());
 
@@ -65,6 +68,11 @@ describe('Bull Board', () => {
     expect(shown.jobs).toHaveLength(3);
     const data = JSON.stringify(shown.jobs);
     expect(data).toContain(tenant.tenantId);
+    // Each job names its AutoCall and its target as the API does (the job stores neither id).
+    for (const job of shown.jobs) {
+      expect(job.data).toEqual({ tenantId: tenant.tenantId, autocallId: submitted.id });
+      expect(submitted.targets.map((t: { targetId: string }) => `target ${t.targetId}`)).toContain(job.name);
+    }
     expect(data).not.toMatch(/\+817\d+/);
 
     const otherBoard = await queuesApi(bearer(other.adminKey)).expect(200);

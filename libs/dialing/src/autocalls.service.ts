@@ -18,7 +18,7 @@ import { targetZonesCode } from './compliance/compliance';
 import { ComplianceService, effectiveCompliance } from './compliance/compliance.service';
 import { DialRefused } from './dial-bounds';
 import { normalizePhoneNumber } from './phone-number';
-import { heldQueueName, Queues } from './queues';
+import { heldJobData, heldQueueName, Queues } from './queues';
 import { TargetStatus, TARGET_STATUSES } from './target-status';
 import { CallRecords } from './call-records';
 import { ErasedNumbers } from './erased-numbers';
@@ -169,14 +169,14 @@ export class AutoCallsService {
         await Promise.all(reserved.map((contactId) => this.capacity.release(tenantId, contactId)));
         return { replayed: true, answer: stored.replay.answer as SubmissionAnswer };
       }
-      const { autocall, answer } = stored;
+      const { autocall, seq, answer } = stored;
       // Dials PostgreSQL found no line for (Redis's view was stale) were stored not dialed.
       const refused = reserved.filter((contactId) => !planned.some((t) => t.contactId === contactId));
       await Promise.all(refused.map((contactId) => this.capacity.release(tenantId, contactId)));
       if (input.mode === 'immediate') await this.queueDials(tenantId, planned);
       // Held targets are queued after the answer: the AutoCall is accepted once it is stored, and
       // the worker re-queues it if this process dies first (autocalls.queued_at stays null).
-      else void this.queueHeld(tenantId, autocall, input, planned);
+      else void this.queueHeld(tenantId, { ...autocall, seq }, input, planned);
       return { replayed: false, answer };
     } catch (error) {
       await Promise.all(reserved.map((contactId) => this.capacity.release(tenantId, contactId)));
@@ -259,13 +259,14 @@ export class AutoCallsService {
     keyed: KeyedRequest | null,
     requestHash: string,
     link?: (tx: Prisma.TransactionClient, autocallId: string, targetId: string) => Promise<void>,
-  ): Promise<{ replay: StoredAnswer } | { autocall: AutoCallView; answer: SubmissionAnswer }> {
+  ): Promise<{ replay: StoredAnswer } | { autocall: AutoCallView; seq: bigint; answer: SubmissionAnswer }> {
     return this.prisma.$transaction(
       async (tx) => {
         const replay = keyed ? await this.idempotency.claim(tx, keyed) : null;
         if (replay) return { replay };
         await this.forgetErasedMeanwhile(tx, tenantId, planned);
-        await tx.autoCall.create({
+        const { seq } = await tx.autoCall.create({
+          select: { seq: true },
           data: {
             id: autocallId,
             tenantId,
@@ -302,7 +303,7 @@ export class AutoCallsService {
           targets: planned.map(({ data: _data, timeZone: _zone, ...t }) => t),
         };
         if (keyed) await this.idempotency.remember(tx, keyed, { statusCode: 202, answer });
-        return { autocall, answer };
+        return { autocall, seq, answer };
       },
       { timeout: 30_000 },
     );
@@ -372,12 +373,12 @@ export class AutoCallsService {
     try {
       const stored = await this.store(tenantId, uuidv7(), input, planned, null, requestHash, link);
       if ('replay' in stored) throw new Error('an AutoCall without an Idempotency-Key cannot be a replay');
-      const { autocall } = stored;
+      const { autocall, seq } = stored;
       if (reservedContact) {
         await this.queueDials(tenantId, planned);
         // Nothing to hold: it is queued as it is (the janitor must not take it for unqueued).
         await this.prisma.autoCall.update({ where: { id: autocall.id }, data: { queuedAt: new Date() } });
-      } else await this.queueHeld(tenantId, autocall, input, planned);
+      } else await this.queueHeld(tenantId, { ...autocall, seq }, input, planned);
       return autocall;
     } catch (error) {
       if (reservedContact) await this.capacity.release(tenantId, reservedContact);
@@ -401,7 +402,12 @@ export class AutoCallsService {
     }
   }
 
-  private async queueHeld(tenantId: string, autocall: AutoCallView, input: SubmitAutoCall, planned: PlannedTarget[]) {
+  private async queueHeld(
+    tenantId: string,
+    autocall: { id: string; seq: bigint },
+    input: SubmitAutoCall,
+    planned: PlannedTarget[],
+  ) {
     try {
       const pool = { tenantId, skill: input.skill };
       const held = planned
@@ -409,9 +415,9 @@ export class AutoCallsService {
         .map((t) => ({
           id: t.targetId,
           attempts: 0,
-          zones: t.phoneNumber === null ? null : targetZonesCode(t.phoneNumber, t.timeZone),
+          data: heldJobData(autocall.seq, t.phoneNumber === null ? null : targetZonesCode(t.phoneNumber, t.timeZone)),
         }));
-      await this.queues.holdTargets(pool, { id: autocall.id, priority: input.priority }, held);
+      await this.queues.holdTargets(pool, input.priority, held);
       await this.prisma.autoCall.update({ where: { id: autocall.id }, data: { queuedAt: new Date() } });
       await this.queues.announcePool(pool);
     } catch (error) {

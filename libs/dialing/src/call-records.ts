@@ -472,6 +472,12 @@ export class CallRecords implements OnModuleDestroy {
     });
   }
 
+  /** An AutoCall's submission number (it names the AutoCall in its held jobs); null if it is gone. */
+  async autocallSeq(autocallId: string): Promise<bigint | null> {
+    const { rows } = await this.prepared<{ seq: string }>(`SELECT seq FROM autocalls WHERE id = $1`, [autocallId]);
+    return rows.length ? BigInt(rows[0].seq) : null;
+  }
+
   /**
    * Ends a target whose contact ended but whose own move was refused: the first of `choices` its
    * current status allows. Returns the status it took, or null (terminal already).

@@ -1,7 +1,18 @@
 import { randomUUID } from 'node:crypto';
 import { uuidv7 } from '@autocall/common';
 import { targetZonesCode } from './compliance/compliance';
-import { compactId, heldAutocallId, heldJobData, heldJobId, heldTargetId, heldZones, uuidOf } from './queues';
+import {
+  autocallOfHeldKey,
+  compactId,
+  HELD_ZONES_MAX_CHARS,
+  heldAutocallKey,
+  heldJobData,
+  heldJobId,
+  heldTargetId,
+  heldWithZones,
+  heldZones,
+  uuidOf,
+} from './queues';
 
 describe('held job ids', () => {
   it('write a UUID in 22 characters and read it back', () => {
@@ -36,14 +47,44 @@ describe('held job ids', () => {
 });
 
 describe("a held job's data", () => {
-  it('names its AutoCall, and the zones of its target when the holder knew them', () => {
+  it('names its AutoCall by its submission number, in a few characters, and the zones of its target when known', () => {
+    const zones = targetZonesCode('+81312345678', null);
+    for (const seq of [0n, 1n, 63n, 64n, 4_095n, 1_234_567n, 9_223_372_036_854_775_807n]) {
+      const data = heldJobData(seq, zones);
+      expect(autocallOfHeldKey(heldAutocallKey(data))).toEqual({ seq });
+      expect(heldZones(data)).toBe(zones);
+      expect(heldZones(heldJobData(seq))).toBeNull();
+      expect(autocallOfHeldKey(heldAutocallKey(heldJobData(seq)))).toEqual({ seq });
+    }
+    // The largest submission number PostgreSQL's bigint holds takes 11 characters; an id takes 22.
+    expect(heldAutocallKey(heldJobData(9_223_372_036_854_775_807n))).toHaveLength(11);
+    expect(heldJobData(4_095n)).toHaveLength(2);
+  });
+
+  it('is read as well when an older release wrote it: the AutoCall by its 22-character id', () => {
     const autocall = uuidv7();
     const zones = targetZonesCode('+81312345678', null);
-    expect(heldAutocallId(heldJobData(autocall, zones))).toBe(autocall);
-    expect(heldZones(heldJobData(autocall, zones))).toBe(zones);
-    expect(heldAutocallId(heldJobData(autocall))).toBe(autocall);
-    expect(heldZones(heldJobData(autocall))).toBeNull();
-    // Jobs held before the zones were carried: the AutoCall's compact id alone.
+    expect(autocallOfHeldKey(heldAutocallKey(compactId(autocall)))).toEqual({ id: autocall });
     expect(heldZones(compactId(autocall))).toBeNull();
+    expect(autocallOfHeldKey(heldAutocallKey(`${compactId(autocall)}|${zones}`))).toEqual({ id: autocall });
+    expect(heldZones(`${compactId(autocall)}|${zones}`)).toBe(zones);
+  });
+
+  it('carries no zones too many to keep its job a compact hash in Redis (values of 64 bytes or less)', () => {
+    // A North American number whose area code is not assigned may be in any of the country's zones.
+    const everywhere = targetZonesCode('+12215550123', null);
+    expect(everywhere.length).toBeGreaterThan(HELD_ZONES_MAX_CHARS);
+    const seq = 9_223_372_036_854_775_807n;
+    expect(heldZones(heldJobData(seq, everywhere))).toBeNull();
+    expect(heldZones(heldWithZones(heldJobData(seq), everywhere))).toBeNull();
+    const longest = heldJobData(seq, 'z'.repeat(HELD_ZONES_MAX_CHARS));
+    expect(heldZones(longest)).toHaveLength(HELD_ZONES_MAX_CHARS);
+    expect(JSON.stringify(longest).length).toBeLessThanOrEqual(64); // as BullMQ stores it
+  });
+
+  it('takes the zones learnt at a dial in place of those it carried', () => {
+    const zones = targetZonesCode('+81312345678', null);
+    expect(heldWithZones(heldJobData(7n), zones)).toBe(heldJobData(7n, zones));
+    expect(heldWithZones(heldJobData(7n, 'other'), zones)).toBe(heldJobData(7n, zones));
   });
 });

@@ -5,10 +5,11 @@ import { PoolWakeUps, RedisClient, RedisService } from '@autocall/redis';
 
 /**
  * A held target's job is as small as BullMQ allows, since a pool may hold hundreds of thousands:
- * its data is its AutoCall's id in 22 characters (see compactId), then, where the holder knew
- * them, `|` and the zones its number may be in (targetZonesCode, a few characters: the calling
- * window is judged before the dial without reading the target); its id names the target and its
- * attempts (heldJobId), its tenant and skill are its queue's. No phone number, ever.
+ * its data names its AutoCall by its submission number (`autocalls.seq`, a few characters: see
+ * heldJobData), then, where the holder knew them, `|` and the zones its number may be in
+ * (targetZonesCode, a few characters: the calling window is judged before the dial without reading
+ * the target); its id names the target and its attempts (heldJobId), its tenant and skill are its
+ * queue's. No phone number, ever.
  */
 export type HeldTargetJob = string;
 export interface DialJob {
@@ -23,7 +24,9 @@ export interface RetryJob {
   priority: number;
   /** Attempts made so far: names the held job, so a rebuild after a Redis loss cannot double it. */
   attempts: number;
-  /** The zones the target may be in, for its held job (see heldJobData); absent or null: not known. */
+  /** The data of the target's next held job (heldJobData); absent in retries queued by older releases. */
+  held?: HeldTargetJob;
+  /** Older releases' retries: the zones the target may be in; absent or null: not known. */
   zones?: string | null;
 }
 
@@ -64,13 +67,51 @@ export function uuidOf(compact: string): string {
 export const heldJobId = (targetId: string, attempts: number) => `${compactId(targetId)}.${attempts}`;
 /** The target a held job holds, from its id. */
 export const heldTargetId = (jobId: string) => uuidOf(jobId.slice(0, jobId.indexOf('.')));
-/** A held job's data: its AutoCall, and the target's zones when known. */
-export const heldJobData = (autocallId: string, zones?: string | null): HeldTargetJob =>
-  zones == null ? compactId(autocallId) : `${compactId(autocallId)}|${zones}`;
-/** The AutoCall of a held job, from its data. */
-export const heldAutocallId = (data: HeldTargetJob) => uuidOf(data.slice(0, 22));
+/**
+ * The most characters of zones a held job carries. Redis keeps a hash whose values are all 64 bytes
+ * or less as one compact list (a listpack), and a job hash with one longer value takes about 2.5
+ * times the memory: the data, as BullMQ stores it (a JSON string: 2 quotes, up to 11 characters of
+ * AutoCall, a bar), stays within 64 bytes. A number that may be in more zones (a North American
+ * number whose area code is not assigned may be in any of 42) carries none: its target is read
+ * before its dial, and its zones judged from the read.
+ */
+export const HELD_ZONES_MAX_CHARS = 48;
+
+/**
+ * A held job's data: its AutoCall's submission number (`autocalls.seq`, unique) in SORTABLE_64
+ * digits, 1 to 11 characters, and the target's zones when known (and short enough). Jobs held by
+ * releases before this one name the AutoCall by its compactId (22 characters, never a submission
+ * number's length).
+ */
+export const heldJobData = (autocallSeq: bigint | number | string, zones?: string | null): HeldTargetJob => {
+  let n = BigInt(autocallSeq);
+  let code = '';
+  do {
+    code = SORTABLE_64[Number(n & 63n)] + code;
+    n >>= 6n;
+  } while (n > 0n);
+  return zones == null || zones.length > HELD_ZONES_MAX_CHARS ? code : `${code}|${zones}`;
+};
+/** The AutoCall a held job names, as written (the dispatcher's key for it: see autocallOfHeldKey). */
+export const heldAutocallKey = (data: HeldTargetJob): string => {
+  const bar = data.indexOf('|');
+  return bar < 0 ? data : data.slice(0, bar);
+};
+/** How to find the AutoCall a held job's key names: by its submission number, or, in older jobs, its id. */
+export function autocallOfHeldKey(key: string): { seq: bigint } | { id: string } {
+  if (key.length === 22) return { id: uuidOf(key) };
+  let seq = 0n;
+  for (const char of key) seq = (seq << 6n) | BigInt(SORTABLE_64.indexOf(char));
+  return { seq };
+}
+/** A held job's data with these zones (those it carried, if any, replaced; none if too long to carry). */
+export const heldWithZones = (data: HeldTargetJob, zones: string): HeldTargetJob =>
+  zones.length > HELD_ZONES_MAX_CHARS ? heldAutocallKey(data) : `${heldAutocallKey(data)}|${zones}`;
 /** The zones a held job's data carries (targetZonesCode), or null if its holder did not know them. */
-export const heldZones = (data: HeldTargetJob): string | null => (data.length > 23 ? data.slice(23) : null);
+export const heldZones = (data: HeldTargetJob): string | null => {
+  const bar = data.indexOf('|');
+  return bar < 0 ? null : data.slice(bar + 1);
+};
 
 export const DIALS_QUEUE = 'dials';
 export const RETRIES_QUEUE = 'retries';
@@ -230,8 +271,8 @@ export class Queues implements OnModuleDestroy {
    */
   async holdTargets(
     pool: Pool,
-    autocall: { id: string; priority: number },
-    targets: { id: string; attempts: number; zones?: string | null }[],
+    priority: number,
+    targets: { id: string; attempts: number; data: HeldTargetJob }[],
   ): Promise<void> {
     await this.registerPool(pool);
     const queue = this.held(pool);
@@ -239,8 +280,8 @@ export class Queues implements OnModuleDestroy {
       await queue.addBulk(
         targets.slice(i, i + 1_000).map((t) => ({
           name: 't',
-          data: heldJobData(autocall.id, t.zones),
-          opts: { jobId: heldJobId(t.id, t.attempts), priority: bullPriority(autocall.priority) },
+          data: t.data,
+          opts: { jobId: heldJobId(t.id, t.attempts), priority: bullPriority(priority) },
         })),
       );
       // Dialing can start on the first thousand while the rest are queued.

@@ -5,7 +5,7 @@ import { CallbacksService, checkScheduledAt, resolveScheduledAt } from '@autocal
 import { ConflictError, InvalidRequestError, NotFoundError, UnauthorizedError } from '@autocall/common';
 import { AppConfig } from '@autocall/config';
 import { DispositionCode, Prisma, PrismaService } from '@autocall/database';
-import { CallRecords, Queues } from '@autocall/dialing';
+import { CallRecords, heldJobData, HeldTargetJob, Queues, targetZonesCode } from '@autocall/dialing';
 import { Caller, SettingsService } from '@autocall/tenancy';
 import {
   DispositionRule,
@@ -40,6 +40,8 @@ interface AfterApply {
     targetId: string;
     priority: number;
     attempts: number;
+    /** Its next held job's data (heldJobData). */
+    held: HeldTargetJob;
     delayMs: number;
   } | null;
 }
@@ -273,6 +275,8 @@ export class DispositionsService {
         agent_id: string | null;
         target_id: string;
         autocall_id: string;
+        autocall_seq: bigint;
+        time_zone: string | null;
         skill: string;
         priority: number;
         attempts: number;
@@ -282,8 +286,8 @@ export class DispositionsService {
         retry_max_attempts: number | null;
       }[]
     >`
-      SELECT c.tenant_id, c.disposition, c.phone_number, c.agent_id, c.target_id, c.autocall_id, a.skill, a.priority,
-             t.attempts, a.status = 'active' AS active, d.kind::text AS kind, d.retry_delay_seconds, d.retry_max_attempts
+      SELECT c.tenant_id, c.disposition, c.phone_number, c.agent_id, c.target_id, c.autocall_id,
+             a.seq AS autocall_seq, t.time_zone, a.skill, a.priority, t.attempts, a.status = 'active' AS active, d.kind::text AS kind, d.retry_delay_seconds, d.retry_max_attempts
       FROM contacts c JOIN targets t ON t.id = c.target_id JOIN autocalls a ON a.id = c.autocall_id
       LEFT JOIN disposition_codes d ON d.tenant_id = c.tenant_id AND d.code = c.disposition
       WHERE c.id = ${contactId}::uuid
@@ -325,6 +329,10 @@ export class DispositionsService {
               targetId: row.target_id,
               priority: row.priority,
               attempts: row.attempts,
+              held: heldJobData(
+                row.autocall_seq,
+                row.phone_number === null ? null : targetZonesCode(row.phone_number, row.time_zone),
+              ),
               delayMs,
             }
           : null,
@@ -349,6 +357,7 @@ export class DispositionsService {
             targetId: retry.targetId,
             priority: retry.priority,
             attempts: retry.attempts,
+            held: retry.held,
           },
           { jobId: `r-${retry.targetId}-${retry.attempts}`, delay: retry.delayMs },
         );

@@ -7,7 +7,9 @@ import { CALLBACKS_QUEUE } from '@autocall/callbacks';
 import { PrismaService } from '@autocall/database';
 import {
   DIALS_QUEUE,
-  heldAutocallId,
+  autocallOfHeldKey,
+  heldAutocallKey,
+  heldJobData,
   HeldTargetJob,
   heldTargetId,
   Pool,
@@ -36,6 +38,8 @@ type Board = {
 @Injectable()
 export class QueueBoard {
   private readonly boards = new Map<string, Board>();
+  /** Each scope's active AutoCalls by the key their held jobs name them by (heldAutocallKey). */
+  private readonly autocallIds = new Map<string, Map<string, string>>();
 
   constructor(
     private readonly queues: Queues,
@@ -51,6 +55,9 @@ export class QueueBoard {
     const scope = await this.access.scopeOf(req, res, 'Bull Board');
     if (!scope) return;
     const board = await this.board(scope);
+    // The board asks for jobs through its API: the AutoCalls they name are looked up first (a
+    // job's formatter cannot wait on PostgreSQL).
+    if (req.path.startsWith('/api/')) await this.learnAutocalls(scope);
     board.router(req, res, next);
   }
 
@@ -95,16 +102,29 @@ export class QueueBoard {
       if (board.known.has(poolId(pool))) continue;
       board.known.add(poolId(pool));
       const adapter = new BullMQAdapter(this.queues.held(pool), await this.describe(pool, scope === 'operator'));
-      // A held job stores its AutoCall in 22 characters and its target in its id (Queues.holdTargets):
-      // the board shows them as the API names them.
-      adapter.setFormatter('data', (data: HeldTargetJob) => ({
-        tenantId: pool.tenantId,
-        autocallId: heldAutocallId(data),
-      }));
+      // A held job names its AutoCall by its submission number and its target in its id
+      // (Queues.holdTargets): the board shows them as the API names them.
+      adapter.setFormatter('data', (data: HeldTargetJob) => {
+        const key = heldAutocallKey(data);
+        const named = autocallOfHeldKey(key);
+        const autocallId = 'id' in named ? named.id : this.autocallIds.get(scope)?.get(key);
+        return autocallId
+          ? { tenantId: pool.tenantId, autocallId }
+          : { tenantId: pool.tenantId, autocallSeq: String((named as { seq: bigint }).seq) };
+      });
       adapter.setFormatter('name', (job: { id?: string }) => (job.id ? `target ${heldTargetId(job.id)}` : 'target'));
       board.addQueue(adapter);
     }
     return board;
+  }
+
+  /** The scope's active AutoCalls, by the key their held jobs name them by. */
+  private async learnAutocalls(scope: string): Promise<void> {
+    const rows = await this.prisma.autoCall.findMany({
+      where: { status: 'active', ...(scope === 'operator' ? {} : { tenantId: scope }) },
+      select: { id: true, seq: true },
+    });
+    this.autocallIds.set(scope, new Map(rows.map((row) => [heldJobData(row.seq), row.id])));
   }
 
   private async describe(pool: Pool, withTenant: boolean) {

@@ -17,7 +17,9 @@ import {
   dialingContact,
   bullPriority,
   dialsTotal,
+  heldJobData,
   heldJobId,
+  HeldTargetJob,
   Queues,
   RetryPolicy,
   step,
@@ -75,8 +77,8 @@ interface LiveContact {
   state: ContactState;
   /** The AutoCall's message for answering machines (null: the tenant's abandon message). */
   machineMessage: string | null;
-  /** The zones its target may be in (targetZonesCode), for its held job if it is tried again; null: not known here. */
-  zones?: string | null;
+  /** Its target's held job data (its AutoCall, the zones when known: heldJobData), if it is tried again. */
+  held: HeldTargetJob;
   waitTimer?: NodeJS.Timeout;
   /** While waitTimer runs: when the caller's wait runs out, and why (an event after it is stepped after it). */
   waitDeadline?: { at: number; reason: 'max_wait' | 'no_agent_within_threshold' };
@@ -120,8 +122,11 @@ export interface NewContact {
   trunkId: string | null;
   /** The AutoCall's answering-machine policy (absent: hang up, no wait for a result). */
   answeringMachine?: { machine: string; machineMessage: string | null; detectionWaitSeconds: number };
-  /** The zones its target may be in (targetZonesCode), carried to the target's next held job. */
-  zones?: string | null;
+  /**
+   * Its target's held job data, carried to the target's next held job: the data of the job it was
+   * taken from, or its AutoCall's submission number alone (heldJobData).
+   */
+  held: HeldTargetJob;
   /**
    * Reserved by this worker with its line in use from the reservation on (RESERVE_DIAL's
    * placesItself: the dispatcher's dials): Redis already says what placing it would say.
@@ -240,6 +245,7 @@ export class ContactEngine implements OnModuleInit, OnApplicationShutdown {
         mode: row.autocall.mode,
         trunkId: row.trunkId,
         answeringMachine: row.autocall,
+        held: heldJobData(row.autocall.seq),
       };
     }
     const live: LiveContact = {
@@ -257,7 +263,7 @@ export class ContactEngine implements OnModuleInit, OnApplicationShutdown {
         machinePolicy: machinePolicyOf(contact.answeringMachine),
       }),
       machineMessage: contact.answeringMachine?.machineMessage ?? null,
-      zones: contact.zones ?? null,
+      held: contact.held,
       queue: Promise.resolve(),
     };
     this.live.set(contactId, live);
@@ -403,6 +409,7 @@ export class ContactEngine implements OnModuleInit, OnApplicationShutdown {
       priority: row.autocall.priority,
       trunkId: row.trunkId,
       machineMessage: row.autocall.machineMessage,
+      held: heldJobData(row.autocall.seq),
       state: {
         ...dialingContact({
           predictive: row.autocall.mode === 'predictive',
@@ -802,7 +809,7 @@ export class ContactEngine implements OnModuleInit, OnApplicationShutdown {
         targetId: contact.targetId,
         priority: contact.priority,
         attempts: contact.state.attempt,
-        zones: contact.zones ?? null,
+        held: contact.held,
       },
       { jobId: `r-${contact.targetId}-${contact.state.attempt}`, delay: (retryAfterSeconds * 1000) / this.timeScale },
     );
@@ -835,8 +842,8 @@ export class ContactEngine implements OnModuleInit, OnApplicationShutdown {
     });
     if (returned.target !== 'pending') return;
     const pool = { tenantId: contact.tenantId, skill: contact.skill };
-    await this.queues.holdTargets(pool, { id: contact.autocallId, priority: contact.priority }, [
-      { id: contact.targetId, attempts: returned.attempts, zones: contact.zones },
+    await this.queues.holdTargets(pool, contact.priority, [
+      { id: contact.targetId, attempts: returned.attempts, data: contact.held },
     ]);
     const job = await this.queues.held(pool).getJob(heldJobId(contact.targetId, returned.attempts));
     // At the front of its class (BullMQ's lifo for a prioritized job), as a target put back is.

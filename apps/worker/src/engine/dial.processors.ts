@@ -1,7 +1,7 @@
 import { Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
 import { Job, Worker } from 'bullmq';
 import { AppConfig } from '@autocall/config';
-import { DIALS_QUEUE, DialJob, Queues, RETRIES_QUEUE, RetryJob } from '@autocall/dialing';
+import { CallRecords, DIALS_QUEUE, DialJob, heldJobData, Queues, RETRIES_QUEUE, RetryJob } from '@autocall/dialing';
 import { ContactEngine } from './contact-engine';
 
 /**
@@ -17,6 +17,7 @@ export class DialProcessors implements OnApplicationBootstrap, OnApplicationShut
   constructor(
     private readonly queues: Queues,
     private readonly engine: ContactEngine,
+    private readonly records: CallRecords,
     private readonly config: AppConfig,
   ) {}
 
@@ -44,9 +45,12 @@ export class DialProcessors implements OnApplicationBootstrap, OnApplicationShut
   }
 
   private async retry(job: Job<RetryJob>): Promise<void> {
-    const { tenantId, skill, autocallId, targetId, priority, attempts, zones } = job.data;
-    await this.queues.holdTargets({ tenantId, skill }, { id: autocallId, priority }, [
-      { id: targetId, attempts, zones },
-    ]);
+    const { tenantId, skill, autocallId, targetId, priority, attempts, held, zones } = job.data;
+    // A retry queued by an older release names its AutoCall by id: its submission number is read
+    // (none: the AutoCall is gone, and its target with it).
+    const seq = held ? null : await this.records.autocallSeq(autocallId);
+    if (!held && seq === null) return;
+    const data = held ?? heldJobData(seq!, zones);
+    await this.queues.holdTargets({ tenantId, skill }, priority, [{ id: targetId, attempts, data }]);
   }
 }

@@ -17,7 +17,9 @@ import {
   DialChecks,
   dialsRefusedTotal,
   effectiveCompliance,
-  heldAutocallId,
+  autocallOfHeldKey,
+  heldAutocallKey,
+  heldWithZones,
   HeldTargetJob,
   heldTargetId,
   heldZones,
@@ -56,7 +58,8 @@ interface DrainState {
 type InsertOutcome = 'stored' | 'put_back';
 
 /** A pool's first held target's AutoCall, with its job when it had to be taken to be seen. */
-type HeadPeek = 'empty' | { autocallId: string; job?: Job<HeldTargetJob> };
+/** The AutoCall of a pool's first held target, by its held key (heldAutocallKey), and the job if taken. */
+type HeadPeek = 'empty' | { autocall: string; job?: Job<HeldTargetJob> };
 
 // Redis's lines, repaired from PostgreSQL after a refusal, at most this often per tenant.
 const LINES_REPAIR_INTERVAL_MS = 5_000;
@@ -110,10 +113,11 @@ export class Dispatcher implements OnApplicationBootstrap, OnApplicationShutdown
   private readonly draining = new Map<string, DrainState>();
   /** Recent capacity-freed-to-originate latencies in ms (the benchmark reads them). */
   readonly latencies: number[] = [];
+  /** AutoCalls by the key their held jobs name them by (heldAutocallKey). */
   private readonly autocalls = new Map<string, AutoCallInfo>();
   /** Pools of which this dispatcher has reserved for an AutoCall that does not check agents. */
   private readonly agentlessPools = new Set<string>();
-  /** Each pool's AutoCall of the held target taken last (the next reservation's guess). */
+  /** Each pool's AutoCall (held key) of the held target taken last (the next reservation's guess). */
   private readonly lastTaken = new Map<string, string>();
   private readonly linesRepairedAt = new Map<string, number>();
   private readonly trunkWakes = new Map<string, NodeJS.Timeout | undefined>();
@@ -334,7 +338,7 @@ export class Dispatcher implements OnApplicationBootstrap, OnApplicationShutdown
       const peeked: HeadPeek | null = guess ? null : await this.peekHead(pool, queue, token);
       if (peeked === 'empty') return;
       if (peeked?.job) job = peeked.job;
-      expected = guess ?? peeked!.autocallId;
+      expected = guess ?? peeked!.autocall;
       reservation = await this.reserveFor(pool, expected, contactId);
       // Refused under the guess: another AutoCall may be first and pass its own checks, unless
       // no dial of the pool could be reserved (no line; no agent, where every dial the pool has had
@@ -346,8 +350,8 @@ export class Dispatcher implements OnApplicationBootstrap, OnApplicationShutdown
           return;
         }
         if (head.job) job = head.job;
-        if (head.autocallId !== guess) {
-          expected = head.autocallId;
+        if (head.autocall !== guess) {
+          expected = head.autocall;
           reservation = await this.reserveFor(pool, expected, contactId);
         }
       }
@@ -361,7 +365,7 @@ export class Dispatcher implements OnApplicationBootstrap, OnApplicationShutdown
         this.lastTaken.delete(id);
         return;
       }
-      const taken = heldAutocallId(job.data);
+      const taken = heldAutocallKey(job.data);
       this.lastTaken.set(id, taken);
       if (taken !== expected) {
         // Another worker took the head meanwhile; the reservation was made for other checks.
@@ -415,10 +419,10 @@ export class Dispatcher implements OnApplicationBootstrap, OnApplicationShutdown
    */
   private async peekHead(pool: Pool, queue: ReturnType<Queues['held']>, token: string): Promise<HeadPeek> {
     const [head] = await queue.getJobs(['prioritized', 'wait'], 0, 0, true);
-    if (head) return { autocallId: heldAutocallId(head.data) };
+    if (head) return { autocall: heldAutocallKey(head.data) };
     if ((await queue.getJobCountByTypes('delayed', 'active')) === 0) return 'empty';
     const job = (await this.worker(pool).getNextJob(token, { block: false })) as Job<HeldTargetJob> | undefined;
-    return job ? { autocallId: heldAutocallId(job.data), job } : 'empty';
+    return job ? { autocall: heldAutocallKey(job.data), job } : 'empty';
   }
 
   /**
@@ -431,18 +435,18 @@ export class Dispatcher implements OnApplicationBootstrap, OnApplicationShutdown
     await job.moveToWait(token);
   }
 
-  /** A reservation for the next target of this AutoCall; null when the AutoCall no longer dials. */
-  private async reserveFor(pool: Pool, autocallId: string, contactId: string): Promise<Reservation | null> {
-    const reservation = await this.reserveOnce(pool, autocallId, contactId);
+  /** A reservation for the next target of this AutoCall (its held key); null when it no longer dials. */
+  private async reserveFor(pool: Pool, autocallKey: string, contactId: string): Promise<Reservation | null> {
+    const reservation = await this.reserveOnce(pool, autocallKey, contactId);
     if (reservation?.ok !== false || reservation.reason !== 'lines_unknown') return reservation;
     // Redis does not know the tenant's lines (a new tenant, or Redis lost): they are restored from
     // PostgreSQL, the calls in progress first (LinesService.ensureLive), and asked once more.
     await this.lines.ensureLive(pool.tenantId);
-    return this.reserveOnce(pool, autocallId, contactId);
+    return this.reserveOnce(pool, autocallKey, contactId);
   }
 
-  private async reserveOnce(pool: Pool, autocallId: string, contactId: string): Promise<Reservation | null> {
-    const autocall = await this.autocall(autocallId);
+  private async reserveOnce(pool: Pool, autocallKey: string, contactId: string): Promise<Reservation | null> {
+    const autocall = await this.autocall(autocallKey);
     if (!autocall?.active) return null;
     // Predictive dials reserve no agent: they spend the budget the pool's pacing leader set. Those
     // of a campaign at its abandon cap dial progressively until it is back under the target: an
@@ -490,7 +494,7 @@ export class Dispatcher implements OnApplicationBootstrap, OnApplicationShutdown
       await this.capacity.releaseUndialed(pool.tenantId, contactId);
       if (retake) state.again = true;
     };
-    const place = async (target: DialCandidate, attempt: number, trunkId: string | null, zones: string | null) => {
+    const place = async (target: DialCandidate, attempt: number, trunkId: string | null, held = job.data) => {
       started = true;
       // Stored with its line: the dial taken next may store its own (placing the call need not wait).
       turn.settle('stored');
@@ -508,7 +512,7 @@ export class Dispatcher implements OnApplicationBootstrap, OnApplicationShutdown
         mode: target.autocall.mode,
         trunkId,
         answeringMachine: target.autocall,
-        zones,
+        held,
         reservedAsPlaced: true,
       });
       this.recordDial(state);
@@ -536,9 +540,11 @@ export class Dispatcher implements OnApplicationBootstrap, OnApplicationShutdown
     };
     try {
       const compliance = await this.compliance.compliance(pool.tenantId);
-      const autocallId = heldAutocallId(job.data);
+      // The AutoCall as this worker knows it (reserveFor read it for this very reservation).
+      const autocall = this.autocalls.get(heldAutocallKey(job.data));
       const zones = heldZones(job.data);
-      const judged = contactId && reservation?.ok ? this.guardsAllowBeforeRead(compliance, autocallId, zones) : false;
+      const judged =
+        contactId && reservation?.ok && autocall ? this.guardsAllowBeforeRead(compliance, autocall, zones) : false;
       if (judged && (await turn.after) === 'put_back') {
         await goBehind();
         return;
@@ -551,7 +557,7 @@ export class Dispatcher implements OnApplicationBootstrap, OnApplicationShutdown
         judged
           ? {
               contactId: contactId!,
-              autocallId,
+              autocallId: autocall!.id,
               skill: pool.skill,
               agentId,
               placedBy: this.identity.id,
@@ -559,7 +565,7 @@ export class Dispatcher implements OnApplicationBootstrap, OnApplicationShutdown
           : null,
       );
       if (read.dialed?.result === 'dialing') {
-        await place(read.candidate!, read.dialed.attempt, read.dialed.trunkId, zones);
+        await place(read.candidate!, read.dialed.attempt, read.dialed.trunkId);
         return;
       }
       if (read.dialed) {
@@ -646,7 +652,12 @@ export class Dispatcher implements OnApplicationBootstrap, OnApplicationShutdown
         await refused(dialed.result);
         return;
       }
-      await place(target, attempt, dialed.trunkId, targetZonesCode(phoneNumber, target.timeZone));
+      await place(
+        target,
+        attempt,
+        dialed.trunkId,
+        heldWithZones(job.data, targetZonesCode(phoneNumber, target.timeZone)),
+      );
     } catch (error) {
       if (contactId && !started) await this.capacity.releaseUndialed(pool.tenantId, contactId).catch(() => undefined);
       throw error;
@@ -663,9 +674,8 @@ export class Dispatcher implements OnApplicationBootstrap, OnApplicationShutdown
    * guard that needs the number's recent calls, a call-stop check that asks a service) or refuse:
    * the target is then read first, and the guards judged from the read.
    */
-  private guardsAllowBeforeRead(compliance: TenantCompliance, autocallId: string, zones: string | null): boolean {
-    const autocall = this.autocalls.get(autocallId);
-    if (zones === null || !autocall || autocall.checks.callStop) return false;
+  private guardsAllowBeforeRead(compliance: TenantCompliance, autocall: AutoCallInfo, zones: string | null): boolean {
+    if (zones === null || autocall.checks.callStop) return false;
     return this.compliance.verdictByZones(compliance, zones, autocall.callingWindow)?.allowed === true;
   }
 
@@ -726,26 +736,27 @@ export class Dispatcher implements OnApplicationBootstrap, OnApplicationShutdown
     return this.campaigns.dialState(id, scope);
   }
 
-  private async autocall(id: string): Promise<AutoCallInfo | null> {
-    const cached = this.autocalls.get(id);
+  /** An AutoCall by the key its held jobs name it by (heldAutocallKey), cached a while. */
+  private async autocall(key: string): Promise<AutoCallInfo | null> {
+    const cached = this.autocalls.get(key);
     if (cached && (!cached.active || Date.now() - cached.checkedAt < AUTOCALL_STATUS_TTL_MS)) return cached;
     if (cached) {
       if (cached.mode === 'predictive') {
-        const state = await this.predictiveState(id, cached.tenantId);
+        const state = await this.predictiveState(cached.id, cached.tenantId);
         cached.active = state?.active ?? false;
         cached.campaign = state?.campaign ?? 'predictive';
       } else {
-        const row = await this.prisma.autoCall.findUnique({ where: { id }, select: { status: true } });
+        const row = await this.prisma.autoCall.findUnique({ where: { id: cached.id }, select: { status: true } });
         cached.active = row?.status === 'active';
       }
       cached.checkedAt = Date.now();
       return cached;
     }
-    const row = await this.prisma.autoCall.findUnique({ where: { id } });
+    const row = await this.prisma.autoCall.findUnique({ where: autocallOfHeldKey(key) });
     if (!row) return null;
-    const state = row.mode === 'predictive' ? await this.predictiveState(id, row.tenantId) : null;
+    const state = row.mode === 'predictive' ? await this.predictiveState(row.id, row.tenantId) : null;
     const info: AutoCallInfo = {
-      id,
+      id: row.id,
       tenantId: row.tenantId,
       active: state ? state.active : row.status === 'active',
       checkedAt: Date.now(),
@@ -757,7 +768,7 @@ export class Dispatcher implements OnApplicationBootstrap, OnApplicationShutdown
     };
     // AutoCalls come and go; a bounded cache is enough (an evicted one is read again).
     if (this.autocalls.size >= AUTOCALL_CACHE_SIZE) this.autocalls.delete(this.autocalls.keys().next().value!);
-    this.autocalls.set(id, info);
+    this.autocalls.set(key, info);
     return info;
   }
 }

@@ -2,7 +2,7 @@ import { Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } fro
 import { AgentSessionsService, LiveViewPart, LiveViewRebuilder } from '@autocall/agents';
 import { AppConfig } from '@autocall/config';
 import { IdempotentRequests, PrismaService } from '@autocall/database';
-import { CapacityService, CallRecords, Queues, targetZonesCode } from '@autocall/dialing';
+import { CapacityService, CallRecords, heldJobData, Queues, targetZonesCode } from '@autocall/dialing';
 import { DispositionsService } from '@autocall/dispositions';
 import { LinesService } from '@autocall/lines';
 import { ContactEngine } from './contact-engine';
@@ -92,6 +92,7 @@ export class EngineKeeper implements LiveViewPart, OnApplicationBootstrap, OnApp
         id: string;
         autocall_id: string;
         skill: string;
+        autocall_seq: bigint;
         priority: number;
         attempts: number;
         next_attempt_at: Date | null;
@@ -99,7 +100,8 @@ export class EngineKeeper implements LiveViewPart, OnApplicationBootstrap, OnApp
         time_zone: string | null;
       }[]
     >`
-      SELECT t.id, t.autocall_id, a.skill, a.priority, t.attempts, t.next_attempt_at, t.phone_number, t.time_zone
+      SELECT t.id, t.autocall_id, a.seq AS autocall_seq, a.skill, a.priority, t.attempts, t.next_attempt_at,
+             t.phone_number, t.time_zone
       FROM targets t JOIN autocalls a ON a.id = t.autocall_id
       WHERE a.tenant_id = ${tenantId}::uuid AND a.status = 'active' AND a.mode IN ('sequential', 'predictive')
         AND t.status = 'pending'
@@ -118,7 +120,7 @@ export class EngineKeeper implements LiveViewPart, OnApplicationBootstrap, OnApp
           targetId: target.id,
           priority: target.priority,
           attempts: target.attempts,
-          zones: heldTarget(target).zones,
+          held: heldTarget(target).data,
         },
         { jobId: `r-${target.id}-${target.attempts}`, delay: target.next_attempt_at!.getTime() - now },
       );
@@ -213,6 +215,7 @@ export class EngineKeeper implements LiveViewPart, OnApplicationBootstrap, OnApp
       {
         id: string;
         autocall_id: string;
+        autocall_seq: bigint;
         tenant_id: string;
         skill: string;
         priority: number;
@@ -222,7 +225,8 @@ export class EngineKeeper implements LiveViewPart, OnApplicationBootstrap, OnApp
         time_zone: string | null;
       }[]
     >`
-      SELECT t.id, t.autocall_id, a.tenant_id, a.skill, a.priority, t.attempts, t.next_attempt_at AS at,
+      SELECT t.id, t.autocall_id, a.seq AS autocall_seq, a.tenant_id, a.skill, a.priority, t.attempts,
+             t.next_attempt_at AS at,
              t.phone_number, t.time_zone
       FROM targets t JOIN autocalls a ON a.id = t.autocall_id
       WHERE t.status = 'pending' AND t.next_attempt_at < now() - ${grace} * interval '1 second'
@@ -249,6 +253,7 @@ export class EngineKeeper implements LiveViewPart, OnApplicationBootstrap, OnApp
       id: string;
       attempts: number;
       autocall_id: string;
+      autocall_seq: bigint;
       tenant_id: string;
       skill: string;
       priority: number;
@@ -262,9 +267,9 @@ export class EngineKeeper implements LiveViewPart, OnApplicationBootstrap, OnApp
       if (group) group.push(target);
       else byAutocall.set(target.autocall_id, [target]);
     }
-    for (const [id, group] of byAutocall) {
+    for (const group of byAutocall.values()) {
       const { tenant_id: tenantId, skill, priority } = group[0];
-      await this.queues.holdTargets({ tenantId, skill }, { id, priority }, group.map(heldTarget));
+      await this.queues.holdTargets({ tenantId, skill }, priority, group.map(heldTarget));
     }
   }
 
@@ -336,11 +341,11 @@ export class EngineKeeper implements LiveViewPart, OnApplicationBootstrap, OnApp
   private async requeueUnqueued(): Promise<void> {
     // Judged by PostgreSQL's clock, which wrote created_at (a column default, not the API's clock).
     const stale = (
-      await this.prisma.$queryRaw<{ id: string; tenant_id: string; skill: string; priority: number }[]>`
-        SELECT id, tenant_id, skill, priority FROM autocalls
+      await this.prisma.$queryRaw<{ id: string; seq: bigint; tenant_id: string; skill: string; priority: number }[]>`
+        SELECT id, seq, tenant_id, skill, priority FROM autocalls
         WHERE status = 'active' AND mode IN ('sequential', 'predictive') AND queued_at IS NULL
           AND created_at < now() - ${UNQUEUED_GRACE_MS} * interval '1 millisecond'`
-    ).map((row) => ({ id: row.id, tenantId: row.tenant_id, skill: row.skill, priority: row.priority }));
+    ).map((row) => ({ id: row.id, seq: row.seq, tenantId: row.tenant_id, skill: row.skill, priority: row.priority }));
     for (const autocall of stale) {
       const pool = { tenantId: autocall.tenantId, skill: autocall.skill };
       const pending = await this.prisma.target.findMany({
@@ -350,9 +355,15 @@ export class EngineKeeper implements LiveViewPart, OnApplicationBootstrap, OnApp
       });
       await this.queues.holdTargets(
         pool,
-        autocall,
+        autocall.priority,
         pending.map((t) =>
-          heldTarget({ id: t.id, attempts: t.attempts, phone_number: t.phoneNumber, time_zone: t.timeZone }),
+          heldTarget({
+            id: t.id,
+            attempts: t.attempts,
+            autocall_seq: autocall.seq,
+            phone_number: t.phoneNumber,
+            time_zone: t.timeZone,
+          }),
         ),
       );
       await this.prisma.autoCall.update({ where: { id: autocall.id }, data: { queuedAt: new Date() } });
@@ -425,11 +436,17 @@ export class EngineKeeper implements LiveViewPart, OnApplicationBootstrap, OnApp
   }
 }
 
-/** A pending target as it is held again: with the zones its number may be in (see heldJobData). */
-function heldTarget(t: { id: string; attempts: number; phone_number: string | null; time_zone: string | null }) {
+/** A pending target as it is held again: its AutoCall, and the zones its number may be in (see heldJobData). */
+function heldTarget(t: {
+  id: string;
+  attempts: number;
+  autocall_seq: bigint;
+  phone_number: string | null;
+  time_zone: string | null;
+}) {
   return {
     id: t.id,
     attempts: t.attempts,
-    zones: t.phone_number === null ? null : targetZonesCode(t.phone_number, t.time_zone),
+    data: heldJobData(t.autocall_seq, t.phone_number === null ? null : targetZonesCode(t.phone_number, t.time_zone)),
   };
 }
