@@ -39,12 +39,17 @@ describe('the status lists PostgreSQL keeps', () => {
   });
 
   it.each(['webhook_on_target_events', 'callbacks_follow_targets'])(
-    'names exactly the terminal target statuses in the trigger function %s',
+    'names exactly the terminal target statuses in the trigger function %s, or in its trigger',
     async (fn) => {
-      const { rows } = await client.query<{ def: string }>('SELECT pg_get_functiondef($1::regproc) AS def', [fn]);
-      const lists = [...rows[0].def.matchAll(/to_status\s+IN\s*\(([^)]*)\)/gi)].map((m) =>
-        [...m[1].matchAll(/'([a-z_]+)'/g)].map((v) => v[1]).sort(),
+      // A trigger's WHEN is stored as `to_status = ANY (ARRAY[...])`.
+      const { rows } = await client.query<{ def: string }>(
+        `SELECT pg_get_functiondef($1::regproc) || coalesce(string_agg(pg_get_triggerdef(t.oid), ' '), '') AS def
+         FROM pg_trigger t WHERE t.tgfoid = $1::regproc`,
+        [fn],
       );
+      const lists = [
+        ...rows[0].def.matchAll(/to_status\s+IN\s*\(([^)]*)\)|to_status\s*=\s*ANY\s*\(ARRAY\[([^\]]*)\]/gi),
+      ].map((m) => [...(m[1] ?? m[2]).matchAll(/'([a-z_]+)'/g)].map((v) => v[1]).sort());
       expect(lists.length).toBeGreaterThan(0);
       for (const list of lists) expect(list).toEqual([...TERMINAL_STATUSES].sort());
     },

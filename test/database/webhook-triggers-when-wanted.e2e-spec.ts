@@ -3,11 +3,13 @@ import { Client } from 'pg';
 import { createSuiteDatabase, dropDatabase } from '../support/databases';
 
 /**
- * The webhook triggers on a call's hot tables (target_events, contact_events, autocalls) run their
- * statement only while some enabled endpoint subscribes to their event type (migration
- * webhook_triggers_when_subscribed): with webhooks off a call's changes cost PostgreSQL no webhook
- * work. Whether a tenant gets the event is still decided per tenant inside the function. Seen
- * through pg_stat_xact_user_functions: how often the trigger's function ran in the transaction.
+ * The webhook triggers on a call's hot tables (target_events, contact_events, autocalls, callbacks)
+ * run their statement only while some enabled endpoint subscribes to their event type (migrations
+ * webhook_triggers_when_subscribed, callback_triggers_by_row): with webhooks off a call's changes
+ * cost PostgreSQL no webhook work. Whether a tenant gets the event is still decided per tenant
+ * inside the function. A callback follows its target's end by a row trigger on the events that end
+ * a target only. Seen through pg_stat_xact_user_functions: how often each trigger's function ran
+ * in the transaction.
  */
 describe('webhook triggers fire only while an endpoint wants their events', () => {
   let db: { name: string; url: string };
@@ -39,8 +41,20 @@ describe('webhook triggers fire only while an endpoint wants their events', () =
     return id;
   }
 
-  /** Ends one pending target of a new AutoCall of the tenant: how often the trigger ran, and the events written. */
-  async function endATarget(tenantId: string): Promise<{ runs: number; events: number }> {
+  /**
+   * Moves one pending target of a new AutoCall of the tenant (to busy: its end, unless said): how
+   * often the target webhook trigger ran, and the events written.
+   */
+  async function endATarget(tenantId: string, to = 'busy'): Promise<{ runs: number; events: number }> {
+    const { runs, events } = await moveATarget(tenantId, to);
+    return { runs: runs.webhook_on_target_events ?? 0, events };
+  }
+
+  async function moveATarget(
+    tenantId: string,
+    to: string,
+    callback = false,
+  ): Promise<{ runs: Record<string, number>; events: number; callback?: { status: string; outcome: string } }> {
     const autocallId = randomUUID();
     const targetId = randomUUID();
     await client.query(
@@ -53,25 +67,37 @@ describe('webhook triggers fire only while an endpoint wants their events', () =
        VALUES ($1, $2, $3, 0, '+441632960000', 'pending')`,
       [targetId, tenantId, autocallId],
     );
+    const callbackId = randomUUID();
+    if (callback)
+      await client.query(
+        `INSERT INTO callbacks (id, tenant_id, status, skill, scheduled_at, autocall_id, target_id)
+         VALUES ($1, $2, 'queued', 'sales', now(), $3, $4)`,
+        [callbackId, tenantId, autocallId, targetId],
+      );
     // Counts of earlier transactions still waiting to be reported would show here too: reported first.
     await client.query('SELECT pg_stat_force_next_flush()');
     await client.query('BEGIN');
     try {
       await client.query(`SET LOCAL track_functions = 'all'`);
       await client.query(
-        `INSERT INTO target_events (target_id, from_status, to_status, reason) VALUES ($1, 'pending', 'busy', 'busy')`,
-        [targetId],
+        `INSERT INTO target_events (target_id, from_status, to_status, reason)
+         VALUES ($1, 'pending', $2::target_status, $2)`,
+        [targetId, to],
       );
-      const { rows } = await client.query(
-        `SELECT coalesce(sum(calls), 0)::int AS runs FROM pg_stat_xact_user_functions
-         WHERE funcname = 'webhook_on_target_events'`,
-      );
+      const { rows } = await client.query(`SELECT funcname, calls::int FROM pg_stat_xact_user_functions`);
       await client.query('COMMIT');
       const events = await client.query(
         `SELECT count(*)::int AS n FROM webhook_events WHERE autocall_id = $1 AND type = 'autocall.target.completed'`,
         [autocallId],
       );
-      return { runs: rows[0].runs, events: events.rows[0].n };
+      const followed = callback
+        ? (await client.query(`SELECT status::text, outcome FROM callbacks WHERE id = $1`, [callbackId])).rows[0]
+        : undefined;
+      return {
+        runs: Object.fromEntries(rows.map((r) => [r.funcname, r.calls])),
+        events: events.rows[0].n,
+        ...(followed ? { callback: followed } : {}),
+      };
     } catch (error) {
       await client.query('ROLLBACK');
       throw error;
@@ -108,5 +134,32 @@ describe('webhook triggers fire only while an endpoint wants their events', () =
     await client.query('DELETE FROM webhook_endpoints');
     await endpoint(everything, null);
     expect(await endATarget(everything)).toEqual({ runs: 1, events: 1 });
+  });
+
+  it("ends a callback with its target, by a trigger that runs for a target's end only", async () => {
+    const quiet = await tenant();
+    const ended = await moveATarget(quiet, 'busy', true);
+    expect(ended.callback).toEqual({ status: 'failed', outcome: 'busy' });
+    expect(ended.runs.callbacks_follow_targets).toBe(1);
+    // No endpoint wants callback events: the callback's change runs no webhook statement.
+    expect(ended.runs.webhook_on_callbacks_update).toBeUndefined();
+    const completed = await moveATarget(quiet, 'completed', true);
+    expect(completed.callback).toEqual({ status: 'completed', outcome: 'completed' });
+
+    const dialing = await moveATarget(quiet, 'dialing', true);
+    expect(dialing.callback).toEqual({ status: 'queued', outcome: null });
+    expect(dialing.runs.callbacks_follow_targets).toBeUndefined();
+  });
+
+  it("runs the callbacks' webhook trigger while an endpoint wants callback events", async () => {
+    const subscriber = await tenant();
+    await endpoint(subscriber, ['callback.completed']);
+    const ended = await moveATarget(subscriber, 'completed', true);
+    expect(ended.runs.webhook_on_callbacks_update).toBe(1);
+    const { rows } = await client.query(
+      `SELECT count(*)::int AS n FROM webhook_events WHERE tenant_id = $1 AND type = 'callback.completed'`,
+      [subscriber],
+    );
+    expect(rows[0].n).toBe(1);
   });
 });
