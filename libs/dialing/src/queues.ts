@@ -71,9 +71,9 @@ export const heldTargetId = (jobId: string) => uuidOf(jobId.slice(0, jobId.index
  * The most characters of zones a held job carries. Redis keeps a hash whose values are all 64 bytes
  * or less as one compact list (a listpack), and a job hash with one longer value takes about 2.5
  * times the memory: the data, as BullMQ stores it (a JSON string: 2 quotes, up to 11 characters of
- * AutoCall, a bar), stays within 64 bytes. A number that may be in more zones (a North American
- * number whose area code is not assigned may be in any of 42) carries none: its target is read
- * before its dial, and its zones judged from the read.
+ * AutoCall, a bar), stays within 64 bytes. A number's zones always fit (targetZonesCode names a
+ * list of zones by its place); a target's own zone that the zone table lacks is written by its name,
+ * and a longer one is not carried: its target is read before its dial, and judged from the read.
  */
 export const HELD_ZONES_MAX_CHARS = 48;
 

@@ -31,10 +31,18 @@ describe("the zones a held target's job carries", () => {
     expect(zonesOfCode(targetZonesCode('+15555551234', null), 'UTC')).toEqual(numberTimeZones('+15555551234'));
   });
 
-  it('are a few characters, with no digit of the number', () => {
+  it('are a few characters, with no digit of the number, however many zones the number may be in', () => {
     const code = targetZonesCode('+14155551234', null);
     expect(code.length).toBeLessThanOrEqual(8);
     expect(code).not.toContain('4155551234');
+    // An unassigned North American area code: any of the country's 42 zones, named by their list.
+    const everywhere = targetZonesCode('+12215550123', null);
+    expect(numberTimeZones('+12215550123')).toHaveLength(42);
+    expect(everywhere.length).toBeLessThanOrEqual(9);
+    expect(everywhere).not.toContain('221');
+    expect(zonesOfCode(everywhere, 'UTC')).toEqual(numberTimeZones('+12215550123'));
+    // Australia's +61 8 9101 ...: three zones.
+    expect(zonesOfCode(targetZonesCode('+61891010000', null), 'UTC')).toEqual(numberTimeZones('+61891010000'));
   });
 
   it("name a zone the table lacks by its name, and none as the tenant's fallback", () => {

@@ -87,40 +87,78 @@ const minuteOf = (hhmm: string) => Number(hhmm.slice(0, 2)) * 60 + Number(hhmm.s
  * Null when the number says nothing (then the tenant's fallback zone applies).
  */
 export function numberTimeZones(e164: string): string[] | null {
+  return numberZoneIndexes(e164)?.map((i) => TIME_ZONES[i]) ?? null;
+}
+
+/** The places in TIME_ZONES of a number's zones, from the longest prefix the table knows. */
+function numberZoneIndexes(e164: string): readonly number[] | null {
   const digits = e164.replace(/^\+/, '');
   for (let length = Math.min(digits.length, 10); length > 0; length--) {
     const zones = PREFIX_TIME_ZONES[digits.slice(0, length)];
-    if (zones) return zones.map((i) => TIME_ZONES[i]);
+    if (zones) return zones;
   }
   return null;
 }
 
+/** The zone table's distinct zone lists, in table order: a number's list is named by its place here. */
+let zoneSets: { byKey: Map<string, number>; lists: readonly (readonly number[])[] } | undefined;
+function sets() {
+  if (!zoneSets) {
+    const byKey = new Map<string, number>();
+    const lists: (readonly number[])[] = [];
+    for (const list of Object.values(PREFIX_TIME_ZONES)) {
+      const key = list.join(',');
+      if (byKey.has(key)) continue;
+      byKey.set(key, lists.length);
+      lists.push(list);
+    }
+    zoneSets = { byKey, lists };
+  }
+  return zoneSets;
+}
+
 /**
- * Names the zone table this build was generated with: a held job's zones are written as indexes
- * into TIME_ZONES, which a newer libphonenumber map may reorder, so each code says which table
- * it indexes and a code of another table is not read (the target is read from PostgreSQL).
+ * Names the zone tables this build was generated with: a held job's zones are written as places in
+ * TIME_ZONES and in its list of zone lists, which a newer libphonenumber map may reorder, so each
+ * code says which tables it indexes and a code of other tables is not read (the target is read
+ * from PostgreSQL).
  */
-const ZONE_TABLE_TAG = createHash('sha256').update(TIME_ZONES.join(',')).digest('hex').slice(0, 4);
+let zoneTableTag: string | undefined;
+const tag = () =>
+  (zoneTableTag ??= createHash('sha256')
+    .update(TIME_ZONES.join(','))
+    .update(sets().lists.map((list) => list.join(',')).join(';'))
+    .digest('hex')
+    .slice(0, 4));
 let zoneIndexes: Map<string, number> | undefined;
 
 /**
  * The zones a target may be in, as its held job carries them (no number: the zones it implies),
  * so that its calling window can be judged before its dial without reading it first: the
- * target's own zone, else its number's, as indexes into the zone table (a zone the table lacks by
- * its name); none (`<tag>:`) when neither names one, for the tenant's fallback zone at the dial.
+ * target's own zone, as its place in the zone table (a zone the table lacks by its name); else its
+ * number's, as the place of its zone, or of its list of zones (`s<n>`: a number may be in many,
+ * 42 for a North American number whose area code is not assigned); none (`<tag>:`) when neither
+ * names one, for the tenant's fallback zone at the dial. A few characters, never a digit of the
+ * number.
  */
 export function targetZonesCode(phoneNumber: string, timeZone: string | null): string {
   zoneIndexes ??= new Map(TIME_ZONES.map((zone, i) => [zone, i]));
-  const zones = timeZone ? [timeZone] : (numberTimeZones(phoneNumber) ?? []);
-  return `${ZONE_TABLE_TAG}:${zones.map((zone) => zoneIndexes!.get(zone) ?? zone).join(',')}`;
+  if (timeZone) return `${tag()}:${zoneIndexes.get(timeZone) ?? timeZone}`;
+  const list = numberZoneIndexes(phoneNumber);
+  if (!list) return `${tag()}:`;
+  return list.length === 1 ? `${tag()}:${list[0]}` : `${tag()}:s${sets().byKey.get(list.join(','))}`;
 }
 
-/** The zones a targetZonesCode names (the fallback when none); null if another zone table wrote it. */
+/** The zones a targetZonesCode names (the fallback when none); null if other zone tables wrote it. */
 export function zonesOfCode(code: string, fallbackTimeZone: string): string[] | null {
   const colon = code.indexOf(':');
-  if (colon < 0 || code.slice(0, colon) !== ZONE_TABLE_TAG) return null;
+  if (colon < 0 || code.slice(0, colon) !== tag()) return null;
   const list = code.slice(colon + 1);
   if (!list) return [fallbackTimeZone];
+  if (/^s\d+$/.test(list)) {
+    const set = sets().lists[Number(list.slice(1))];
+    return set ? set.map((i) => TIME_ZONES[i]) : null;
+  }
   return list.split(',').map((part) => (/^\d+$/.test(part) ? TIME_ZONES[Number(part)] : part));
 }
 
