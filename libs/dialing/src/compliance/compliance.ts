@@ -127,7 +127,11 @@ let zoneTableTag: string | undefined;
 const tag = () =>
   (zoneTableTag ??= createHash('sha256')
     .update(TIME_ZONES.join(','))
-    .update(sets().lists.map((list) => list.join(',')).join(';'))
+    .update(
+      sets()
+        .lists.map((list) => list.join(','))
+        .join(';'),
+    )
     .digest('hex')
     .slice(0, 4));
 let zoneIndexes: Map<string, number> | undefined;
