@@ -70,13 +70,13 @@ describe("a held job's data", () => {
     expect(heldZones(`${compactId(autocall)}|${zones}`)).toBe(zones);
   });
 
-  it('carries no zones too many to keep its job a compact hash in Redis (values of 64 bytes or less)', () => {
+  it('carries no zones too long to keep its job a compact hash in Redis (values of 64 bytes or less)', () => {
     // An explicit zone the table lacks is written by its name, which may be long.
-    const everywhere = targetZonesCode('+12215550123', `Etc/${'x'.repeat(HELD_ZONES_MAX_CHARS)}`);
-    expect(everywhere.length).toBeGreaterThan(HELD_ZONES_MAX_CHARS);
+    const longName = targetZonesCode('+12215550123', `Etc/${'x'.repeat(HELD_ZONES_MAX_CHARS)}`);
+    expect(longName.length).toBeGreaterThan(HELD_ZONES_MAX_CHARS);
     const seq = 9_223_372_036_854_775_807n;
-    expect(heldZones(heldJobData(seq, everywhere))).toBeNull();
-    expect(heldZones(heldWithZones(heldJobData(seq), everywhere))).toBeNull();
+    expect(heldZones(heldJobData(seq, longName))).toBeNull();
+    expect(heldZones(heldWithZones(heldJobData(seq), longName))).toBeNull();
     const longest = heldJobData(seq, 'z'.repeat(HELD_ZONES_MAX_CHARS));
     expect(heldZones(longest)).toHaveLength(HELD_ZONES_MAX_CHARS);
     expect(JSON.stringify(longest).length).toBeLessThanOrEqual(64); // as BullMQ stores it

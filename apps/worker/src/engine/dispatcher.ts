@@ -57,8 +57,10 @@ interface DrainState {
 
 type InsertOutcome = 'stored' | 'put_back';
 
-/** A pool's first held target's AutoCall, with its job when it had to be taken to be seen. */
-/** The AutoCall of a pool's first held target, by its held key (heldAutocallKey), and the job if taken. */
+/**
+ * A pool's first held target's AutoCall, by the key its job names it by (heldAutocallKey), with its
+ * job when it had to be taken to be seen.
+ */
 type HeadPeek = 'empty' | { autocall: string; job?: Job<HeldTargetJob> };
 
 // Redis's lines, repaired from PostgreSQL after a refusal, at most this often per tenant.
