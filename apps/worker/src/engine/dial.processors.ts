@@ -48,9 +48,12 @@ export class DialProcessors implements OnApplicationBootstrap, OnApplicationShut
     const { tenantId, skill, autocallId, targetId, priority, attempts, held, zones } = job.data;
     // A retry queued by an older release names its AutoCall by id: its submission number is read
     // (none: the AutoCall is gone, and its target with it).
-    const seq = held ? null : await this.records.autocallSeq(autocallId);
-    if (!held && seq === null) return;
-    const data = held ?? heldJobData(seq!, zones);
+    let data = held;
+    if (!data) {
+      const seq = await this.records.autocallSeq(autocallId);
+      if (seq === null) return;
+      data = heldJobData(seq, zones);
+    }
     await this.queues.holdTargets({ tenantId, skill }, priority, [{ id: targetId, attempts, data }]);
   }
 }
