@@ -93,12 +93,25 @@ describe('SIP: a dead worker’s calls are hung up by another worker', () => {
       60_000,
       200,
     );
-    // The dialog of both legs of every call is stored, answered (what a BYE needs).
-    const stored = await prisma.sipDialog.findMany({ where: { contact: { autocallId: autocall.id } } });
-    expect(stored.filter((d) => d.state === 'confirmed' && d.leg === 'customer')).toHaveLength(CALLS);
-    expect(stored.filter((d) => d.state === 'confirmed' && d.leg === 'agent')).toHaveLength(CALLS);
-    // The callee's dialog went through the re-INVITE that bridged it: its CSeq moved on.
-    expect(stored.filter((d) => d.leg === 'customer' && d.cseq > d.inviteCseq)).toHaveLength(CALLS);
+    // The dialog of both legs of every call is stored, answered (what a BYE needs), and the
+    // callee's went through the re-INVITE that bridged it: its CSeq moved on. A dialog is written
+    // behind its call's events (the call is connected first), so the test waits for the writes.
+    const storedDialogs = async () => {
+      const stored = await prisma.sipDialog.findMany({ where: { contact: { autocallId: autocall.id } } });
+      return {
+        customersAnswered: stored.filter((d) => d.state === 'confirmed' && d.leg === 'customer').length,
+        agentsAnswered: stored.filter((d) => d.state === 'confirmed' && d.leg === 'agent').length,
+        customersReinvited: stored.filter((d) => d.leg === 'customer' && d.cseq > d.inviteCseq).length,
+      };
+    };
+    const complete = { customersAnswered: CALLS, agentsAnswered: CALLS, customersReinvited: CALLS };
+    await waitFor(
+      'every dialog stored as bridged',
+      async () => JSON.stringify(await storedDialogs()) === JSON.stringify(complete),
+      10_000,
+      100,
+    ).catch(() => undefined);
+    expect(await storedDialogs()).toEqual(complete);
 
     const [victim] = engine.workers;
     await engine.startWorker(env);

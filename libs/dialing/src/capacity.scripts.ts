@@ -404,9 +404,12 @@ return 1
  * an agent, or its place among the predictive dials in flight. Its owner is the worker PostgreSQL
  * says places it (contacts.placed_by), or unknown if none yet, so that no worker has to re-assert
  * its calls after a loss for its waiting callers to be served. A contact already in Redis is left
- * alone. KEYS: contacts. ARGV: tag, contact, skill, status, agent or '', answeredAt (ms) or '',
- * predictive (1|0), now, owner or ''.
- * Returns 1 when restored.
+ * alone. While Redis knows the tenant's capacity (a repair, not a rebuild after a loss: then the
+ * capacity comes back after the calls), a restore never takes a line past it: the view may count
+ * fewer calls than PostgreSQL (which refuses the dials that would pass the bound, and the repair
+ * comes again), never more lines than the tenant has. KEYS: contacts, lines. ARGV: tag, contact,
+ * skill, status, agent or '', answeredAt (ms) or '', predictive (1|0), now, owner or ''.
+ * Returns 1 when restored, 0 when already there, -1 when no line was free for it.
  */
 export const RESTORE_CONTACT = `${REDIS_MS}
 local tag, contact, skill, status, agent = ARGV[1], ARGV[2], ARGV[3], ARGV[4], ARGV[5]
@@ -414,6 +417,8 @@ local tag, contact, skill, status, agent = ARGV[1], ARGV[2], ARGV[3], ARGV[4], A
 local now = redis_ms()
 local key = tag .. ':contact:' .. contact
 if redis.call('EXISTS', key) == 1 then return 0 end
+local capacity = redis.call('HGET', KEYS[2], 'capacity')
+if capacity and redis.call('ZCARD', KEYS[1]) >= tonumber(capacity) then return -1 end
 redis.call('ZADD', KEYS[1], 'NX', now, contact)
 local reserved = ''
 local marks = {}

@@ -53,7 +53,7 @@ type CapacityRedis = Redis & {
   serveWaiting(waiting: string, ...args: string[]): Promise<[string, string] | null>;
   renewOwnerLease(owners: string, ...args: string[]): Promise<number>;
   reassertContact(lines: string, contacts: string, ...args: string[]): Promise<number>;
-  restoreContact(contacts: string, ...args: string[]): Promise<number>;
+  restoreContact(contacts: string, lines: string, ...args: string[]): Promise<number>;
   withdrawAgent(agent: string, ...args: string[]): Promise<number>;
   returnWithdrawn(withdrawn: string, ...args: string[]): Promise<number>;
 };
@@ -101,7 +101,7 @@ export class CapacityService {
     define('serveWaiting', SERVE_WAITING, 1);
     define('renewOwnerLease', RENEW_OWNER_LEASE, 1);
     define('reassertContact', REASSERT, 2);
-    define('restoreContact', RESTORE_CONTACT, 1);
+    define('restoreContact', RESTORE_CONTACT, 2);
     define('withdrawAgent', WITHDRAW_AGENT, 1);
     define('returnWithdrawn', RETURN_WITHDRAWN, 1);
     this.client = client;
@@ -342,6 +342,7 @@ export class CapacityService {
   async restore(tenantId: string, contact: LiveContactRecord): Promise<boolean> {
     const restored = await this.client.restoreContact(
       this.contacts(tenantId),
+      this.lines(tenantId),
       this.tag(tenantId),
       contact.id,
       contact.skill,

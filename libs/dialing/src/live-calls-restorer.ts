@@ -7,7 +7,14 @@ import { CapacityService } from './capacity.service';
  * After a Redis loss, the calls in progress (contacts not ended in PostgreSQL) take their lines
  * again, with the agents reserved for their dials and their places among the waiting callers,
  * before the tenant's line capacity reappears (LinesService.ensureLive asks, in every process
- * that may reserve lines: the API for immediate dials, the workers for the rest).
+ * that may reserve lines: the API for immediate dials, the workers for the rest). The same repair
+ * runs after PostgreSQL refused a dial Redis admitted (the view had lost a call).
+ *
+ * The read and the restores are not one instant: a call that ends in between has its line freed
+ * in Redis (its end's release, after its statement) before the restore would bring it back. So the
+ * calls restored are read once more afterwards, and those PostgreSQL has ended by then are released
+ * again: an end whose release ran before the restore committed its statement before that second
+ * read began. No line of an ended call stays counted, whatever order the two ran in.
  */
 @Injectable()
 export class LiveCallsRestorer implements LiveLinesSource, OnModuleInit {
@@ -37,8 +44,9 @@ export class LiveCallsRestorer implements LiveLinesSource, OnModuleInit {
       FROM contacts c JOIN autocalls a ON a.id = c.autocall_id
       WHERE c.tenant_id = ${tenantId}::uuid AND c.status <> 'ended'
       ORDER BY c.created_at`;
+    const restored: string[] = [];
     for (const contact of live) {
-      await this.capacity.restore(tenantId, {
+      const wasRestored = await this.capacity.restore(tenantId, {
         id: contact.id,
         skill: contact.skill,
         status: contact.status,
@@ -49,6 +57,11 @@ export class LiveCallsRestorer implements LiveLinesSource, OnModuleInit {
         predictive: contact.mode === 'predictive' && contact.agent_id === null,
         placedBy: contact.placed_by,
       });
+      if (wasRestored) restored.push(contact.id);
     }
+    if (!restored.length) return;
+    const ended = await this.prisma.$queryRaw<{ id: string }[]>`
+      SELECT id FROM contacts WHERE id = ANY(${restored}::uuid[]) AND status = 'ended'`;
+    for (const { id } of ended) await this.capacity.release(tenantId, id);
   }
 }

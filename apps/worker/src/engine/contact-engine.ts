@@ -490,12 +490,14 @@ export class ContactEngine implements OnModuleInit, OnApplicationShutdown {
    * The caller's wait ran out before this event happened, but its timer has not fired yet (the
    * answer's own step took longer than the wait, on a slow database or a loaded machine): the wait
    * is over first, as it was in the world. A detection result signalled after a predictive dial's
-   * connect threshold finds its caller abandoned as a person, whatever the order the two reach the
-   * worker in. Only events that say when they happened are ordered so.
+   * connect threshold finds its caller abandoned as a person, and a caller who hung up after it was
+   * abandoned by the threshold (not by their patience), whatever the order the two reach the worker
+   * in. Only events that say when they happened, and could not have happened without the caller's
+   * wait running on, are ordered so (an agent who took the call did take it).
    */
   private waitOverdueBefore(contact: LiveContact, event: ContactEvent): ContactEvent | null {
     const deadline = contact.waitDeadline;
-    if (!deadline || event.type !== 'detected') return null;
+    if (!deadline || (event.type !== 'detected' && event.type !== 'ended')) return null;
     if (event.at.getTime() < deadline.at) return null;
     // As if it had fired: the timer stays named, so the wait is not armed again.
     this.clearWait(contact, { keepNamed: true });
