@@ -175,8 +175,11 @@ describe('two API replicas, three workers, one of them killed', () => {
     }
 
     expect(sampler.violations).toEqual([]);
+    // The bounds were judged all along the run: how often depends on the machine's load (a loaded CI
+    // machine took 480 snapshots of Redis in one run), so the floors only say that the samplers ran
+    // throughout, never how fast.
     expect(sampler.samples).toBeGreaterThan(100);
-    expect(sampler.snapshots).toBeGreaterThan(500);
+    expect(sampler.snapshots).toBeGreaterThan(200);
     expect(sampler.maxLinesUsed).toBeGreaterThan(SALES_AGENTS); // it dialed on many lines at once
 
     const prisma = engine.api.app.get(PrismaService);
