@@ -39,6 +39,25 @@ describe('local times on the days the clocks change', () => {
     },
   );
 
+  it.each(DAYS)('%s on %s: the offset at every 7th second is the one Intl gives for that instant', (zone, date) => {
+    const format = new Intl.DateTimeFormat('en-US', {
+      timeZone: zone,
+      hourCycle: 'h23',
+      ...{ year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', second: '2-digit' },
+    } as const);
+    const intl = (instant: number) => {
+      const p = Object.fromEntries(format.formatToParts(new Date(instant)).map((part) => [part.type, part.value]));
+      return Date.UTC(+p.year, +p.month - 1, +p.day, +p.hour, +p.minute, +p.second) - Math.floor(instant / 1000) * 1000;
+    };
+    const wrong: string[] = [];
+    // The offset is kept for the minute it was read in: read it twice in each minute, across the change.
+    const start = Date.parse(`${date}T00:00:00Z`) - 86_400_000;
+    for (let instant = start; instant < start + 3 * 86_400_000; instant += 7_001) {
+      if (offsetAt(instant, zone) !== intl(instant)) wrong.push(new Date(instant).toISOString());
+    }
+    expect(wrong).toEqual([]);
+  });
+
   it('names the ISO weekday of the local date, not of UTC', () => {
     // Monday 00:30 in Tokyo is still Sunday in UTC.
     expect(localTimeAt(Date.parse('2026-11-29T15:30:00Z'), 'Asia/Tokyo')).toEqual({

@@ -16,8 +16,25 @@ export function isTimeZone(timeZone: string): boolean {
 
 const formatters = new Map<string, Intl.DateTimeFormat>();
 
+// The last offset asked of each zone, by the minute it was asked for: the engine asks the same
+// zones for the same minute many times a second (each dial's calling window), and Intl takes
+// microseconds to answer. Since 1980 every zone's offsets are whole minutes and change only at
+// whole minutes (tzdata), so an offset holds for the whole minute it was read in.
+const lastOffsets = new Map<string, { minute: number; offset: number }>();
+const CACHED_SINCE = Date.UTC(1980, 0, 1);
+
 /** The zone's offset from UTC at an instant, in milliseconds (local − UTC). */
 export function offsetAt(instant: number, timeZone: string): number {
+  if (instant < CACHED_SINCE) return readOffset(instant, timeZone);
+  const minute = Math.floor(instant / 60_000);
+  const last = lastOffsets.get(timeZone);
+  if (last?.minute === minute) return last.offset;
+  const offset = readOffset(instant, timeZone);
+  lastOffsets.set(timeZone, { minute, offset });
+  return offset;
+}
+
+function readOffset(instant: number, timeZone: string): number {
   let format = formatters.get(timeZone);
   if (!format) {
     format = new Intl.DateTimeFormat('en-US', {
