@@ -230,6 +230,28 @@ export type ContactEvent =
   /** A step failed for a reason that is not storage being away: the call must not stay held. */
   | { type: 'engine_error' };
 
+/** When a caller's wait runs out (an instant of the world, ms), and why: set while the wait is timed. */
+export interface WaitDeadline {
+  at: number;
+  reason: 'max_wait' | 'no_agent_within_threshold';
+}
+
+/**
+ * The caller's wait ran out before this event happened, but its timer has not fired yet (the
+ * answer's own step took longer than the wait, on a slow database or a loaded machine): the wait
+ * is over first, as it was in the world. A detection result signalled after a predictive dial's
+ * connect threshold finds its caller abandoned as a person, and a caller who hung up after it was
+ * abandoned by the threshold (not by their patience), whatever the order the two reach the worker
+ * in. Only events that say when they happened, and could not have happened without the caller's
+ * wait running on, are ordered so (an agent who took the call did take it). Returns the event that
+ * comes first, or null.
+ */
+export function waitOverBefore(deadline: WaitDeadline | undefined, event: ContactEvent): ContactEvent | null {
+  if (!deadline || (event.type !== 'detected' && event.type !== 'ended')) return null;
+  if (event.at.getTime() < deadline.at) return null;
+  return { type: 'wait_over', reason: deadline.reason };
+}
+
 /** The contact's event for a telephony event of its call (none for a trunk's line report). */
 export function contactEventOf(event: TelephonyEvent): ContactEvent | null {
   switch (event.type) {

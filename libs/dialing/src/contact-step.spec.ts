@@ -1,4 +1,11 @@
-import { ContactEvent, ContactState, CONTACT_STATUSES, dialingContact, step } from './contact-lifecycle';
+import {
+  ContactEvent,
+  ContactState,
+  CONTACT_STATUSES,
+  dialingContact,
+  step,
+  waitOverBefore,
+} from './contact-lifecycle';
 
 const T0 = new Date('2026-03-01T10:00:00Z');
 const T1 = new Date('2026-03-01T10:00:05Z');
@@ -123,6 +130,43 @@ describe('the contact state machine: step(state, event)', () => {
     // An agent served to a caller being abandoned goes straight back.
     expect(types(next.state, { type: 'served', agentId: 'bob' })).toEqual(['release_agent']);
     expect(types(next.state, { type: 'agent_claimed', agentId: 'bob' })).toEqual(['release_agent']);
+  });
+
+  it('orders a hang-up or a detection result that came after the wait ran out behind the wait, before its timer fired', () => {
+    // A predictive dial answered at T0 with a connect threshold of 2 s: the deadline is T0 + 2 s.
+    const deadline = { at: T0.getTime() + 2_000, reason: 'no_agent_within_threshold' as const };
+    const hungUpAt = (at: Date): ContactEvent => ({ type: 'ended', cause: 'normal_clearing', sipCode: 200, at });
+    const caller = waiting({ predictive: true });
+    /** What the executor drives: the wait's end first when it was overdue, then the event; the end's outcome. */
+    const outcomeOf = (event: ContactEvent) => {
+      const first = waitOverBefore(deadline, event);
+      let state = caller;
+      const effects = [];
+      for (const next of first ? [first, event] : [event]) {
+        const stepped = step(state, next);
+        effects.push(...stepped.effects);
+        state = stepped.state;
+      }
+      const end = effects.find((e) => e.type === 'end');
+      return end?.type === 'end' ? end.outcome : null;
+    };
+    // Hung up after the threshold (T1 = T0 + 5 s) while the answer's step still ran: the threshold
+    // abandoned the caller, and the end says so.
+    expect(outcomeOf(hungUpAt(T1))).toEqual({ status: 'abandoned', reason: 'no_agent_within_threshold' });
+    // Hung up within the threshold: their own patience ran out.
+    expect(outcomeOf(hungUpAt(new Date(T0.getTime() + 1_000)))).toEqual({
+      status: 'abandoned',
+      reason: 'caller_hung_up_waiting',
+    });
+    // A detection result after the threshold is ordered the same way; an agent taking the call,
+    // or an event without an instant, never is.
+    expect(waitOverBefore(deadline, { type: 'detected', result: 'machine', at: T1 })).toEqual({
+      type: 'wait_over',
+      reason: 'no_agent_within_threshold',
+    });
+    expect(waitOverBefore(deadline, { type: 'connected', at: T1 })).toBeNull();
+    expect(waitOverBefore(deadline, { type: 'agent_failed' })).toBeNull();
+    expect(waitOverBefore(undefined, hungUpAt(T1))).toBeNull();
   });
 
   it('never connects an agent whose phone picked up after the abandon message began', () => {

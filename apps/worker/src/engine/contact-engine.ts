@@ -23,6 +23,8 @@ import {
   Queues,
   RetryPolicy,
   step,
+  WaitDeadline,
+  waitOverBefore,
 } from '@autocall/dialing';
 import { DispositionsService } from '@autocall/dispositions';
 import { INBOUND_REPORT_TTL_SECONDS, LinesService, TrunksService } from '@autocall/lines';
@@ -81,7 +83,7 @@ interface LiveContact {
   held: HeldTargetJob;
   waitTimer?: NodeJS.Timeout;
   /** While waitTimer runs: when the caller's wait runs out, and why (an event after it is stepped after it). */
-  waitDeadline?: { at: number; reason: 'max_wait' | 'no_agent_within_threshold' };
+  waitDeadline?: WaitDeadline;
   /** The wait for a detection result signalled after the answer. */
   detectionTimer?: NodeJS.Timeout;
   /**
@@ -486,22 +488,12 @@ export class ContactEngine implements OnModuleInit, OnApplicationShutdown {
     }
   }
 
-  /**
-   * The caller's wait ran out before this event happened, but its timer has not fired yet (the
-   * answer's own step took longer than the wait, on a slow database or a loaded machine): the wait
-   * is over first, as it was in the world. A detection result signalled after a predictive dial's
-   * connect threshold finds its caller abandoned as a person, and a caller who hung up after it was
-   * abandoned by the threshold (not by their patience), whatever the order the two reach the worker
-   * in. Only events that say when they happened, and could not have happened without the caller's
-   * wait running on, are ordered so (an agent who took the call did take it).
-   */
+  /** The wait's end, if it came before this event (waitOverBefore); the timer then counts as fired. */
   private waitOverdueBefore(contact: LiveContact, event: ContactEvent): ContactEvent | null {
-    const deadline = contact.waitDeadline;
-    if (!deadline || (event.type !== 'detected' && event.type !== 'ended')) return null;
-    if (event.at.getTime() < deadline.at) return null;
+    const overdue = waitOverBefore(contact.waitDeadline, event);
     // As if it had fired: the timer stays named, so the wait is not armed again.
-    this.clearWait(contact, { keepNamed: true });
-    return { type: 'wait_over', reason: deadline.reason };
+    if (overdue) this.clearWait(contact, { keepNamed: true });
+    return overdue;
   }
 
   private async perform(contact: LiveContact, effects: ContactEffect[]): Promise<ContactEvent | null> {
