@@ -1,5 +1,6 @@
 import { ChildProcess, spawn, spawnSync } from 'node:child_process';
 import { once } from 'node:events';
+import { createServer } from 'node:net';
 import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -33,8 +34,9 @@ export class RedisClusterServer {
     const nodes: ClusterNode[] = [];
     const cluster = new RedisClusterServer(nodes, root);
     try {
+      const taken = new Set<number>();
       for (let i = 0; i < masters * (1 + replicasEach); i++) {
-        const port = await freePort();
+        const port = await clusterNodePort(taken);
         const dir = path.join(root, String(port));
         mkdirSync(dir);
         nodes.push({ port, dir, process: spawnNode(port, dir) });
@@ -159,6 +161,38 @@ export class RedisClusterServer {
       return String(await client.call(args[0], ...args.slice(1)));
     } finally {
       client.disconnect();
+    }
+  }
+}
+
+/**
+ * A port for a cluster node: free, not given to another node of this cluster, and with its cluster
+ * bus port (10,000 higher, which Redis needs below 65,536) free too. A free port alone was not
+ * enough: the system's ephemeral range reaches 60,999, and two calls may return the same port.
+ */
+async function clusterNodePort(taken: Set<number>): Promise<number> {
+  for (let tries = 0; tries < 500; tries++) {
+    const port = await freePort();
+    if (port > 55_535 || taken.has(port) || taken.has(port + 10_000)) continue;
+    if (!(await isFree(port + 10_000))) continue;
+    taken.add(port).add(port + 10_000);
+    return port;
+  }
+  throw new Error('no free port pair for a Redis Cluster node');
+}
+
+async function isFree(port: number): Promise<boolean> {
+  const server = createServer();
+  try {
+    server.listen(port, '127.0.0.1');
+    await once(server, 'listening');
+    return true;
+  } catch {
+    return false;
+  } finally {
+    if (server.listening) {
+      server.close();
+      await once(server, 'close');
     }
   }
 }
