@@ -68,8 +68,7 @@ describe('the dial bounds PostgreSQL keeps', () => {
 
   const end = (contactId: string) => client.query(`UPDATE contacts SET status = 'ended' WHERE id = $1`, [contactId]);
   const outboundInUse = async (tenant: Tenant) =>
-    (await client.query(`SELECT outbound_in_use FROM line_settings WHERE tenant_id = $1`, [tenant.id])).rows[0]
-      .outbound_in_use as number;
+    Number((await client.query(`SELECT outbound_in_use($1) AS n`, [tenant.id])).rows[0].n);
 
   describe('lines', () => {
     it('stores a contact only while its tenant has a free line, and counts the live ones', async () => {
@@ -88,6 +87,30 @@ describe('the dial bounds PostgreSQL keeps', () => {
       await client.query(`DELETE FROM contacts WHERE id = $1`, [third]);
       await client.query(`DELETE FROM contacts WHERE id = $1`, [first]);
       expect(await outboundInUse(tenant)).toBe(1);
+    });
+
+    it('counts an end once it has committed, and neither a dial nor an end waits for the other', async () => {
+      const tenant = await tenantWith(2);
+      const [first, second] = [await dial(tenant), await dial(tenant)];
+      const ending = new Client({ connectionString: db.url });
+      const dialing = new Client({ connectionString: db.url });
+      await Promise.all([ending.connect(), dialing.connect()]);
+      try {
+        // An end half-way through its transaction: its line is not free yet, and a dial is refused
+        // at once (it does not wait for the end to decide).
+        await ending.query('BEGIN');
+        await ending.query(`UPDATE contacts SET status = 'ended' WHERE id = $1`, [first]);
+        expect(await refusalOf(dial(tenant))).toBe('no_free_line');
+        // A dial half-way through its transaction holds the line row: another end goes through.
+        await ending.query('COMMIT');
+        await dialing.query('BEGIN');
+        await dial(tenant, null, dialing);
+        await end(second);
+        await dialing.query('COMMIT');
+        expect(await outboundInUse(tenant)).toBe(1);
+      } finally {
+        await Promise.all([ending.end(), dialing.end()]);
+      }
     });
 
     it("keeps the AutoCall's line reserve free", async () => {

@@ -84,30 +84,39 @@ describe('a dial returned to its trunk', () => {
       )
     ).rows[0];
 
-  it('takes the line before the trunk, as a dial does: a return and a dial of the tenant cannot deadlock', async () => {
+  it('does not wait for a dial of the tenant, and takes the row of ends before the trunk, as an end does: no deadlock', async () => {
     const s = await tenantWithTrunk();
-    const contactId = await dial(s, 1);
-    // Another dial of the tenant, half-way through its statement: it holds the tenant's line row
-    // (contacts_take_line) and takes the trunk's next.
+    const first = await dial(s, 1);
     const other = new Client({ connectionString: suite.db.url });
     await other.connect();
-    try {
-      await other.query('BEGIN');
-      await other.query('UPDATE line_settings SET outbound_in_use = outbound_in_use WHERE tenant_id = $1', [
-        s.tenantId,
-      ]);
-      const returned = giveBack(contactId, 1);
-      // The return waits for the line row...
-      for (let waited = 0; ; waited += 20) {
-        const { rows } = await suite.client.query(
+    const waiting = async () =>
+      (
+        await suite.client.query(
           `SELECT count(*)::int AS n FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock'`,
-        );
-        if (rows[0].n > 0) break;
-        if (waited > 10_000) throw new Error('the return never waited for the line');
+        )
+      ).rows[0].n as number;
+    try {
+      // A dial of the tenant half-way through its statement holds the tenant's line row
+      // (contacts_take_line): a return, like any end, does not take turns with it.
+      await other.query('BEGIN');
+      await other.query('UPDATE line_settings SET outbound_taken = outbound_taken WHERE tenant_id = $1', [s.tenantId]);
+      expect(await giveBack(first, 1)).toMatchObject({ target: 'pending', trunkId: s.trunkId });
+      await other.query('COMMIT');
+      // The return paused the trunk; the next dial does not wait for the pause here.
+      await suite.client.query('UPDATE trunks SET paused_until = NULL WHERE id = $1', [s.trunkId]);
+      const second = await dial(s, 1);
+
+      // Another end of the tenant half-way through its statement holds the row of ends: the return
+      // waits for it...
+      await other.query('BEGIN');
+      await other.query('UPDATE line_frees SET outbound_freed = outbound_freed WHERE tenant_id = $1', [s.tenantId]);
+      const returned = giveBack(second, 1);
+      for (let waited = 0; (await waiting()) === 0; waited += 20) {
+        if (waited > 10_000) throw new Error('the return never waited for the row of ends');
         await new Promise((resolve) => setTimeout(resolve, 20));
       }
-      // ...without holding the trunk's: the dial takes it at once (it waited for the return before,
-      // which waited for the dial's line row: a deadlock PostgreSQL broke by failing one of them).
+      // ...without holding the trunk's: the end takes it at once (the other order is a deadlock
+      // PostgreSQL breaks by failing one of them).
       await other.query('SELECT 1 FROM trunks WHERE id = $1 FOR UPDATE NOWAIT', [s.trunkId]);
       await other.query('COMMIT');
       expect(await returned).toMatchObject({ target: 'pending', trunkId: s.trunkId });

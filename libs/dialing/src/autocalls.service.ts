@@ -325,8 +325,10 @@ export class AutoCallsService {
     const dialing = planned.filter((t) => t.status === 'dialing');
     if (!dialing.length) return;
     const [lines] = await tx.$queryRaw<{ free: number }[]>`
-      SELECT capacity - outbound_in_use - CASE WHEN inbound_until > now() THEN inbound_in_use ELSE 0 END AS free
-      FROM line_settings WHERE tenant_id = ${tenantId}::uuid FOR UPDATE`;
+      SELECT (capacity - (outbound_taken - COALESCE(f.outbound_freed, 0))
+              - CASE WHEN inbound_until > now() THEN inbound_in_use ELSE 0 END)::int AS free
+      FROM line_settings l LEFT JOIN line_frees f USING (tenant_id)
+      WHERE l.tenant_id = ${tenantId}::uuid FOR UPDATE OF l`;
     const free = Math.max(0, (lines?.free ?? 0) - (input.checks.freeLines?.reserve ?? 0));
     // The tenant's trunks, under their row locks: how many dials with this caller id they can start
     // now (channels, call-rate tokens, pauses); null for a tenant on the default trunk (the line

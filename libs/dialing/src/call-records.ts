@@ -107,15 +107,16 @@ export const FINISH_IF_DONE = `UPDATE autocalls SET ${FINISH}
   WHERE id = $1::uuid AND completed_at IS NULL AND open_targets = 0`;
 
 /**
- * Row locks in the order every end of a call takes them: the tenant's line row (its release by the
- * contacts_free_line trigger; a dial's contacts_take_line takes it too), then the AutoCall's (its
- * count of open targets). A statement that reads whether its AutoCall still dials under the
- * AutoCall's lock adds `LINE_ROW_OF_C` to its CTEs (`c`: the contact it ends) and `LINE_ROW_FIRST`
- * to the WHERE of the query that locks the AutoCall: a one-time filter, run before that query's
- * rows are locked. The other order deadlocked with plain ends of the same AutoCall.
+ * Row locks in the order every end of a call takes them: the tenant's row of ends (line_frees: its
+ * release by the contacts_free_line trigger), then the AutoCall's (its count of open targets). A
+ * statement that reads whether its AutoCall still dials under the AutoCall's lock adds
+ * `LINE_ROW_OF_C` to its CTEs (`c`: the contact it ends) and `LINE_ROW_FIRST` to the WHERE of the
+ * query that locks the AutoCall: a one-time filter, run before that query's rows are locked. The
+ * other order deadlocked with plain ends of the same AutoCall. (Dials take the line_settings row,
+ * which no end takes before its AutoCall's.)
  */
 const LINE_ROW_OF_C = `lines AS (
-        SELECT l.tenant_id FROM line_settings l JOIN c ON l.tenant_id = c.tenant_id FOR UPDATE OF l)`;
+        SELECT f.tenant_id FROM line_frees f JOIN c ON f.tenant_id = c.tenant_id FOR UPDATE OF f)`;
 const LINE_ROW_FIRST = '(SELECT count(*) FROM lines) >= 0';
 
 const AT_COLUMN: Partial<Record<ContactStatus, string>> = {
@@ -673,11 +674,9 @@ export class CallRecords implements OnModuleDestroy {
        bound AS (
          SELECT COALESCE((SELECT (s.settings ->> 'maxTrunkReturns')::int FROM tenant_settings s, c
                           WHERE s.tenant_id = c.tenant_id), $7::int) AS max_returns),
-       -- The tenant's line row before its trunk's, as a dial takes them (contacts_take_line) and as
-       -- the line's release at the end of this statement would: the other order deadlocked with a
-       -- dial of the same tenant. And before the AutoCall's row (LINE_ROW_FIRST): whether the
-       -- AutoCall still dials is read under its lock (a cancel is seen, or cancels the pending
-       -- target after).
+       -- The tenant's row of ends before its AutoCall's and its trunk's, as the line's release at
+       -- the end of this statement takes them (LINE_ROW_FIRST): whether the AutoCall still dials is
+       -- read under its lock (a cancel is seen, or cancels the pending target after).
        ${LINE_ROW_OF_C},
        old AS (
          SELECT t.id, t.status,
