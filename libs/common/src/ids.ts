@@ -6,7 +6,7 @@ let sequence = 0;
 // Random bytes are drawn from the system's generator a few kilobytes at a time: one call per 400
 // ids instead of one each (a call costs microseconds; the engine makes about twenty ids per call).
 const POOL_IDS = 400;
-const pool = Buffer.alloc(POOL_IDS * 10);
+const pool = Buffer.alloc(POOL_IDS * 8);
 let pooled = POOL_IDS;
 const HEX = Array.from({ length: 256 }, (_, byte) => byte.toString(16).padStart(2, '0'));
 
@@ -31,7 +31,7 @@ export function uuidv7(now: number = Date.now()): string {
     randomFillSync(pool);
     pooled = 0;
   }
-  const r = pooled++ * 10;
+  const r = pooled++ * 8;
   // 48 bits of milliseconds (exact in a double), the version and the counter, the variant and 62
   // random bits.
   const high = Math.floor(now / 0x1000000);
