@@ -114,7 +114,7 @@ async function pgCounters(databaseUrl: string): Promise<PgCounters> {
 }
 
 /** User + system CPU of a process, in milliseconds (Linux /proc). */
-function processCpuMs(pid: number): number {
+export function processCpuMs(pid: number): number {
   const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
   const ticks = Number(fields[11]) + Number(fields[12]); // utime, stime
   return (ticks * 1000) / 100; // USER_HZ is 100 on Linux
@@ -127,7 +127,7 @@ const workersCpuMs = (workers: AppProcess[]) => workers.reduce((sum, w) => sum +
  * backend: the run's share is each one's growth (a backend opened during the run from zero; one
  * closed during it is not counted, so the figure is a floor).
  */
-async function postgresCpuMs(databaseUrl: string): Promise<Map<number, number>> {
+export async function postgresCpuMs(databaseUrl: string): Promise<Map<number, number>> {
   const client = new Client({ connectionString: databaseUrl });
   await client.connect();
   try {
@@ -148,10 +148,10 @@ async function postgresCpuMs(databaseUrl: string): Promise<Map<number, number>> 
   }
 }
 
-const postgresCpuGrowth = (before: Map<number, number>, after: Map<number, number>) =>
+export const postgresCpuGrowth = (before: Map<number, number>, after: Map<number, number>) =>
   [...after].reduce((sum, [pid, ms]) => sum + ms - (before.get(pid) ?? 0), 0);
 
-const ownCpuMs = () => {
+export const ownCpuMs = () => {
   const usage = process.cpuUsage();
   return (usage.user + usage.system) / 1000;
 };

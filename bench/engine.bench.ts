@@ -15,6 +15,7 @@ import { ApiHarness, TestTenant } from '../test/support/api-harness';
 import { numbers } from '../test/support/engine-harness';
 import { freePort } from '../test/support/processes';
 import { TEST_SECRETS_KEYS } from '../test/support/secrets';
+import { ownCpuMs, postgresCpuGrowth, postgresCpuMs } from './cost.bench';
 
 export const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
@@ -161,12 +162,26 @@ export async function throughputBench(): Promise<Record<string, unknown>> {
         await prisma.$queryRaw<{ n: bigint }[]>`
           SELECT xact_commit + xact_rollback AS n FROM pg_stat_database WHERE datname = current_database()`
       )[0].n;
+    // CPU of the whole path, whatever the machine's load: this process (API and worker), the
+    // database's backends and the Redis server, and the commands Redis ran.
+    const redisStats = async () => {
+      const info = await api.redis.info();
+      const field = (name: string) => Number(new RegExp(`^${name}:([0-9.]+)`, 'm').exec(info)?.[1] ?? NaN);
+      return {
+        cpuMs: (field('used_cpu_user') + field('used_cpu_sys')) * 1000,
+        commands: field('total_commands_processed'),
+      };
+    };
+    const databaseUrl = api.config.get('DATABASE_URL');
     await sleep(5_000);
     const before = await prisma.contact.count({ where: { tenantId: tenant.tenantId } });
     const transactionsBefore = await transactions();
+    const [ownBefore, postgresBefore, redisBefore] = [ownCpuMs(), await postgresCpuMs(databaseUrl), await redisStats()];
     const window = 20_000;
     await sleep(window);
     const after = await prisma.contact.count({ where: { tenantId: tenant.tenantId } });
+    const [ownAfter, postgresAfter, redisAfter] = [ownCpuMs(), await postgresCpuMs(databaseUrl), await redisStats()];
+    const perDial = (value: number) => Number((value / (after - before) || 0).toFixed(2));
     // PostgreSQL publishes its counts within a second.
     await sleep(1_500);
     const transactionsAfter = await transactions();
@@ -177,6 +192,13 @@ export async function throughputBench(): Promise<Record<string, unknown>> {
       dialsPerSecond: Math.round((after - before) / (window / 1000)),
       // Over the window and the 1.5 s after it (the bench's own count queries included).
       transactionsPerDial: Number((Number(transactionsAfter - transactionsBefore) / (after - before) || 0).toFixed(2)),
+      // Over the window: the Redis server's commands (scripts' inner commands included) and CPU.
+      redisCommandsPerDial: perDial(redisAfter.commands - redisBefore.commands),
+      cpuMsPerDial: {
+        apiAndWorker: perDial(ownAfter - ownBefore),
+        postgres: perDial(postgresCpuGrowth(postgresBefore, postgresAfter)),
+        redis: perDial(redisAfter.cpuMs - redisBefore.cpuMs),
+      },
     };
   } finally {
     await tearDown(api, worker);

@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { boundRefusalOf } from '../../libs/dialing/src';
 import { callRecordsSuite } from '../support/call-records-suite';
 
 /**
@@ -169,6 +170,75 @@ describe('a held target read and dialed in one statement', () => {
     const after = await written(held);
     expect(after.contacts).toHaveLength(1);
     expect(after.target).toEqual({ status: 'dialing', attempts: 1 });
+  });
+
+  /** One AutoCall's `count` held targets (positions 0…count − 1), on a tenant of `lines` lines. */
+  async function heldTargets(count: number, lines: number): Promise<Held[]> {
+    const first = await heldTarget({ lines });
+    const rest = Array.from({ length: count - 1 }, () => ({ ...first, targetId: randomUUID() }));
+    for (const [i, held] of rest.entries())
+      await suite.client.query(
+        `INSERT INTO targets (id, tenant_id, autocall_id, position, phone_number, status)
+         VALUES ($1, $2, $3, $4, $5, 'pending')`,
+        [held.targetId, held.tenantId, held.autocallId, i + 1, `+44163296010${i}`],
+      );
+    return [first, ...rest];
+  }
+
+  describe('several held targets in one statement (dials taken one after another)', () => {
+    it('dials them in the order given, each taking its line after the ones before it', async () => {
+      const [a, b, c] = await heldTargets(3, 3);
+      const order = [c, a, b];
+      const dials = order.map((held) => ({ targetId: held.targetId, historySeconds: 0, dial: dialOf(held) }));
+
+      const reads = await suite.records.readAndDialInOrder(dials);
+
+      expect(reads.map((read) => [read.candidate?.targetId, read.dialed?.result])).toEqual(
+        order.map((held) => [held.targetId, 'dialing']),
+      );
+      const stored = await suite.client.query(`SELECT id FROM contacts WHERE tenant_id = $1 ORDER BY created_at`, [
+        a.tenantId,
+      ]);
+      expect(stored.rows.map((row) => row.id)).toEqual(dials.map((d) => d.dial.contactId));
+    });
+
+    it('answers each from its own read: one not dialable is read, not dialed, and the others are dialed', async () => {
+      const [a, b, c] = await heldTargets(3, 3);
+      await suite.client.query(`UPDATE targets SET status = 'cancelled' WHERE id = $1`, [b.targetId]);
+      const gone = randomUUID();
+      const reads = await suite.records.readAndDialInOrder([
+        { targetId: a.targetId, historySeconds: 0, dial: dialOf(a) },
+        { targetId: b.targetId, historySeconds: 0, dial: dialOf(b) },
+        { targetId: gone, historySeconds: 0, dial: dialOf(a) },
+        { targetId: c.targetId, historySeconds: 0, dial: dialOf(c) },
+      ]);
+
+      expect(reads.map((read) => [read.candidate?.status ?? null, read.dialed?.result ?? null])).toEqual([
+        ['pending', 'dialing'],
+        ['cancelled', null],
+        [null, null],
+        ['pending', 'dialing'],
+      ]);
+      expect((await written(b)).contacts).toEqual([]);
+    });
+
+    it('is refused as a whole when one of its dials finds no line: nothing of it is written', async () => {
+      const held = await heldTargets(3, 2);
+
+      const refusal = await suite.records
+        .readAndDialInOrder(held.map((h) => ({ targetId: h.targetId, historySeconds: 0, dial: dialOf(h) })))
+        .then(
+          () => null,
+          (error: unknown) => boundRefusalOf(error),
+        );
+
+      expect(refusal).toBe('no_free_line');
+      for (const h of held) expect((await written(h)).contacts).toEqual([]);
+      const targets = await suite.client.query(`SELECT DISTINCT status::text FROM targets WHERE autocall_id = $1`, [
+        held[0].autocallId,
+      ]);
+      expect(targets.rows).toEqual([{ status: 'pending' }]);
+    });
   });
 
   it("reads the number's recent calls when a guard needs them", async () => {

@@ -203,6 +203,21 @@ export interface NewTarget {
 /** More statement texts than CallRecords has shapes: a sign of text built per call, not prepared. */
 const MAX_PREPARED_STATEMENTS = 200;
 
+/** A held target's dial, asked for with its read (CallRecords.readAndDial). */
+export interface HeldTargetDial {
+  contactId: string;
+  autocallId: string;
+  skill: string;
+  agentId: string | null;
+  placedBy: string | null;
+}
+
+/** A held target as read, and its dial's result when one was asked for and the read allowed it. */
+export interface HeldTargetRead {
+  candidate: DialCandidate | null;
+  dialed: { result: 'dialing'; trunkId: string | null; attempt: number } | { result: BoundRefusal } | null;
+}
+
 /**
  * The one repository of the call aggregate: every write to targets, contacts and their event
  * tables is a method here (a test keeps it so: call-records-ownership.spec.ts). Each is one SQL
@@ -518,80 +533,88 @@ export class CallRecords implements OnModuleDestroy {
    * `dialed` is null when the statement did not dial: the caller decides from the candidate, as
    * after any read (skip it, hold it, drop it, or dial it with startDial).
    */
-  async readAndDial(
-    targetId: string,
-    historySeconds: number,
-    dial: {
-      contactId: string;
-      autocallId: string;
-      skill: string;
-      agentId: string | null;
-      placedBy: string | null;
-    } | null,
-  ): Promise<{
-    candidate: DialCandidate | null;
-    dialed: { result: 'dialing'; trunkId: string | null; attempt: number } | { result: BoundRefusal } | null;
-  }> {
-    let rows: Record<string, unknown>[];
+  async readAndDial(targetId: string, historySeconds: number, dial: HeldTargetDial | null): Promise<HeldTargetRead> {
     try {
-      ({ rows } = await this.prepared(
-        `WITH cand AS (
-           SELECT t.id, t.tenant_id, t.autocall_id, t.status, t.phone_number, t.time_zone, t.reference, t.attempts,
-                  a.status AS autocall_status, a.mode, a.priority, a.checks, a.caller_id, a.ring_timeout_seconds,
-                  a.calling_window, a.retry, a.machine, a.machine_message, a.detection_wait_seconds,
-                  t.phone_number IS NOT NULL AND EXISTS (
-                    SELECT 1 FROM call_stops s WHERE s.tenant_id = t.tenant_id AND s.phone_number = t.phone_number
-                      AND (s.expires_at IS NULL OR s.expires_at > now())) AS stopped,
-                  CASE WHEN $2::int > 0 AND t.phone_number IS NOT NULL THEN (
-                    SELECT coalesce(json_agg(json_build_array(c.created_at, ${ABANDONED_AT_SQL})), '[]'::json)
-                    FROM contacts c
-                    WHERE c.tenant_id = t.tenant_id AND c.phone_number = t.phone_number
-                      AND c.created_at > now() - $2::int * interval '1 second') END AS recent_calls
-           FROM targets t JOIN autocalls a ON a.id = t.autocall_id
-           WHERE t.id = $1::uuid),
-         -- Only with a dial, and only what the read found dialable. The target's own status and
-         -- number are checked on the row the update sees (a concurrent move or erasure is seen).
-         t AS (
-           UPDATE targets SET status = 'dialing', reason = NULL, attempts = targets.attempts + 1,
-                  last_contact_id = $3::uuid, next_attempt_at = NULL, updated_at = now()
-           FROM cand
-           WHERE $3::uuid IS NOT NULL AND targets.id = cand.id AND targets.status = 'pending'
-             AND targets.phone_number IS NOT NULL AND cand.autocall_id = $4::uuid
-             AND cand.autocall_status = 'active' AND NOT cand.stopped
-           RETURNING targets.id, targets.attempts, targets.phone_number),
-         c AS (
-           INSERT INTO contacts (id, tenant_id, autocall_id, target_id, attempt, skill, phone_number, caller_id, agent_id, placed_by)
-           SELECT $3::uuid, cand.tenant_id, cand.autocall_id, t.id, t.attempts, $5, t.phone_number, cand.caller_id, $6, $7
-           FROM t, cand RETURNING id, trunk_id, attempt),
-         ce AS (INSERT INTO contact_events (contact_id, status, agent_id) SELECT id, 'dialing', $6 FROM c),
-         te AS (
-           INSERT INTO target_events (target_id, from_status, to_status, contact_id)
-           SELECT id, 'pending', 'dialing', $3::uuid FROM t)
-         SELECT cand.*, c.id IS NOT NULL AS dialed, c.trunk_id, c.attempt AS dialed_attempt
-         FROM cand LEFT JOIN c ON true`,
-        [
-          targetId,
-          historySeconds,
-          dial?.contactId ?? null,
-          dial?.autocallId ?? null,
-          dial?.skill ?? null,
-          dial?.agentId ?? null,
-          dial?.placedBy ?? null,
-        ],
-      ));
+      return (await this.readAndDialInOrder([{ targetId, historySeconds, dial }]))[0];
     } catch (error) {
       const refusal = dial ? boundRefusalOf(error) : null;
       if (refusal) return { candidate: null, dialed: { result: refusal } };
       throw error;
     }
-    const row = rows[0];
-    if (!row) return { candidate: null, dialed: null };
-    const candidate = candidateOf(row);
-    if (!row.dialed) return { candidate, dialed: null };
-    return {
-      candidate,
-      dialed: { result: 'dialing', trunkId: row.trunk_id as string | null, attempt: row.dialed_attempt as number },
-    };
+  }
+
+  /**
+   * Several held targets read, and those with a dial dialed, in one statement, as readAndDial does
+   * for one: their contacts are inserted in the order given, each taking its line (and agent) after
+   * the ones before it. The statement is one decision: if PostgreSQL refuses any of its dials, it
+   * throws (boundRefusalOf names the refusal) and nothing of it is written; the caller then dials
+   * them one by one, in the same order, to learn which. Answers in the order of `reads`.
+   */
+  async readAndDialInOrder(
+    reads: readonly { targetId: string; historySeconds: number; dial: HeldTargetDial | null }[],
+  ): Promise<HeldTargetRead[]> {
+    const { rows } = await this.prepared(
+      `WITH v AS (
+         SELECT * FROM unnest($1::uuid[], $2::int[], $3::uuid[], $4::uuid[], $5::text[], $6::text[], $7::text[])
+           WITH ORDINALITY AS v(target_id, history_seconds, contact_id, dial_autocall_id, skill, agent_id, placed_by, ord)),
+       cand AS (
+         SELECT v.ord, v.contact_id AS dial_contact_id, v.dial_autocall_id, v.skill AS dial_skill,
+                v.agent_id AS dial_agent_id, v.placed_by AS dial_placed_by,
+                t.id, t.tenant_id, t.autocall_id, t.status, t.phone_number, t.time_zone, t.reference, t.attempts,
+                a.status AS autocall_status, a.mode, a.priority, a.checks, a.caller_id, a.ring_timeout_seconds,
+                a.calling_window, a.retry, a.machine, a.machine_message, a.detection_wait_seconds,
+                t.phone_number IS NOT NULL AND EXISTS (
+                  SELECT 1 FROM call_stops s WHERE s.tenant_id = t.tenant_id AND s.phone_number = t.phone_number
+                    AND (s.expires_at IS NULL OR s.expires_at > now())) AS stopped,
+                CASE WHEN v.history_seconds > 0 AND t.phone_number IS NOT NULL THEN (
+                  SELECT coalesce(json_agg(json_build_array(c.created_at, ${ABANDONED_AT_SQL})), '[]'::json)
+                  FROM contacts c
+                  WHERE c.tenant_id = t.tenant_id AND c.phone_number = t.phone_number
+                    AND c.created_at > now() - v.history_seconds * interval '1 second') END AS recent_calls
+         FROM v JOIN targets t ON t.id = v.target_id JOIN autocalls a ON a.id = t.autocall_id),
+       -- Only with a dial, and only what the read found dialable. The target's own status and
+       -- number are checked on the row the update sees (a concurrent move or erasure is seen).
+       t AS (
+         UPDATE targets SET status = 'dialing', reason = NULL, attempts = targets.attempts + 1,
+                last_contact_id = cand.dial_contact_id, next_attempt_at = NULL, updated_at = now()
+         FROM cand
+         WHERE cand.dial_contact_id IS NOT NULL AND targets.id = cand.id AND targets.status = 'pending'
+           AND targets.phone_number IS NOT NULL AND cand.autocall_id = cand.dial_autocall_id
+           AND cand.autocall_status = 'active' AND NOT cand.stopped
+         RETURNING targets.id, targets.attempts, targets.phone_number),
+       -- In the order given: each contact's line is taken after the earlier ones'.
+       c AS (
+         INSERT INTO contacts (id, tenant_id, autocall_id, target_id, attempt, skill, phone_number, caller_id, agent_id, placed_by)
+         SELECT cand.dial_contact_id, cand.tenant_id, cand.autocall_id, t.id, t.attempts, cand.dial_skill, t.phone_number,
+                cand.caller_id, cand.dial_agent_id, cand.dial_placed_by
+         FROM t JOIN cand ON cand.id = t.id ORDER BY cand.ord RETURNING id, trunk_id, attempt, agent_id),
+       ce AS (INSERT INTO contact_events (contact_id, status, agent_id) SELECT id, 'dialing', agent_id FROM c),
+       te AS (
+         INSERT INTO target_events (target_id, from_status, to_status, contact_id)
+         SELECT cand.id, 'pending', 'dialing', cand.dial_contact_id FROM t JOIN cand ON cand.id = t.id)
+       SELECT v.ord, cand.*, c.id IS NOT NULL AS dialed, c.trunk_id, c.attempt AS dialed_attempt
+       FROM v LEFT JOIN cand ON cand.ord = v.ord LEFT JOIN c ON c.id = cand.dial_contact_id
+       ORDER BY v.ord`,
+      [
+        reads.map((r) => r.targetId),
+        reads.map((r) => r.historySeconds),
+        reads.map((r) => r.dial?.contactId ?? null),
+        reads.map((r) => r.dial?.autocallId ?? null),
+        reads.map((r) => r.dial?.skill ?? null),
+        reads.map((r) => r.dial?.agentId ?? null),
+        reads.map((r) => r.dial?.placedBy ?? null),
+      ],
+    );
+    if (rows.length !== reads.length) throw new Error(`readAndDialInOrder: ${rows.length} rows for ${reads.length}`);
+    return rows.map((row) => {
+      if (row.id === null) return { candidate: null, dialed: null };
+      const candidate = candidateOf(row);
+      if (!row.dialed) return { candidate, dialed: null };
+      return {
+        candidate,
+        dialed: { result: 'dialing', trunkId: row.trunk_id as string | null, attempt: row.dialed_attempt as number },
+      };
+    });
   }
 
   /**

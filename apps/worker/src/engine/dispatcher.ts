@@ -38,6 +38,7 @@ import { LinesService } from '@autocall/lines';
 import { RedisService } from '@autocall/redis';
 import { CallStopCheck } from './call-stop-check';
 import { ContactEngine } from './contact-engine';
+import { EarlierDial, OrderedDials } from './ordered-dials';
 import { WorkerIdentity } from './worker-identity';
 
 interface DrainState {
@@ -52,10 +53,14 @@ interface DrainState {
    * taken after it go back too, behind it, so that a line freed meanwhile cannot let a later target
    * of the list pass an earlier one that was refused (engine review, defect 10).
    */
-  lastInsert?: Promise<InsertOutcome>;
+  lastInsert?: Promise<EarlierDial>;
+  /** Dials taken so far by this drain (each dial's number in the order taken). */
+  taken: number;
+  /** The drain's dials judged before their read, stored in the order taken, batched (OrderedDials). */
+  dials?: OrderedDials;
 }
 
-type InsertOutcome = 'stored' | 'put_back';
+type InsertOutcome = EarlierDial;
 
 /**
  * A pool's first held target's AutoCall, by the key its job names it by (heldAutocallKey), with its
@@ -231,7 +236,7 @@ export class Dispatcher implements OnApplicationBootstrap, OnApplicationShutdown
       if (freedAt && (!running.freedAt || freedAt < running.freedAt)) running.freedAt = freedAt;
       return;
     }
-    const state: DrainState = { again: true, freedAt };
+    const state: DrainState = { again: true, freedAt, taken: 0 };
     this.draining.set(id, state);
     try {
       while (state.again && !this.stopping) {
@@ -311,6 +316,7 @@ export class Dispatcher implements OnApplicationBootstrap, OnApplicationShutdown
     // (database writes, originate) overlap, up to MAX_DIALS_IN_FLIGHT.
     const inFlight = new Set<Promise<void>>();
     state.lastInsert = undefined;
+    state.dials = new OrderedDials(this.records);
     try {
       await this.takeAndDial(pool, state, queue, token, inFlight);
     } finally {
@@ -381,7 +387,7 @@ export class Dispatcher implements OnApplicationBootstrap, OnApplicationShutdown
       const after = state.lastInsert ?? Promise.resolve<InsertOutcome>('stored');
       let settle!: (outcome: InsertOutcome) => void;
       state.lastInsert = new Promise<InsertOutcome>((resolve) => (settle = resolve));
-      const turn = { after, settle };
+      const turn = { after, settle, taken: ++state.taken };
       const dial: Promise<void> = this.process(
         pool,
         job,
@@ -481,7 +487,7 @@ export class Dispatcher implements OnApplicationBootstrap, OnApplicationShutdown
     contactId: string | null,
     reservation: Reservation | null,
     state: DrainState,
-    turn: { after: Promise<InsertOutcome>; settle: (outcome: InsertOutcome) => void },
+    turn: { after: Promise<InsertOutcome>; settle: (outcome: InsertOutcome) => void; taken: number },
   ): Promise<void> {
     let started = false;
     // Every way out says how it went, so that the dial taken next never waits for ever.
@@ -547,25 +553,30 @@ export class Dispatcher implements OnApplicationBootstrap, OnApplicationShutdown
       const zones = heldZones(job.data);
       const judged =
         contactId && reservation?.ok && autocall ? this.guardsAllowBeforeRead(compliance, autocall, zones) : false;
-      if (judged && (await turn.after) === 'put_back') {
+      // The target, its AutoCall, the call stops and the number's recent calls: one read; with the
+      // dial in the same statement when the guards were judged already, in the order taken and
+      // with the dials taken just after it (OrderedDials).
+      const read = judged
+        ? await state.dials!.dial(
+            turn.taken,
+            {
+              targetId: heldTargetId(job.id!),
+              historySeconds: historySeconds(compliance),
+              dial: {
+                contactId: contactId!,
+                autocallId: autocall!.id,
+                skill: pool.skill,
+                agentId,
+                placedBy: this.identity.id,
+              },
+            },
+            turn.after,
+          )
+        : await this.records.readAndDial(heldTargetId(job.id!), historySeconds(compliance), null);
+      if (read === 'go_behind') {
         await goBehind();
         return;
       }
-      // The target, its AutoCall, the call stops and the number's recent calls: one read; with the
-      // dial in the same statement when the guards were judged already.
-      const read = await this.records.readAndDial(
-        heldTargetId(job.id!),
-        historySeconds(compliance),
-        judged
-          ? {
-              contactId: contactId!,
-              autocallId: autocall!.id,
-              skill: pool.skill,
-              agentId,
-              placedBy: this.identity.id,
-            }
-          : null,
-      );
       if (read.dialed?.result === 'dialing') {
         await place(read.candidate!, read.dialed.attempt, read.dialed.trunkId);
         return;
