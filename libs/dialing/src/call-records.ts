@@ -212,6 +212,13 @@ export interface HeldTargetDial {
   placedBy: string | null;
 }
 
+/** A held target to read, with its dial when its guards were judged before the read. */
+export interface HeldTargetAsk {
+  targetId: string;
+  historySeconds: number;
+  dial: HeldTargetDial | null;
+}
+
 /** A held target as read, and its dial's result when one was asked for and the read allowed it. */
 export interface HeldTargetRead {
   candidate: DialCandidate | null;
@@ -550,9 +557,7 @@ export class CallRecords implements OnModuleDestroy {
    * throws (boundRefusalOf names the refusal) and nothing of it is written; the caller then dials
    * them one by one, in the same order, to learn which. Answers in the order of `reads`.
    */
-  async readAndDialInOrder(
-    reads: readonly { targetId: string; historySeconds: number; dial: HeldTargetDial | null }[],
-  ): Promise<HeldTargetRead[]> {
+  async readAndDialInOrder(reads: readonly HeldTargetAsk[]): Promise<HeldTargetRead[]> {
     const { rows } = await this.prepared(
       `WITH v AS (
          SELECT * FROM unnest($1::uuid[], $2::int[], $3::uuid[], $4::uuid[], $5::text[], $6::text[], $7::text[])

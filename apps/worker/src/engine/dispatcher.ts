@@ -60,8 +60,6 @@ interface DrainState {
   dials?: OrderedDials;
 }
 
-type InsertOutcome = EarlierDial;
-
 /**
  * A pool's first held target's AutoCall, by the key its job names it by (heldAutocallKey), with its
  * job when it had to be taken to be seen.
@@ -384,9 +382,9 @@ export class Dispatcher implements OnApplicationBootstrap, OnApplicationShutdown
           return;
         }
       }
-      const after = state.lastInsert ?? Promise.resolve<InsertOutcome>('stored');
-      let settle!: (outcome: InsertOutcome) => void;
-      state.lastInsert = new Promise<InsertOutcome>((resolve) => (settle = resolve));
+      const after = state.lastInsert ?? Promise.resolve<EarlierDial>('stored');
+      let settle!: (outcome: EarlierDial) => void;
+      state.lastInsert = new Promise<EarlierDial>((resolve) => (settle = resolve));
       const turn = { after, settle, taken: ++state.taken };
       const dial: Promise<void> = this.process(
         pool,
@@ -487,11 +485,11 @@ export class Dispatcher implements OnApplicationBootstrap, OnApplicationShutdown
     contactId: string | null,
     reservation: Reservation | null,
     state: DrainState,
-    turn: { after: Promise<InsertOutcome>; settle: (outcome: InsertOutcome) => void; taken: number },
+    turn: { after: Promise<EarlierDial>; settle: (outcome: EarlierDial) => void; taken: number },
   ): Promise<void> {
     let started = false;
     // Every way out says how it went, so that the dial taken next never waits for ever.
-    let outcome: InsertOutcome = 'stored';
+    let outcome: EarlierDial = 'stored';
     const agentId = reservation?.ok ? reservation.agentId : null;
     // A predictive reservation that does not become a dial gives its budget back, so that held
     // or vanished targets at the head cannot use up what the pacer allowed.

@@ -1,12 +1,8 @@
 import { sqlStateOf } from '@autocall/common';
-import { boundRefusalOf, CallRecords, HeldTargetDial, HeldTargetRead } from '@autocall/dialing';
+import { boundRefusalOf, CallRecords, HeldTargetAsk, HeldTargetDial, HeldTargetRead } from '@autocall/dialing';
 
 /** A held target's read with its dial, its guards judged before the read. */
-export interface HeldDial {
-  targetId: string;
-  historySeconds: number;
-  dial: HeldTargetDial;
-}
+export type HeldDial = HeldTargetAsk & { dial: HeldTargetDial };
 
 /** The read and its dial's result; or, an earlier dial taken having gone back, go behind it. */
 export type OrderedDialAnswer = HeldTargetRead | 'go_behind';
