@@ -113,6 +113,56 @@ describe('the dial bounds PostgreSQL keeps', () => {
       }
     });
 
+    it("counts ends on their connection's stripe: ends on two connections do not wait for each other, and every end is counted", async () => {
+      const tenant = await tenantWith(40);
+      const contacts = [];
+      for (let i = 0; i < 40; i += 1) contacts.push(await dial(tenant));
+      expect(await refusalOf(dial(tenant))).toBe('no_free_line');
+      const stripeOf = async (c: Client) => Number((await c.query('SELECT line_frees_stripe() AS s')).rows[0].s);
+      // Connections until two count their ends on different stripes (a pid modulo 16).
+      const connections: Client[] = [];
+      const open = async () => {
+        const c = new Client({ connectionString: db.url });
+        await c.connect();
+        connections.push(c);
+        return c;
+      };
+      try {
+        const ending = await open();
+        let other = await open();
+        while ((await stripeOf(other)) === (await stripeOf(ending))) other = await open();
+        // An end half-way through its transaction holds its stripe; an end on another stripe goes
+        // through at once (NOWAIT would fail it otherwise).
+        await ending.query('BEGIN');
+        await ending.query(`UPDATE contacts SET status = 'ended' WHERE id = $1`, [contacts[0]]);
+        await other.query('BEGIN');
+        await other.query(`SET LOCAL lock_timeout = '1s'`);
+        await other.query(`UPDATE contacts SET status = 'ended' WHERE id = $1`, [contacts[1]]);
+        await other.query('COMMIT');
+        await ending.query('COMMIT');
+        // Every end counts, whichever stripe it landed on: ends from all those connections free
+        // exactly their lines, and the tenant dials exactly that many again.
+        const enders = connections.length;
+        await Promise.all(
+          contacts
+            .slice(2, 30)
+            .map((id, i) =>
+              connections[i % enders].query(`UPDATE contacts SET status = 'ended' WHERE id = $1`, [id]),
+            ),
+        );
+        const stripes = await client.query(
+          `SELECT count(*)::int AS n FROM line_frees WHERE tenant_id = $1 AND outbound_freed > 0`,
+          [tenant.id],
+        );
+        expect(stripes.rows[0].n).toBeGreaterThanOrEqual(2);
+        expect(await outboundInUse(tenant)).toBe(10);
+        for (let i = 0; i < 30; i += 1) await dial(tenant);
+        expect(await refusalOf(dial(tenant))).toBe('no_free_line');
+      } finally {
+        await Promise.all(connections.map((c) => c.end()));
+      }
+    });
+
     it("keeps the AutoCall's line reserve free", async () => {
       const tenant = await tenantWith(3, 1);
       await dial(tenant);

@@ -325,9 +325,10 @@ export class AutoCallsService {
     const dialing = planned.filter((t) => t.status === 'dialing');
     if (!dialing.length) return;
     const [lines] = await tx.$queryRaw<{ free: number }[]>`
-      SELECT (capacity - (outbound_taken - COALESCE(f.outbound_freed, 0))
+      SELECT (capacity
+              - (outbound_taken - COALESCE((SELECT sum(f.outbound_freed) FROM line_frees f WHERE f.tenant_id = l.tenant_id), 0))
               - CASE WHEN inbound_until > now() THEN inbound_in_use ELSE 0 END)::int AS free
-      FROM line_settings l LEFT JOIN line_frees f USING (tenant_id)
+      FROM line_settings l
       WHERE l.tenant_id = ${tenantId}::uuid FOR UPDATE OF l`;
     const free = Math.max(0, (lines?.free ?? 0) - (input.checks.freeLines?.reserve ?? 0));
     // The tenant's trunks, under their row locks: how many dials with this caller id they can start

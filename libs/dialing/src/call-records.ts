@@ -107,8 +107,9 @@ export const FINISH_IF_DONE = `UPDATE autocalls SET ${FINISH}
   WHERE id = $1::uuid AND completed_at IS NULL AND open_targets = 0`;
 
 /**
- * Row locks in the order every end of a call takes them: the tenant's row of ends (line_frees: its
- * release by the contacts_free_line trigger), then the AutoCall's (its count of open targets). A
+ * Row locks in the order every end of a call takes them: its connection's stripe of the tenant's
+ * ends (line_frees: its release by the contacts_free_line trigger), then the AutoCall's (its count
+ * of open targets). A
  * statement that reads whether its AutoCall still dials under the AutoCall's lock adds
  * `LINE_ROW_OF_C` to its CTEs (`c`: the contact it ends) and `LINE_ROW_FIRST` to the WHERE of the
  * query that locks the AutoCall: a one-time filter, run before that query's rows are locked. The
@@ -116,7 +117,8 @@ export const FINISH_IF_DONE = `UPDATE autocalls SET ${FINISH}
  * which no end takes before its AutoCall's.)
  */
 const LINE_ROW_OF_C = `lines AS (
-        SELECT f.tenant_id FROM line_frees f JOIN c ON f.tenant_id = c.tenant_id FOR UPDATE OF f)`;
+        SELECT f.tenant_id FROM line_frees f JOIN c ON f.tenant_id = c.tenant_id AND f.stripe = line_frees_stripe()
+        FOR UPDATE OF f)`;
 const LINE_ROW_FIRST = '(SELECT count(*) FROM lines) >= 0';
 
 const AT_COLUMN: Partial<Record<ContactStatus, string>> = {
