@@ -146,9 +146,7 @@ describe('the dial bounds PostgreSQL keeps', () => {
         await Promise.all(
           contacts
             .slice(2, 30)
-            .map((id, i) =>
-              connections[i % enders].query(`UPDATE contacts SET status = 'ended' WHERE id = $1`, [id]),
-            ),
+            .map((id, i) => connections[i % enders].query(`UPDATE contacts SET status = 'ended' WHERE id = $1`, [id])),
         );
         const stripes = await client.query(
           `SELECT count(*)::int AS n FROM line_frees WHERE tenant_id = $1 AND outbound_freed > 0`,
