@@ -171,6 +171,37 @@ describe('agents and agent sessions', () => {
       }
     });
 
+    it("wakes the pool an ended call freed with its agent's change: each pool once, whatever the change does", async () => {
+      // Told straight to the live view (as the end of a call tells it), for a tenant of its own.
+      const other = await api.createTenant('ends');
+      const liveView = api.app.get(AgentLiveView);
+      const wakeUps = wakeUpReader(api.app.get(RedisService));
+      const callsPool = [{ tenantId: other.tenantId, skill: 'sales' }];
+      const mio = (state: 'on_call' | 'wrap_up' | 'available', version: number) => ({
+        tenantId: other.tenantId,
+        agentId: 'mio',
+        state,
+        version,
+        skills: ['care', 'sales'],
+        reason: null,
+        since: new Date(0),
+      });
+      try {
+        expect(await liveView.apply(mio('on_call', 1))).toBe(true);
+        // Into wrap-up: not available, so only the call's pool.
+        expect(await liveView.apply(mio('wrap_up', 2), callsPool)).toBe(true);
+        expect(await wakeUps.skillsOf(other.tenantId)).toEqual(['sales']);
+        // Available: every skill of hers, the call's pool among them once.
+        expect(await liveView.apply(mio('available', 3), callsPool)).toBe(true);
+        expect(await wakeUps.skillsOf(other.tenantId)).toEqual(['care', 'sales']);
+        // A change the live view already holds: the call's pool is woken all the same.
+        expect(await liveView.apply(mio('available', 3), callsPool)).toBe(false);
+        expect(await wakeUps.skillsOf(other.tenantId)).toEqual(['sales']);
+      } finally {
+        wakeUps.close();
+      }
+    });
+
     it('records every state change with its time, version and who asked', async () => {
       const history = await api.app.get(PrismaService).agentStateChange.findMany({
         where: { tenantId: tenant.tenantId, agentId: 'kenji' },

@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { PoolWakeUps, RedisService } from '@autocall/redis';
+import { PoolWakeUps, RedisService, WokenPool } from '@autocall/redis';
 import { AgentState } from './agent-state';
 
 /** What the live view knows of one agent; PostgreSQL holds the same, and is the truth. */
@@ -75,29 +75,34 @@ export class AgentLiveView {
   /**
    * Returns false when Redis already holds this or a newer version. A wake-up lost after the
    * snapshot is applied (Redis lost between the two) is made up by the dispatchers' sweep.
+   * `alsoWake`: pools to wake in the same round trip whatever the snapshot does (a call's end that
+   * freed its line tells its pool with its agent's change: one wake-up, not two).
    */
-  async apply(snapshot: AgentSnapshot): Promise<boolean> {
+  async apply(snapshot: AgentSnapshot, alsoWake: WokenPool[] = []): Promise<boolean> {
     const { keys } = this.redis;
     const at = Date.now();
-    const applied = await (this.redis.client as unknown as LiveViewRedis).applyAgentSnapshot(
-      [keys.agent(snapshot.tenantId, snapshot.agentId), keys.agents(snapshot.tenantId)],
-      keys.tenantTag(snapshot.tenantId),
-      snapshot.agentId,
-      snapshot.state,
-      String(snapshot.version),
-      snapshot.skills.join(','),
-      snapshot.reason ?? '',
-      String(snapshot.since.getTime()),
-    );
+    const applied = await (this.redis.client as unknown as LiveViewRedis)
+      .applyAgentSnapshot(
+        [keys.agent(snapshot.tenantId, snapshot.agentId), keys.agents(snapshot.tenantId)],
+        keys.tenantTag(snapshot.tenantId),
+        snapshot.agentId,
+        snapshot.state,
+        String(snapshot.version),
+        snapshot.skills.join(','),
+        snapshot.reason ?? '',
+        String(snapshot.since.getTime()),
+      )
+      .catch(async (error: unknown) => {
+        // The pools asked for are woken even when the agent's change could not be told.
+        if (alsoWake.length) await this.wakeUps.leave(alsoWake, at).catch(() => undefined);
+        throw error;
+      });
     // The snapshot stands whether or not its wake-ups could be left: a caller that retries on a
     // throw would find it applied, and leave none.
-    if (applied === 2)
-      await this.wakeUps
-        .leave(
-          snapshot.skills.map((skill) => ({ tenantId: snapshot.tenantId, skill })),
-          at,
-        )
-        .catch(() => undefined);
+    const pools = applied === 2 ? snapshot.skills.map((skill) => ({ tenantId: snapshot.tenantId, skill })) : [];
+    for (const pool of alsoWake)
+      if (!pools.some((p) => p.tenantId === pool.tenantId && p.skill === pool.skill)) pools.push(pool);
+    if (pools.length) await this.wakeUps.leave(pools, at).catch(() => undefined);
     return applied > 0;
   }
 

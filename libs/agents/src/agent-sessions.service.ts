@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { ConflictError, NotFoundError, uuidv7 } from '@autocall/common';
 import { Agent, Prisma, PrismaService } from '@autocall/database';
+import type { WokenPool } from '@autocall/redis';
 import {
   AgentRow,
   EngineAgentMove,
@@ -125,11 +126,13 @@ export class AgentSessionsService {
 
   /**
    * After a statement took the agent off the call or out of wrap-up (the end's, with offCallMoves,
-   * or moveByEngine's): the live view is told. The agent after, or null when it did not move them.
+   * or moveByEngine's): the live view is told, with `alsoWake` woken in the same round trip (the
+   * ended call's pool, whose line was freed). The agent after, or null when it did not move them
+   * (then nothing is told, and nothing woken).
    */
-  async offCall(change: EngineMoveResult): Promise<Agent | null> {
+  async offCall(change: EngineMoveResult, alsoWake: WokenPool[] = []): Promise<Agent | null> {
     if (!change.moved) return null;
-    await this.agents.publish(change.agent);
+    await this.agents.publish(change.agent, alsoWake);
     return change.agent;
   }
 
@@ -148,6 +151,7 @@ export class AgentSessionsService {
     agentId: string,
     contactId: string,
     wrapUp: boolean | 'disposition',
+    alsoWake: WokenPool[] = [],
   ): Promise<Agent | null> {
     // Only from this very call: decided by the statement that moves the agent.
     const change = await this.moveByEngine(
@@ -160,7 +164,7 @@ export class AgentSessionsService {
       if (error instanceof NotFoundError) return null;
       throw error;
     });
-    return change ? this.offCall(change) : null;
+    return change ? this.offCall(change, alsoWake) : null;
   }
 
   /**

@@ -1,6 +1,7 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { decodeCursor, pageOf, NotFoundError } from '@autocall/common';
 import { Agent, AgentState, Prisma, PrismaService } from '@autocall/database';
+import type { WokenPool } from '@autocall/redis';
 import { AgentLiveView } from './agent-live-view';
 import { AgentView, toAgentSnapshot, toAgentView } from './agent-view';
 
@@ -91,10 +92,13 @@ export class AgentsService {
     await this.liveView.apply(toAgentSnapshot(row));
   }
 
-  /** Pushes the agent's current row to the live view; a failure is repaired by the next rebuild. */
-  async publish(row: Agent): Promise<void> {
+  /**
+   * Pushes the agent's current row to the live view; a failure is repaired by the next rebuild.
+   * `alsoWake`: pools woken with the agent's own in one round trip (AgentLiveView.apply).
+   */
+  async publish(row: Agent, alsoWake: WokenPool[] = []): Promise<void> {
     try {
-      await this.liveView.apply(toAgentSnapshot(row));
+      await this.liveView.apply(toAgentSnapshot(row), alsoWake);
     } catch (error) {
       this.logger.warn(
         `live view update of agent ${row.id} (tenant ${row.tenantId}) failed; the worker's reconciliation will repair it: ${(error as Error).message}`,

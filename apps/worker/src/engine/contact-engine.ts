@@ -30,6 +30,7 @@ import { DispositionsService } from '@autocall/dispositions';
 import { INBOUND_REPORT_TTL_SECONDS, LinesService, TrunksService } from '@autocall/lines';
 import { DEFAULT_MAX_TRUNK_RETURNS, DEFAULT_WRAP_UP_SECONDS } from '@autocall/tenancy';
 import { AnsweredBy, TelephonyEvent, TelephonyPort, TrunkRoute } from '@autocall/telephony';
+import type { WokenPool } from '@autocall/redis';
 import { WorkerIdentity } from './worker-identity';
 
 /** From a person answering to an agent on the line (seconds, in the callee's time). */
@@ -96,6 +97,8 @@ interface LiveContact {
    * agent after, and the telephony's wrap-up drawn for them (null: none). Read by agent_off_call.
    */
   offCall?: { change: EngineMoveResult; wrapUpSeconds: number | null };
+  /** Its pool was woken with its agent's change at its end (agent_off_call): no announce of its own. */
+  announced?: boolean;
   /**
    * The agent PostgreSQL kept on the contact when its answer was recorded (the one reserved for the
    * dial, still available: the answer's statement returned them). If the claim that follows the
@@ -684,12 +687,18 @@ export class ContactEngine implements OnModuleInit, OnApplicationShutdown {
       case 'release_line':
         await this.capacity.release(tenantId, id);
         return null;
-      case 'agent_off_call':
-        if (effect.wrapUp) await this.afterCall(tenantId, effect.agentId, id);
-        else await this.agentSessions.endCall(tenantId, effect.agentId, id, false);
+      case 'agent_off_call': {
+        // The line this end freed is announced with the agent's change, in one wake-up round trip
+        // (the announce that follows is then not sent); an agent not moved announces nothing.
+        const wake = [{ tenantId, skill: contact.skill }];
+        const told = effect.wrapUp
+          ? await this.afterCall(tenantId, effect.agentId, id, wake)
+          : (await this.agentSessions.endCall(tenantId, effect.agentId, id, false, wake)) !== null;
+        if (told) contact.announced = true;
         return null;
+      }
       case 'announce':
-        await this.announce(contact);
+        if (!contact.announced) await this.announce(contact);
         return null;
       case 'forget':
         if (contact.detectionTimer) clearTimeout(contact.detectionTimer);
@@ -849,22 +858,29 @@ export class ContactEngine implements OnModuleInit, OnApplicationShutdown {
    * simulator) says how long their wrap-up lasts, and the engine ends it then; otherwise the agent
    * is available at once. A storage error fails the step, which is retried.
    */
-  private async afterCall(tenantId: string, agentId: string, contactId: string): Promise<void> {
+  /** Whether the agent's change was told to the live view (with `wake`'s pools woken). */
+  private async afterCall(
+    tenantId: string,
+    agentId: string,
+    contactId: string,
+    wake: WokenPool[] = [],
+  ): Promise<boolean> {
     const live = this.live.get(contactId);
     const awaiting = live?.awaiting;
-    if (awaiting) return this.wrapUpForDisposition(tenantId, agentId, contactId, awaiting);
+    if (awaiting) return this.wrapUpForDisposition(tenantId, agentId, contactId, awaiting, wake);
     // An agent available again wakes every pool of theirs (AgentLiveView leaves the wake-ups).
     // Taken off the call by the end's own statement, or (an end that did not say) here.
     const wrapUpSeconds = live?.offCall ? live.offCall.wrapUpSeconds : this.telephony.agentWrapUpSeconds();
     const after = live?.offCall
-      ? await this.agentSessions.offCall(live.offCall.change)
-      : await this.agentSessions.endCall(tenantId, agentId, contactId, wrapUpSeconds !== null);
+      ? await this.agentSessions.offCall(live.offCall.change, wake)
+      : await this.agentSessions.endCall(tenantId, agentId, contactId, wrapUpSeconds !== null, wake);
     if (wrapUpSeconds !== null && after) {
       this.after(
         wrapUpSeconds,
         () => void this.agentSessions.finishWrapUp(tenantId, agentId, null).catch(() => undefined),
       );
     }
+    return after !== null;
   }
 
   /**
@@ -878,12 +894,13 @@ export class ContactEngine implements OnModuleInit, OnApplicationShutdown {
     agentId: string,
     contactId: string,
     awaiting: { wrapUpSeconds: number; settled: boolean },
-  ): Promise<void> {
+    wake: WokenPool[],
+  ): Promise<boolean> {
     const offCall = this.live.get(contactId)?.offCall;
     const after = offCall
-      ? await this.agentSessions.offCall(offCall.change)
-      : await this.agentSessions.endCall(tenantId, agentId, contactId, awaiting.settled ? false : 'disposition');
-    if (!after || awaiting.settled) return;
+      ? await this.agentSessions.offCall(offCall.change, wake)
+      : await this.agentSessions.endCall(tenantId, agentId, contactId, awaiting.settled ? false : 'disposition', wake);
+    if (!after || awaiting.settled) return after !== null;
     const expire = () =>
       void this.dispositions
         .expireDue(contactId)
@@ -901,6 +918,7 @@ export class ContactEngine implements OnModuleInit, OnApplicationShutdown {
           );
       });
     }
+    return true;
   }
 
   /** Seconds between two instants in the callee's time (the simulator's time scale undone). */
