@@ -856,9 +856,9 @@ export class ContactEngine implements OnModuleInit, OnApplicationShutdown {
   /**
    * The agent's call is over: wrap-up, then available. A telephony that plays the agents (the
    * simulator) says how long their wrap-up lasts, and the engine ends it then; otherwise the agent
-   * is available at once. A storage error fails the step, which is retried.
+   * is available at once. A storage error fails the step, which is retried. Whether the agent's
+   * change was told to the live view, with `wake`'s pools woken in the same round trip.
    */
-  /** Whether the agent's change was told to the live view (with `wake`'s pools woken). */
   private async afterCall(
     tenantId: string,
     agentId: string,
