@@ -109,12 +109,11 @@ export const FINISH_IF_DONE = `UPDATE autocalls SET ${FINISH}
 /**
  * Row locks in the order every end of a call takes them: its connection's stripe of the tenant's
  * ends (line_frees: its release by the contacts_free_line trigger), then the AutoCall's (its count
- * of open targets). A
- * statement that reads whether its AutoCall still dials under the AutoCall's lock adds
- * `LINE_ROW_OF_C` to its CTEs (`c`: the contact it ends) and `LINE_ROW_FIRST` to the WHERE of the
- * query that locks the AutoCall: a one-time filter, run before that query's rows are locked. The
- * other order deadlocked with plain ends of the same AutoCall. (Dials take the line_settings row,
- * which no end takes before its AutoCall's.)
+ * of open targets). A statement that reads whether its AutoCall still dials under the AutoCall's
+ * lock adds `LINE_ROW_OF_C` to its CTEs (`c`: the contact it ends) and `LINE_ROW_FIRST` to the
+ * WHERE of the query that locks the AutoCall: a one-time filter, run before that query's rows are
+ * locked. The other order deadlocked with plain ends of the same AutoCall. (Dials take the
+ * line_settings row, which no end takes before its AutoCall's.)
  */
 const LINE_ROW_OF_C = `lines AS (
         SELECT f.tenant_id FROM line_frees f JOIN c ON f.tenant_id = c.tenant_id AND f.stripe = line_frees_stripe()
