@@ -129,8 +129,9 @@ describe('the dial bounds PostgreSQL keeps', () => {
       };
       try {
         const ending = await open();
+        const endingStripe = await stripeOf(ending);
         let other = await open();
-        while ((await stripeOf(other)) === (await stripeOf(ending))) other = await open();
+        while ((await stripeOf(other)) === endingStripe) other = await open();
         // An end half-way through its transaction holds its stripe; an end on another stripe goes
         // through at once (NOWAIT would fail it otherwise).
         await ending.query('BEGIN');

@@ -859,12 +859,7 @@ export class ContactEngine implements OnModuleInit, OnApplicationShutdown {
    * is available at once. A storage error fails the step, which is retried. Whether the agent's
    * change was told to the live view, with `wake`'s pools woken in the same round trip.
    */
-  private async afterCall(
-    tenantId: string,
-    agentId: string,
-    contactId: string,
-    wake: WokenPool[] = [],
-  ): Promise<boolean> {
+  private async afterCall(tenantId: string, agentId: string, contactId: string, wake: WokenPool[]): Promise<boolean> {
     const live = this.live.get(contactId);
     const awaiting = live?.awaiting;
     if (awaiting) return this.wrapUpForDisposition(tenantId, agentId, contactId, awaiting, wake);
