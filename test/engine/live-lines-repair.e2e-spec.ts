@@ -57,7 +57,9 @@ describe('the repair of the line view from the calls in progress', () => {
     // Two dials reserved in Redis and not stored yet; a call PostgreSQL holds that the view lost.
     const [first, second] = [randomUUID(), randomUUID()];
     for (const id of [first, second])
-      expect(await capacity.reserve(tenant.tenantId, id, 'sales', noAgents, 'w1', true)).toMatchObject({ ok: true });
+      expect(
+        await capacity.reserve(tenant.tenantId, id, 'sales', noAgents, 'w1', { placesItself: true }),
+      ).toMatchObject({ ok: true });
     const lost = await storedCall(tenant);
     const restorer = api.app.get(LiveCallsRestorer);
 

@@ -73,7 +73,9 @@ describe('the predictive budget', () => {
   it('gets back a unit from a dial its reserver would have placed itself, released undialed', async () => {
     await decide(2, later(600));
     const id = '00000000-0000-7000-8000-000000000005';
-    expect(await capacity.reservePaced(tenant.tenantId, id, 'sales', checks, 'worker-x', true)).toEqual({
+    expect(
+      await capacity.reservePaced(tenant.tenantId, id, 'sales', checks, 'worker-x', { placesItself: true }),
+    ).toEqual({
       ok: true,
       agentId: null,
     });

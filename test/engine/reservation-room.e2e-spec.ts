@@ -66,7 +66,9 @@ describe('a reservation and the room it leaves', () => {
     const usage = () => lines.usage(tenant.tenantId);
     const [own, others] = [contact(), contact()];
     // The dispatcher's own dial: in use from the reservation on, no word to Redis at the dial.
-    expect(await capacity.reserve(tenant.tenantId, own, 'sales', withAgents, 'w1', true)).toMatchObject({ ok: true });
+    expect(
+      await capacity.reserve(tenant.tenantId, own, 'sales', withAgents, 'w1', { placesItself: true }),
+    ).toMatchObject({ ok: true });
     expect(await usage()).toMatchObject({ inUse: { outbound: 1 }, reserved: 0, free: 3 });
     // An immediate dial the API reserved: reserved until the worker that places it says so.
     expect(await capacity.reserve(tenant.tenantId, others, 'sales', withAgents, 'api')).toMatchObject({ ok: true });
@@ -86,7 +88,7 @@ describe('a reservation and the room it leaves', () => {
     const answeredAt = new Date('2026-01-01T00:00:05Z');
     // A caller who waited for an agent, one restored as waiting, and a restored predictive dial.
     const [waited, restoredWaiting, restoredPaced] = [contact(), contact(), contact()];
-    await capacity.reserve(tenant.tenantId, waited, 'sales', noAgents, 'w1', true);
+    await capacity.reserve(tenant.tenantId, waited, 'sales', noAgents, 'w1', { placesItself: true });
     await capacity.enterWaiting(tenant.tenantId, waited, 'sales', answeredAt, 'w1');
     const restored = { skill: 'sales', agentId: null, placedBy: 'w1' };
     await capacity.restore(tenant.tenantId, {
@@ -127,6 +129,48 @@ describe('a reservation and the room it leaves', () => {
       ok: false,
       reason: 'no_free_agent',
       next: 'room',
+    });
+  });
+
+  it('asked for callers first, refuses while an answered caller waits and an agent is free for them', async () => {
+    const tenant = await tenantWith(4, []);
+    const noAgents: DialChecks = { ...withAgents, freeAgents: null };
+    const callersFirst = { placesItself: true, callersFirst: true };
+    const waiter = contact();
+    await capacity.reserve(tenant.tenantId, waiter, 'sales', noAgents, 'w1', { placesItself: true });
+    await capacity.enterWaiting(tenant.tenantId, waiter, 'sales', new Date('2026-01-01T00:00:05Z'), 'w1');
+    // A caller waits, but no agent is available: nobody can be served, the dial goes on.
+    const first = contact();
+    expect(await capacity.reserve(tenant.tenantId, first, 'sales', noAgents, 'w1', callersFirst)).toMatchObject({
+      ok: true,
+    });
+    await agents.apply({
+      tenantId: tenant.tenantId,
+      agentId: 'a1',
+      state: 'available',
+      version: 1,
+      skills: ['sales'],
+      reason: null,
+      since,
+    });
+    // Now one is: nothing is reserved, for a predictive dial either, until the caller is served.
+    const [second, paced] = [contact(), contact()];
+    expect(await capacity.reserve(tenant.tenantId, second, 'sales', noAgents, 'w1', callersFirst)).toEqual({
+      ok: false,
+      reason: 'callers_waiting',
+      next: 'room',
+    });
+    expect(await capacity.reservePaced(tenant.tenantId, paced, 'sales', noAgents, 'w1', callersFirst)).toEqual({
+      ok: false,
+      reason: 'callers_waiting',
+    });
+    expect(await lines.usage(tenant.tenantId)).toMatchObject({ inUse: { outbound: 2 }, free: 2 });
+    // Not asked for callers first (the pass asked already), the reservation is made as ever.
+    expect(await capacity.reserve(tenant.tenantId, second, 'sales', noAgents, 'w1')).toMatchObject({ ok: true });
+    // Once served, nobody waits: asked for callers first again, the dial goes on.
+    expect(await capacity.serveWaiting(tenant.tenantId, 'sales', 'w1')).toEqual({ contactId: waiter, agentId: 'a1' });
+    expect(await capacity.reserve(tenant.tenantId, contact(), 'sales', noAgents, 'w1', callersFirst)).toMatchObject({
+      ok: true,
     });
   });
 

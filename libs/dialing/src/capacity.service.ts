@@ -36,7 +36,22 @@ export type RoomAfter = 'no_line' | 'no_agent' | 'room';
 
 export type Reservation =
   | { ok: true; agentId: string | null; next?: RoomAfter }
-  | { ok: false; reason: 'no_free_line' | 'no_free_agent' | 'pacing' | 'lines_unknown'; next?: RoomAfter };
+  | {
+      ok: false;
+      reason: 'no_free_line' | 'no_free_agent' | 'pacing' | 'lines_unknown' | 'callers_waiting';
+      next?: RoomAfter;
+    };
+
+/** How a dispatcher's reservation is made (RESERVE_DIAL, RESERVE_PACED_DIAL). */
+export interface ReserveOptions {
+  /** The owner places the dial itself: its line counts as in use at once. */
+  placesItself?: boolean;
+  /**
+   * Refuse ('callers_waiting') while an answered caller of the skill waits and an agent of it is
+   * available: the caller is served first (serveWaiting), then the reservation asked again.
+   */
+  callersFirst?: boolean;
+}
 
 /** A release script's answer: 1 when it freed something, then the skills whose pools to wake. */
 type Released = [number, ...string[]];
@@ -126,7 +141,7 @@ export class CapacityService {
     skill: string,
     checks: DialChecks,
     owner: string,
-    placesItself = false,
+    { placesItself = false, callersFirst = false }: ReserveOptions = {},
   ): Promise<Reservation> {
     const [ok, value, next] = await this.client.reserveDial(
       this.lines(tenantId),
@@ -140,22 +155,20 @@ export class CapacityService {
       String(Date.now()),
       owner,
       placesItself ? '1' : '0',
+      callersFirst ? '1' : '0',
     );
     if (ok === 1) return { ok: true, agentId: value || null, next };
-    return { ok: false, reason: value as 'no_free_line' | 'no_free_agent' | 'lines_unknown', next };
+    return { ok: false, reason: value as Extract<Reservation, { ok: false }>['reason'], next };
   }
 
-  /**
-   * A line for a predictive dial, within the budget the pool's pacing leader set. `placesItself`:
-   * the owner places the dial (the dispatcher), so its line counts as in use at once (RESERVE_DIAL).
-   */
+  /** A line for a predictive dial, within the budget the pool's pacing leader set. */
   async reservePaced(
     tenantId: string,
     contactId: string,
     skill: string,
     checks: DialChecks,
     owner: string,
-    placesItself = false,
+    { placesItself = false, callersFirst = false }: ReserveOptions = {},
   ) {
     const [ok, value] = await this.client.reservePacedDial(
       this.lines(tenantId),
@@ -167,9 +180,10 @@ export class CapacityService {
       String(Date.now()),
       owner,
       placesItself ? '1' : '0',
+      callersFirst ? '1' : '0',
     );
     if (ok === 1) return { ok: true, agentId: null } as const;
-    return { ok: false, reason: value as 'no_free_line' | 'pacing' | 'lines_unknown' } as const;
+    return { ok: false, reason: value as 'no_free_line' | 'pacing' | 'lines_unknown' | 'callers_waiting' } as const;
   }
 
   /** A line and this agent only (an owned callback), or the reason why not. */

@@ -58,6 +58,11 @@ interface DrainState {
   taken: number;
   /** The drain's dials judged before their read, stored in the order taken, batched (OrderedDials). */
   dials?: OrderedDials;
+  /**
+   * This pass has not yet looked for answered callers waiting for an agent: its first reservation
+   * does (`callersFirst`), or, when it makes none, the pass calls serveWaiting at its end.
+   */
+  callersUnseen?: boolean;
 }
 
 /**
@@ -240,8 +245,11 @@ export class Dispatcher implements OnApplicationBootstrap, OnApplicationShutdown
       while (state.again && !this.stopping) {
         state.again = false;
         state.refused = false;
-        await this.serveWaiting(pool);
+        // Answered callers waiting for an agent come first: the pass's first reservation refuses
+        // while one waits with an agent free (they are served, then it is asked again).
+        state.callersUnseen = true;
         await this.drain(pool, state);
+        if (state.callersUnseen && !this.stopping) await this.serveWaiting(pool);
       }
     } catch (error) {
       this.logger.warn(`pool ${id}: ${(error as Error).message}`);
@@ -259,7 +267,7 @@ export class Dispatcher implements OnApplicationBootstrap, OnApplicationShutdown
     if (this.latencies.length > 100_000) this.latencies.splice(0, 50_000);
   }
 
-  /** Answered callers of this worker waiting for an agent come first. */
+  /** Answered callers of this worker waiting for an agent, each given an agent while one is free. */
   private async serveWaiting(pool: Pool): Promise<void> {
     for (;;) {
       const served = await this.capacity.serveWaiting(pool.tenantId, pool.skill, this.identity.id);
@@ -345,7 +353,7 @@ export class Dispatcher implements OnApplicationBootstrap, OnApplicationShutdown
       if (peeked === 'empty') return;
       if (peeked?.job) job = peeked.job;
       expected = guess ?? peeked!.autocall;
-      reservation = await this.reserveFor(pool, expected, contactId);
+      reservation = await this.reserveFor(pool, state, expected, contactId);
       // Refused under the guess: another AutoCall may be first and pass its own checks, unless
       // no dial of the pool could be reserved (no line; no agent, where every dial the pool has had
       // checks agents): then the pool waits for an event whoever is first.
@@ -358,7 +366,7 @@ export class Dispatcher implements OnApplicationBootstrap, OnApplicationShutdown
         if (head.job) job = head.job;
         if (head.autocall !== guess) {
           expected = head.autocall;
-          reservation = await this.reserveFor(pool, expected, contactId);
+          reservation = await this.reserveFor(pool, state, expected, contactId);
         }
       }
       if (reservation && !reservation.ok) {
@@ -376,7 +384,7 @@ export class Dispatcher implements OnApplicationBootstrap, OnApplicationShutdown
       if (taken !== expected) {
         // Another worker took the head meanwhile; the reservation was made for other checks.
         if (reservation) await this.capacity.releaseUndialed(pool.tenantId, contactId);
-        reservation = await this.reserveFor(pool, taken, contactId);
+        reservation = await this.reserveFor(pool, state, taken, contactId);
         if (reservation && !reservation.ok) {
           await this.putBack(job, token);
           return;
@@ -442,8 +450,18 @@ export class Dispatcher implements OnApplicationBootstrap, OnApplicationShutdown
   }
 
   /** A reservation for the next target of this AutoCall (its held key); null when it no longer dials. */
-  private async reserveFor(pool: Pool, autocallKey: string, contactId: string): Promise<Reservation | null> {
-    const reservation = await this.reserveOnce(pool, autocallKey, contactId);
+  private async reserveFor(
+    pool: Pool,
+    state: DrainState,
+    autocallKey: string,
+    contactId: string,
+  ): Promise<Reservation | null> {
+    let reservation = await this.reserveOnce(pool, autocallKey, contactId, state.callersUnseen);
+    if (reservation) state.callersUnseen = false;
+    if (reservation?.ok === false && reservation.reason === 'callers_waiting') {
+      await this.serveWaiting(pool);
+      reservation = await this.reserveOnce(pool, autocallKey, contactId);
+    }
     if (reservation?.ok !== false || reservation.reason !== 'lines_unknown') return reservation;
     // Redis does not know the tenant's lines (a new tenant, or Redis lost): they are restored from
     // PostgreSQL, the calls in progress first (LinesService.ensureLive), and asked once more.
@@ -451,14 +469,22 @@ export class Dispatcher implements OnApplicationBootstrap, OnApplicationShutdown
     return this.reserveOnce(pool, autocallKey, contactId);
   }
 
-  private async reserveOnce(pool: Pool, autocallKey: string, contactId: string): Promise<Reservation | null> {
+  private async reserveOnce(
+    pool: Pool,
+    autocallKey: string,
+    contactId: string,
+    callersFirst = false,
+  ): Promise<Reservation | null> {
     const autocall = await this.autocall(autocallKey);
     if (!autocall?.active) return null;
     // Predictive dials reserve no agent: they spend the budget the pool's pacing leader set. Those
     // of a campaign at its abandon cap dial progressively until it is back under the target: an
     // agent reserved for each (one dial per free agent, none ahead), at their place in the queue.
     if (reservationKind(autocall.mode, autocall.campaign) === 'paced')
-      return this.capacity.reservePaced(pool.tenantId, contactId, pool.skill, autocall.checks, this.identity.id, true);
+      return this.capacity.reservePaced(pool.tenantId, contactId, pool.skill, autocall.checks, this.identity.id, {
+        placesItself: true,
+        callersFirst,
+      });
     const checks: DialChecks =
       autocall.mode === 'predictive'
         ? { ...autocall.checks, freeAgents: autocall.checks.freeAgents ?? { reserve: 0 } }
@@ -466,7 +492,10 @@ export class Dispatcher implements OnApplicationBootstrap, OnApplicationShutdown
     if (!checks.freeAgents) this.agentlessPools.add(poolId(pool));
     // This worker places what it reserves: the line counts as in use from the reservation on, and
     // the dial needs no word to Redis (ContactEngine.place, `reservedAsPlaced`).
-    return this.capacity.reserve(pool.tenantId, contactId, pool.skill, checks, this.identity.id, true);
+    return this.capacity.reserve(pool.tenantId, contactId, pool.skill, checks, this.identity.id, {
+      placesItself: true,
+      callersFirst,
+    });
   }
 
   /**
