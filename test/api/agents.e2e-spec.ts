@@ -1,7 +1,7 @@
 import request from 'supertest';
 import { AgentLiveView } from '../../libs/agents/src';
 import { PrismaService } from '../../libs/database/src';
-import { RedisService } from '../../libs/redis/src';
+import { PoolWakeUps, RedisService } from '../../libs/redis/src';
 import { ApiHarness, bearer, TestTenant } from '../support/api-harness';
 import { wakeUpReader } from '../support/wake-ups';
 
@@ -198,6 +198,40 @@ describe('agents and agent sessions', () => {
         expect(await liveView.apply(mio('available', 3), callsPool)).toBe(false);
         expect(await wakeUps.skillsOf(other.tenantId)).toEqual(['sales']);
       } finally {
+        wakeUps.close();
+      }
+    });
+
+    it("hands a process's own wake-ups to its dispatcher, where one takes them, and none to the list", async () => {
+      const other = await api.createTenant('own-wake-ups');
+      const liveView = api.app.get(AgentLiveView);
+      const pools = api.app.get(PoolWakeUps);
+      const wakeUps = wakeUpReader(api.app.get(RedisService));
+      const takenHere: string[] = [];
+      const sora = (version: number, state: 'available' | 'unavailable' = 'available') => ({
+        tenantId: other.tenantId,
+        agentId: 'sora',
+        state,
+        version,
+        skills: ['care', 'sales'],
+        reason: null,
+        since: new Date(0),
+      });
+      try {
+        // As a worker's dispatcher does: its own process's wake-ups come to it, not to the list.
+        pools.takeHere((pool, at) => takenHere.push(`${pool.skill}@${at > 0 ? 'at' : '?'}`));
+        expect(await liveView.apply(sora(1))).toBe(true);
+        await new Promise((resolve) => setImmediate(resolve));
+        expect(takenHere.sort()).toEqual(['care@at', 'sales@at']);
+        expect(await wakeUps.skillsOf(other.tenantId)).toEqual([]);
+        // A dispatcher that stops hands them back to the list, for the other workers.
+        pools.takeHere(undefined);
+        expect(await liveView.apply(sora(2, 'unavailable'))).toBe(true);
+        expect(await liveView.apply(sora(3))).toBe(true);
+        expect(await wakeUps.skillsOf(other.tenantId)).toEqual(['care', 'sales']);
+        expect(takenHere).toHaveLength(2);
+      } finally {
+        pools.takeHere(undefined);
         wakeUps.close();
       }
     });

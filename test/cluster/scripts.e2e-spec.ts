@@ -4,7 +4,7 @@ import { AppConfig } from '../../libs/config/src';
 import { CapacityService } from '../../libs/dialing/src/capacity.service';
 import { PacingStore } from '../../libs/dialing/src/pacing/pacing-store';
 import { Queues } from '../../libs/dialing/src/queues';
-import { RateLimiter, RedisService } from '../../libs/redis/src';
+import { PoolWakeUps, RateLimiter, RedisService } from '../../libs/redis/src';
 import { keySlot } from '../../libs/redis/src/key-slot';
 import { RedisClusterServer } from '../support/redis-cluster';
 
@@ -34,9 +34,9 @@ describe('the Lua scripts on a Redis Cluster', () => {
     });
     redis = new RedisService(config);
     await redis.onModuleInit();
-    capacity = new CapacityService(redis, new Queues(redis, config));
+    capacity = new CapacityService(redis, new Queues(redis, config, new PoolWakeUps(redis)));
     pacing = new PacingStore(redis);
-    agents = new AgentLiveView(redis);
+    agents = new AgentLiveView(redis, new PoolWakeUps(redis));
     limiter = new RateLimiter(redis);
   });
   afterAll(async () => {

@@ -63,13 +63,13 @@ type LiveViewRedis = {
  */
 @Injectable()
 export class AgentLiveView {
-  private readonly wakeUps: PoolWakeUps;
-
-  constructor(private readonly redis: RedisService) {
+  constructor(
+    private readonly redis: RedisService,
+    private readonly wakeUps: PoolWakeUps,
+  ) {
     if (!('applyAgentSnapshot' in redis.client)) {
       redis.client.defineCommand('applyAgentSnapshot', { numberOfKeys: 2, lua: APPLY_AGENT_SNAPSHOT });
     }
-    this.wakeUps = new PoolWakeUps(redis);
   }
 
   /**

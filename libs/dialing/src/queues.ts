@@ -154,14 +154,11 @@ const HELD_EVENTS_KEPT = 100;
 export class Queues implements OnModuleDestroy {
   private readonly queues = new Map<string, Queue>();
 
-  private readonly wakeUps: PoolWakeUps;
-
   constructor(
     private readonly redis: RedisService,
     private readonly config: AppConfig,
-  ) {
-    this.wakeUps = new PoolWakeUps(redis);
-  }
+    private readonly wakeUps: PoolWakeUps,
+  ) {}
 
   options(name: string): QueueOptions {
     return {
@@ -316,6 +313,14 @@ export class Queues implements OnModuleDestroy {
    */
   async wakePools(pools: Pool[], at = Date.now()): Promise<void> {
     await this.wakeUps.leave(pools, at);
+  }
+
+  /**
+   * This process's dispatcher takes the wake-ups left in this process, with no round trip (see
+   * PoolWakeUps.takeHere); undefined when it stops, so that they go to the other workers again.
+   */
+  takeWakeUpsHere(taker: ((pool: Pool, at: number) => void) | undefined): void {
+    this.wakeUps.takeHere(taker);
   }
 
   /** The next wake-up, waiting on `blocking` (a connection of its own) for up to `timeoutSeconds`. */

@@ -1,4 +1,6 @@
-import type { RedisClient, RedisService } from './redis.service';
+import { Injectable } from '@nestjs/common';
+import { RedisService } from './redis.service';
+import type { RedisClient } from './redis.service';
 
 /** A tenant's pool of held targets for one skill, as a wake-up names it. */
 export interface WokenPool {
@@ -17,13 +19,34 @@ const WAKE_LIST_MAX = 10_000;
  * alone, and the leader's sweep makes it up. Entries are "<tenant>|<skill>|<ms>": the time rides
  * along so the dispatcher can measure capacity-freed-to-originate latency. The key has a hash tag
  * of its own ({wakes}), so on a cluster it is one slot, apart from every tenant's.
+ *
+ * A process whose dispatcher runs (a worker) takes its own wake-ups itself (`takeHere`): a call's
+ * end, an agent's change or a reservation given back in a worker wakes the pool in that worker,
+ * with no round trip to Redis and none to take it back, and still one dispatcher per wake-up. The
+ * list carries the wake-ups of processes with no dispatcher (the API: agents' changes, submissions,
+ * lines) and of a worker shutting down.
  */
+@Injectable()
 export class PoolWakeUps {
+  /** This process's dispatcher, while it takes the wake-ups left here. */
+  private here?: (pool: WokenPool, at: number) => void;
+
   constructor(private readonly redis: RedisService) {}
 
-  /** One round trip (one LPUSH) for every pool given. */
+  /** This process's dispatcher takes the wake-ups left here from now on (undefined: no longer). */
+  takeHere(taker: ((pool: WokenPool, at: number) => void) | undefined): void {
+    this.here = taker;
+  }
+
+  /** One round trip (one LPUSH) for every pool given; none when this process's dispatcher takes them. */
   async leave(pools: WokenPool[], at = Date.now()): Promise<void> {
     if (!pools.length) return;
+    const here = this.here;
+    if (here) {
+      // After the caller's own step (a wake-up is news for later, never part of what left it).
+      for (const pool of pools) queueMicrotask(() => here(pool, at));
+      return;
+    }
     const list = this.list();
     const length = await this.redis.client.lpush(list, ...pools.map((p) => `${p.tenantId}|${p.skill}|${at}`));
     // The leader's sweep wakes every pool: wake-ups left with nobody to take them can go.

@@ -176,6 +176,8 @@ export class Dispatcher implements OnApplicationBootstrap, OnApplicationShutdown
     });
     this.wakeUps = this.redis.connect('dispatch-wake-ups');
     void this.takeWakeUps(this.wakeUps);
+    // Wake-ups this worker leaves itself (its calls' ends, its agents' moves) are its own to take.
+    this.queues.takeWakeUpsHere((pool, at) => void this.wake(pool, at));
     this.sweep = setInterval(() => void this.wakeAll(), this.config.get('DISPATCH_SWEEP_INTERVAL_MS'));
     this.sweep.unref();
     // A worker that starts looks at every pool once, whoever leads.
@@ -183,6 +185,8 @@ export class Dispatcher implements OnApplicationBootstrap, OnApplicationShutdown
   }
 
   async onApplicationShutdown(): Promise<void> {
+    // From now on this worker's wake-ups go to the list, for the other workers to take.
+    this.queues.takeWakeUpsHere(undefined);
     this.stopping = true;
     if (this.sweep) clearInterval(this.sweep);
     for (const timer of this.trunkWakes.values()) clearTimeout(timer);
