@@ -208,6 +208,9 @@ describe('agents and agent sessions', () => {
         await new Promise((resolve) => setImmediate(resolve));
         expect(takenHere.sort()).toEqual(['care', 'sales']);
         expect(await wakeUps.skillsOf(other.tenantId)).toEqual([]);
+        // The leader's sweep spreads its wake-ups over the workers: to the list, even here.
+        await pools.leave([{ tenantId: other.tenantId, skill: 'renewals' }], Date.now(), { anyWorker: true });
+        expect(await wakeUps.skillsOf(other.tenantId)).toEqual(['renewals']);
         // A dispatcher that stops hands them back to the list, for the other workers.
         pools.takeHere(undefined);
         expect(await liveView.apply(sora('unavailable', 2))).toBe(true);

@@ -307,12 +307,13 @@ export class Queues implements OnModuleDestroy {
   }
 
   /**
-   * Leaves a wake-up for each pool in the deployment's wake-up list (PoolWakeUps): each is taken by
-   * one dispatcher; one that comes while its pool is being drained in that worker is absorbed by
-   * the drain.
+   * Leaves a wake-up for each pool (PoolWakeUps): each is taken by one dispatcher, this worker's
+   * own where one runs here, else the first of the deployment's to take it from the list
+   * (`anyWorker`: the list even here, so that many pools' drains spread over the workers); one that
+   * comes while its pool is being drained in that worker is absorbed by the drain.
    */
-  async wakePools(pools: Pool[], at = Date.now()): Promise<void> {
-    await this.wakeUps.leave(pools, at);
+  async wakePools(pools: Pool[], at = Date.now(), { anyWorker = false } = {}): Promise<void> {
+    await this.wakeUps.leave(pools, at, { anyWorker });
   }
 
   /**

@@ -38,10 +38,13 @@ export class PoolWakeUps {
     this.here = taker;
   }
 
-  /** One round trip (one LPUSH) for every pool given; none when this process's dispatcher takes them. */
-  async leave(pools: WokenPool[], at = Date.now()): Promise<void> {
+  /**
+   * One round trip (one LPUSH) for every pool given; none when this process's dispatcher takes them
+   * (unless `anyWorker`: the list, for whichever worker takes each first).
+   */
+  async leave(pools: WokenPool[], at = Date.now(), { anyWorker = false } = {}): Promise<void> {
     if (!pools.length) return;
-    const here = this.here;
+    const here = anyWorker ? undefined : this.here;
     if (here) {
       // After the caller's own step (a wake-up is news for later, never part of what left it).
       for (const pool of pools) queueMicrotask(() => here(pool, at));

@@ -217,13 +217,14 @@ export class Dispatcher implements OnApplicationBootstrap, OnApplicationShutdown
   /**
    * The slow safety sweep, run by the leader alone: a wake-up for every known pool, in case one
    * was lost (taken by a worker that died, published while no worker led, lost with Redis). It
-   * costs one round trip whatever the number of workers; the pools' drains follow as usual.
+   * costs one round trip whatever the number of workers; the pools' drains follow as usual, spread
+   * over the workers (the wake-ups go to the list, not to the leader's own dispatcher).
    */
   async wakeAll(): Promise<void> {
     this.closeIdleWorkers();
     if (!this.identity.leading) return;
     try {
-      await this.queues.wakePools(await this.queues.pools());
+      await this.queues.wakePools(await this.queues.pools(), Date.now(), { anyWorker: true });
     } catch (error) {
       this.logger.warn(`sweep failed: ${(error as Error).message}`);
     }
