@@ -1,7 +1,7 @@
 import { Injectable, OnModuleDestroy } from '@nestjs/common';
 import { JobsOptions, Queue, QueueOptions, Worker, WorkerOptions } from 'bullmq';
 import { AppConfig } from '@autocall/config';
-import { PoolWakeUps, RedisClient, RedisService } from '@autocall/redis';
+import { PoolWakeUps, RedisClient, RedisService, WakeUpTaker } from '@autocall/redis';
 
 /**
  * A held target's job is as small as BullMQ allows, since a pool may hold hundreds of thousands:
@@ -320,7 +320,7 @@ export class Queues implements OnModuleDestroy {
    * This process's dispatcher takes the wake-ups left in this process, with no round trip (see
    * PoolWakeUps.takeHere); undefined when it stops, so that they go to the other workers again.
    */
-  takeWakeUpsHere(taker: ((pool: Pool, at: number) => void) | undefined): void {
+  takeWakeUpsHere(taker: WakeUpTaker | undefined): void {
     this.wakeUps.takeHere(taker);
   }
 

@@ -1,12 +1,14 @@
 import { Injectable } from '@nestjs/common';
-import { RedisService } from './redis.service';
-import type { RedisClient } from './redis.service';
+import { type RedisClient, RedisService } from './redis.service';
 
 /** A tenant's pool of held targets for one skill, as a wake-up names it. */
 export interface WokenPool {
   tenantId: string;
   skill: string;
 }
+
+/** What takes a process's own wake-ups (its dispatcher): the pool, and when capacity freed in it. */
+export type WakeUpTaker = (pool: WokenPool, at: number) => void;
 
 /** Wake-ups kept at most: with no dispatcher taking them (every worker down), the oldest go. */
 const WAKE_LIST_MAX = 10_000;
@@ -29,12 +31,12 @@ const WAKE_LIST_MAX = 10_000;
 @Injectable()
 export class PoolWakeUps {
   /** This process's dispatcher, while it takes the wake-ups left here. */
-  private here?: (pool: WokenPool, at: number) => void;
+  private here?: WakeUpTaker;
 
   constructor(private readonly redis: RedisService) {}
 
   /** This process's dispatcher takes the wake-ups left here from now on (undefined: no longer). */
-  takeHere(taker: ((pool: WokenPool, at: number) => void) | undefined): void {
+  takeHere(taker: WakeUpTaker | undefined): void {
     this.here = taker;
   }
 
